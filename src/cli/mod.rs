@@ -1,0 +1,71 @@
+//! clap subcommands -> core -> report -> stdout. No terminal set-up here.
+
+mod check;
+mod estimate;
+mod panel;
+mod trends;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Exit status 2: bad usage or a combination the data cannot support (cli.md).
+pub const EXIT_USAGE: u8 = 2;
+/// Exit status 1: the bundle has errors, or estimation failed.
+pub const EXIT_FAILURE: u8 = 1;
+
+/// The shipped synthetic sample, opened when no bundle is given.
+pub const SAMPLE_BUNDLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-data/bw-integration");
+
+#[derive(Debug, Parser)]
+#[command(name = "wirkung", version, about = "Difference-in-differences for programme evaluators: dashboard and headless CLI")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Bundle to open in the dashboard (default: the shipped synthetic sample).
+    pub bundle: Option<PathBuf>,
+    #[command(flatten)]
+    pub dashboard: DashboardArgs,
+}
+
+#[derive(Debug, Clone, clap::Args, Default)]
+pub struct DashboardArgs {
+    /// Forget the remembered bundle and choices.
+    #[arg(long)]
+    pub reset: bool,
+    /// Colour theme: full colour, 16 colours, or none (NO_COLOR is honoured too).
+    #[arg(long, value_enum, default_value_t = ThemeArg::Full)]
+    pub theme: ThemeArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ThemeArg {
+    #[default]
+    Full,
+    #[value(name = "16")]
+    Sixteen,
+    Mono,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate a bundle and list every finding (table, column, row).
+    Check(check::CheckArgs),
+    /// Print the analysis panel of a comparison, with the units excluded and why.
+    Panel(panel::PanelArgs),
+    /// Estimate the two-period difference-in-differences.
+    Estimate(estimate::EstimateArgs),
+    /// Monthly employment rate of the two groups of a comparison.
+    Trends(trends::TrendsArgs),
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
+    match cli.command {
+        Some(Command::Check(a)) => check::run(a),
+        Some(Command::Panel(a)) => panel::run(a),
+        Some(Command::Estimate(a)) => estimate::run(a),
+        Some(Command::Trends(a)) => trends::run(a),
+        None => crate::tui::run(cli.bundle, cli.dashboard),
+    }
+}

@@ -1,0 +1,68 @@
+//! Find, read and validate a dataset bundle (bundle-format.md, format 1).
+//!
+//! `load` never writes into the bundle directory. It returns the typed tables together
+//! with every finding; only a bundle that cannot be read at all (no directory, no or an
+//! unreadable `bundle.toml`) is a `BundleError`.
+
+pub mod finding;
+pub mod manifest;
+pub mod model;
+mod read;
+mod validate;
+
+pub use finding::{Finding, Findings, Severity};
+pub use manifest::{ControlSpec, Level, Manifest, OutcomeFamily, Rules};
+pub use model::*;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// A bundle that could not be opened at all.
+#[derive(Debug, thiserror::Error)]
+pub enum BundleError {
+    #[error("{path}: not a bundle directory ({reason})")]
+    NotADirectory { path: PathBuf, reason: String },
+    #[error("{path}: cannot read bundle.toml: {reason}")]
+    Manifest { path: PathBuf, reason: String },
+    #[error("{path}: bundle format {found} is not supported (this wirkung reads format 1)")]
+    UnsupportedFormat { path: PathBuf, found: u32 },
+}
+
+/// A loaded bundle: manifest, typed tables and what validation found.
+#[derive(Debug, Clone)]
+pub struct Bundle {
+    pub dir: PathBuf,
+    pub manifest: Manifest,
+    pub districts: Vec<District>,
+    pub municipalities: Vec<Municipality>,
+    pub grants: Vec<Grant>,
+    pub staffing: Vec<Staffing>,
+    pub target_group: Vec<TargetGroup>,
+    pub employment: Vec<Employment>,
+    pub population: Vec<Population>,
+    pub activity: Vec<ActivityDay>,
+    pub manager_survey: Vec<SurveyResponse>,
+    pub activity_cleaning: ActivityCleaning,
+    /// Tables that were found and read (possibly with row-level findings).
+    pub sources: BTreeMap<Table, TableSource>,
+    /// Tables that are missing or unreadable as a whole (missing file or required column).
+    pub unreadable: BTreeSet<Table>,
+    pub findings: Findings,
+}
+
+impl Bundle {
+    /// Whether a table could be read; derived quantities that need an unreadable table fail
+    /// with a message naming it, and never because of an unrelated problem.
+    pub fn has(&self, table: Table) -> bool {
+        !self.unreadable.contains(&table)
+    }
+
+    pub fn is_synthetic(&self) -> bool {
+        self.manifest.bundle.synthetic
+    }
+}
+
+/// Reads and validates the bundle in `dir`.
+pub fn load(dir: &Path) -> Result<Bundle, BundleError> {
+    read::load(dir)
+}

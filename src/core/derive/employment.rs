@@ -1,0 +1,1 @@
+//! Monthly employment rates with linearly interpolated denominators (bundle-format.md).

@@ -1,0 +1,213 @@
+//! Pure functions from loaded tables to the report's analysis panels
+//! (bundle-format.md, "Derived quantities"; one file per quantity).
+
+pub mod capacity;
+pub mod employment;
+pub mod housing;
+pub mod panel;
+pub mod plan_b;
+pub mod start;
+pub mod topics;
+pub mod trends;
+
+pub use panel::{Exclusion, Panel, PanelRow, panel};
+pub use trends::{Trends, TrendPoint, trends};
+
+use crate::core::bundle::{Level, Rules, Table};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// The outcome whose change between two periods is the DiD's dependent variable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// Social-security plus exclusively marginal employment rate of HHL nationals, %.
+    Employment,
+    /// Social-security employment only, %.
+    EmploymentSv,
+    /// Share of target persons in decentralised housing, %.
+    Housing,
+}
+
+/// Treatment versus control contrast (report section 5, comparisons 1–5 and housing talks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Comparison {
+    BwVsNeighbours,
+    EarlyStart,
+    Capacity,
+    PlanB,
+    LabourTalks,
+    HousingTalks,
+}
+
+/// Which declared controls enter the regression.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ControlSelection {
+    /// The manifest's controls for the outcome family and level.
+    All,
+    None,
+    /// These columns, in this order.
+    Named(Vec<String>),
+}
+
+/// Everything that decides a panel: the user's choices plus the (possibly moved) rules.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PanelSpec {
+    pub outcome: Outcome,
+    pub comparison: Comparison,
+    pub level: Level,
+    pub controls: ControlSelection,
+    pub rules: Rules,
+}
+
+/// Why a panel cannot be built.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DeriveError {
+    /// The combination is not supported by the data (cli.md: exit status 2).
+    #[error("{0}")]
+    Unsupported(String),
+    #[error("table '{}' is missing or unreadable, and {needed_for} needs it", table.name())]
+    MissingTable { table: Table, needed_for: String },
+    #[error("unknown control '{0}': not declared in bundle.toml for this outcome and level")]
+    UnknownControl(String),
+    #[error("no unit is left in the comparison: {0}")]
+    Empty(String),
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 3] = [Outcome::Employment, Outcome::EmploymentSv, Outcome::Housing];
+    pub fn id(self) -> &'static str {
+        match self {
+            Outcome::Employment => "employment",
+            Outcome::EmploymentSv => "employment-sv",
+            Outcome::Housing => "housing",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Employment => "Employment rate (SV + marginal), %",
+            Outcome::EmploymentSv => "Employment rate (SV only), %",
+            Outcome::Housing => "Decentralised housing share, %",
+        }
+    }
+    pub fn family(self) -> crate::core::bundle::OutcomeFamily {
+        match self {
+            Outcome::Employment | Outcome::EmploymentSv => crate::core::bundle::OutcomeFamily::Employment,
+            Outcome::Housing => crate::core::bundle::OutcomeFamily::Housing,
+        }
+    }
+}
+
+impl Comparison {
+    pub const ALL: [Comparison; 6] = [
+        Comparison::BwVsNeighbours,
+        Comparison::EarlyStart,
+        Comparison::Capacity,
+        Comparison::PlanB,
+        Comparison::LabourTalks,
+        Comparison::HousingTalks,
+    ];
+    pub fn id(self) -> &'static str {
+        match self {
+            Comparison::BwVsNeighbours => "bw-vs-neighbours",
+            Comparison::EarlyStart => "early-start",
+            Comparison::Capacity => "capacity",
+            Comparison::PlanB => "plan-b",
+            Comparison::LabourTalks => "labour-talks",
+            Comparison::HousingTalks => "housing-talks",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Comparison::BwVsNeighbours => "BW vs neighbouring states",
+            Comparison::EarlyStart => "Early vs late start",
+            Comparison::Capacity => "Stronger vs weaker capacity expansion",
+            Comparison::PlanB => "Frequent vs rare plan-B use",
+            Comparison::LabourTalks => "More vs fewer labour-market talks",
+            Comparison::HousingTalks => "More vs fewer housing talks",
+        }
+    }
+    /// Names of the treated and the control group, as the report labels them.
+    pub fn group_labels(self) -> (&'static str, &'static str) {
+        match self {
+            Comparison::BwVsNeighbours => ("Baden-Württemberg", "Neighbouring states"),
+            Comparison::EarlyStart => ("Early start", "Late start"),
+            Comparison::Capacity => ("Stronger expansion", "Weaker expansion"),
+            Comparison::PlanB => ("Frequent plan B", "Rare plan B"),
+            Comparison::LabourTalks => ("More labour talks", "Fewer labour talks"),
+            Comparison::HousingTalks => ("More housing talks", "Fewer housing talks"),
+        }
+    }
+    /// Whether treatment is a median split of a measure (all but the first two).
+    pub fn is_median_split(self) -> bool {
+        !matches!(self, Comparison::BwVsNeighbours | Comparison::EarlyStart)
+    }
+}
+
+/// Checks the combinations the report (and the data) can support; the error says why.
+pub fn check_supported(outcome: Outcome, comparison: Comparison, level: Level) -> Result<(), DeriveError> {
+    use Comparison::*;
+    match (outcome, comparison, level) {
+        (Outcome::Housing, BwVsNeighbours, _) => Err(DeriveError::Unsupported(
+            "housing cannot be compared with the neighbouring states: their municipalities have no refugee-situation survey".into(),
+        )),
+        (Outcome::Housing, EarlyStart, _) => Err(DeriveError::Unsupported(
+            "housing cannot be compared by start date: the first housing wave (Dec 2018) lies after every district had started".into(),
+        )),
+        (Outcome::Employment | Outcome::EmploymentSv, _, Level::Municipality) => Err(DeriveError::Unsupported(
+            "employment statistics exist per district only; use --level district".into(),
+        )),
+        (_, LabourTalks | HousingTalks, Level::Municipality) => Err(DeriveError::Unsupported(
+            "talk shares exist per district only: IM numbers belong to alliances, not municipalities".into(),
+        )),
+        (_, BwVsNeighbours | EarlyStart, Level::Municipality) => Err(DeriveError::Unsupported(
+            "this comparison is defined for districts only; use --level district".into(),
+        )),
+        _ => Ok(()),
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+impl fmt::Display for Comparison {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+impl FromStr for Outcome {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Outcome::ALL
+            .into_iter()
+            .find(|o| o.id() == s)
+            .ok_or_else(|| format!("unknown outcome '{s}' (expected employment, employment-sv or housing)"))
+    }
+}
+impl FromStr for Comparison {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Comparison::ALL.into_iter().find(|c| c.id() == s).ok_or_else(|| {
+            format!("unknown comparison '{s}' (expected bw-vs-neighbours, early-start, capacity, plan-b, labour-talks or housing-talks)")
+        })
+    }
+}
+
+/// A unit's value of a measure (capacity change, plan-B share, topic share ...).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnitMeasure {
+    pub unit_id: String,
+    pub name: String,
+    pub value: f64,
+}
+
+/// A measure over all units that have it, and the units that lack it and why.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Measures {
+    pub values: Vec<UnitMeasure>,
+    pub excluded: Vec<Exclusion>,
+}

@@ -1,0 +1,67 @@
+//! Weighted least squares with classical and heteroskedasticity-robust variances, and the
+//! two-period DiD of the report (equation 1) on a derived panel.
+
+pub mod did;
+pub mod wls;
+
+pub use did::{DidEstimate, EstimateOptions, GroupMeans, estimate_did};
+pub use wls::{Coefficient, Fit, wls};
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// Variance estimator of the coefficients. `Hc1` equals Stata's `vce(robust)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum VarianceType {
+    Classical,
+    Hc0,
+    #[default]
+    Hc1,
+    Hc2,
+    Hc3,
+}
+
+impl VarianceType {
+    pub const ALL: [VarianceType; 5] =
+        [VarianceType::Classical, VarianceType::Hc0, VarianceType::Hc1, VarianceType::Hc2, VarianceType::Hc3];
+    pub fn id(self) -> &'static str {
+        match self {
+            VarianceType::Classical => "classical",
+            VarianceType::Hc0 => "hc0",
+            VarianceType::Hc1 => "hc1",
+            VarianceType::Hc2 => "hc2",
+            VarianceType::Hc3 => "hc3",
+        }
+    }
+}
+
+impl fmt::Display for VarianceType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+impl FromStr for VarianceType {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        VarianceType::ALL
+            .into_iter()
+            .find(|v| v.id() == s)
+            .ok_or_else(|| format!("unknown variance type '{s}' (expected hc0, hc1, hc2, hc3 or classical)"))
+    }
+}
+
+/// Why a regression cannot be estimated.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum EstimateError {
+    /// The design matrix does not have full column rank; names the terms that are linear
+    /// combinations of the terms before them.
+    #[error("singular design: {} collinear with the other terms", terms.join(", "))]
+    Collinear { terms: Vec<String> },
+    #[error("too few observations: n = {n} for k = {k} terms (need n > k)")]
+    TooFewObservations { n: usize, k: usize },
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
+}

@@ -1,0 +1,8 @@
+//! The model: everything the CLI prints and the dashboard shows is computed here.
+//! No ratatui or crossterm import anywhere below this module.
+
+pub mod bundle;
+pub mod derive;
+pub mod estimate;
+pub mod period;
+pub mod report;
