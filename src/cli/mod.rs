@@ -18,7 +18,11 @@ pub const EXIT_FAILURE: u8 = 1;
 pub const SAMPLE_BUNDLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-data/bw-integration");
 
 #[derive(Debug, Parser)]
-#[command(name = "wirkung", version, about = "Difference-in-differences for programme evaluators: dashboard and headless CLI")]
+#[command(
+    name = "wirkung",
+    version,
+    about = "Difference-in-differences for programme evaluators: dashboard and headless CLI"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,

@@ -19,7 +19,10 @@ impl Month {
     }
 
     pub fn of_date(d: NaiveDate) -> Month {
-        Month { year: d.year(), month: d.month() }
+        Month {
+            year: d.year(),
+            month: d.month(),
+        }
     }
 
     /// Months since year 0, so that differences of months are plain subtraction.
@@ -28,10 +31,13 @@ impl Month {
     }
 
     pub fn from_index(i: i32) -> Month {
-        Month { year: i.div_euclid(12), month: (i.rem_euclid(12) + 1) as u32 }
+        Month {
+            year: i.div_euclid(12),
+            month: (i.rem_euclid(12) + 1) as u32,
+        }
     }
 
-    pub fn add(self, months: i32) -> Month {
+    pub fn plus(self, months: i32) -> Month {
         Month::from_index(self.index() + months)
     }
 
@@ -101,8 +107,8 @@ mod tests {
     #[test]
     fn month_arithmetic_crosses_years() {
         let m: Month = "2017-12".parse().unwrap();
-        assert_eq!(m.add(1).to_string(), "2018-01");
-        assert_eq!(m.add(21).to_string(), "2019-09");
+        assert_eq!(m.plus(1).to_string(), "2018-01");
+        assert_eq!(m.plus(21).to_string(), "2019-09");
         assert_eq!(m.through("2018-02".parse().unwrap()).count(), 3);
         assert!("2017-13".parse::<Month>().is_err());
     }

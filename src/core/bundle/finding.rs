@@ -22,7 +22,12 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn error(table: &str, column: Option<&str>, row: Option<usize>, message: impl Into<String>) -> Self {
+    pub fn error(
+        table: &str,
+        column: Option<&str>,
+        row: Option<usize>,
+        message: impl Into<String>,
+    ) -> Self {
         Finding {
             severity: Severity::Error,
             table: Some(table.to_string()),
@@ -32,15 +37,23 @@ impl Finding {
         }
     }
 
-    pub fn warning(table: &str, column: Option<&str>, row: Option<usize>, message: impl Into<String>) -> Self {
-        Finding { severity: Severity::Warning, ..Finding::error(table, column, row, message) }
+    pub fn warning(
+        table: &str,
+        column: Option<&str>,
+        row: Option<usize>,
+        message: impl Into<String>,
+    ) -> Self {
+        Finding {
+            severity: Severity::Warning,
+            ..Finding::error(table, column, row, message)
+        }
     }
 
     /// `table, column 'x', row 17: message` — the one-line form used in text output.
     pub fn location(&self) -> String {
         let mut parts = Vec::new();
         if let Some(t) = &self.table {
-            parts.push(format!("{t}"));
+            parts.push(t.clone());
         }
         if let Some(c) = &self.column {
             parts.push(format!("column '{c}'"));
@@ -66,7 +79,9 @@ impl Findings {
         self.items.iter().filter(|f| f.severity == Severity::Error)
     }
     pub fn warnings(&self) -> impl Iterator<Item = &Finding> {
-        self.items.iter().filter(|f| f.severity == Severity::Warning)
+        self.items
+            .iter()
+            .filter(|f| f.severity == Severity::Warning)
     }
     pub fn has_errors(&self) -> bool {
         self.errors().next().is_some()

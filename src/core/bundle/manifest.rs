@@ -76,6 +76,10 @@ pub struct ControlSpec {
 impl ControlSpec {
     /// The label shown to people; the column name when the manifest gives none.
     pub fn display_label(&self) -> &str {
-        if self.label.is_empty() { &self.column } else { &self.label }
+        if self.label.is_empty() {
+            &self.column
+        } else {
+            &self.label
+        }
     }
 }

@@ -4,5 +4,8 @@ use std::path::Path;
 
 pub(super) fn load(dir: &Path) -> Result<Bundle, BundleError> {
     let _ = super::validate::validate;
-    Err(BundleError::NotADirectory { path: dir.to_path_buf(), reason: "loader not written yet".into() })
+    Err(BundleError::NotADirectory {
+        path: dir.to_path_buf(),
+        reason: "loader not written yet".into(),
+    })
 }

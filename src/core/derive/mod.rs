@@ -11,7 +11,7 @@ pub mod topics;
 pub mod trends;
 
 pub use panel::{Exclusion, Panel, PanelRow, panel};
-pub use trends::{Trends, TrendPoint, trends};
+pub use trends::{TrendPoint, Trends, trends};
 
 use crate::core::bundle::{Level, Rules, Table};
 use serde::{Deserialize, Serialize};
@@ -94,7 +94,9 @@ impl Outcome {
     }
     pub fn family(self) -> crate::core::bundle::OutcomeFamily {
         match self {
-            Outcome::Employment | Outcome::EmploymentSv => crate::core::bundle::OutcomeFamily::Employment,
+            Outcome::Employment | Outcome::EmploymentSv => {
+                crate::core::bundle::OutcomeFamily::Employment
+            }
             Outcome::Housing => crate::core::bundle::OutcomeFamily::Housing,
         }
     }
@@ -147,7 +149,11 @@ impl Comparison {
 }
 
 /// Checks the combinations the report (and the data) can support; the error says why.
-pub fn check_supported(outcome: Outcome, comparison: Comparison, level: Level) -> Result<(), DeriveError> {
+pub fn check_supported(
+    outcome: Outcome,
+    comparison: Comparison,
+    level: Level,
+) -> Result<(), DeriveError> {
     use Comparison::*;
     match (outcome, comparison, level) {
         (Outcome::Housing, BwVsNeighbours, _) => Err(DeriveError::Unsupported(
@@ -161,9 +167,6 @@ pub fn check_supported(outcome: Outcome, comparison: Comparison, level: Level) -
         )),
         (_, LabourTalks | HousingTalks, Level::Municipality) => Err(DeriveError::Unsupported(
             "talk shares exist per district only: IM numbers belong to alliances, not municipalities".into(),
-        )),
-        (_, BwVsNeighbours | EarlyStart, Level::Municipality) => Err(DeriveError::Unsupported(
-            "this comparison is defined for districts only; use --level district".into(),
         )),
         _ => Ok(()),
     }
@@ -185,7 +188,9 @@ impl FromStr for Outcome {
         Outcome::ALL
             .into_iter()
             .find(|o| o.id() == s)
-            .ok_or_else(|| format!("unknown outcome '{s}' (expected employment, employment-sv or housing)"))
+            .ok_or_else(|| {
+                format!("unknown outcome '{s}' (expected employment, employment-sv or housing)")
+            })
     }
 }
 impl FromStr for Comparison {

@@ -12,7 +12,10 @@ pub struct EstimateOptions {
 
 impl Default for EstimateOptions {
     fn default() -> Self {
-        EstimateOptions { variance: VarianceType::Hc1, weighted: true }
+        EstimateOptions {
+            variance: VarianceType::Hc1,
+            weighted: true,
+        }
     }
 }
 

@@ -24,8 +24,13 @@ pub enum VarianceType {
 }
 
 impl VarianceType {
-    pub const ALL: [VarianceType; 5] =
-        [VarianceType::Classical, VarianceType::Hc0, VarianceType::Hc1, VarianceType::Hc2, VarianceType::Hc3];
+    pub const ALL: [VarianceType; 5] = [
+        VarianceType::Classical,
+        VarianceType::Hc0,
+        VarianceType::Hc1,
+        VarianceType::Hc2,
+        VarianceType::Hc3,
+    ];
     pub fn id(self) -> &'static str {
         match self {
             VarianceType::Classical => "classical",
@@ -49,7 +54,9 @@ impl FromStr for VarianceType {
         VarianceType::ALL
             .into_iter()
             .find(|v| v.id() == s)
-            .ok_or_else(|| format!("unknown variance type '{s}' (expected hc0, hc1, hc2, hc3 or classical)"))
+            .ok_or_else(|| {
+                format!("unknown variance type '{s}' (expected hc0, hc1, hc2, hc3 or classical)")
+            })
     }
 }
 
