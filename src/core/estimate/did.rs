@@ -76,6 +76,9 @@ pub fn estimate_did(panel: &Panel, options: EstimateOptions) -> Result<DidEstima
 /// names the unit, since the regression's row numbers mean nothing to the user.
 fn check_panel(panel: &Panel, weighted: bool) -> Result<(), EstimateError> {
     let invalid = |m: String| Err(EstimateError::InvalidInput(m));
+    if panel.rows.is_empty() {
+        return invalid("the panel has no units".into());
+    }
     if !panel.rows.iter().any(|r| r.treated) {
         return invalid(format!(
             "no treated unit in the panel ({} units, all in the control group)",
@@ -89,17 +92,19 @@ fn check_panel(panel: &Panel, weighted: bool) -> Result<(), EstimateError> {
         ));
     }
     for row in &panel.rows {
-        let unit = format!("unit {} ({})", row.unit_id, row.name);
+        let unit = || format!("unit {} ({})", row.unit_id, row.name);
         if row.controls.len() != panel.control_names.len() {
             return invalid(format!(
-                "{unit} has {} control values but the panel has {} controls",
+                "{} has {} control values but the panel has {} controls",
+                unit(),
                 row.controls.len(),
                 panel.control_names.len()
             ));
         }
         if weighted && !(row.weight > 0.0 && row.weight.is_finite()) {
             return invalid(format!(
-                "{unit}: weight is {} (must be a positive number)",
+                "{}: weight is {} (must be a positive number)",
+                unit(),
                 row.weight
             ));
         }
@@ -118,7 +123,8 @@ fn check_panel(panel: &Panel, weighted: bool) -> Result<(), EstimateError> {
             .find(|(_, v)| !v.is_finite())
         {
             return invalid(format!(
-                "{unit}: {column} is {value} (must be a finite number)"
+                "{}: {column} is {value} (must be a finite number)",
+                unit()
             ));
         }
     }
