@@ -140,6 +140,29 @@ fn compare_all_variances(name: &str) {
     println!("{name}: largest relative difference from statsmodels {worst:.1e}");
 }
 
+/// HC1 against Stata's `vce(robust)` formula with aweights rescaled to sum to n, written out in
+/// numpy by make_reference.py.
+fn compare_stata_robust(name: &str) {
+    let fixture = load(name);
+    let ours = fit(&fixture, VarianceType::Hc1).unwrap();
+    let stata = numbers(&fixture.doc["stata_robust_se"]);
+    assert_eq!(ours.coefficients.len(), stata.len());
+    for (c, se) in ours.coefficients.iter().zip(stata) {
+        assert_close(
+            &format!("{name} {} Stata robust se", c.term),
+            c.std_error,
+            se,
+        );
+    }
+}
+
+#[test]
+fn hc1_equals_stata_robust_with_aweights() {
+    for name in ["wls_unweighted", "wls_weighted", "wls_near_k"] {
+        compare_stata_robust(name);
+    }
+}
+
 #[test]
 fn unweighted_matches_statsmodels_ols() {
     compare_all_variances("wls_unweighted");

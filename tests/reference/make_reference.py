@@ -74,6 +74,19 @@ def results_for(y, columns, weights):
     return out
 
 
+def stata_robust_se(y, columns, weights):
+    """Stata `regress y x [aw=w], vce(robust)` written out: aweights rescaled to sum to n,
+    V = (X'WX)^-1 [sum w_i^2 e_i^2 x_i x_i'] (X'WX)^-1 * n/(n - k)."""
+    x = np.column_stack(list(columns.values()))
+    n, k = x.shape
+    w = np.ones(n) if weights is None else weights * n / weights.sum()
+    bread = np.linalg.inv(x.T @ (w[:, None] * x))
+    b = bread @ (x.T @ (w * y))
+    e = y - x @ b
+    meat = x.T @ ((w**2 * e**2)[:, None] * x)
+    return np.sqrt(np.diag(bread @ meat @ bread) * n / (n - k))
+
+
 def fixture(name, description, y, columns, weights, expected_collinear=None):
     model, _ = fit(y, columns, weights, "nonrobust")
     doc = {
@@ -93,6 +106,10 @@ def fixture(name, description, y, columns, weights, expected_collinear=None):
         doc["expected_error"] = {"collinear": expected_collinear}
     else:
         doc["results"] = results_for(y, columns, weights)
+        stata = stata_robust_se(y, columns, weights)
+        hc1 = [c["std_error"] for c in doc["results"]["hc1"]["coefficients"]]
+        np.testing.assert_allclose(hc1, stata, rtol=1e-9)
+        doc["stata_robust_se"] = stata.tolist()
     path = HERE / f"{name}.json"
     path.write_text(json.dumps(doc, indent=1) + "\n")
     print(f"wrote {path.name}: n = {len(y)}, k = {len(columns)}, rank = {model.rank}")
