@@ -24,6 +24,21 @@ fn observations() -> impl Strategy<Value = Vec<Observation>> {
     )
 }
 
+/// Ordinary numbers mixed with the values that break naive code: zeros, repeats, NaN,
+/// infinities, negatives and magnitudes whose squares overflow.
+fn awkward_value() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        4 => -100.0..100.0f64,
+        1 => Just(0.0),
+        1 => Just(1.0),
+        1 => Just(f64::NAN),
+        1 => Just(f64::INFINITY),
+        1 => Just(-1e200),
+        1 => Just(1e300),
+        1 => Just(1e-300),
+    ]
+}
+
 fn fit(
     data: &[Observation],
     weight_scale: f64,
@@ -71,6 +86,25 @@ proptest! {
             prop_assert!(close(a.std_error, b.std_error, 1e-8), "{}: se {} vs {}", a.term, a.std_error, b.std_error);
         }
         prop_assert!(close(original.r2, scaled.r2, 1e-8) || (original.r2 - scaled.r2).abs() < 1e-10);
+    }
+
+    #[test]
+    fn any_input_gives_finite_numbers_or_an_error(
+        rows in prop::collection::vec((awkward_value(), awkward_value(), awkward_value(), awkward_value()), 0..12),
+        variance in prop::sample::select(VarianceType::ALL.to_vec()),
+    ) {
+        let y: Vec<f64> = rows.iter().map(|r| r.0).collect();
+        let x: Vec<f64> = rows.iter().map(|r| r.1).collect();
+        let z: Vec<f64> = rows.iter().map(|r| r.2).collect();
+        let w: Vec<f64> = rows.iter().map(|r| r.3).collect();
+        let ones = vec![1.0; rows.len()];
+        if let Ok(fit) = wls(&y, &[("const", &ones), ("x", &x), ("z", &z)], Some(&w), variance) {
+            prop_assert!(fit.r2.is_finite());
+            for c in &fit.coefficients {
+                let values = [c.estimate, c.std_error, c.t, c.p_value, c.ci_low, c.ci_high];
+                prop_assert!(values.iter().all(|v| v.is_finite()), "{:?}", c);
+            }
+        }
     }
 
     #[test]

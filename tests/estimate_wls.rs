@@ -80,9 +80,8 @@ fn linear_combination_and_zero_column_are_both_named() {
         ("nothing", &zeros),
     ];
     let result = wls(&Y, &columns, None, VarianceType::Classical);
-    // x2 comes after combo, but with x2 present combo is the combination of the terms before it
-    // only together with x2; the rule names terms dependent on the terms *before* them, so x2
-    // (= (0.3 x1 + 1 − combo)/2) is the one named.
+    // combo needs x2 to be explained, so the term that is a combination of those before it is
+    // x2 = (0.3 x1 + 1 − combo) / 2; the all-zero column is named as well.
     assert_eq!(collinear_terms(result), ["x2", "nothing"]);
 }
 
