@@ -193,3 +193,19 @@ fn bad_values_name_the_unit() {
         Err(EstimateError::InvalidInput(_))
     ));
 }
+
+#[test]
+fn hc3_names_the_unit_that_alone_sets_a_dummy() {
+    let panel = small_panel(&["urban"], |i| vec![(i == 6) as u8 as f64]);
+    let options = EstimateOptions {
+        variance: VarianceType::Hc3,
+        weighted: true,
+    };
+    match estimate_did(&panel, options) {
+        Err(EstimateError::InvalidInput(m)) => {
+            assert!(m.contains("unit 08006 (District 6)"), "{m}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(estimate_did(&panel, EstimateOptions::default()).is_ok());
+}

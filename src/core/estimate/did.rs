@@ -1,6 +1,7 @@
 //! The report's equation 1: change in outcome on treatment and controls, weighted, robust SE.
 
-use super::{EstimateError, Fit, VarianceType, wls};
+use super::wls::wls_labelled;
+use super::{EstimateError, Fit, VarianceType};
 use crate::core::derive::{Panel, PanelRow};
 use serde::Serialize;
 
@@ -63,7 +64,17 @@ pub fn estimate_did(panel: &Panel, options: EstimateOptions) -> Result<DidEstima
             .map(String::as_str)
             .zip(controls.iter().map(Vec::as_slice)),
     );
-    let fit = wls(&change, &columns, weights.as_deref(), options.variance)?;
+    let unit = |row: usize| {
+        let r = &panel.rows[row];
+        format!("unit {} ({})", r.unit_id, r.name)
+    };
+    let fit = wls_labelled(
+        &change,
+        &columns,
+        weights.as_deref(),
+        options.variance,
+        &unit,
+    )?;
     Ok(DidEstimate {
         fit,
         options,

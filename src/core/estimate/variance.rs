@@ -12,12 +12,13 @@ use nalgebra::{DMatrix, DVector};
 const LEVERAGE_ONE_TOLERANCE: f64 = 1e-10;
 
 /// Covariance of the coefficients for `variance`, given the thin Q (n × k), R^-1 and the
-/// weighted residuals.
+/// weighted residuals; `row_label` names a row in an error ("row 4", "unit 08111 (Stuttgart)").
 pub(super) fn covariance(
     variance: VarianceType,
     q: &DMatrix<f64>,
     r_inv: &DMatrix<f64>,
     weighted_residuals: &DVector<f64>,
+    row_label: &dyn Fn(usize) -> String,
 ) -> Result<DMatrix<f64>, EstimateError> {
     let (n, k) = q.shape();
     let df_resid = (n - k) as f64;
@@ -33,12 +34,12 @@ pub(super) fn covariance(
         VarianceType::Hc2 => Ok(sandwich(
             q,
             r_inv,
-            &leverage_scaled(q, weighted_residuals, 1)?,
+            &leverage_scaled(q, weighted_residuals, 1, row_label)?,
         )),
         VarianceType::Hc3 => Ok(sandwich(
             q,
             r_inv,
-            &leverage_scaled(q, weighted_residuals, 2)?,
+            &leverage_scaled(q, weighted_residuals, 2, row_label)?,
         )),
     }
 }
@@ -66,13 +67,14 @@ fn leverage_scaled(
     q: &DMatrix<f64>,
     weighted_residuals: &DVector<f64>,
     power: i32,
+    row_label: &dyn Fn(usize) -> String,
 ) -> Result<DVector<f64>, EstimateError> {
     let h = leverages(q);
     if let Some(row) = h.iter().position(|&h| 1.0 - h < LEVERAGE_ONE_TOLERANCE) {
         return Err(EstimateError::InvalidInput(format!(
-            "row {} has leverage 1 (it alone determines a coefficient, e.g. the only unit with a \
+            "{} has leverage 1 (it alone determines a coefficient, e.g. the only unit with a \
              dummy set), so HC2/HC3 are undefined; use hc1 or hc0",
-            row + 1
+            row_label(row)
         )));
     }
     Ok(DVector::from_fn(q.nrows(), |i, _| {

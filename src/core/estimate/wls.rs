@@ -47,6 +47,20 @@ pub fn wls(
     weights: Option<&[f64]>,
     variance: VarianceType,
 ) -> Result<Fit, EstimateError> {
+    wls_labelled(y, columns, weights, variance, &|row| {
+        format!("row {}", row + 1)
+    })
+}
+
+/// `wls`, with `row_label` naming a row in errors that concern one observation (the DiD names
+/// the unit instead of its row number).
+pub(super) fn wls_labelled(
+    y: &[f64],
+    columns: &[(&str, &[f64])],
+    weights: Option<&[f64]>,
+    variance: VarianceType,
+    row_label: &dyn Fn(usize) -> String,
+) -> Result<Fit, EstimateError> {
     check_inputs(y, columns, weights)?;
     let design = WeightedDesign::new(y, columns, weights);
     check_magnitudes(&design)?;
@@ -70,7 +84,7 @@ pub fn wls(
         .ok_or_else(singular)?;
     let residuals = DVector::from_column_slice(y) - &design.x * &estimates;
     let weighted_residuals = residuals.component_mul(&design.sqrt_w);
-    let covariance = covariance(variance, &q, &r_inv, &weighted_residuals)?;
+    let covariance = covariance(variance, &q, &r_inv, &weighted_residuals, row_label)?;
     let inference = TInference::new(n - k)?;
     let coefficients = names
         .iter()
