@@ -170,3 +170,30 @@ pub fn hand_bundle_in_code() -> Bundle {
         findings: Findings::default(),
     }
 }
+
+/// The hand fixture as every derivation test sees it.
+pub fn hand() -> Vec<Bundle> {
+    vec![hand_bundle_in_code()]
+}
+
+/// Equal up to rounding of the last digits (the hand values are exact fractions).
+#[track_caller]
+pub fn assert_close(got: f64, expected: f64) {
+    assert!(
+        (got - expected).abs() < 1e-9,
+        "got {got}, expected {expected}"
+    );
+}
+
+pub fn month(s: &str) -> Month {
+    s.parse().unwrap()
+}
+
+/// The reason `unit` was excluded; fails the test when it was not.
+#[track_caller]
+pub fn reason<'a>(excluded: &'a [wirkung::core::derive::Exclusion], unit: &str) -> &'a str {
+    match excluded.iter().find(|e| e.unit == unit) {
+        Some(e) => e.reason.as_str(),
+        None => panic!("{unit} not excluded: {excluded:?}"),
+    }
+}
