@@ -117,7 +117,8 @@ impl EmploymentData {
         Ok(MonthlyRate {
             employed,
             persons,
-            rate_pct: employed as f64 / persons * 100.0,
+            // × 100 first: exact counts and persons give exact percentages (30, not 30.000000000000004).
+            rate_pct: employed as f64 * 100.0 / persons,
         })
     }
 

@@ -24,7 +24,7 @@ pub struct Wave {
 impl Wave {
     /// housing_decentral / target_persons × 100.
     pub fn share_pct(self) -> f64 {
-        self.decentral as f64 / self.target_persons as f64 * 100.0
+        self.decentral as f64 * 100.0 / self.target_persons as f64
     }
 }
 
@@ -191,7 +191,7 @@ fn pool(
         let (dec, tp) = complete.iter().map(pick).fold((0i64, 0i64), |(d, t), w| {
             (d + w.decentral, t + w.target_persons)
         });
-        dec as f64 / tp as f64 * 100.0
+        dec as f64 * 100.0 / tp as f64
     };
     Ok((pooled(|p| p.0), pooled(|p| p.1)))
 }

@@ -67,7 +67,7 @@ pub fn trends(bundle: &Bundle, spec: &PanelSpec) -> Result<Trends, DeriveError> 
                 points.push(TrendPoint {
                     month,
                     group,
-                    rate: employed as f64 / persons * 100.0,
+                    rate: employed as f64 * 100.0 / persons,
                     persons,
                 });
             }
