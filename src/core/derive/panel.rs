@@ -29,6 +29,7 @@ pub struct PanelRow {
 }
 
 impl PanelRow {
+    /// Outcome at end − outcome at base: the dependent variable of equation 1.
     pub fn outcome_change(&self) -> f64 {
         self.outcome_end - self.outcome_base
     }
@@ -41,6 +42,7 @@ pub struct Exclusion {
     pub reason: String,
 }
 
+/// The regression data of one comparison, with the units excluded and why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Panel {
     pub spec: PanelSpec,

@@ -7,6 +7,7 @@ use crate::core::period::Month;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap};
 
+/// A district's start date and whether it started early.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DistrictStart {
     pub district_id: String,

@@ -7,6 +7,7 @@ use crate::core::bundle::Bundle;
 use crate::core::period::Month;
 use serde::Serialize;
 
+/// Treated or control group of a comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Group {
@@ -23,6 +24,7 @@ pub struct TrendPoint {
     pub persons: f64,
 }
 
+/// The two groups' monthly lines and the month the figure marks.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Trends {
     pub points: Vec<TrendPoint>,
@@ -31,6 +33,7 @@ pub struct Trends {
 }
 
 impl Group {
+    /// `treated` or `control`, as the CSV and JSON spell it.
     pub fn id(self) -> &'static str {
         match self {
             Group::Treated => "treated",
