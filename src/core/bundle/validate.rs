@@ -33,7 +33,7 @@ pub(super) fn validate(b: &Bundle, rows: &RowNumbers, out: &mut Collector) {
     manifest(b, out);
     keys(b, rows, out);
     foreign_keys(b, rows, out);
-    coverage(b, out);
+    coverage(b, rows, out);
     periods(b, out);
     plausible::values(b, rows, out);
 }
@@ -385,7 +385,7 @@ fn foreign_keys(b: &Bundle, r: &RowNumbers, out: &mut Collector) {
 
 /// Units lacking the rows an analysis needs: warnings, since the derived panels exclude such
 /// a unit by a stated rule and list it.
-fn coverage(b: &Bundle, out: &mut Collector) {
+fn coverage(b: &Bundle, r: &RowNumbers, out: &mut Collector) {
     let funded: Vec<&str> = b
         .municipalities
         .iter()
@@ -430,6 +430,28 @@ fn coverage(b: &Bundle, out: &mut Collector) {
                 "missing staffing row",
                 Finding::warning("staffing", Some("municipality_id"), None, msg),
             );
+        }
+        // The framework survey asked funded municipalities only (report section 2).
+        let unfunded: HashSet<&str> = b
+            .municipalities
+            .iter()
+            .filter(|m| !m.funded)
+            .map(|m| m.municipality_id.as_str())
+            .collect();
+        for (s, &row) in b.staffing.iter().zip(&r.staffing) {
+            if unfunded.contains(s.municipality_id.as_str()) {
+                let msg = format!(
+                    "municipality {} is marked not funded but has a staffing row; the row is not used",
+                    s.municipality_id
+                );
+                out.warning(
+                    "staffing of unfunded",
+                    "staffing",
+                    "municipality_id",
+                    row,
+                    msg,
+                );
+            }
         }
     }
     if b.has(Table::Municipalities) && b.has(Table::Grants) {
