@@ -21,10 +21,18 @@ pub(super) fn activity(r: &mut TableReader) -> (Vec<ActivityDay>, Vec<usize>, Ac
     let alliance = r.req_text("alliance_id");
     let municipality = r.req_text("municipality_id");
     let date = r.req::<NaiveDate>("date");
-    let talks: Vec<Vec<Option<i64>>> = Topic::ALL
-        .iter()
-        .map(|t| r.req::<i64>(t.column()))
-        .collect();
+    // One row of eight counts per data row; each topic column is read and folded in before
+    // the next, so only one column's cells are held at a time.
+    let mut talks = vec![[0i64; 8]; r.height];
+    let mut talks_read = vec![true; r.height];
+    for (t, topic) in Topic::ALL.iter().enumerate() {
+        for (i, v) in r.req::<i64>(topic.column()).into_iter().enumerate() {
+            match v {
+                Some(v) => talks[i][t] = v,
+                None => talks_read[i] = false,
+            }
+        }
+    }
     let [office, onsite, accompanying] = LOCATIONS.map(|c| r.opt::<i64>(c));
     // Malformed dates (`31.12.2019`) count with impossible ones (`2019-02-30`): neither is a
     // real calendar date, and both rows are left out.
@@ -44,7 +52,7 @@ pub(super) fn activity(r: &mut TableReader) -> (Vec<ActivityDay>, Vec<usize>, Ac
                 && manager[i].is_some()
                 && alliance[i].is_some()
                 && municipality[i].is_some()
-                && talks.iter().all(|t| t[i].is_some())
+                && talks_read[i]
         })
         .collect();
     let cols = Columns {
@@ -65,7 +73,7 @@ pub(super) fn activity(r: &mut TableReader) -> (Vec<ActivityDay>, Vec<usize>, Ac
             alliance_id: text(&alliance),
             municipality_id: text(&municipality),
             date: date[i].unwrap_or_default(),
-            talks: std::array::from_fn(|t| talks[t][i].unwrap_or_default()),
+            talks: talks[i],
             talks_office: office[i],
             talks_onsite: onsite[i],
             talks_accompanying: accompanying[i],
@@ -82,7 +90,7 @@ struct Columns<'c, 'a> {
     alliance: &'c [Option<&'a str>],
     municipality: &'c [Option<&'a str>],
     date: &'c [Option<NaiveDate>],
-    talks: &'c [Vec<Option<i64>>],
+    talks: &'c [[i64; 8]],
     places: [&'c [Option<i64>]; 3],
 }
 
@@ -105,7 +113,7 @@ impl Columns<'_, '_> {
     fn same_row(&self, i: usize, j: usize) -> bool {
         self.same_im_day(i, j)
             && self.municipality[i] == self.municipality[j]
-            && self.talks.iter().all(|t| t[i] == t[j])
+            && self.talks[i] == self.talks[j]
             && self.places.iter().all(|p| p[i] == p[j])
     }
 
