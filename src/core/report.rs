@@ -5,7 +5,6 @@ use crate::core::bundle::{Level, Manifest};
 use crate::core::derive::{Comparison, Exclusion, Outcome, Panel, Trends};
 use crate::core::estimate::{Coefficient, DidEstimate, GroupMeans, VarianceType};
 use serde::Serialize;
-use serde_json::{Map, Value, json};
 use std::fmt::Write as _;
 
 /// Units and weighted mean outcomes of the two groups (cli.md, `groups`).
@@ -253,13 +252,13 @@ pub fn estimate_text(r: &EstimateReport) -> String {
     let _ = writeln!(out);
     let _ = writeln!(
         out,
-        "{:<width$}  {:>10}{:>10}{:>10}",
+        "{:<width$}  {:>12}{:>12}{:>12}",
         "Group means, %", r.labels.base, r.labels.end, "Change"
     );
     for (label, base, end, change) in &groups {
         let _ = writeln!(
             out,
-            "{label:<width$}  {:>10}{:>10}{:>10}",
+            "{label:<width$}  {:>12}{:>12}{:>12}",
             one_decimal(*base),
             one_decimal(*end),
             one_decimal(*change)
@@ -416,7 +415,7 @@ pub fn estimate_csv(r: &EstimateReport) -> String {
 
 /// `estimate --format json` (cli.md), pretty-printed.
 pub fn estimate_json(r: &EstimateReport) -> String {
-    serde_json::to_string_pretty(r).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    to_json(r)
 }
 
 fn opt(x: Option<f64>) -> String {
@@ -454,28 +453,85 @@ pub fn panel_csv(panel: &Panel) -> String {
     out
 }
 
+/// One panel row as `panel --format json` prints it: the fixed fields, then the controls.
+#[derive(Debug, Clone, Serialize)]
+pub struct PanelRowJson<'a> {
+    pub unit_id: &'a str,
+    pub name: &'a str,
+    pub treated: bool,
+    pub measure: Option<f64>,
+    pub outcome_base: f64,
+    pub outcome_end: f64,
+    pub outcome_change: f64,
+    pub weight: f64,
+    /// Control column → value, in the panel's order.
+    #[serde(flatten)]
+    pub controls: Controls<'a>,
+}
+
+/// Control columns and values of one row, serialised as a map in the declared order.
+#[derive(Debug, Clone)]
+pub struct Controls<'a> {
+    pub names: &'a [String],
+    pub values: &'a [f64],
+}
+
+impl Serialize for Controls<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.names.len()))?;
+        for (name, value) in self.names.iter().zip(self.values) {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
+}
+
 /// `panel --format json`: `{"rows": [...], "median": m, "excluded": [...]}` (cli.md).
-pub fn panel_json(panel: &Panel) -> Value {
-    let rows: Vec<Value> = panel
-        .rows
-        .iter()
-        .map(|row| {
-            let mut m = Map::new();
-            m.insert("unit_id".into(), json!(row.unit_id));
-            m.insert("name".into(), json!(row.name));
-            m.insert("treated".into(), json!(row.treated));
-            m.insert("measure".into(), json!(row.measure));
-            m.insert("outcome_base".into(), json!(row.outcome_base));
-            m.insert("outcome_end".into(), json!(row.outcome_end));
-            m.insert("outcome_change".into(), json!(row.outcome_change()));
-            m.insert("weight".into(), json!(row.weight));
-            for (name, v) in panel.control_names.iter().zip(&row.controls) {
-                m.insert(name.clone(), json!(v));
-            }
-            Value::Object(m)
-        })
-        .collect();
-    json!({ "rows": rows, "median": panel.median, "excluded": panel.excluded })
+#[derive(Debug, Clone, Serialize)]
+pub struct PanelJson<'a> {
+    pub rows: Vec<PanelRowJson<'a>>,
+    pub median: Option<f64>,
+    pub excluded: &'a [Exclusion],
+}
+
+impl<'a> PanelJson<'a> {
+    /// The JSON shape of `panel`, fields in the documented order.
+    pub fn new(panel: &'a Panel) -> PanelJson<'a> {
+        let rows = panel
+            .rows
+            .iter()
+            .map(|row| PanelRowJson {
+                unit_id: &row.unit_id,
+                name: &row.name,
+                treated: row.treated,
+                measure: row.measure,
+                outcome_base: row.outcome_base,
+                outcome_end: row.outcome_end,
+                outcome_change: row.outcome_change(),
+                weight: row.weight,
+                controls: Controls {
+                    names: &panel.control_names,
+                    values: &row.controls,
+                },
+            })
+            .collect();
+        PanelJson {
+            rows,
+            median: panel.median,
+            excluded: &panel.excluded,
+        }
+    }
+}
+
+/// `panel --format json`, pretty-printed.
+pub fn panel_json(panel: &Panel) -> String {
+    to_json(&PanelJson::new(panel))
+}
+
+fn to_json<T: Serialize>(value: &T) -> String {
+    // Serialising these plain structs cannot fail; say so in the output rather than panic.
+    serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }
 
 /// `trends --format csv`: `month,group,rate,persons`, full precision.
@@ -489,11 +545,20 @@ pub fn trends_csv(trends: &Trends) -> String {
 
 /// `trends --format json`: `{"outcome", "comparison", "marker", "points": [{month, group,
 /// rate, persons}]}`.
-pub fn trends_json(trends: &Trends, outcome: Outcome, comparison: Comparison) -> Value {
-    json!({
-        "outcome": outcome,
-        "comparison": comparison,
-        "marker": trends.marker,
-        "points": trends.points,
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendsJson<'a> {
+    pub outcome: Outcome,
+    pub comparison: Comparison,
+    pub marker: crate::core::period::Month,
+    pub points: &'a [crate::core::derive::TrendPoint],
+}
+
+/// `trends --format json`, pretty-printed.
+pub fn trends_json(trends: &Trends, outcome: Outcome, comparison: Comparison) -> String {
+    to_json(&TrendsJson {
+        outcome,
+        comparison,
+        marker: trends.marker,
+        points: &trends.points,
     })
 }
