@@ -71,7 +71,10 @@ fn status_bar_always_shows_bundle_choices_and_badge() {
             let text = screen(&app, w, h);
             let status = text.lines().nth(h as usize - 1).unwrap();
             assert!(status.contains("bw-integration"), "{status}");
-            assert!(status.contains("Early vs late start"), "{status}");
+            assert!(
+                status.contains("Early vs late start") || status.contains("early-start"),
+                "{status}"
+            );
             assert!(status.contains("employment"), "{status}");
             if app.bundle.is_synthetic() {
                 assert!(status.contains("SYNTHETIC"), "{status}");

@@ -62,7 +62,8 @@ fn render_tabs(app: &App, area: Rect, buf: &mut Buffer) {
         .render(area, buf);
     let hint = Span::styled("? help ", t.dim);
     let w = hint.width() as u16;
-    if area.width > 70 + w {
+    // Only where the tabs leave room (they take 77 columns).
+    if area.width >= 80 + w {
         buf.set_span(area.x + area.width - w, area.y, &hint, w);
     }
 }
@@ -88,13 +89,19 @@ fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
         String::new()
     };
     let right_w = (badge.chars().count() + error_note.chars().count()) as u16;
-    let text = format!(
-        " {bundle} │ {} │ {} │ cutoff {}",
-        c.comparison.label(),
-        c.outcome.id(),
-        c.cutoff
-    );
     let left_w = area.width.saturating_sub(right_w) as usize;
+    let status = |comparison: &str| {
+        format!(
+            " {bundle} │ {comparison} │ {} │ cutoff {}",
+            c.outcome.id(),
+            c.cutoff
+        )
+    };
+    let mut text = status(c.comparison.label());
+    if text.chars().count() > left_w {
+        // The comparison's short name, so the badge and the cutoff stay visible at 80 columns.
+        text = status(c.comparison.id());
+    }
     buf.set_string(area.x, area.y, fit(&text, left_w), t.status);
     let mut x = area.x + area.width - right_w;
     if !error_note.is_empty() {

@@ -20,8 +20,18 @@ impl Widget for EstimatePage<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let [left, right] =
             Layout::horizontal([Constraint::Percentage(60), Constraint::Fill(1)]).areas(area);
+        let a = &self.app.analysis;
+        let any_excluded = [&a.with_controls, &a.without_controls]
+            .iter()
+            .any(|r| r.as_ref().is_ok_and(|(p, _)| !p.excluded.is_empty()));
+        // The regression table needs the rows more than an empty list of exclusions.
+        let excluded_h = match (any_excluded, area.height >= 30) {
+            (false, _) => 3,
+            (true, false) => 5,
+            (true, true) => 8,
+        };
         let [table, excluded] =
-            Layout::vertical([Constraint::Fill(1), Constraint::Length(6)]).areas(left);
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(excluded_h)]).areas(left);
         let controls_n = self.app.choices.available_controls(&self.app.bundle).len() as u16;
         let [selectors, controls] = Layout::vertical([
             Constraint::Length(7),

@@ -39,16 +39,17 @@ impl OverviewPage<'_> {
         let t = &self.app.theme;
         let info = &self.app.bundle.manifest.bundle;
         let mut title = vec![Span::styled(info.name.clone(), t.title)];
-        let mut lines = Vec::new();
+        let mut note = None;
         if info.synthetic {
             title.insert(0, Span::styled(" SYNTHETIC ", t.synthetic_badge));
             title.insert(1, Span::raw(" "));
-            lines.push(Line::styled(
+            note = Some(Line::styled(
                 "Synthetic data: made up to resemble the report's published figures, not the evaluation's microdata.",
                 t.warning,
             ));
         }
-        lines.push(Line::from(title));
+        let mut lines = vec![Line::from(title)];
+        lines.extend(note);
         lines.push(Line::from(info.description.clone()));
         if !info.source.is_empty() {
             lines.push(Line::styled(format!("Source: {}", info.source), t.dim));
@@ -68,25 +69,22 @@ impl OverviewPage<'_> {
         let funded = b.municipalities.iter().filter(|m| m.funded).count();
         let months: BTreeSet<_> = b.employment.iter().map(|e| e.month).collect();
         let span = match (months.first(), months.last()) {
-            (Some(a), Some(z)) => format!(" ({a} – {z})"),
+            (Some(a), Some(z)) => format!("{a}–{z}"),
             _ => String::new(),
         };
+        let row =
+            |label: &str, n: usize, extra: String| Line::from(format!("{label:<14}{n:>7} {extra}"));
         let lines = vec![
-            Line::from(format!(
-                "Districts        {:>6}  ({bw} in BW)",
-                b.districts.len()
-            )),
-            Line::from(format!(
-                "Municipalities   {:>6}  ({funded} funded)",
-                b.municipalities.len()
-            )),
-            Line::from(format!("IM grants        {:>6}", b.grants.len())),
-            Line::from(format!("Months           {:>6}{span}", months.len())),
-            Line::from(format!("Activity days    {:>6}", b.activity.len())),
-            Line::from(format!(
-                "IM survey        {:>6}  responses",
-                b.manager_survey.len()
-            )),
+            row("Districts", b.districts.len(), format!("{bw} in BW")),
+            row(
+                "Municipalities",
+                b.municipalities.len(),
+                format!("{funded} funded"),
+            ),
+            row("IM grants", b.grants.len(), String::new()),
+            row("Months", months.len(), span),
+            row("Activity days", b.activity.len(), String::new()),
+            row("IM survey", b.manager_survey.len(), "responses".into()),
         ];
         Paragraph::new(lines)
             .block(panel(" Contents ", &self.app.theme))

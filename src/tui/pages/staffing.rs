@@ -54,7 +54,7 @@ impl StaffingPage<'_> {
         );
         let header =
             Row::new(vec!["FTE change", "  Munic.", "  Share", " Refugee-w."]).style(t.dim);
-        let mut block = panel(" Staffing change, funded municipalities (Tab. 5) ", t);
+        let mut block = panel(" Staffing change (Tab. 5) ", t);
         if s.without_refugee_count > 0 {
             block = block.title_bottom(Line::styled(
                 format!(
@@ -119,10 +119,7 @@ impl StaffingPage<'_> {
         buf.set_line(
             legend.x,
             legend.y,
-            &Line::styled(
-                "municipalities per 0.25 FTE; outer bins hold everything beyond",
-                t.dim,
-            ),
+            &Line::styled("per 0.25 FTE; the outer bins hold the rest", t.dim),
             legend.width,
         );
         Histogram {
@@ -136,13 +133,10 @@ impl StaffingPage<'_> {
     fn render_capacity(&self, area: Rect, buf: &mut Buffer) {
         let t = &self.app.theme;
         let split = &self.app.facts.capacity;
-        let mut block = panel(" Capacity change, FTE per 100 target persons (Abb. 43) ", t);
+        let mut block = panel(" Capacity change (Abb. 43) ", t);
         if !split.excluded.is_empty() {
             block = block.title_bottom(Line::styled(
-                format!(
-                    " {} districts excluded (no pre-IM staffing) ",
-                    split.excluded.len()
-                ),
+                format!(" {} excluded: no pre-IM staffing ", split.excluded.len()),
                 t.dim,
             ));
         }

@@ -60,7 +60,7 @@ impl StartTimesPage<'_> {
             bars.push((format!("{}/{:02}", m.month, m.year % 100), *n as f64));
             cumulative.push(running as f64 / total);
         }
-        let title = format!(" Municipality start months (Abb. 4), N = {} ", months.len());
+        let title = format!(" Start months (Abb. 4), N = {} ", months.len());
         let block = panel(title, t);
         let inner = block.inner(area);
         block.render(area, buf);
@@ -83,9 +83,9 @@ impl StartTimesPage<'_> {
             .map(|i| bars[i].0.clone())
             .unwrap_or_default();
         let mut spans = vec![
-            Span::styled("█ municipalities  ", t.bar),
-            Span::styled("● cumulative share", t.difference),
-            Span::styled(format!("  half started by {half}"), t.dim),
+            Span::styled("█ municipalities ", t.bar),
+            Span::styled("● cumulative", t.difference),
+            Span::styled(format!("  half by {half}"), t.dim),
         ];
         if outside > 0 {
             spans.push(Span::styled(
@@ -153,7 +153,7 @@ impl StartTimesPage<'_> {
         let cutoff = app.choices.cutoff;
         let early = app.starts.iter().filter(|d| d.early).count();
         let title = format!(
-            " Districts by start: {early} early, {} late ",
+            " Districts: {early} early, {} late ",
             app.starts.len() - early
         );
         let block = panel(title, t).title_bottom(Line::styled(" [ ] move cutoff a week ", t.dim));

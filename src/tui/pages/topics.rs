@@ -145,15 +145,15 @@ impl TopicsPage<'_> {
             Ranking::Labour => (
                 &app.facts.labour_talks,
                 Comparison::LabourTalks,
-                "labour-market",
+                "Labour-market",
             ),
             Ranking::Housing => (
                 &app.facts.housing_talks,
                 Comparison::HousingTalks,
-                "housing",
+                "Housing",
             ),
         };
-        let block = panel(format!(" Districts by share of {what} talks "), t)
+        let block = panel(format!(" {what} talk share "), t)
             .title_bottom(Line::styled(" h: labour / housing ", t.dim));
         let inner = block.inner(area);
         block.render(area, buf);

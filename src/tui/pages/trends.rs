@@ -147,7 +147,7 @@ impl TrendsPage<'_> {
         let title = format!(" {} – {} ", outcome.label(), app.choices.comparison.label());
         Chart::new(datasets)
             .block(panel(title, t))
-            .legend_position(Some(LegendPosition::TopLeft))
+            .legend_position(Some(LegendPosition::BottomRight))
             .hidden_legend_constraints((Constraint::Percentage(60), Constraint::Percentage(60)))
             .x_axis(
                 Axis::default()

@@ -22,7 +22,7 @@ pub struct RankedBars<'a> {
 
 impl Widget for RankedBars<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        if area.height < 2 || area.width < 20 {
+        if area.height < 3 || area.width < 20 {
             return;
         }
         let t = self.theme;
@@ -31,14 +31,27 @@ impl Widget for RankedBars<'_> {
             .median
             .map(|m| (self.format)(m))
             .unwrap_or_else(|| "–".into());
-        let legend = Line::from(vec![
+        let above_legend = vec![
             Span::styled("■ ", t.treated),
-            Span::raw(format!("{} {}  ", self.groups.0, above)),
+            Span::raw(format!("{} {above}  ", self.groups.0)),
+        ];
+        let below_legend = vec![
             Span::styled("■ ", t.control),
-            Span::raw(format!("{} {}  ", self.groups.1, self.items.len() - above)),
-            Span::styled(format!("median {median_text}"), t.marker),
-        ]);
-        buf.set_line(area.x, area.y, &legend, area.width);
+            Span::raw(format!("{} {}", self.groups.1, self.items.len() - above)),
+        ];
+        let one_line = Line::from([above_legend.clone(), below_legend.clone()].concat());
+        // Two legend lines where one does not fit (80 columns).
+        let legend_rows: u16 = if one_line.width() <= area.width as usize {
+            1
+        } else {
+            2
+        };
+        if legend_rows == 1 {
+            buf.set_line(area.x, area.y, &one_line, area.width);
+        } else {
+            buf.set_line(area.x, area.y, &Line::from(above_legend), area.width);
+            buf.set_line(area.x, area.y + 1, &Line::from(below_legend), area.width);
+        }
 
         // Rows highest first, with the median line between the groups.
         let mut rows: Vec<Line> = Vec::with_capacity(self.items.len() + 1);
@@ -75,7 +88,7 @@ impl Widget for RankedBars<'_> {
                 Span::raw(format!(" {:>value_w$}", (self.format)(unit.value))),
             ]));
         }
-        let height = (area.height - 1) as usize;
+        let height = area.height.saturating_sub(legend_rows) as usize;
         // The cursor counts units; the median line shifts rows after it by one.
         let cursor_row = self.cursor
             + usize::from(
@@ -100,8 +113,8 @@ impl Widget for RankedBars<'_> {
             })
             .collect();
         let body = Rect {
-            y: area.y + 1,
-            height: area.height - 1,
+            y: area.y + legend_rows,
+            height: area.height.saturating_sub(legend_rows),
             ..area
         };
         Paragraph::new(shown).render(body, buf);

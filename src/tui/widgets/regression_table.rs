@@ -76,8 +76,12 @@ impl Widget for RegressionTable<'_> {
         }
         terms.push(("const".into(), "Constant".into()));
 
+        // Where the report's two rows per term do not fit (80×24 with many controls), the
+        // standard error goes next to the coefficient instead of below it.
+        let compact = 1 + 2 * terms.len() + 2 > area.height as usize;
+        let value_w: u16 = if compact { 15 } else { 12 };
         let label_w = (area.width as usize)
-            .saturating_sub(2 * 12 + 2)
+            .saturating_sub(2 * value_w as usize + 2)
             .clamp(10, 44);
         let mut rows: Vec<Row> = Vec::new();
         for (term, label) in &terms {
@@ -86,16 +90,27 @@ impl Widget for RegressionTable<'_> {
                 .map(|f| coefficient_cells(f.and_then(|e| e.fit.coefficient(term))))
                 .collect();
             let style = if term == "treated" { t.title } else { t.text };
+            let value = |(coef, se): &(String, String)| {
+                let text = if compact && !coef.is_empty() {
+                    format!("{coef} {}", se.trim_end())
+                } else {
+                    coef.clone()
+                };
+                let pad = if compact { "   " } else { "" };
+                Cell::from(Line::from(format!("{text}{pad}")).right_aligned()).style(style)
+            };
             rows.push(Row::new(vec![
                 Cell::from(fit(label, label_w)).style(style),
-                Cell::from(Line::from(cells[0].0.clone()).right_aligned()).style(style),
-                Cell::from(Line::from(cells[1].0.clone()).right_aligned()).style(style),
+                value(&cells[0]),
+                value(&cells[1]),
             ]));
-            rows.push(Row::new(vec![
-                Cell::from(""),
-                Cell::from(Line::from(cells[0].1.clone()).right_aligned()).style(t.dim),
-                Cell::from(Line::from(cells[1].1.clone()).right_aligned()).style(t.dim),
-            ]));
+            if !compact {
+                rows.push(Row::new(vec![
+                    Cell::from(""),
+                    Cell::from(Line::from(cells[0].1.clone()).right_aligned()).style(t.dim),
+                    Cell::from(Line::from(cells[1].1.clone()).right_aligned()).style(t.dim),
+                ]));
+            }
         }
         let stat = |label: &str, f: &dyn Fn(&DidEstimate) -> String| {
             let mut cells = vec![Cell::from(label.to_string())];
@@ -122,8 +137,8 @@ impl Widget for RegressionTable<'_> {
             rows,
             [
                 Constraint::Length(label_w as u16),
-                Constraint::Length(12),
-                Constraint::Length(12),
+                Constraint::Length(value_w),
+                Constraint::Length(value_w),
             ],
         )
         .header(header)
