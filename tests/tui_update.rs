@@ -240,3 +240,72 @@ fn the_estimate_matches_the_binary_json_output() {
     }
     assert_eq!(json["n"].as_u64().unwrap() as usize, shown.fit.n);
 }
+
+/// The dashboard reuses the all-controls panel for subsets of the controls; for every
+/// subset, comparison and level the sample supports, that must be exactly core's panel.
+#[test]
+fn control_subsets_give_exactly_the_panel_core_builds() {
+    use wirkung::tui::analysis::{Choices, PanelPair};
+    let app = sample_app();
+    let mut checked = 0;
+    for (outcome, comparison, level) in [
+        (Outcome::Employment, Comparison::EarlyStart, Level::District),
+        (
+            Outcome::Employment,
+            Comparison::BwVsNeighbours,
+            Level::District,
+        ),
+        (Outcome::Housing, Comparison::Capacity, Level::District),
+        (Outcome::Housing, Comparison::PlanB, Level::Municipality),
+    ] {
+        let choices = Choices {
+            outcome,
+            comparison,
+            level,
+            ..app.choices.clone()
+        };
+        let pair = PanelPair::compute(&app.bundle, &choices);
+        if level == Level::District && outcome == Outcome::Employment {
+            // The sample has every control value for districts: the shortcut is taken.
+            assert!(pair.subsets_share_units(), "{comparison}");
+        }
+        let columns: Vec<String> = choices
+            .available_controls(&app.bundle)
+            .iter()
+            .map(|c| c.column.clone())
+            .collect();
+        for mask in 0..(1u32 << columns.len()) {
+            let subset: Vec<String> = columns
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| mask & (1 << i) != 0)
+                .map(|(_, c)| c.clone())
+                .collect();
+            let selection = ControlSelection::Named(subset);
+            let ours = pair.panel(&app.bundle, &choices, selection.clone());
+            let spec = PanelSpec {
+                outcome,
+                comparison,
+                level,
+                controls: selection,
+                rules: choices.rules(&app.bundle),
+            };
+            let core = derive::panel(&app.bundle, &spec).map_err(|e| e.to_string());
+            assert_eq!(ours, core, "{outcome} {comparison} {level:?} mask {mask:b}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 16 + 16 + 64 + 16);
+}
+
+#[test]
+fn a_control_toggle_re_estimates_without_rebuilding_the_panel() {
+    let mut app = sample_app();
+    let urban = control_column(&app, "urban");
+    let (builds, estimations) = (app.panel_builds(), app.estimations());
+    toggle_control(&mut app, &urban);
+    assert_eq!(app.estimations(), estimations + 1);
+    assert_eq!(app.panel_builds(), builds);
+    dispatch(&mut app, Msg::CycleComparison);
+    assert_eq!(app.panel_builds(), builds + 1);
+}

@@ -71,6 +71,111 @@ impl Choices {
     }
 }
 
+/// The two panels a comparison needs before any control is switched: with every declared
+/// control and with none. Built once per comparison, outcome, level and cutoff.
+#[derive(Debug)]
+pub struct PanelPair {
+    pub without_controls: Result<Panel, String>,
+    pub all_controls: Result<Panel, String>,
+}
+
+/// What decides a `PanelPair`: the choices minus controls, variance and weights.
+pub fn panel_key(choices: &Choices) -> u64 {
+    super::cache::key_of(&(
+        choices.comparison,
+        choices.outcome,
+        choices.level,
+        choices.cutoff,
+    ))
+}
+
+impl PanelPair {
+    pub fn compute(bundle: &Bundle, choices: &Choices) -> PanelPair {
+        PanelPair {
+            without_controls: build_panel(bundle, choices, ControlSelection::None),
+            all_controls: build_panel(bundle, choices, ControlSelection::All),
+        }
+    }
+
+    /// The panel for `selection`. A subset of the controls is the all-controls panel with
+    /// fewer columns whenever no unit was dropped for a missing control value (then every
+    /// subset keeps exactly the same units, the same median split and the same exclusions);
+    /// otherwise core builds it. `tests/tui_update.rs` checks this against core.
+    pub fn panel(
+        &self,
+        bundle: &Bundle,
+        choices: &Choices,
+        selection: ControlSelection,
+    ) -> Result<Panel, String> {
+        match &selection {
+            ControlSelection::None => return self.without_controls.clone(),
+            ControlSelection::All => return self.all_controls.clone(),
+            ControlSelection::Named(columns) => {
+                if self.subsets_share_units()
+                    && let Ok(all) = &self.all_controls
+                    && let Some(p) = select_controls(all, columns)
+                {
+                    return Ok(p);
+                }
+            }
+        }
+        build_panel(bundle, choices, selection)
+    }
+}
+
+impl PanelPair {
+    /// Whether no unit was dropped for a missing control value, so that every subset of
+    /// the controls is the all-controls panel with fewer columns.
+    pub fn subsets_share_units(&self) -> bool {
+        matches!((&self.without_controls, &self.all_controls), (Ok(n), Ok(a)) if same_units(n, a))
+    }
+}
+
+fn build_panel(
+    bundle: &Bundle,
+    choices: &Choices,
+    controls: ControlSelection,
+) -> Result<Panel, String> {
+    check_supported(choices.outcome, choices.comparison, choices.level)
+        .map_err(|e| e.to_string())?;
+    let spec = PanelSpec {
+        outcome: choices.outcome,
+        comparison: choices.comparison,
+        level: choices.level,
+        controls,
+        rules: choices.rules(bundle),
+    };
+    derive::panel(bundle, &spec).map_err(|e| e.to_string())
+}
+
+fn same_units(a: &Panel, b: &Panel) -> bool {
+    a.rows.len() == b.rows.len()
+        && a.excluded == b.excluded
+        && a.rows
+            .iter()
+            .zip(&b.rows)
+            .all(|(x, y)| x.unit_id == y.unit_id)
+}
+
+/// `all` restricted to the control `columns`, in their order; `None` if one is not in it.
+fn select_controls(all: &Panel, columns: &[String]) -> Option<Panel> {
+    let idx: Vec<usize> = columns
+        .iter()
+        .map(|c| all.control_names.iter().position(|n| n == c))
+        .collect::<Option<_>>()?;
+    let mut p = all.clone();
+    p.spec.controls = ControlSelection::Named(columns.to_vec());
+    p.control_names = idx.iter().map(|&i| all.control_names[i].clone()).collect();
+    p.control_labels = idx
+        .iter()
+        .filter_map(|&i| all.control_labels.get(i).cloned())
+        .collect();
+    for (row, orig) in p.rows.iter_mut().zip(&all.rows) {
+        row.controls = idx.iter().map(|&i| orig.controls[i]).collect();
+    }
+    Some(p)
+}
+
 /// A panel and the two regressions of the report's tables: (1) without, (2) with controls.
 #[derive(Debug)]
 pub struct Analysis {
@@ -79,19 +184,11 @@ pub struct Analysis {
 }
 
 impl Analysis {
-    /// Builds both panels and estimates; every failure becomes the message core gives.
-    pub fn compute(bundle: &Bundle, choices: &Choices) -> Analysis {
+    /// Estimates both columns from the comparison's panels; every failure becomes the
+    /// message core gives.
+    pub fn compute(bundle: &Bundle, choices: &Choices, panels: &PanelPair) -> Analysis {
         let run = |controls: ControlSelection| -> Result<(Panel, DidEstimate), String> {
-            check_supported(choices.outcome, choices.comparison, choices.level)
-                .map_err(|e| e.to_string())?;
-            let spec = PanelSpec {
-                outcome: choices.outcome,
-                comparison: choices.comparison,
-                level: choices.level,
-                controls,
-                rules: choices.rules(bundle),
-            };
-            let panel = derive::panel(bundle, &spec).map_err(|e| e.to_string())?;
+            let panel = panels.panel(bundle, choices, controls)?;
             let estimate = estimate_did(&panel, choices.options()).map_err(|e| e.to_string())?;
             Ok((panel, estimate))
         };

@@ -2,7 +2,8 @@
 //! state changes happen here, drawing only reads.
 
 use super::analysis::{
-    Analysis, BundleFacts, Choices, compute_starts, compute_trends, trend_outcome,
+    Analysis, BundleFacts, Choices, PanelPair, compute_starts, compute_trends, panel_key,
+    trend_outcome,
 };
 use super::cache::{KeyedCache, key_of};
 use super::config::Remembered;
@@ -85,9 +86,7 @@ pub struct App {
     pub analysis: Arc<Analysis>,
     pub trends: Arc<Result<Trends, String>>,
     pub starts: Arc<Vec<DistrictStart>>,
-    analyses: KeyedCache<Analysis>,
-    trend_cache: KeyedCache<Result<Trends, String>>,
-    start_cache: KeyedCache<Vec<DistrictStart>>,
+    caches: Caches,
 }
 
 impl App {
@@ -118,16 +117,8 @@ impl App {
         };
         let facts = BundleFacts::compute(&bundle);
         let bundle = Arc::new(bundle);
-        let mut analyses = KeyedCache::new(256);
-        let mut trend_cache = KeyedCache::new(64);
-        let mut start_cache = KeyedCache::new(64);
-        let (analysis, trends, starts) = current_results(
-            &bundle,
-            &choices,
-            &mut analyses,
-            &mut trend_cache,
-            &mut start_cache,
-        );
+        let mut caches = Caches::new();
+        let (analysis, trends, starts) = caches.results(&bundle, &choices);
         App {
             analysis,
             trends,
@@ -145,9 +136,7 @@ impl App {
             show_difference: false,
             should_quit: false,
             facts,
-            analyses,
-            trend_cache,
-            start_cache,
+            caches,
         }
     }
 
@@ -173,23 +162,23 @@ impl App {
 
     /// Estimates computed so far (cache misses), for tests and the bench.
     pub fn estimations(&self) -> usize {
-        self.analyses.computed()
+        self.caches.analyses.computed()
+    }
+
+    /// Panel pairs built so far (cache misses), for tests.
+    pub fn panel_builds(&self) -> usize {
+        self.caches.panels.computed()
     }
 
     /// Drops the cached estimates (the bench measures a cold re-estimate with it).
     pub fn clear_estimate_cache(&mut self) {
-        self.analyses.clear();
+        self.caches.analyses.clear();
     }
 
     /// Brings the shown results up to the current choices, from the cache where possible.
     fn reestimate(&mut self) {
-        (self.analysis, self.trends, self.starts) = current_results(
-            &self.bundle,
-            &self.choices,
-            &mut self.analyses,
-            &mut self.trend_cache,
-            &mut self.start_cache,
-        );
+        (self.analysis, self.trends, self.starts) =
+            self.caches.results(&self.bundle, &self.choices);
     }
 
     /// Number of rows in the current page's list, for moving the cursor.
@@ -222,25 +211,46 @@ type Results = (
     Arc<Vec<DistrictStart>>,
 );
 
-/// The results for `choices`, from the caches where possible.
-fn current_results(
-    bundle: &Bundle,
-    choices: &Choices,
-    analyses: &mut KeyedCache<Analysis>,
-    trend_cache: &mut KeyedCache<Result<Trends, String>>,
-    start_cache: &mut KeyedCache<Vec<DistrictStart>>,
-) -> Results {
-    let analysis = analyses.get_or_compute(key_of(choices), || Analysis::compute(bundle, choices));
-    // Trends and start dates ignore controls, level, variance and weights.
-    let trend_key = key_of(&(
-        choices.comparison,
-        trend_outcome(choices.outcome),
-        choices.cutoff,
-    ));
-    let trends = trend_cache.get_or_compute(trend_key, || compute_trends(bundle, choices));
-    let starts =
-        start_cache.get_or_compute(key_of(&choices.cutoff), || compute_starts(bundle, choices));
-    (analysis, trends, starts)
+/// Results by the hash of what decides them.
+struct Caches {
+    analyses: KeyedCache<Analysis>,
+    panels: KeyedCache<PanelPair>,
+    trends: KeyedCache<Result<Trends, String>>,
+    starts: KeyedCache<Vec<DistrictStart>>,
+}
+
+impl Caches {
+    fn new() -> Caches {
+        Caches {
+            analyses: KeyedCache::new(256),
+            panels: KeyedCache::new(64),
+            trends: KeyedCache::new(64),
+            starts: KeyedCache::new(64),
+        }
+    }
+
+    /// The results for `choices`, from the caches where possible.
+    fn results(&mut self, bundle: &Bundle, choices: &Choices) -> Results {
+        let panels = &mut self.panels;
+        let analysis = self.analyses.get_or_compute(key_of(choices), || {
+            let pair =
+                panels.get_or_compute(panel_key(choices), || PanelPair::compute(bundle, choices));
+            Analysis::compute(bundle, choices, &pair)
+        });
+        // Trends and start dates ignore controls, level, variance and weights.
+        let trend_key = key_of(&(
+            choices.comparison,
+            trend_outcome(choices.outcome),
+            choices.cutoff,
+        ));
+        let trends = self
+            .trends
+            .get_or_compute(trend_key, || compute_trends(bundle, choices));
+        let starts = self
+            .starts
+            .get_or_compute(key_of(&choices.cutoff), || compute_starts(bundle, choices));
+        (analysis, trends, starts)
+    }
 }
 
 fn cycle<T: Copy + PartialEq>(all: &[T], current: T) -> T {
