@@ -1,5 +1,10 @@
+use super::{EXIT_FAILURE, EXIT_USAGE};
+use crate::core::bundle::{self, Bundle, Level};
+use crate::core::derive::{self, Comparison, ControlSelection, DeriveError, Outcome, PanelSpec};
+use crate::core::estimate::{EstimateOptions, VarianceType, estimate_did};
+use crate::core::report::{self, EstimateReport};
 use clap::{Args, ValueEnum};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Debug, Args)]
@@ -31,7 +36,108 @@ pub enum EstimateFormat {
     Json,
 }
 
+/// Prints `message` on stderr and returns `code` (cli.md, "Exit status").
+pub(super) fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("wirkung: {message}");
+    ExitCode::from(code)
+}
+
+/// The user's choices, parsed and checked against what the data can support; `Err` is the
+/// exit code after the message was printed.
+pub(super) fn parse_choices(
+    outcome: &str,
+    comparison: &str,
+    level: &str,
+    controls: &str,
+) -> Result<(Outcome, Comparison, Level, ControlSelection), ExitCode> {
+    let usage = |e: String| fail(EXIT_USAGE, e);
+    let outcome: Outcome = outcome.parse().map_err(usage)?;
+    let comparison: Comparison = comparison.parse().map_err(usage)?;
+    let level = derive::parse_level(level).map_err(usage)?;
+    let controls: ControlSelection = controls.parse().map_err(usage)?;
+    derive::check_supported(outcome, comparison, level).map_err(|e| {
+        fail(
+            EXIT_USAGE,
+            format!(
+                "{} with {} at {} level is not supported: {e}",
+                outcome,
+                comparison,
+                level_id(level)
+            ),
+        )
+    })?;
+    Ok((outcome, comparison, level, controls))
+}
+
+fn level_id(level: Level) -> &'static str {
+    match level {
+        Level::District => "district",
+        Level::Municipality => "municipality",
+    }
+}
+
+/// Opens the bundle; a bundle that cannot be opened is exit status 1.
+pub(super) fn open(path: &Path) -> Result<Bundle, ExitCode> {
+    bundle::load(path).map_err(|e| fail(EXIT_FAILURE, e))
+}
+
+/// A panel that cannot be built: a bad choice is usage (2), missing or empty data is 1.
+pub(super) fn derive_failure(e: DeriveError) -> ExitCode {
+    match e {
+        DeriveError::Unsupported(_) | DeriveError::UnknownControl(_) => fail(EXIT_USAGE, e),
+        DeriveError::MissingTable { .. } | DeriveError::Empty(_) => fail(EXIT_FAILURE, e),
+    }
+}
+
+/// The panel spec for the parsed choices, with the manifest's rules.
+pub(super) fn spec(
+    bundle: &Bundle,
+    choices: (Outcome, Comparison, Level, ControlSelection),
+) -> PanelSpec {
+    let (outcome, comparison, level, controls) = choices;
+    PanelSpec {
+        outcome,
+        comparison,
+        level,
+        controls,
+        rules: bundle.manifest.rules.clone(),
+    }
+}
+
 pub fn run(args: EstimateArgs) -> color_eyre::Result<ExitCode> {
-    let _ = args;
-    color_eyre::eyre::bail!("estimate not written yet")
+    let choices = match parse_choices(&args.outcome, &args.comparison, &args.level, &args.controls)
+    {
+        Ok(c) => c,
+        Err(code) => return Ok(code),
+    };
+    let variance: VarianceType = match args.se.parse() {
+        Ok(v) => v,
+        Err(e) => return Ok(fail(EXIT_USAGE, e)),
+    };
+    let bundle = match open(&args.bundle) {
+        Ok(b) => b,
+        Err(code) => return Ok(code),
+    };
+    let panel = match derive::panel(&bundle, &spec(&bundle, choices)) {
+        Ok(p) => p,
+        Err(e) => return Ok(derive_failure(e)),
+    };
+    let options = EstimateOptions {
+        variance,
+        weighted: !args.unweighted,
+    };
+    let estimate = match estimate_did(&panel, options) {
+        Ok(e) => e,
+        Err(e) => return Ok(fail(EXIT_FAILURE, format!("estimation failed: {e}"))),
+    };
+    let r = EstimateReport::new(&bundle.manifest, &panel, &estimate);
+    let text = match args.format {
+        EstimateFormat::Text => report::estimate_text(&r),
+        EstimateFormat::Markdown => report::estimate_markdown(&r),
+        EstimateFormat::Latex => report::estimate_latex(&r),
+        EstimateFormat::Csv => report::estimate_csv(&r),
+        EstimateFormat::Json => report::estimate_json(&r) + "\n",
+    };
+    print!("{text}");
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,3 +1,6 @@
+use super::estimate::{derive_failure, open, parse_choices, spec};
+use crate::core::derive;
+use crate::core::report;
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -25,6 +28,25 @@ pub enum PanelFormat {
 }
 
 pub fn run(args: PanelArgs) -> color_eyre::Result<ExitCode> {
-    let _ = args;
-    color_eyre::eyre::bail!("panel not written yet")
+    let choices = match parse_choices(&args.outcome, &args.comparison, &args.level, &args.controls)
+    {
+        Ok(c) => c,
+        Err(code) => return Ok(code),
+    };
+    let bundle = match open(&args.bundle) {
+        Ok(b) => b,
+        Err(code) => return Ok(code),
+    };
+    let panel = match derive::panel(&bundle, &spec(&bundle, choices)) {
+        Ok(p) => p,
+        Err(e) => return Ok(derive_failure(e)),
+    };
+    match args.format {
+        PanelFormat::Csv => print!("{}", report::panel_csv(&panel)),
+        PanelFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&report::panel_json(&panel))?
+        ),
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,3 +1,6 @@
+use super::estimate::{derive_failure, open, parse_choices, spec};
+use crate::core::derive;
+use crate::core::report;
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -20,6 +23,28 @@ pub enum TrendsFormat {
 }
 
 pub fn run(args: TrendsArgs) -> color_eyre::Result<ExitCode> {
-    let _ = args;
-    color_eyre::eyre::bail!("trends not written yet")
+    // Trends are district lines; controls do not enter them.
+    let choices = match parse_choices(&args.outcome, &args.comparison, "district", "none") {
+        Ok(c) => c,
+        Err(code) => return Ok(code),
+    };
+    let (outcome, comparison) = (choices.0, choices.1);
+    let bundle = match open(&args.bundle) {
+        Ok(b) => b,
+        Err(code) => return Ok(code),
+    };
+    let trends = match derive::trends(&bundle, &spec(&bundle, choices)) {
+        Ok(t) => t,
+        Err(e) => return Ok(derive_failure(e)),
+    };
+    match args.format {
+        TrendsFormat::Csv => print!("{}", report::trends_csv(&trends)),
+        TrendsFormat::Json => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&report::trends_json(&trends, outcome, comparison))?
+            )
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

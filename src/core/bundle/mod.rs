@@ -4,10 +4,16 @@
 //! with every finding; only a bundle that cannot be read at all (no directory, no or an
 //! unreadable `bundle.toml`) is a `BundleError`.
 
+mod activity;
+mod collect;
+mod columns;
 pub mod finding;
 pub mod manifest;
 pub mod model;
+mod plausible;
 mod read;
+mod source;
+mod tables;
 mod validate;
 
 pub use finding::{Finding, Findings, Severity};

@@ -1,11 +1,147 @@
-//! Reading table files (CSV or Parquet through polars) into the typed model.
-use super::{Bundle, BundleError};
+//! Opening a bundle: `bundle.toml`, then every table file (CSV or Parquet through polars)
+//! into the typed model, then validation. Nothing in the bundle directory is written.
+
+use super::collect::Collector;
+use super::columns::TableReader;
+use super::manifest::Manifest;
+use super::model::{Table, TableSource};
+use super::validate::{self, RowNumbers};
+use super::{Bundle, BundleError, Finding, activity, source, tables};
+use polars::prelude::DataFrame;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+/// The only format this loader reads (bundle-format.md, "Dataset bundle, format 1").
+const FORMAT: u32 = 1;
+
 pub(super) fn load(dir: &Path) -> Result<Bundle, BundleError> {
-    let _ = super::validate::validate;
-    Err(BundleError::NotADirectory {
+    let meta = std::fs::metadata(dir).map_err(|e| BundleError::NotADirectory {
         path: dir.to_path_buf(),
-        reason: "loader not written yet".into(),
-    })
+        reason: e.to_string(),
+    })?;
+    if !meta.is_dir() {
+        return Err(BundleError::NotADirectory {
+            path: dir.to_path_buf(),
+            reason: "it is a file; a bundle is a directory holding bundle.toml".into(),
+        });
+    }
+    let manifest = read_manifest(dir)?;
+    let mut out = Collector::default();
+    let mut bundle = Bundle {
+        dir: dir.to_path_buf(),
+        manifest,
+        districts: Vec::new(),
+        municipalities: Vec::new(),
+        grants: Vec::new(),
+        staffing: Vec::new(),
+        target_group: Vec::new(),
+        employment: Vec::new(),
+        population: Vec::new(),
+        activity: Vec::new(),
+        manager_survey: Vec::new(),
+        activity_cleaning: Default::default(),
+        sources: BTreeMap::new(),
+        unreadable: BTreeSet::new(),
+        findings: Default::default(),
+    };
+    let mut rows = RowNumbers::default();
+    for table in Table::ALL {
+        let Some(path) = source::locate(dir, &bundle.manifest, table, &mut out) else {
+            bundle.unreadable.insert(table);
+            continue;
+        };
+        let df = match source::read_frame(&path) {
+            Ok(df) => df,
+            Err(reason) => {
+                let file = path
+                    .file_name()
+                    .map(|f| f.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                out.push(Finding::error(
+                    table.name(),
+                    None,
+                    None,
+                    format!("{file}: {reason}"),
+                ));
+                bundle.unreadable.insert(table);
+                continue;
+            }
+        };
+        bundle.sources.insert(
+            table,
+            TableSource {
+                file: path,
+                rows: df.height(),
+            },
+        );
+        if !read_table(&mut bundle, &mut rows, table, &df, &mut out) {
+            bundle.unreadable.insert(table);
+        }
+    }
+    validate::validate(&bundle, &rows, &mut out);
+    bundle.findings = out.finish();
+    Ok(bundle)
+}
+
+/// Fills one typed table; false when the table cannot be used (missing required column).
+fn read_table(
+    bundle: &mut Bundle,
+    rows: &mut RowNumbers,
+    table: Table,
+    df: &DataFrame,
+    out: &mut Collector,
+) -> bool {
+    let controls = bundle.manifest.controls.clone();
+    let mut r = TableReader::new(table, df, out);
+    match table {
+        Table::Districts => {
+            (bundle.districts, rows.districts) = tables::districts(&mut r, &controls)
+        }
+        Table::Municipalities => {
+            (bundle.municipalities, rows.municipalities) = tables::municipalities(&mut r, &controls)
+        }
+        Table::Grants => (bundle.grants, rows.grants) = tables::grants(&mut r),
+        Table::Staffing => (bundle.staffing, rows.staffing) = tables::staffing(&mut r),
+        Table::TargetGroup => {
+            (bundle.target_group, rows.target_group) = tables::target_group(&mut r)
+        }
+        Table::Employment => (bundle.employment, rows.employment) = tables::employment(&mut r),
+        Table::Population => (bundle.population, rows.population) = tables::population(&mut r),
+        Table::Activity => {
+            (bundle.activity, rows.activity, bundle.activity_cleaning) = activity::activity(&mut r)
+        }
+        Table::ManagerSurvey => {
+            (bundle.manager_survey, rows.manager_survey) = tables::manager_survey(&mut r)
+        }
+    }
+    !r.unreadable
+}
+
+/// Reads `bundle.toml`; the format is checked before the rest so that a newer bundle gets
+/// "format 2 is not supported" rather than a complaint about a field it renamed.
+fn read_manifest(dir: &Path) -> Result<Manifest, BundleError> {
+    let path = dir.join("bundle.toml");
+    let err = |reason: String| BundleError::Manifest {
+        path: path.clone(),
+        reason,
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| err(e.to_string()))?;
+    let value: toml::Table = toml::from_str(&text).map_err(|e| err(e.to_string()))?;
+    let format = value.get("bundle").and_then(|b| b.get("format"));
+    match format.and_then(toml::Value::as_integer) {
+        Some(f) if f == i64::from(FORMAT) => {}
+        Some(f) => {
+            return Err(BundleError::UnsupportedFormat {
+                path: path.clone(),
+                found: u32::try_from(f).unwrap_or(u32::MAX),
+            });
+        }
+        None => {
+            return Err(err(
+                "[bundle] format is missing or not a whole number (this wirkung reads format = 1)"
+                    .into(),
+            ));
+        }
+    }
+    toml::from_str(&text).map_err(|e| err(e.to_string()))
 }

@@ -1,4 +1,616 @@
-//! Cross-table validation: keys, foreign keys, impossible values, periods.
-use super::Bundle;
+//! Cross-table validation: the manifest's settings, keys, foreign keys and coverage.
+//! Impossible values within a row are checked in `plausible`.
+//!
+//! Severity follows cli.md, "Exit status": what makes data wrong or unreadable is an error
+//! (duplicate keys, ids pointing nowhere, periods the data do not cover); what real
+//! deliveries routinely contain and the tool handles by a stated rule is a warning (a
+//! municipality lacking a survey wave, a district lacking a month).
 
-pub(super) fn validate(_bundle: &mut Bundle) {}
+use super::collect::Collector;
+use super::model::Table;
+use super::{Bundle, Finding, plausible};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Display;
+use std::hash::Hash;
+
+/// Data-row numbers (1-based, header excluded) of every typed row, table by table.
+#[derive(Debug, Default)]
+pub(super) struct RowNumbers {
+    pub districts: Vec<usize>,
+    pub municipalities: Vec<usize>,
+    pub grants: Vec<usize>,
+    pub staffing: Vec<usize>,
+    pub target_group: Vec<usize>,
+    pub employment: Vec<usize>,
+    pub population: Vec<usize>,
+    pub activity: Vec<usize>,
+    pub manager_survey: Vec<usize>,
+}
+
+const MANIFEST: &str = "bundle.toml";
+
+pub(super) fn validate(b: &Bundle, rows: &RowNumbers, out: &mut Collector) {
+    manifest(b, out);
+    keys(b, rows, out);
+    foreign_keys(b, rows, out);
+    coverage(b, out);
+    periods(b, out);
+    plausible::values(b, rows, out);
+}
+
+/// Settings of `bundle.toml` that cannot describe a valid analysis.
+fn manifest(b: &Bundle, out: &mut Collector) {
+    let m = &b.manifest;
+    for name in m.tables.keys() {
+        if !Table::ALL.iter().any(|t| t.name() == name) {
+            out.push(Finding::warning(
+                MANIFEST,
+                Some("tables"),
+                None,
+                format!("[tables] names {name:?}, which is not a table of format 1; ignored"),
+            ));
+        }
+    }
+    let r = &m.rules;
+    if !(r.start_share > 0.0 && r.start_share <= 1.0) {
+        out.push(Finding::error(
+            MANIFEST,
+            Some("rules.start_share"),
+            None,
+            format!("start_share {} must be a share in (0, 1]", r.start_share),
+        ));
+    }
+    if !(0.0..=1.0).contains(&r.housing_max_missing) {
+        let msg = format!(
+            "housing_max_missing {} must be a share in [0, 1]",
+            r.housing_max_missing
+        );
+        out.push(Finding::error(
+            MANIFEST,
+            Some("rules.housing_max_missing"),
+            None,
+            msg,
+        ));
+    }
+    let p = &m.periods;
+    if p.employment_base >= p.employment_end {
+        let msg = format!(
+            "employment_base {} is not before employment_end {}",
+            p.employment_base, p.employment_end
+        );
+        out.push(Finding::error(
+            MANIFEST,
+            Some("periods.employment_end"),
+            None,
+            msg,
+        ));
+    }
+    if p.housing_base >= p.housing_end {
+        let msg = format!(
+            "housing_base {} is not before housing_end {}",
+            p.housing_base, p.housing_end
+        );
+        out.push(Finding::error(
+            MANIFEST,
+            Some("periods.housing_end"),
+            None,
+            msg,
+        ));
+    }
+    let mut seen = HashSet::new();
+    for c in &m.controls {
+        if !seen.insert((c.level, c.column.as_str())) {
+            out.push(Finding::warning(
+                MANIFEST,
+                Some("controls"),
+                None,
+                format!(
+                    "control '{}' is declared twice for the same level",
+                    c.column
+                ),
+            ));
+        }
+        if c.outcomes.is_empty() {
+            out.push(Finding::warning(
+                MANIFEST,
+                Some("controls"),
+                None,
+                format!(
+                    "control '{}' lists no outcomes, so it is never used",
+                    c.column
+                ),
+            ));
+        }
+    }
+}
+
+/// Duplicate keys: the later row is the error, naming the first.
+fn unique<K: Hash + Eq + Display>(
+    out: &mut Collector,
+    table: &str,
+    column: &str,
+    keys: impl Iterator<Item = (K, usize)>,
+) {
+    let mut first: HashMap<K, usize> = HashMap::new();
+    for (key, row) in keys {
+        if let Some(&earlier) = first.get(&key) {
+            out.error(
+                "duplicate key",
+                table,
+                column,
+                row,
+                format!("duplicate key {key}: row {earlier} has the same"),
+            );
+        } else {
+            first.insert(key, row);
+        }
+    }
+}
+
+struct Pair<'a, B>(&'a str, B);
+impl<B: Display> Display for Pair<'_, B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "({}, {})", self.0, self.1)
+    }
+}
+impl<B: PartialEq> PartialEq for Pair<'_, B> {
+    fn eq(&self, o: &Self) -> bool {
+        self.0 == o.0 && self.1 == o.1
+    }
+}
+impl<B: Eq> Eq for Pair<'_, B> {}
+impl<B: Hash> Hash for Pair<'_, B> {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.0.hash(h);
+        self.1.hash(h);
+    }
+}
+
+fn keys(b: &Bundle, r: &RowNumbers, out: &mut Collector) {
+    unique(
+        out,
+        "districts",
+        "district_id",
+        b.districts
+            .iter()
+            .map(|d| d.district_id.as_str())
+            .zip(r.districts.iter().copied()),
+    );
+    unique(
+        out,
+        "municipalities",
+        "municipality_id",
+        b.municipalities
+            .iter()
+            .map(|m| m.municipality_id.as_str())
+            .zip(r.municipalities.iter().copied()),
+    );
+    unique(
+        out,
+        "grants",
+        "grant_id",
+        b.grants
+            .iter()
+            .map(|g| g.grant_id.as_str())
+            .zip(r.grants.iter().copied()),
+    );
+    unique(
+        out,
+        "staffing",
+        "municipality_id",
+        b.staffing
+            .iter()
+            .map(|s| s.municipality_id.as_str())
+            .zip(r.staffing.iter().copied()),
+    );
+    unique(
+        out,
+        "target_group",
+        "wave",
+        b.target_group
+            .iter()
+            .map(|t| Pair(&t.municipality_id, t.wave))
+            .zip(r.target_group.iter().copied()),
+    );
+    unique(
+        out,
+        "employment",
+        "month",
+        b.employment
+            .iter()
+            .map(|e| Pair(&e.district_id, e.month))
+            .zip(r.employment.iter().copied()),
+    );
+    unique(
+        out,
+        "population",
+        "year",
+        b.population
+            .iter()
+            .map(|p| Pair(&p.district_id, p.year))
+            .zip(r.population.iter().copied()),
+    );
+    unique(
+        out,
+        "manager_survey",
+        "response_id",
+        b.manager_survey
+            .iter()
+            .map(|s| s.response_id.as_str())
+            .zip(r.manager_survey.iter().copied()),
+    );
+}
+
+/// Ids that point nowhere: one error per unknown id, at its first row, with the count.
+fn dangling<'a>(
+    out: &mut Collector,
+    table: &str,
+    column: &str,
+    target: Table,
+    known: &HashSet<&str>,
+    ids: impl Iterator<Item = (&'a str, usize)>,
+) {
+    let mut unknown: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for (id, row) in ids {
+        if !known.contains(id) {
+            unknown.entry(id).or_insert((row, 0)).1 += 1;
+        }
+    }
+    let mut listed: Vec<_> = unknown.into_iter().collect();
+    listed.sort_by_key(|(_, (row, _))| *row);
+    for (id, (row, count)) in listed {
+        let rows = if count == 1 {
+            String::new()
+        } else {
+            format!(" ({count} rows, the first here)")
+        };
+        let msg = format!(
+            "{column} {id} points nowhere: it is not in {}{rows}",
+            target.name()
+        );
+        out.error("unknown id", table, column, row, msg);
+    }
+}
+
+fn foreign_keys(b: &Bundle, r: &RowNumbers, out: &mut Collector) {
+    if b.has(Table::Districts) {
+        let districts: HashSet<&str> = b.districts.iter().map(|d| d.district_id.as_str()).collect();
+        let d = Table::Districts;
+        dangling(
+            out,
+            "municipalities",
+            "district_id",
+            d,
+            &districts,
+            b.municipalities
+                .iter()
+                .map(|m| m.district_id.as_str())
+                .zip(r.municipalities.iter().copied()),
+        );
+        dangling(
+            out,
+            "employment",
+            "district_id",
+            d,
+            &districts,
+            b.employment
+                .iter()
+                .map(|e| e.district_id.as_str())
+                .zip(r.employment.iter().copied()),
+        );
+        dangling(
+            out,
+            "population",
+            "district_id",
+            d,
+            &districts,
+            b.population
+                .iter()
+                .map(|p| p.district_id.as_str())
+                .zip(r.population.iter().copied()),
+        );
+    }
+    if b.has(Table::Municipalities) {
+        let known: HashSet<&str> = b
+            .municipalities
+            .iter()
+            .map(|m| m.municipality_id.as_str())
+            .collect();
+        let m = Table::Municipalities;
+        dangling(
+            out,
+            "grants",
+            "municipality_id",
+            m,
+            &known,
+            b.grants
+                .iter()
+                .map(|g| g.municipality_id.as_str())
+                .zip(r.grants.iter().copied()),
+        );
+        dangling(
+            out,
+            "staffing",
+            "municipality_id",
+            m,
+            &known,
+            b.staffing
+                .iter()
+                .map(|s| s.municipality_id.as_str())
+                .zip(r.staffing.iter().copied()),
+        );
+        dangling(
+            out,
+            "target_group",
+            "municipality_id",
+            m,
+            &known,
+            b.target_group
+                .iter()
+                .map(|t| t.municipality_id.as_str())
+                .zip(r.target_group.iter().copied()),
+        );
+        dangling(
+            out,
+            "activity",
+            "municipality_id",
+            m,
+            &known,
+            b.activity
+                .iter()
+                .map(|a| a.municipality_id.as_str())
+                .zip(r.activity.iter().copied()),
+        );
+        dangling(
+            out,
+            "manager_survey",
+            "municipality_id",
+            m,
+            &known,
+            b.manager_survey
+                .iter()
+                .map(|s| s.municipality_id.as_str())
+                .zip(r.manager_survey.iter().copied()),
+        );
+    }
+}
+
+/// Units lacking the rows an analysis needs: warnings, since the derived panels exclude such
+/// a unit by a stated rule and list it.
+fn coverage(b: &Bundle, out: &mut Collector) {
+    let funded: Vec<&str> = b
+        .municipalities
+        .iter()
+        .filter(|m| m.funded)
+        .map(|m| m.municipality_id.as_str())
+        .collect();
+    if b.has(Table::Municipalities) && b.has(Table::TargetGroup) {
+        let p = &b.manifest.periods;
+        let waves: HashSet<(&str, chrono::NaiveDate)> = b
+            .target_group
+            .iter()
+            .map(|t| (t.municipality_id.as_str(), t.wave))
+            .collect();
+        for (label, wave) in [
+            ("housing_base", p.housing_base),
+            ("housing_end", p.housing_end),
+        ] {
+            for m in &funded {
+                if !waves.contains(&(*m, wave)) {
+                    let msg = format!(
+                        "funded municipality {m} has no row for the {label} wave {wave}; it counts as missing for housing"
+                    );
+                    out.row(
+                        "missing survey wave",
+                        Finding::warning("target_group", Some("wave"), None, msg),
+                    );
+                }
+            }
+        }
+    }
+    if b.has(Table::Municipalities) && b.has(Table::Staffing) {
+        let staffed: HashSet<&str> = b
+            .staffing
+            .iter()
+            .map(|s| s.municipality_id.as_str())
+            .collect();
+        for m in funded.iter().filter(|m| !staffed.contains(**m)) {
+            let msg = format!(
+                "funded municipality {m} has no staffing row; its district has no capacity change"
+            );
+            out.row(
+                "missing staffing row",
+                Finding::warning("staffing", Some("municipality_id"), None, msg),
+            );
+        }
+    }
+    if b.has(Table::Municipalities) && b.has(Table::Grants) {
+        let granted: HashSet<&str> = b
+            .grants
+            .iter()
+            .map(|g| g.municipality_id.as_str())
+            .collect();
+        for m in funded.iter().filter(|m| !granted.contains(**m)) {
+            let msg = format!("municipality {m} is marked funded but has no grant");
+            out.row(
+                "funded without grant",
+                Finding::warning("grants", Some("municipality_id"), None, msg),
+            );
+        }
+        let unfunded: HashSet<&str> = b
+            .municipalities
+            .iter()
+            .filter(|m| !m.funded)
+            .map(|m| m.municipality_id.as_str())
+            .collect();
+        for m in granted.iter().filter(|m| unfunded.contains(**m)) {
+            let msg = format!("municipality {m} has grants but is marked not funded");
+            out.row(
+                "grant without funding",
+                Finding::warning("municipalities", Some("funded"), None, msg),
+            );
+        }
+    }
+    if b.has(Table::Districts) {
+        for (table, present) in [
+            (
+                Table::Employment,
+                b.employment
+                    .iter()
+                    .map(|e| e.district_id.as_str())
+                    .collect::<HashSet<_>>(),
+            ),
+            (
+                Table::Population,
+                b.population
+                    .iter()
+                    .map(|p| p.district_id.as_str())
+                    .collect(),
+            ),
+        ] {
+            if !b.has(table) {
+                continue;
+            }
+            for d in b
+                .districts
+                .iter()
+                .filter(|d| !present.contains(d.district_id.as_str()))
+            {
+                let msg = format!(
+                    "district {} ({}) has no rows; it has no employment rate",
+                    d.district_id, d.name
+                );
+                out.row(
+                    "district without rows",
+                    Finding::warning(table.name(), Some("district_id"), None, msg),
+                );
+            }
+        }
+    }
+}
+
+/// The manifest's periods must lie inside the data (cli.md: "a month outside the data's
+/// range" is an error), and every district should have both employment months.
+fn periods(b: &Bundle, out: &mut Collector) {
+    let p = &b.manifest.periods;
+    if b.has(Table::Employment) && !b.employment.is_empty() {
+        let first = b.employment.iter().map(|e| e.month).min();
+        let last = b.employment.iter().map(|e| e.month).max();
+        if let (Some(first), Some(last)) = (first, last) {
+            for (label, month) in [
+                ("employment_base", p.employment_base),
+                ("employment_end", p.employment_end),
+            ] {
+                if month < first || month > last {
+                    let msg = format!(
+                        "{label} {month} is outside the employment data ({first} to {last})"
+                    );
+                    out.push(Finding::error(
+                        MANIFEST,
+                        Some(format!("periods.{label}").as_str()),
+                        None,
+                        msg,
+                    ));
+                }
+            }
+            let months: HashSet<(&str, crate::core::period::Month)> = b
+                .employment
+                .iter()
+                .map(|e| (e.district_id.as_str(), e.month))
+                .collect();
+            let with_rows: HashSet<&str> = months.iter().map(|(id, _)| *id).collect();
+            for d in b
+                .districts
+                .iter()
+                .filter(|d| with_rows.contains(d.district_id.as_str()))
+            {
+                for (label, month) in [
+                    ("employment_base", p.employment_base),
+                    ("employment_end", p.employment_end),
+                ] {
+                    let present = months.contains(&(d.district_id.as_str(), month));
+                    if !present && month >= first && month <= last {
+                        let msg = format!(
+                            "district {} has no row for {label} {month}; it has no employment outcome",
+                            d.district_id
+                        );
+                        out.row(
+                            "missing period month",
+                            Finding::warning("employment", Some("month"), None, msg),
+                        );
+                    }
+                }
+            }
+            gaps(b, out);
+        }
+    }
+    if b.has(Table::TargetGroup) && !b.target_group.is_empty() {
+        for (label, wave) in [
+            ("housing_base", p.housing_base),
+            ("housing_end", p.housing_end),
+        ] {
+            if !b.target_group.iter().any(|t| t.wave == wave) {
+                let msg = format!(
+                    "{label} {wave} is not a wave of target_group; the housing outcome cannot be computed"
+                );
+                out.push(Finding::error(
+                    MANIFEST,
+                    Some(format!("periods.{label}").as_str()),
+                    None,
+                    msg,
+                ));
+            }
+        }
+        let mut other: BTreeMap<chrono::NaiveDate, usize> = BTreeMap::new();
+        for t in b
+            .target_group
+            .iter()
+            .filter(|t| t.wave != p.housing_base && t.wave != p.housing_end)
+        {
+            *other.entry(t.wave).or_insert(0) += 1;
+        }
+        for (wave, n) in other {
+            let msg = format!(
+                "{n} rows of wave {wave}, which bundle.toml does not name as housing_base or housing_end; they are not used"
+            );
+            out.push(Finding::warning("target_group", Some("wave"), None, msg));
+        }
+    }
+}
+
+/// Months missing inside a district's employment series (the trend lines would jump).
+fn gaps(b: &Bundle, out: &mut Collector) {
+    let mut by_district: BTreeMap<&str, Vec<i32>> = BTreeMap::new();
+    for e in &b.employment {
+        by_district
+            .entry(&e.district_id)
+            .or_default()
+            .push(e.month.index());
+    }
+    for (district, mut months) in by_district {
+        months.sort_unstable();
+        months.dedup();
+        let (Some(&first), Some(&last)) = (months.first(), months.last()) else {
+            continue;
+        };
+        let missing = (last - first + 1) as usize - months.len();
+        if missing > 0 {
+            let set: HashSet<i32> = months.iter().copied().collect();
+            let gap = (first..=last)
+                .find(|m| !set.contains(m))
+                .map(crate::core::period::Month::from_index);
+            let (from, to) = (
+                crate::core::period::Month::from_index(first),
+                crate::core::period::Month::from_index(last),
+            );
+            let first_gap = gap.map(|g| g.to_string()).unwrap_or_default();
+            let msg = format!(
+                "district {district} lacks {missing} months between {from} and {to} (the first is {first_gap})"
+            );
+            out.row(
+                "months missing",
+                Finding::warning("employment", Some("month"), None, msg),
+            );
+        }
+    }
+}

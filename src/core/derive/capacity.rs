@@ -1,17 +1,110 @@
 //! Change in counselling capacity (report 5, comparison 3).
 
-use super::Measures;
-use crate::core::bundle::Bundle;
+use super::housing::district_target_persons;
+use super::{Exclusion, Measures, UnitMeasure, treated_state_districts};
+use crate::core::bundle::{Bundle, Staffing};
+use std::collections::HashMap;
+
+/// The staffing rows by municipality; the first row counts for a duplicated key.
+fn staffing_rows(bundle: &Bundle) -> HashMap<&str, &Staffing> {
+    let mut rows = HashMap::new();
+    for s in &bundle.staffing {
+        rows.entry(s.municipality_id.as_str()).or_insert(s);
+    }
+    rows
+}
 
 /// FTE change per 100 target persons, per district (excluded when a funded municipality
 /// lacks `fte_before`).
 pub fn district_capacity_change(bundle: &Bundle) -> Measures {
-    let _ = bundle;
-    unimplemented!("district_capacity_change")
+    let staffing = staffing_rows(bundle);
+    let target_persons = district_target_persons(bundle);
+    let base = bundle.manifest.periods.housing_base;
+    let mut out = Measures::default();
+    for d in treated_state_districts(bundle) {
+        let funded = bundle
+            .municipalities
+            .iter()
+            .filter(|m| m.funded && m.district_id == d.district_id);
+        let mut change = 0.0;
+        let mut lacking: Vec<&str> = Vec::new();
+        for m in funded {
+            match staffing.get(m.municipality_id.as_str()) {
+                Some(Staffing {
+                    fte_before: Some(before),
+                    fte_after,
+                    ..
+                }) => {
+                    // Municipalities that report both count; a missing `fte_after` alone does
+                    // not exclude the district (bundle-format.md, "Capacity change").
+                    if let Some(after) = fte_after {
+                        change += after - before;
+                    }
+                }
+                _ => lacking.push(&m.municipality_id),
+            }
+        }
+        let excluded = |reason: String| Exclusion {
+            unit: d.district_id.clone(),
+            reason,
+        };
+        if !lacking.is_empty() {
+            out.excluded.push(excluded(format!(
+                "no staff count before IM (fte_before) for funded municipality {}",
+                lacking.join(", ")
+            )));
+            continue;
+        }
+        match target_persons
+            .get(&d.district_id)
+            .copied()
+            .filter(|t| *t > 0.0)
+        {
+            Some(t) => out.values.push(UnitMeasure {
+                unit_id: d.district_id.clone(),
+                name: d.name.clone(),
+                value: change / (t / 100.0),
+            }),
+            None => out
+                .excluded
+                .push(excluded(format!("no target persons reported for {base}"))),
+        }
+    }
+    out
 }
 
 /// `fte_after − fte_before` per funded municipality reporting both.
 pub fn municipality_capacity_change(bundle: &Bundle) -> Measures {
-    let _ = bundle;
-    unimplemented!("municipality_capacity_change")
+    let staffing = staffing_rows(bundle);
+    let mut out = Measures::default();
+    for m in &bundle.municipalities {
+        let reason = if !m.funded {
+            "not funded, so not in the staffing survey".to_string()
+        } else {
+            match staffing.get(m.municipality_id.as_str()) {
+                None => "no staffing row".to_string(),
+                Some(Staffing {
+                    fte_before: Some(before),
+                    fte_after: Some(after),
+                    ..
+                }) => {
+                    out.values.push(UnitMeasure {
+                        unit_id: m.municipality_id.clone(),
+                        name: m.name.clone(),
+                        value: after - before,
+                    });
+                    continue;
+                }
+                Some(Staffing {
+                    fte_before: None, ..
+                }) => "fte_before missing".to_string(),
+                Some(_) => "fte_after missing".to_string(),
+            }
+        };
+        out.excluded.push(Exclusion {
+            unit: m.municipality_id.clone(),
+            reason,
+        });
+    }
+    out
 }

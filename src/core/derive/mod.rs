@@ -217,3 +217,82 @@ pub struct Measures {
     pub values: Vec<UnitMeasure>,
     pub excluded: Vec<Exclusion>,
 }
+
+impl FromStr for ControlSelection {
+    type Err = String;
+    /// `all`, `none`, or a comma-separated list of control columns (cli.md).
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim() {
+            "all" => Ok(ControlSelection::All),
+            "none" => Ok(ControlSelection::None),
+            list => {
+                let mut names: Vec<String> = Vec::new();
+                for name in list.split(',').map(str::trim) {
+                    if name.is_empty() {
+                        return Err(format!(
+                            "empty control name in '{s}' (expected all, none or c1,c2)"
+                        ));
+                    }
+                    if !names.iter().any(|n| n == name) {
+                        names.push(name.to_string());
+                    }
+                }
+                Ok(ControlSelection::Named(names))
+            }
+        }
+    }
+}
+
+/// Parses an analysis level as the CLI spells it (`district`, `municipality`).
+pub fn parse_level(s: &str) -> Result<Level, String> {
+    match s.trim() {
+        "district" => Ok(Level::District),
+        "municipality" => Ok(Level::Municipality),
+        other => Err(format!(
+            "unknown level '{other}' (expected district or municipality)"
+        )),
+    }
+}
+
+/// The treated state of the report (bundle-format.md, districts.state).
+pub const TREATED_STATE: &str = "BW";
+
+/// Unweighted median; the mean of the two middle values for an even count.
+pub fn median(values: &[f64]) -> Option<f64> {
+    let mut v: Vec<f64> = values.iter().copied().filter(|x| !x.is_nan()).collect();
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let mid = v.len() / 2;
+    Some(if v.len() % 2 == 1 {
+        v[mid]
+    } else {
+        (v[mid - 1] + v[mid]) / 2.0
+    })
+}
+
+/// The districts of the treated state, the units of every within-BW comparison.
+pub(crate) fn treated_state_districts(
+    bundle: &crate::core::bundle::Bundle,
+) -> impl Iterator<Item = &crate::core::bundle::District> {
+    bundle.districts.iter().filter(|d| d.state == TREATED_STATE)
+}
+
+/// municipality_id → district_id for municipalities whose district exists; rows of ids unknown
+/// to the unit tables belong to no unit (bundle-format.md, "Reading rules").
+pub(crate) fn municipality_districts(
+    bundle: &crate::core::bundle::Bundle,
+) -> std::collections::HashMap<&str, &str> {
+    let known: std::collections::HashSet<&str> = bundle
+        .districts
+        .iter()
+        .map(|d| d.district_id.as_str())
+        .collect();
+    bundle
+        .municipalities
+        .iter()
+        .filter(|m| known.contains(m.district_id.as_str()))
+        .map(|m| (m.municipality_id.as_str(), m.district_id.as_str()))
+        .collect()
+}

@@ -1,7 +1,10 @@
 //! Weighted least squares with classical and heteroskedasticity-robust variances, and the
 //! two-period DiD of the report (equation 1) on a derived panel.
 
+mod design;
 pub mod did;
+mod inference;
+mod variance;
 pub mod wls;
 
 pub use did::{DidEstimate, EstimateOptions, GroupMeans, estimate_did};

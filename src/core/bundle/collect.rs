@@ -1,0 +1,113 @@
+//! Collecting findings while reading and validating.
+//!
+//! Row-level problems of one kind (same table, column and kind) are listed for the first
+//! `ROWS_LISTED` rows and then summarised in one finding, so that a delivery with 10,000 bad
+//! dates still gives a readable `check` report.
+
+use super::finding::{Finding, Findings, Severity};
+use std::collections::BTreeMap;
+
+/// Row findings of one kind listed one by one before the rest is summarised.
+pub(super) const ROWS_LISTED: usize = 20;
+
+type KindKey = (Severity, Option<String>, Option<String>, &'static str);
+
+#[derive(Default)]
+pub(super) struct Collector {
+    findings: Findings,
+    /// How many row findings of each kind were seen (listed or not).
+    kinds: BTreeMap<KindKey, usize>,
+}
+
+impl Collector {
+    /// A finding that is always listed (table- or column-level, or already a summary).
+    pub fn push(&mut self, finding: Finding) {
+        self.findings.push(finding);
+    }
+
+    /// A row-level finding of `kind`: listed while fewer than `ROWS_LISTED` of that kind
+    /// (per table and column) were listed, counted otherwise.
+    pub fn row(&mut self, kind: &'static str, finding: Finding) {
+        let key = (
+            finding.severity,
+            finding.table.clone(),
+            finding.column.clone(),
+            kind,
+        );
+        let seen = self.kinds.entry(key).or_insert(0);
+        *seen += 1;
+        if *seen <= ROWS_LISTED {
+            self.findings.push(finding);
+        }
+    }
+
+    pub fn error(
+        &mut self,
+        kind: &'static str,
+        table: &str,
+        column: &str,
+        row: usize,
+        msg: String,
+    ) {
+        self.row(kind, Finding::error(table, Some(column), Some(row), msg));
+    }
+
+    pub fn warning(
+        &mut self,
+        kind: &'static str,
+        table: &str,
+        column: &str,
+        row: usize,
+        msg: String,
+    ) {
+        self.row(kind, Finding::warning(table, Some(column), Some(row), msg));
+    }
+
+    /// All findings, with one summary per kind whose listing was cut short.
+    pub fn finish(mut self) -> Findings {
+        for ((severity, table, column, kind), seen) in std::mem::take(&mut self.kinds) {
+            if seen <= ROWS_LISTED {
+                continue;
+            }
+            let message = format!(
+                "{} more rows with the same problem ({kind}) are not listed; {seen} rows in all",
+                seen - ROWS_LISTED
+            );
+            self.findings.push(Finding {
+                severity,
+                table,
+                column,
+                row: None,
+                message,
+            });
+        }
+        self.findings
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_listings_are_cut_and_summarised() {
+        let mut c = Collector::default();
+        for row in 1..=25 {
+            c.error(
+                "bad date",
+                "activity",
+                "date",
+                row,
+                format!("row {row} is bad"),
+            );
+        }
+        c.error("bad date", "grants", "start", 1, "other table".into());
+        let f = c.finish();
+        assert_eq!(f.items.len(), ROWS_LISTED + 1 + 1);
+        let last = f.items.last().unwrap();
+        assert_eq!(last.table.as_deref(), Some("activity"));
+        assert_eq!(last.row, None);
+        assert!(last.message.contains("5 more rows"), "{}", last.message);
+        assert!(last.message.contains("25 rows in all"), "{}", last.message);
+    }
+}

@@ -1,0 +1,555 @@
+//! Typed access to the columns of one table file, with a finding for every value that
+//! cannot be read (bundle-format.md, "Reading rules").
+//!
+//! CSV tables arrive with every column as text, so the values are parsed here and a bad
+//! value is reported with its exact row and column. Parquet columns may also carry native
+//! types (integers, floats, booleans, dates); those are accepted where they cannot lose
+//! information. Identifiers must be text: a Parquet integer column would have dropped the
+//! leading zero of `08111`, so it is a type error rather than a silent conversion.
+
+use super::collect::Collector;
+use super::model::Table;
+use crate::core::period::Month;
+use chrono::NaiveDate;
+use polars::prelude::*;
+
+/// Days from 0001-01-01 (chrono's day 1) to 1970-01-01 (Arrow's day 0).
+const EPOCH_DAYS_FROM_CE: i32 = 719_163;
+
+/// One value as read: present, missing (empty CSV field, Parquet null) or unreadable.
+pub(super) enum Cell<T> {
+    Value(T),
+    Missing,
+    Invalid { kind: &'static str, message: String },
+}
+
+/// A value type a column can be read as.
+pub(super) trait Value: Sized {
+    /// What a good value looks like, for messages ("a whole number").
+    const EXPECTED: &'static str;
+    /// Reads a text value (already trimmed, not empty).
+    fn parse(s: &str) -> Result<Self, (&'static str, String)>;
+    /// Reads a column of a native (non-text) type; `None` when the type cannot hold this value.
+    fn native(series: &Series) -> Option<Vec<Cell<Self>>>;
+}
+
+const WRONG_TYPE: &str = "wrong type";
+const IMPOSSIBLE_DATE: &str = "impossible calendar date";
+
+fn wrong(expected: &str, found: &str) -> (&'static str, String) {
+    (WRONG_TYPE, format!("expected {expected}, found {found:?}"))
+}
+
+fn casted<T: PolarsNumericType>(series: &Series) -> Option<ChunkedArray<T>> {
+    let s = series.cast(&T::get_static_dtype()).ok()?;
+    s.unpack::<T>().ok().cloned()
+}
+
+impl Value for i64 {
+    const EXPECTED: &'static str = "a whole number";
+    fn parse(s: &str) -> Result<i64, (&'static str, String)> {
+        if let Ok(v) = s.parse::<i64>() {
+            return Ok(v);
+        }
+        // Spreadsheets and pandas write whole numbers of a column with gaps as `12.0`.
+        match s.parse::<f64>() {
+            Ok(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(f as i64),
+            _ => Err(wrong(Self::EXPECTED, s)),
+        }
+    }
+    fn native(series: &Series) -> Option<Vec<Cell<i64>>> {
+        let dtype = series.dtype();
+        if dtype.is_integer() {
+            let ca = casted::<Int64Type>(series)?;
+            return Some(
+                ca.iter()
+                    .map(|v| v.map_or(Cell::Missing, Cell::Value))
+                    .collect(),
+            );
+        }
+        if dtype.is_float() {
+            let ca = casted::<Float64Type>(series)?;
+            let cells = ca.iter().map(|v| match v {
+                None => Cell::Missing,
+                Some(f) if f.is_nan() => Cell::Missing,
+                Some(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 9.0e15 => {
+                    Cell::Value(f as i64)
+                }
+                Some(f) => Cell::Invalid {
+                    kind: WRONG_TYPE,
+                    message: format!("expected a whole number, found {f}"),
+                },
+            });
+            return Some(cells.collect());
+        }
+        None
+    }
+}
+
+impl Value for f64 {
+    const EXPECTED: &'static str = "a number";
+    fn parse(s: &str) -> Result<f64, (&'static str, String)> {
+        match s.parse::<f64>() {
+            Ok(f) if f.is_finite() => Ok(f),
+            _ if s.contains(',') && s.replace(',', ".").parse::<f64>().is_ok() => Err((
+                WRONG_TYPE,
+                format!("expected a number with a decimal point, found {s:?} (decimal comma?)"),
+            )),
+            _ => Err(wrong(Self::EXPECTED, s)),
+        }
+    }
+    fn native(series: &Series) -> Option<Vec<Cell<f64>>> {
+        if !(series.dtype().is_integer() || series.dtype().is_float()) {
+            return None;
+        }
+        let ca = casted::<Float64Type>(series)?;
+        let cells = ca.iter().map(|v| match v {
+            Some(f) if f.is_finite() => Cell::Value(f),
+            // NaN is how pandas writes a missing float.
+            Some(f) if f.is_nan() => Cell::Missing,
+            Some(f) => Cell::Invalid {
+                kind: WRONG_TYPE,
+                message: format!("expected a finite number, found {f}"),
+            },
+            None => Cell::Missing,
+        });
+        Some(cells.collect())
+    }
+}
+
+impl Value for bool {
+    const EXPECTED: &'static str = "true/false or 1/0";
+    fn parse(s: &str) -> Result<bool, (&'static str, String)> {
+        // bundle-format.md: `true`/`false` in any case; `1`/`0` are accepted too.
+        if s.eq_ignore_ascii_case("true") || s == "1" {
+            Ok(true)
+        } else if s.eq_ignore_ascii_case("false") || s == "0" {
+            Ok(false)
+        } else {
+            Err(wrong(Self::EXPECTED, s))
+        }
+    }
+    fn native(series: &Series) -> Option<Vec<Cell<bool>>> {
+        if let Ok(ca) = series.bool() {
+            return Some(
+                ca.iter()
+                    .map(|v| v.map_or(Cell::Missing, Cell::Value))
+                    .collect(),
+            );
+        }
+        if series.dtype().is_integer() {
+            let ca = casted::<Int64Type>(series)?;
+            let cells = ca.iter().map(|v| match v {
+                None => Cell::Missing,
+                Some(0) => Cell::Value(false),
+                Some(1) => Cell::Value(true),
+                Some(n) => Cell::Invalid {
+                    kind: WRONG_TYPE,
+                    message: format!("expected true/false or 1/0, found {n}"),
+                },
+            });
+            return Some(cells.collect());
+        }
+        None
+    }
+}
+
+/// Parses `YYYY-MM-DD` without chrono's format machinery (the activity table has ~300k dates).
+pub(super) fn parse_iso_date(s: &str) -> Result<NaiveDate, (&'static str, String)> {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    let shaped = b.len() == 10 && b[4] == b'-' && b[7] == b'-';
+    let parts = if shaped {
+        digits(0..4).zip(digits(5..7)).zip(digits(8..10))
+    } else {
+        None
+    };
+    let Some(((y, m), d)) = parts else {
+        return Err(wrong("a date YYYY-MM-DD", s));
+    };
+    NaiveDate::from_ymd_opt(y as i32, m, d).ok_or_else(|| {
+        (
+            IMPOSSIBLE_DATE,
+            format!("{s:?} is not a real calendar date"),
+        )
+    })
+}
+
+impl Value for NaiveDate {
+    const EXPECTED: &'static str = "a date YYYY-MM-DD";
+    fn parse(s: &str) -> Result<NaiveDate, (&'static str, String)> {
+        parse_iso_date(s)
+    }
+    fn native(series: &Series) -> Option<Vec<Cell<NaiveDate>>> {
+        let ca = series.date().ok()?;
+        let cells = ca.physical().iter().map(|v| match v {
+            None => Cell::Missing,
+            Some(days) => {
+                match NaiveDate::from_num_days_from_ce_opt(days.saturating_add(EPOCH_DAYS_FROM_CE))
+                {
+                    Some(d) => Cell::Value(d),
+                    None => Cell::Invalid {
+                        kind: IMPOSSIBLE_DATE,
+                        message: format!("date {days} days after 1970-01-01 is out of range"),
+                    },
+                }
+            }
+        });
+        Some(cells.collect())
+    }
+}
+
+impl Value for Month {
+    const EXPECTED: &'static str = "a month YYYY-MM";
+    fn parse(s: &str) -> Result<Month, (&'static str, String)> {
+        s.parse::<Month>().map_err(|m| (WRONG_TYPE, m))
+    }
+    fn native(series: &Series) -> Option<Vec<Cell<Month>>> {
+        let days = NaiveDate::native(series)?;
+        Some(
+            days.into_iter()
+                .map(|c| match c {
+                    Cell::Value(d) => Cell::Value(Month::of_date(d)),
+                    Cell::Missing => Cell::Missing,
+                    Cell::Invalid { kind, message } => Cell::Invalid { kind, message },
+                })
+                .collect(),
+        )
+    }
+}
+
+/// Reads the columns of one table file, reporting into the collector.
+pub(super) struct TableReader<'a, 'c> {
+    pub table: Table,
+    df: &'a DataFrame,
+    pub height: usize,
+    pub out: &'c mut Collector,
+    /// A required column is missing or of an unusable type: the table cannot be used.
+    pub unreadable: bool,
+    /// Unreadable (present but invalid) values per column.
+    invalid: std::collections::HashMap<String, usize>,
+}
+
+impl<'a, 'c> TableReader<'a, 'c> {
+    pub fn new(table: Table, df: &'a DataFrame, out: &'c mut Collector) -> Self {
+        TableReader {
+            table,
+            df,
+            height: df.height(),
+            out,
+            unreadable: false,
+            invalid: Default::default(),
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        self.table.name()
+    }
+
+    /// Reports every absent column; an absent required column makes the table unreadable.
+    pub fn require_columns(&mut self, required: &[&str], nullable: &[&str]) {
+        let present: Vec<String> = self
+            .df
+            .get_column_names()
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        for (col, is_required) in required
+            .iter()
+            .map(|c| (c, true))
+            .chain(nullable.iter().map(|c| (c, false)))
+        {
+            if present.iter().any(|p| p == col) {
+                continue;
+            }
+            let near = present.iter().find(|p| p.trim().eq_ignore_ascii_case(col));
+            let hint = match near {
+                Some(p) => format!(" (found {p:?}: column names are case-sensitive and exact)"),
+                None if present.len() == 1 && present[0].contains(';') => {
+                    " (the file seems to be separated by semicolons; format 1 expects commas)"
+                        .to_string()
+                }
+                None => format!(" (columns found: {})", present.join(", ")),
+            };
+            let what = if is_required {
+                "required column"
+            } else {
+                "column"
+            };
+            let consequence = if is_required {
+                "; the table cannot be used"
+            } else {
+                "; its values count as missing"
+            };
+            self.out.push(super::Finding::error(
+                self.name(),
+                Some(col),
+                None,
+                format!("{what} '{col}' is missing{hint}{consequence}"),
+            ));
+            self.unreadable |= is_required;
+        }
+    }
+
+    /// How many values of `col` were present but unreadable.
+    pub fn invalid_count(&self, col: &str) -> usize {
+        self.invalid.get(col).copied().unwrap_or(0)
+    }
+
+    pub fn has_column(&self, col: &str) -> bool {
+        self.df.column(col).is_ok()
+    }
+
+    fn series(&self, col: &str) -> Option<&'a Series> {
+        self.df.column(col).ok().map(|c| c.as_materialized_series())
+    }
+
+    fn column_type_error(&mut self, col: &str, message: String, required: bool) {
+        let consequence = if required {
+            "; the table cannot be used"
+        } else {
+            "; its values count as missing"
+        };
+        self.out.push(super::Finding::error(
+            self.name(),
+            Some(col),
+            None,
+            format!("{message}{consequence}"),
+        ));
+        self.unreadable |= required;
+    }
+
+    fn text_cells(&mut self, col: &str, required: bool) -> Option<Vec<Cell<&'a str>>> {
+        let series = self.series(col)?;
+        if series.dtype() == &DataType::Null {
+            return Some((0..self.height).map(|_| Cell::Missing).collect());
+        }
+        let Ok(ca) = series.str() else {
+            let msg = format!(
+                "expected text, found a column of type {}; identifiers and names must be stored as text (so that leading zeros survive)",
+                series.dtype()
+            );
+            self.column_type_error(col, msg, required);
+            return None;
+        };
+        let cells = ca.iter().map(|v| match v.map(str::trim) {
+            None | Some("") => Cell::Missing,
+            Some(s) => Cell::Value(s),
+        });
+        Some(cells.collect())
+    }
+
+    fn value_cells<T: Value>(&mut self, col: &str, required: bool) -> Option<Vec<Cell<T>>> {
+        let series = self.series(col)?;
+        if series.dtype() == &DataType::Null {
+            return Some((0..self.height).map(|_| Cell::Missing).collect());
+        }
+        if let Ok(ca) = series.str() {
+            let cells = ca.iter().map(|v| match v.map(str::trim) {
+                None | Some("") => Cell::Missing,
+                Some(s) => match T::parse(s) {
+                    Ok(v) => Cell::Value(v),
+                    Err((kind, message)) => Cell::Invalid { kind, message },
+                },
+            });
+            return Some(cells.collect());
+        }
+        match T::native(series) {
+            Some(cells) => Some(cells),
+            None => {
+                let msg = format!(
+                    "expected {}, found a column of type {}",
+                    T::EXPECTED,
+                    series.dtype()
+                );
+                self.column_type_error(col, msg, required);
+                None
+            }
+        }
+    }
+
+    /// Required column: a missing or unreadable value is an error and the row is skipped
+    /// (`None` here).
+    fn required<T>(&mut self, col: &str, cells: Option<Vec<Cell<T>>>) -> Vec<Option<T>> {
+        let Some(cells) = cells else {
+            self.unreadable = true;
+            return (0..self.height).map(|_| None).collect();
+        };
+        let table = self.name();
+        let mut out = Vec::with_capacity(cells.len());
+        for (i, cell) in cells.into_iter().enumerate() {
+            out.push(match cell {
+                Cell::Value(v) => Some(v),
+                Cell::Missing => {
+                    let msg = "required value is missing; the row is left out".to_string();
+                    self.out
+                        .error("missing required value", table, col, i + 1, msg);
+                    None
+                }
+                Cell::Invalid { kind, message } => {
+                    *self.invalid.entry(col.to_string()).or_insert(0) += 1;
+                    self.out.error(
+                        kind,
+                        table,
+                        col,
+                        i + 1,
+                        format!("{message}; the row is left out"),
+                    );
+                    None
+                }
+            });
+        }
+        out
+    }
+
+    /// Nullable column: missing values are counted in one warning per column; an unreadable
+    /// value is an error and counts as missing.
+    fn nullable<T>(&mut self, col: &str, cells: Option<Vec<Cell<T>>>) -> Vec<Option<T>> {
+        let Some(cells) = cells else {
+            return (0..self.height).map(|_| None).collect();
+        };
+        let table = self.name();
+        let mut missing_rows = Vec::new();
+        let mut out = Vec::with_capacity(cells.len());
+        for (i, cell) in cells.into_iter().enumerate() {
+            out.push(match cell {
+                Cell::Value(v) => Some(v),
+                Cell::Missing => {
+                    missing_rows.push(i + 1);
+                    None
+                }
+                Cell::Invalid { kind, message } => {
+                    *self.invalid.entry(col.to_string()).or_insert(0) += 1;
+                    self.out.error(
+                        kind,
+                        table,
+                        col,
+                        i + 1,
+                        format!("{message}; the value counts as missing"),
+                    );
+                    None
+                }
+            });
+        }
+        if !missing_rows.is_empty() {
+            self.out.push(super::Finding::warning(
+                table,
+                Some(col),
+                None,
+                missing_summary(&missing_rows, self.height),
+            ));
+        }
+        out
+    }
+
+    pub fn req_text(&mut self, col: &str) -> Vec<Option<&'a str>> {
+        let cells = self.text_cells(col, true);
+        self.required(col, cells)
+    }
+
+    pub fn opt_text(&mut self, col: &str) -> Vec<Option<&'a str>> {
+        let cells = self.text_cells(col, false);
+        self.nullable(col, cells)
+    }
+
+    pub fn req<T: Value>(&mut self, col: &str) -> Vec<Option<T>> {
+        let cells = self.value_cells::<T>(col, true);
+        self.required(col, cells)
+    }
+
+    pub fn opt<T: Value>(&mut self, col: &str) -> Vec<Option<T>> {
+        let cells = self.value_cells::<T>(col, false);
+        self.nullable(col, cells)
+    }
+
+    /// A declared control: a number, or a boolean that enters the regression as 1.0/0.0.
+    pub fn control(&mut self, col: &str) -> Vec<Option<f64>> {
+        let series = self.series(col);
+        if let Some(s) = series
+            && s.dtype() == &DataType::Boolean
+        {
+            let cells = self.value_cells::<bool>(col, false);
+            return self
+                .nullable(col, cells)
+                .into_iter()
+                .map(|b| b.map(|b| if b { 1.0 } else { 0.0 }))
+                .collect();
+        }
+        let cells = self.value_cells::<Control>(col, false);
+        self.nullable(col, cells)
+            .into_iter()
+            .map(|c| c.map(|c| c.0))
+            .collect()
+    }
+}
+
+/// A control value read from text: a number, or `true`/`false` as 1.0/0.0.
+struct Control(f64);
+
+impl Value for Control {
+    const EXPECTED: &'static str = "a number (or true/false)";
+    fn parse(s: &str) -> Result<Control, (&'static str, String)> {
+        match f64::parse(s) {
+            Ok(f) => Ok(Control(f)),
+            Err(e) if s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("false") => {
+                bool::parse(s)
+                    .map(|b| Control(if b { 1.0 } else { 0.0 }))
+                    .map_err(|_| e)
+            }
+            Err(e) => Err(e),
+        }
+    }
+    fn native(series: &Series) -> Option<Vec<Cell<Control>>> {
+        let cells = f64::native(series)?;
+        Some(
+            cells
+                .into_iter()
+                .map(|c| match c {
+                    Cell::Value(v) => Cell::Value(Control(v)),
+                    Cell::Missing => Cell::Missing,
+                    Cell::Invalid { kind, message } => Cell::Invalid { kind, message },
+                })
+                .collect(),
+        )
+    }
+}
+
+/// "12 of 300 values missing (4.0%), first at rows 3, 7, 9, 12, 15".
+pub(super) fn missing_summary(rows: &[usize], total: usize) -> String {
+    let share = 100.0 * rows.len() as f64 / total.max(1) as f64;
+    let first: Vec<String> = rows.iter().take(5).map(usize::to_string).collect();
+    let more = if rows.len() > 5 { ", ..." } else { "" };
+    format!(
+        "{} of {total} values missing ({share:.1}%), at rows {}{more}",
+        rows.len(),
+        first.join(", ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_values_parse_like_the_contract_says() {
+        assert_eq!(i64::parse("12").unwrap(), 12);
+        assert_eq!(i64::parse("12.0").unwrap(), 12);
+        assert!(i64::parse("12.5").is_err());
+        assert!(f64::parse("NaN").is_err());
+        assert!(f64::parse("0,5").unwrap_err().1.contains("decimal comma"));
+        assert!(bool::parse("TRUE").unwrap());
+        assert!(!bool::parse("0").unwrap());
+        assert!(bool::parse("yes").is_err());
+        assert_eq!(
+            parse_iso_date("2020-02-29").unwrap().to_string(),
+            "2020-02-29"
+        );
+        assert_eq!(parse_iso_date("2019-02-29").unwrap_err().0, IMPOSSIBLE_DATE);
+        assert_eq!(parse_iso_date("29.02.2019").unwrap_err().0, WRONG_TYPE);
+        assert!(Control::parse("true").is_ok_and(|c| c.0 == 1.0));
+    }
+}

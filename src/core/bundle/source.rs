@@ -1,0 +1,103 @@
+//! Finding a table's file in the bundle and reading it into a polars frame (read only).
+
+use super::Finding;
+use super::collect::Collector;
+use super::manifest::Manifest;
+use super::model::Table;
+use polars::prelude::*;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+/// Where a table's data comes from (bundle-format.md, "Reading rules": `[tables]` in
+/// `bundle.toml`, else `<name>.parquet`, else `<name>.csv`).
+pub(super) fn locate(
+    dir: &Path,
+    manifest: &Manifest,
+    table: Table,
+    out: &mut Collector,
+) -> Option<PathBuf> {
+    let name = table.name();
+    if let Some(file) = manifest.tables.get(name) {
+        let path = dir.join(file);
+        if path.is_file() {
+            return Some(path);
+        }
+        out.push(Finding::error(
+            name,
+            None,
+            None,
+            format!("file {file:?} named for this table in bundle.toml [tables] does not exist"),
+        ));
+        return None;
+    }
+    let parquet = dir.join(format!("{name}.parquet"));
+    let csv = dir.join(format!("{name}.csv"));
+    match (parquet.is_file(), csv.is_file()) {
+        (true, true) => {
+            out.push(Finding::warning(
+                name,
+                None,
+                None,
+                format!("both {name}.parquet and {name}.csv exist; reading {name}.parquet"),
+            ));
+            Some(parquet)
+        }
+        (true, false) => Some(parquet),
+        (false, true) => Some(csv),
+        (false, false) => {
+            let msg = format!(
+                "table file is missing: neither {name}.parquet nor {name}.csv is in the bundle, and bundle.toml [tables] names none"
+            );
+            out.push(Finding::error(name, None, None, msg));
+            None
+        }
+    }
+}
+
+/// Reads a CSV (every column as text, so that values are parsed and reported here) or
+/// Parquet file.
+pub(super) fn read_frame(path: &Path) -> Result<DataFrame, String> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match ext.as_str() {
+        "csv" => read_csv(path),
+        "parquet" | "pq" => {
+            let file = File::open(path).map_err(|e| format!("cannot open: {e}"))?;
+            ParquetReader::new(file)
+                .finish()
+                .map_err(|e| format!("not a readable Parquet file: {e}"))
+        }
+        other => Err(format!(
+            "unknown file type {other:?}: expected .csv or .parquet"
+        )),
+    }
+}
+
+fn read_csv(path: &Path) -> Result<DataFrame, String> {
+    // Opening first gives a plain "No such file" / permission message instead of polars'.
+    File::open(path).map_err(|e| format!("cannot open: {e}"))?;
+    let empty = std::fs::metadata(path)
+        .map(|m| m.len() == 0)
+        .unwrap_or(false);
+    if empty {
+        return Err("the file is empty (not even a header row)".into());
+    }
+    let mut df = CsvReadOptions::default()
+        .with_has_header(true)
+        .with_infer_schema_length(Some(0))
+        .try_into_reader_with_file_path(Some(path.to_path_buf()))
+        .and_then(|r| r.finish())
+        .map_err(|e| {
+            format!("not a readable CSV file (UTF-8, comma-separated, header row): {e}")
+        })?;
+    // Spreadsheet programs write UTF-8 with a byte-order mark; it is not part of the name.
+    let first = df.get_column_names().first().map(|c| c.to_string());
+    if let Some(first) = first.filter(|c| c.starts_with('\u{feff}')) {
+        let clean = first.trim_start_matches('\u{feff}').to_string();
+        df.rename(&first, clean.into()).map_err(|e| e.to_string())?;
+    }
+    Ok(df)
+}

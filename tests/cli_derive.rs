@@ -1,0 +1,171 @@
+//! End-to-end tests of `panel`, `estimate` and `trends`: exit statuses and output shapes
+//! (cli.md) on tests/fixtures/hand.
+
+mod common;
+
+use std::process::{Command, Output};
+
+fn wirkung(args: &[&str]) -> Output {
+    let hand = common::hand_dir();
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| {
+            if *a == "HAND" {
+                hand.display().to_string()
+            } else {
+                a.to_string()
+            }
+        })
+        .collect();
+    Command::new(env!("CARGO_BIN_EXE_wirkung"))
+        .args(&args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn bad_usage_exits_2_with_the_reason() {
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &[
+                "estimate",
+                "HAND",
+                "--outcome",
+                "jobs",
+                "--comparison",
+                "plan-b",
+            ],
+            "unknown outcome 'jobs'",
+        ),
+        (
+            &[
+                "estimate",
+                "HAND",
+                "--outcome",
+                "employment",
+                "--comparison",
+                "luck",
+            ],
+            "unknown comparison 'luck'",
+        ),
+        (
+            &[
+                "estimate",
+                "HAND",
+                "--outcome",
+                "employment",
+                "--comparison",
+                "plan-b",
+                "--level",
+                "state",
+            ],
+            "unknown level 'state'",
+        ),
+        (
+            &[
+                "estimate",
+                "HAND",
+                "--outcome",
+                "employment",
+                "--comparison",
+                "plan-b",
+                "--se",
+                "hc9",
+            ],
+            "unknown variance type 'hc9'",
+        ),
+        (
+            &[
+                "estimate",
+                "HAND",
+                "--outcome",
+                "housing",
+                "--comparison",
+                "bw-vs-neighbours",
+            ],
+            "neighbouring states",
+        ),
+        (
+            &[
+                "panel",
+                "HAND",
+                "--outcome",
+                "employment",
+                "--comparison",
+                "capacity",
+                "--level",
+                "municipality",
+            ],
+            "per district only",
+        ),
+        (
+            &[
+                "panel",
+                "HAND",
+                "--outcome",
+                "housing",
+                "--comparison",
+                "labour-talks",
+                "--level",
+                "municipality",
+            ],
+            "not supported",
+        ),
+        (
+            &[
+                "panel",
+                "HAND",
+                "--outcome",
+                "employment",
+                "--comparison",
+                "capacity",
+                "--controls",
+                "a,,b",
+            ],
+            "empty control name",
+        ),
+        (
+            &[
+                "trends",
+                "HAND",
+                "--outcome",
+                "housing",
+                "--comparison",
+                "early-start",
+            ],
+            "start date",
+        ),
+    ];
+    for (args, expected) in cases {
+        let o = wirkung(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains(expected),
+            "{args:?}: stderr {:?} lacks {expected:?}",
+            stderr(&o)
+        );
+        assert!(stdout(&o).is_empty());
+    }
+}
+
+#[test]
+fn a_bundle_that_cannot_be_opened_exits_1() {
+    let o = wirkung(&[
+        "panel",
+        "/nonexistent/bundle",
+        "--outcome",
+        "employment",
+        "--comparison",
+        "plan-b",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("/nonexistent/bundle"), "{}", stderr(&o));
+}
