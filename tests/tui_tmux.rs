@@ -11,7 +11,7 @@ use wirkung::tui::widgets::regression_table::{one_decimal, stars};
 
 struct Session {
     name: String,
-    _config: tempfile::TempDir,
+    config: tempfile::TempDir,
 }
 
 impl Session {
@@ -41,10 +41,7 @@ impl Session {
             .status()
             .unwrap();
         assert!(status.success());
-        Some(Session {
-            name,
-            _config: config,
-        })
+        Some(Session { name, config })
     }
 
     fn tmux(&self, args: &[&str]) -> String {
@@ -229,6 +226,38 @@ fn keys_drive_the_real_binary_and_the_terminal_is_restored() {
         !words.contains(&"-icanon") && !words.contains(&"-echo"),
         "raw mode must be off:\n{modes}"
     );
+
+    // The choices were remembered in the user's config directory ...
+    let state_file = s.config.path().join("wirkung").join("state.toml");
+    let state = std::fs::read_to_string(&state_file).expect("state.toml written on quit");
+    assert!(
+        state.contains(&format!("disabled_controls = [\"{urban}\"]")),
+        "{state}"
+    );
+    s.type_line("clear");
+    // ... and restored on the next start without a bundle argument: page 6, urban off.
+    s.type_line(&format!(
+        "{}; echo SECOND-EXIT-$?",
+        env!("CARGO_BIN_EXE_wirkung")
+    ));
+    let restored = s.wait_for("DiD:");
+    assert!(restored.contains("[ ] Urban"), "{restored}");
+    s.keys(&["q"]);
+    s.wait_for("SECOND-EXIT-0");
+    s.type_line("clear");
+    // ... and --reset forgets them: the Overview, every control on.
+    s.type_line(&format!(
+        "{} --reset; echo THIRD-EXIT-$?",
+        env!("CARGO_BIN_EXE_wirkung")
+    ));
+    s.wait_for("Tab. 11");
+    s.keys(&["6"]);
+    let reset = s.wait_for("DiD:");
+    assert!(!reset.contains("[ ]"), "{reset}");
+    s.keys(&["q"]);
+    s.wait_for("THIRD-EXIT-0");
+    let state = std::fs::read_to_string(&state_file).unwrap();
+    assert!(state.contains("disabled_controls = []"), "{state}");
 }
 
 #[test]
