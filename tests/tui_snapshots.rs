@@ -53,6 +53,30 @@ fn overlays_and_variants() {
 }
 
 #[test]
+fn estimate_variants() {
+    let mut app = sample_app();
+    dispatch(&mut app, Msg::GoTo(Page::Estimate));
+    // Housing with capacity: six controls, compact table at 80×24.
+    dispatch(&mut app, Msg::CycleOutcome);
+    dispatch(&mut app, Msg::CycleOutcome);
+    dispatch(&mut app, Msg::CycleComparison);
+    insta::assert_snapshot!("estimate_housing_capacity_80x24", screen(&app, 80, 24));
+    dispatch(&mut app, Msg::CycleLevel);
+    dispatch(&mut app, Msg::CycleVariance);
+    dispatch(&mut app, Msg::ToggleWeighting);
+    insta::assert_snapshot!(
+        "estimate_housing_municipality_120x40",
+        screen(&app, 120, 40)
+    );
+    // Unsupported: housing by start date.
+    dispatch(&mut app, Msg::CycleLevel);
+    for _ in 0..5 {
+        dispatch(&mut app, Msg::CycleComparison);
+    }
+    insta::assert_snapshot!("estimate_unsupported_80x24", screen(&app, 80, 24));
+}
+
+#[test]
 fn too_small_asks_to_enlarge_and_never_panics() {
     let app = sample_app();
     let text = screen(&app, 60, 20);

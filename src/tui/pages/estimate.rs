@@ -70,14 +70,20 @@ impl EstimatePage<'_> {
             .iter()
             .map(|s| (s.column.clone(), s.display_label().to_string()))
             .collect();
-        let errors: Vec<Line> = [("(1)", &a.without_controls), ("(2)", &a.with_controls)]
-            .into_iter()
-            .filter_map(|(h, r)| {
-                r.as_ref()
-                    .err()
-                    .map(|e| Line::styled(format!("{h}: {e}"), t.warning))
-            })
-            .collect();
+        let errors: Vec<Line> = match (&a.without_controls, &a.with_controls) {
+            // One reason for both columns (an unsupported combination) is said once.
+            (Err(e1), Err(e2)) if e1 == e2 => {
+                vec![Line::styled(format!("Not available: {e1}"), t.warning)]
+            }
+            (r1, r2) => [("(1)", r1), ("(2)", r2)]
+                .into_iter()
+                .filter_map(|(h, r)| {
+                    r.as_ref()
+                        .err()
+                        .map(|e| Line::styled(format!("{h}: {e}"), t.warning))
+                })
+                .collect(),
+        };
         let table_h = inner.height.saturating_sub(errors.len().min(3) as u16 * 2);
         let [table_area, error_area] =
             Layout::vertical([Constraint::Length(table_h), Constraint::Fill(1)]).areas(inner);

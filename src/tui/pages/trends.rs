@@ -94,6 +94,15 @@ fn x_bounds(trends: &Trends) -> (Month, Month) {
     (first, last)
 }
 
+/// A whole number of percentage points with its sign; zero without one.
+fn signed(x: f64) -> String {
+    if x.round() == 0.0 {
+        "0".into()
+    } else {
+        format!("{x:+.0}")
+    }
+}
+
 /// Rounds the data range outward to whole multiples of `step`.
 fn y_bounds(values: impl Iterator<Item = f64>, step: f64) -> [f64; 2] {
     let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
@@ -210,7 +219,7 @@ impl TrendsPage<'_> {
             .y_axis(
                 Axis::default()
                     .bounds([y0, y1])
-                    .labels([format!("{y0:+.0}"), format!("{y1:+.0}")])
+                    .labels([signed(y0), signed(y1)])
                     .style(t.dim),
             )
             .render(area, buf);

@@ -79,60 +79,87 @@ impl Widget for RegressionTable<'_> {
         // Where the report's two rows per term do not fit (80×24 with many controls), the
         // standard error goes next to the coefficient instead of below it.
         let compact = 1 + 2 * terms.len() + 2 > area.height as usize;
-        let value_w: u16 = if compact { 15 } else { 12 };
+        let pad = if compact { "" } else { "   " };
+        // (label, [coefficient text; 2], [standard-error text; 2]) per term.
+        let term_rows: Vec<(&String, &String, [String; 2], [String; 2])> = terms
+            .iter()
+            .map(|(term, label)| {
+                let cells: Vec<(String, String)> = fits
+                    .iter()
+                    .map(|f| coefficient_cells(f.and_then(|e| e.fit.coefficient(term))))
+                    .collect();
+                let coef = |(c, s): &(String, String)| {
+                    if compact && !c.is_empty() {
+                        format!("{c} {}", s.trim_end())
+                    } else {
+                        c.clone()
+                    }
+                };
+                (
+                    term,
+                    label,
+                    [coef(&cells[0]), coef(&cells[1])],
+                    [cells[0].1.clone(), cells[1].1.clone()],
+                )
+            })
+            .collect();
+        let stat = |f: &dyn Fn(&DidEstimate) -> String| -> [String; 2] {
+            let cell = |i: usize| match (fits[i], self.models[i].result) {
+                (Some(e), _) => format!("{}{pad}", f(e)),
+                (None, Err(_)) => format!("–{pad}"),
+                (None, Ok(_)) => String::new(),
+            };
+            [cell(0), cell(1)]
+        };
+        let n = stat(&|e| e.fit.n.to_string());
+        let r2 = stat(&|e| format!("{:.2}", e.fit.r2));
+        let headers = [
+            format!("{}{pad}", self.models[0].header),
+            format!("{}{pad}", self.models[1].header),
+        ];
+        // Value columns as wide as their widest text, so a long coefficient is never cut.
+        let value_w = term_rows
+            .iter()
+            .flat_map(|r| r.2.iter().chain(r.3.iter()))
+            .chain(n.iter())
+            .chain(r2.iter())
+            .chain(headers.iter())
+            .map(|s| s.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(10) as u16;
         let label_w = (area.width as usize)
             .saturating_sub(2 * value_w as usize + 2)
             .clamp(10, 44);
+        let right = |s: &str| Cell::from(Line::from(s.to_string()).right_aligned());
         let mut rows: Vec<Row> = Vec::new();
-        for (term, label) in &terms {
-            let cells: Vec<(String, String)> = fits
-                .iter()
-                .map(|f| coefficient_cells(f.and_then(|e| e.fit.coefficient(term))))
-                .collect();
-            let style = if term == "treated" { t.title } else { t.text };
-            let value = |(coef, se): &(String, String)| {
-                let text = if compact && !coef.is_empty() {
-                    format!("{coef} {}", se.trim_end())
-                } else {
-                    coef.clone()
-                };
-                let pad = if compact { "   " } else { "" };
-                Cell::from(Line::from(format!("{text}{pad}")).right_aligned()).style(style)
+        for (term, label, coefs, ses) in &term_rows {
+            let style = if term.as_str() == "treated" {
+                t.title
+            } else {
+                t.text
             };
             rows.push(Row::new(vec![
                 Cell::from(fit(label, label_w)).style(style),
-                value(&cells[0]),
-                value(&cells[1]),
+                right(&coefs[0]).style(style),
+                right(&coefs[1]).style(style),
             ]));
             if !compact {
                 rows.push(Row::new(vec![
                     Cell::from(""),
-                    Cell::from(Line::from(cells[0].1.clone()).right_aligned()).style(t.dim),
-                    Cell::from(Line::from(cells[1].1.clone()).right_aligned()).style(t.dim),
+                    right(&ses[0]).style(t.dim),
+                    right(&ses[1]).style(t.dim),
                 ]));
             }
         }
-        let stat = |label: &str, f: &dyn Fn(&DidEstimate) -> String| {
-            let mut cells = vec![Cell::from(label.to_string())];
-            for (fit, model) in fits.iter().zip(&self.models) {
-                let text = match (fit, model.result) {
-                    (Some(e), _) => format!("{}   ", f(e)),
-                    (None, Err(_)) => "–   ".to_string(),
-                    (None, Ok(_)) => String::new(),
-                };
-                cells.push(Cell::from(Line::from(text).right_aligned()));
-            }
-            Row::new(cells)
-        };
-        rows.push(stat("N", &|e| e.fit.n.to_string()));
-        rows.push(stat("R²", &|e| format!("{:.2}", e.fit.r2)));
-
-        let header = Row::new(vec![
-            Cell::from(""),
-            Cell::from(Line::from(format!("{}   ", self.models[0].header)).right_aligned()),
-            Cell::from(Line::from(format!("{}   ", self.models[1].header)).right_aligned()),
-        ])
-        .style(t.title);
+        rows.push(Row::new(vec![Cell::from("N"), right(&n[0]), right(&n[1])]));
+        rows.push(Row::new(vec![
+            Cell::from("R²"),
+            right(&r2[0]),
+            right(&r2[1]),
+        ]));
+        let header =
+            Row::new(vec![Cell::from(""), right(&headers[0]), right(&headers[1])]).style(t.title);
         Table::new(
             rows,
             [
