@@ -6,6 +6,7 @@ pub mod employment;
 pub mod housing;
 pub mod panel;
 pub mod plan_b;
+pub mod staffing;
 pub mod start;
 pub mod topics;
 pub mod trends;
