@@ -60,8 +60,8 @@ pub struct WildBootstrap {
     pub p_value_cr1: f64,
     /// Bootstrap p-value: share of draws with |t*| > |t| (wildboottest's definition).
     pub p_value: f64,
-    /// 95% interval by test inversion: the β₀ whose bootstrap p-value is at least 0.05,
-    /// with the same draws; `None` on a side where no β₀ within ±1000 SE is rejected.
+    /// 95% interval by test inversion with the same draws: the convex hull of the β₀ whose
+    /// bootstrap p-value is at least 0.05; `None` on a side where β₀ at 1000 SE is accepted.
     pub ci_low: Option<f64>,
     pub ci_high: Option<f64>,
 }
@@ -123,30 +123,36 @@ impl WcrAlgebra {
         exceed as f64 / v.len() as f64
     }
 
-    /// The bound of {β₀ : p(β₀) ≥ α} on one side (`direction` ±1), by bracketing and bisection.
+    /// The outer end of {β₀ : p(β₀) ≥ α} on one side (`direction` ±1). With few clusters
+    /// p(β₀) need not fall monotonically away from the estimate (it can plateau near α), so
+    /// the search runs inward from ±1000 SE on a geometric grid and refines the outermost
+    /// crossing by bisection: the interval is the convex hull of the accepted β₀, and `None`
+    /// (unbounded) when β₀ at 1000 SE is still accepted.
     fn bound(&self, v: &[Vec<f64>], direction: f64, alpha: f64) -> Option<f64> {
-        let mut inside = self.estimate;
-        let mut step = self.se;
-        let mut outside = None;
-        while step <= 1000.0 * self.se {
-            let candidate = self.estimate + direction * step;
-            if self.p_value(candidate, v) < alpha {
-                outside = Some(candidate);
+        let at = |c: f64| self.estimate + direction * c * self.se;
+        let mut outside = 1000.0;
+        if self.p_value(at(outside), v) >= alpha {
+            return None;
+        }
+        let mut inside = 0.0;
+        let mut c = outside * 0.8;
+        while c > 1e-3 {
+            if self.p_value(at(c), v) >= alpha {
+                inside = c;
                 break;
             }
-            inside = candidate;
-            step *= 2.0;
+            outside = c;
+            c *= 0.8;
         }
-        let mut outside = outside?;
-        for _ in 0..60 {
+        for _ in 0..50 {
             let mid = 0.5 * (inside + outside);
-            if self.p_value(mid, v) < alpha {
-                outside = mid;
-            } else {
+            if self.p_value(at(mid), v) >= alpha {
                 inside = mid;
+            } else {
+                outside = mid;
             }
         }
-        Some(0.5 * (inside + outside))
+        Some(at(0.5 * (inside + outside)))
     }
 }
 
