@@ -1,6 +1,10 @@
 //! Event study: the monthly (or quarterly) rate on group × period indicators with district and
 //! period fixed effects, base period = the comparison's base month, and a joint test of the
 //! pre-period coefficients (parallel trends).
+//!
+//! The base period is `employment_base` for every comparison, early-start included: the
+//! early-start cutoff (mid-Feb 2018) lies after many districts had started, so using it would
+//! put treated months into the "pre" period; the report's DiD also measures from Dec 2017.
 
 use super::linalg::{clustered, least_squares};
 use super::{Check, RobustError, RobustOptions};

@@ -95,8 +95,8 @@ fn weighted_aggregate(cells: &[&Cell], cohort_of: &[Option<usize>], shares: &[f6
     let mut influence = vec![0.0; n];
     for c in cells {
         let w = shares[c.cohort_index] / total;
-        for i in 0..n {
-            influence[i] += w * c.influence[i];
+        for (total_i, cell_i) in influence.iter_mut().zip(&c.influence) {
+            *total_i += w * cell_i;
         }
     }
     // wif: if1 − if2, then times the ATTs.
@@ -117,6 +117,8 @@ fn weighted_aggregate(cells: &[&Cell], cohort_of: &[Option<usize>], shares: &[f6
 }
 
 /// Group-time ATTs, their event-time aggregation and the overall ATT for the BW districts.
+/// The cohorts replace the comparison's two groups, so `spec.comparison` is not used; the
+/// start rule comes from `spec.rules`. A district's cohort is the month of its start date.
 pub fn staggered(
     bundle: &Bundle,
     spec: &PanelSpec,

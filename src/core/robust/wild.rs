@@ -44,7 +44,7 @@ pub struct WildBootstrap {
     pub what_it_tests: &'static str,
     pub how_to_read: &'static str,
     pub n: usize,
-    /// What the clusters are: `state` or `region`.
+    /// What the clusters are: `state` or `region` (`cluster` for labels given directly).
     pub cluster_by: &'static str,
     pub clusters: Vec<String>,
     pub weights: BootstrapWeights,
@@ -71,7 +71,7 @@ pub struct WildBootstrap {
 struct WcrAlgebra {
     /// Row of (X'X)⁻¹X' for the treatment.
     a: Vec<f64>,
-    /// M_X restricted to columns, applied per cluster: used to build C.
+    /// √w·[d, Z], to apply M_X to each cluster's restricted residuals when building C.
     x: DMatrix<f64>,
     xtx_inv: DMatrix<f64>,
     /// M_Z √w·y and M_Z √w·d: restricted residuals are u(β₀) = uy − β₀·ud.
@@ -245,7 +245,7 @@ pub fn wild_bootstrap_design(
     let (_, d, z) = design.scaled();
     let restricted = least_squares(&z, &y).ok_or_else(collinear)?;
     let d_on_z = least_squares(&z, &d).ok_or_else(collinear)?;
-    let a_row = &full.xtx_inv.row(0) * x.transpose();
+    let a_row = full.xtx_inv.row(0) * x.transpose();
     let algebra = WcrAlgebra {
         a: a_row.iter().copied().collect(),
         x: x.clone(),
@@ -268,7 +268,7 @@ pub fn wild_bootstrap_design(
         what_it_tests: Check::Wild.what_it_tests(),
         how_to_read: Check::Wild.how_to_read(),
         n,
-        cluster_by: "",
+        cluster_by: "cluster",
         clusters: names,
         weights,
         draws: v_draws.len(),
