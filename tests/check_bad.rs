@@ -126,7 +126,13 @@ fn missing_table_file_or_column_makes_the_table_unreadable() {
     assert!(!b.has(Table::Activity));
     let b = error("empty_file", "population", None, None, "empty");
     assert!(!b.has(Table::Population));
-    let b = error("ragged_csv", "staffing", None, None, "staffing.csv");
+    let b = error(
+        "ragged_csv",
+        "staffing",
+        None,
+        Some(4),
+        "staffing.csv: data row 4 has 6 fields but the header has 4",
+    );
     assert!(!b.has(Table::Staffing));
 }
 

@@ -43,10 +43,7 @@ pub fn run(args: PanelArgs) -> color_eyre::Result<ExitCode> {
     };
     match args.format {
         PanelFormat::Csv => print!("{}", report::panel_csv(&panel)),
-        PanelFormat::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&report::panel_json(&panel))?
-        ),
+        PanelFormat::Json => println!("{}", report::panel_json(&panel)),
     }
     Ok(ExitCode::SUCCESS)
 }

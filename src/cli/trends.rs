@@ -39,12 +39,7 @@ pub fn run(args: TrendsArgs) -> color_eyre::Result<ExitCode> {
     };
     match args.format {
         TrendsFormat::Csv => print!("{}", report::trends_csv(&trends)),
-        TrendsFormat::Json => {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&report::trends_json(&trends, outcome, comparison))?
-            )
-        }
+        TrendsFormat::Json => println!("{}", report::trends_json(&trends, outcome, comparison)),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -438,6 +438,7 @@ fn activity(b: &Bundle, r: &RowNumbers, out: &mut Collector, today: NaiveDate) {
         .collect();
     let mut mismatched: BTreeMap<(&str, &str), (usize, usize)> = BTreeMap::new();
     let earliest = programme_earliest();
+    let mut last_matching: Option<(&str, &str)> = None;
     for (a, &row) in b.activity.iter().zip(&r.activity) {
         if a.date < earliest || a.date > today {
             date_window(out, "activity", "date", row, a.date, today);
@@ -469,13 +470,18 @@ fn activity(b: &Bundle, r: &RowNumbers, out: &mut Collector, today: NaiveDate) {
                 );
             }
         }
-        if let Some(own) = alliance_of.get(a.municipality_id.as_str())
-            && *own != a.alliance_id
-        {
-            mismatched
-                .entry((a.municipality_id.as_str(), a.alliance_id.as_str()))
-                .or_insert((row, 0))
-                .1 += 1;
+        // Rows of one IM come together, so the previous row's answer usually holds.
+        let pair = (a.municipality_id.as_str(), a.alliance_id.as_str());
+        if last_matching == Some(pair) {
+            continue;
+        }
+        match alliance_of.get(pair.0) {
+            Some(own) if *own == pair.1 => last_matching = Some(pair),
+            Some(_) => {
+                last_matching = None;
+                mismatched.entry(pair).or_insert((row, 0)).1 += 1;
+            }
+            None => last_matching = None,
         }
     }
     for ((municipality, alliance), (row, n)) in mismatched {

@@ -52,17 +52,13 @@ pub(super) fn load(dir: &Path) -> Result<Bundle, BundleError> {
         };
         let df = match source::read_frame(&path) {
             Ok(df) => df,
-            Err(reason) => {
+            Err(e) => {
                 let file = path
                     .file_name()
                     .map(|f| f.to_string_lossy().into_owned())
                     .unwrap_or_default();
-                out.push(Finding::error(
-                    table.name(),
-                    None,
-                    None,
-                    format!("{file}: {reason}"),
-                ));
+                let msg = format!("{file}: {}", e.reason);
+                out.push(Finding::error(table.name(), None, e.row, msg));
                 bundle.unreadable.insert(table);
                 continue;
             }
