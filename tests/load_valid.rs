@@ -94,3 +94,44 @@ fn a_missing_directory_or_manifest_is_a_readable_error() {
     let err = bundle::load(empty.path()).unwrap_err().to_string();
     assert!(err.contains("bundle.toml"), "{err}");
 }
+
+fn copy_of_valid() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(valid()).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn a_byte_order_mark_from_a_spreadsheet_is_not_part_of_the_first_column_name() {
+    let dir = copy_of_valid();
+    let path = dir.path().join("districts.csv");
+    let mut bytes = "\u{feff}".as_bytes().to_vec();
+    bytes.extend(std::fs::read(&path).unwrap());
+    std::fs::write(&path, bytes).unwrap();
+    let b = bundle::load(dir.path()).unwrap();
+    assert!(b.findings.items.is_empty(), "{}", findings_text(&b));
+    assert_eq!(b.districts[0].district_id, "08111");
+}
+
+#[test]
+fn a_semicolon_separated_file_gets_a_hint() {
+    let dir = copy_of_valid();
+    let path = dir.path().join("grants.csv");
+    let text = std::fs::read_to_string(&path).unwrap().replace(',', ";");
+    std::fs::write(&path, text).unwrap();
+    let b = bundle::load(dir.path()).unwrap();
+    assert!(!b.has(Table::Grants));
+    let f = b
+        .findings
+        .errors()
+        .find(|f| f.column.as_deref() == Some("grant_id"))
+        .expect("grant_id missing");
+    assert!(
+        f.message.contains("separated by semicolons"),
+        "{}",
+        f.message
+    );
+}
