@@ -3,6 +3,7 @@
 mod check;
 mod estimate;
 mod panel;
+mod robustness;
 mod trends;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -61,6 +62,9 @@ pub enum Command {
     Estimate(estimate::EstimateArgs),
     /// Monthly employment rate of the two groups of a comparison.
     Trends(trends::TrendsArgs),
+    /// Robustness checks: event study, placebo, randomization inference, wild bootstrap,
+    /// leave-one-out, dose response, staggered adoption.
+    Robustness(robustness::RobustnessArgs),
 }
 
 /// Runs the parsed command line.
@@ -70,6 +74,7 @@ pub fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
         Some(Command::Panel(a)) => panel::run(a),
         Some(Command::Estimate(a)) => estimate::run(a),
         Some(Command::Trends(a)) => trends::run(a),
+        Some(Command::Robustness(a)) => robustness::run(a),
         None => crate::tui::run(cli.bundle, cli.dashboard),
     }
 }

@@ -6,3 +6,4 @@ pub mod derive;
 pub mod estimate;
 pub mod period;
 pub mod report;
+pub mod robust;

@@ -435,7 +435,41 @@ pub fn generate(rng: &mut Rng, inp: &Inputs, log: &mut Vec<String>) -> Vec<WaveR
                 }
             })
             .collect();
-        correct(&y0, &hard, &soft, &scale)
+        // A change beyond ±85 points cannot be realised next to a base share: such
+        // municipalities are held at the bound and the others solve again (an active set).
+        let mut held: Vec<Option<f64>> = vec![None; n];
+        let mut y = y0.clone();
+        for _round in 0..40 {
+            let hold = |cs: &[Constraint]| -> Vec<Constraint> {
+                cs.iter()
+                    .map(|c| {
+                        let mut row = c.row.clone();
+                        let mut target = c.target;
+                        for m in 0..n {
+                            if let Some(v) = held[m] {
+                                target -= row[m] * v;
+                                row[m] = 0.0;
+                            }
+                        }
+                        Constraint { row, target }
+                    })
+                    .collect()
+            };
+            y = correct(&y0, &hold(&hard), &hold(&soft), &scale);
+            let mut moved = false;
+            for m in 0..n {
+                if let Some(v) = held[m] {
+                    y[m] = v;
+                } else if complete[m] && y[m].abs() > 85.0 {
+                    held[m] = Some(y[m].clamp(-85.0, 85.0));
+                    moved = true;
+                }
+            }
+            if !moved {
+                break;
+            }
+        }
+        y
     };
     let mut best_m = (f64::MAX, 1.0);
     for sm in [2.0, 4.0, 6.0, 8.0, 11.0, 14.0, 18.0] {
@@ -496,6 +530,20 @@ pub fn generate(rng: &mut Rng, inp: &Inputs, log: &mut Vec<String>) -> Vec<WaveR
         })
         .collect();
     cs.extend(soft.iter().map(|c| (shift(c), 1.0)));
+    // The district regressions themselves (constants of column (2) are very sensitive to
+    // single persons): their stage-1 coefficients, in end-share space.
+    for sp in specs.iter().filter(|s| s.district_level) {
+        let (a, b) = d_stats(&yd, sp);
+        let t1 = [Some(a.coef[0]), Some(a.coef[1])];
+        let t2 = [Some(b.coef[0]), Some(b.coef[1])];
+        for c in o
+            .constraints(sp, false, &t1, n)
+            .into_iter()
+            .chain(o.constraints(sp, true, &t2, n))
+        {
+            cs.push((c, 0.003));
+        }
+    }
     let xs: Vec<f64> = (0..n)
         .map(|m| (o.muni_base[m] + y[m]).clamp(0.0, 100.0))
         .collect();

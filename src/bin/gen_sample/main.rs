@@ -179,7 +179,7 @@ fn run(seed: u64, out: &Path) -> Result<Vec<String>, String> {
             steps: [0.2, 0.05, 0.01],
         },
     ];
-    let emp_gap = refine::polish(&dz, &mut ds, &dw, &dz.bw, &emp_knobs, false);
+    let emp_gap = refine::polish(&mut ds, &dz.bw, &emp_knobs, &refine::employment_score(&dz));
     let kept: Vec<usize> = dz
         .bw
         .iter()
@@ -200,7 +200,20 @@ fn run(seed: u64, out: &Path) -> Result<Vec<String>, String> {
             steps: [0.1, 0.03, 0.01],
         },
     ];
-    let housing_gap = refine::polish(&dz, &mut ds, &dw, &kept, &housing_knobs, true);
+    let housing_gap = refine::polish(
+        &mut ds,
+        &kept,
+        &housing_knobs,
+        &refine::housing_score(&dz, &dw),
+    );
+    let neighbours: Vec<usize> = (0..ds.len())
+        .filter(|&k| !ds[k].is_bw() && ds[k].id != frame::DROPPED_DISTRICT)
+        .collect();
+    let nb_gap = refine::polish(&mut ds, &neighbours, &emp_knobs, &refine::neighbours_score);
+    dz.log.push(format!(
+        "neighbours' controls polished, Tab. 12 inconsistency {:.2} -> {:.2}",
+        nb_gap.0, nb_gap.1
+    ));
     let mut log = dz.log.clone();
     log.extend(summary::programme(
         &ds,

@@ -253,7 +253,7 @@ fn report_conflicts(
         .collect::<std::collections::HashSet<_>>()
         .len();
     let msg = format!(
-        "{} rows on {groups} IM-days (same IM and date) differ in their counts; all are kept and flagged as conflicting",
+        "{} rows on {groups} IM-day(s) (same IM and date) differ in their counts; all are kept and flagged as conflicting",
         cleaning.conflicting_rows
     );
     r.out.push(Finding::warning("activity", None, None, msg));
