@@ -83,4 +83,17 @@ fn every_check_runs_on_the_sample() {
     let staggered = robust::staggered(&bundle, &s, &options).unwrap();
     assert!(staggered.cohorts.len() > 1);
     assert!(staggered.group_time.iter().all(|c| c.control_units > 0));
+    // The dispatcher the dashboard uses gives the same results, each with its reading guide.
+    for check in robust::Check::ALL {
+        let result = robust::run(check, &bundle, &s, &options).unwrap();
+        let json = serde_json::to_value(&result).unwrap();
+        assert_eq!(json["what_it_tests"], check.what_it_tests(), "{check}");
+        assert_eq!(json["how_to_read"], check.how_to_read(), "{check}");
+    }
+    let again = robust::run(robust::Check::Ri, &bundle, &s, &options).unwrap();
+    assert_eq!(
+        again,
+        robust::CheckResult::Ri(ri),
+        "seeded: the same draws every time"
+    );
 }
