@@ -123,7 +123,7 @@ enum Assignments {
         next: Option<Vec<usize>>,
     },
     Random {
-        rng: ChaCha8Rng,
+        rng: Box<ChaCha8Rng>,
         pool: Vec<usize>,
         k: usize,
         left: usize,
@@ -209,7 +209,7 @@ pub fn permutation_test(
         }
     } else {
         Assignments::Random {
-            rng: ChaCha8Rng::seed_from_u64(seed),
+            rng: Box::new(ChaCha8Rng::seed_from_u64(seed)),
             pool: (0..n).collect(),
             k: n1,
             left: draws,
