@@ -126,7 +126,7 @@ pub fn correct(y0: &[f64], hard: &[Constraint], soft: &[Constraint], scale: &[f6
         // enormous steps along almost-singular directions.
         let svd = sn.svd(true, true);
         let smax = svd.singular_values.max();
-        let step = svd.pseudo_inverse(smax * 1e-3).expect("svd") * (&sb - &sa * &z1);
+        let step = svd.pseudo_inverse(smax * 1e-6).expect("svd") * (&sb - &sa * &z1);
         z = z1 + &null * step;
     }
     (0..n).map(|i| z[i] * scale[i]).collect()

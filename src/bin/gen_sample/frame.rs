@@ -97,7 +97,7 @@ pub fn districts(rng: &mut Rng) -> Vec<District> {
         let u = if urban { 1.0 } else { 0.0 };
         let protection_pct = round_to((1.15 + 0.45 * u + 0.22 * normal(rng)).clamp(0.5, 2.8), 2);
         let gdp = if urban {
-            round_to((58.0 + 14.0 * normal(rng)).clamp(36.0, 98.0), 1)
+            round_to((62.0 + 10.0 * normal(rng)).clamp(42.0, 98.0), 1)
         } else {
             round_to(
                 (35.0 + 5.5 * normal(rng) + if bw { 2.0 } else { 0.0 }).clamp(24.0, 62.0),

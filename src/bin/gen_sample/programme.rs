@@ -88,7 +88,9 @@ pub fn grants(rng: &mut Rng, ds: &[District], munis: &[Municipality], dz: &Desig
     for (i, &m) in funded.iter().enumerate() {
         let d = munis[m].district;
         let target = dz.start_target[&d];
-        let muni_offset = 20.0 * normal(rng);
+        // Small municipalities (one IM) tended to start before the big ones, whose many
+        // grants decide the district date; so more municipalities than grants start early.
+        let muni_offset = 20.0 * normal(rng) + 44.0 * ((1 + extra[i]) as f64).ln() - 75.0;
         for _ in 0..(1 + extra[i]) {
             let mut start = if early_pool[..4].contains(&m) {
                 day(2017, 1, 2) + Duration::days((uniform(rng, 0.0, 20.0)) as i64)
@@ -160,7 +162,7 @@ fn issue_date(start: NaiveDate, rng: &mut Rng) -> NaiveDate {
         vwv + Duration::days(uniform(rng, 0.0, 90.0) as i64)
     } else if start >= day(2018, 10, 1) {
         // Late starters: some grants were issued only after the September cut-off.
-        start - Duration::days(uniform(rng, 0.0, 12.0) as i64)
+        start - Duration::days(uniform(rng, 8.0, 40.0) as i64)
     } else {
         (start - Duration::days(uniform(rng, 3.0, 50.0) as i64)).max(vwv)
     }
@@ -267,7 +269,7 @@ pub fn staffing(
         .collect();
     let mut cat = vec![2u8; munis.len()]; // 0 decrease, 1 no change, 2 increase
     let mut pool = answering.clone();
-    for (c, count, power) in [(0u8, 97usize, 0.1), (1u8, 162usize, -0.7)] {
+    for (c, count, power) in [(0u8, 97usize, 0.3), (1u8, 162usize, -0.5)] {
         for _ in 0..count {
             let w: Vec<f64> = pool
                 .iter()
@@ -327,22 +329,22 @@ pub fn staffing(
     for &m in &funded {
         let size = (munis[m].population as f64 / 10_000.0)
             .ln()
-            .clamp(-2.0, 3.0);
+            .clamp(-2.0, 4.5);
         let nobody = cat[m] == 2 && chance(rng, 0.36);
         before[m] = if nobody {
             0.0
         } else {
             round_to(
-                ((-1.02 + 0.3 * size) + 1.2 * normal(rng))
+                ((-1.25 + 0.6 * size) + 1.0 * normal(rng))
                     .exp()
-                    .clamp(0.05, 9.0),
+                    .clamp(0.05, 12.0),
                 2,
             )
         };
         change[m] = match cat[m] {
             0 => -before[m] * uniform(rng, 0.2, 0.8),
             1 => 0.0,
-            _ => (-1.0 + 0.35 * size + 0.8 * normal(rng)).exp(),
+            _ => (-1.0 + 0.35 * size + 0.5 * normal(rng)).exp(),
         };
     }
     // Scale increases (or decreases, in shrinking districts) to the district's designed sum.

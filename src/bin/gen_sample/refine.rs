@@ -272,21 +272,11 @@ pub struct Knob {
 /// Coordinate descent on synthetic control values (on their written grid, within a plausible
 /// range) to remove what the membership search left of the inconsistency.
 pub fn polish(
-    dz: &Design,
     ds: &mut [District],
-    dw: &[f64],
     units: &[usize],
     knobs: &[Knob],
-    housing: bool,
+    score: &dyn Fn(&[District]) -> f64,
 ) -> (f64, f64) {
-    let persons: Vec<f64> = ds.iter().map(|d| d.persons_2017() as f64).collect();
-    let score = |ds: &[District]| {
-        if housing {
-            housing_inconsistency(dz, &dsn::housing_controls(ds), dw)
-        } else {
-            employment_inconsistency(dz, &dsn::employment_controls(ds), &persons)
-        }
-    };
     let start = score(ds);
     let mut best = start;
     for knob in knobs {
@@ -318,3 +308,66 @@ pub fn polish(
     }
     (start, best)
 }
+
+/// Inconsistency of the employment families on the given memberships.
+pub fn employment_score(dz: &Design) -> impl Fn(&[District]) -> f64 + '_ {
+    move |ds: &[District]| {
+        let persons: Vec<f64> = ds.iter().map(|d| d.persons_2017() as f64).collect();
+        employment_inconsistency(dz, &dsn::employment_controls(ds), &persons)
+    }
+}
+
+/// Inconsistency of the district housing family.
+pub fn housing_score<'a>(dz: &'a Design, dw: &'a [f64]) -> impl Fn(&[District]) -> f64 + 'a {
+    move |ds: &[District]| housing_inconsistency(dz, &dsn::housing_controls(ds), dw)
+}
+
+/// Tab. 12 alone (BW vs neighbours, 201 districts): its controls are pinned by its treatment
+/// and constant figures unless the neighbours' controls are shaped to fit.
+pub fn neighbours_score(ds: &[District]) -> f64 {
+    let all: Vec<usize> = (0..ds.len())
+        .filter(|&k| ds[k].id != crate::frame::DROPPED_DISTRICT)
+        .collect();
+    let groups: BTreeMap<usize, bool> = all.iter().map(|&k| (k, ds[k].is_bw())).collect();
+    let persons: Vec<f64> = ds.iter().map(|d| d.persons_2017() as f64).collect();
+    let mut rows = Rows {
+        a: Vec::new(),
+        b: Vec::new(),
+    };
+    let z = dsn::employment_controls(ds);
+    add(
+        &mut rows,
+        &all,
+        &all,
+        &groups,
+        &z,
+        &persons,
+        &NEIGHBOURS,
+        true,
+        Some((&NEIGHBOURS_CONTROLS.0, &NEIGHBOURS_CONTROLS.1)),
+    );
+    // Keep the BW indicator from becoming predictable by the controls (that would inflate the
+    // treatment SE of column (2)): penalise the R² of BW on the controls.
+    let mut cols = vec![vec![1.0; all.len()]];
+    cols.extend(
+        z.iter()
+            .map(|c| all.iter().map(|&u| c[u]).collect::<Vec<f64>>()),
+    );
+    let t: Vec<f64> = all
+        .iter()
+        .map(|&u| if ds[u].is_bw() { 1.0 } else { 0.0 })
+        .collect();
+    let w: Vec<f64> = all.iter().map(|&u| persons[u]).collect();
+    let aux = crate::calibrate::fit(&t, &design(&cols), &w);
+    rows.inconsistency() + 60.0 * aux.r2
+}
+
+/// Tab. 12 as a `Published`, and its controls with SEs.
+pub const NEIGHBOURS: Published = Published {
+    treat1: 0.9,
+    const1: 12.4,
+    treat2: 0.1,
+    const2: 14.8,
+};
+pub const NEIGHBOURS_CONTROLS: ([f64; 4], [f64; 4]) =
+    ([-0.6, -0.1, 0.1, -3.1], [0.3, 0.0, 0.1, 1.0]);

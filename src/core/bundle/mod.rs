@@ -7,6 +7,7 @@
 mod activity;
 mod collect;
 mod columns;
+mod coverage;
 pub mod finding;
 pub mod manifest;
 pub mod model;

@@ -118,7 +118,7 @@ fn read_table(
 fn read_manifest(dir: &Path) -> Result<Manifest, BundleError> {
     let path = dir.join("bundle.toml");
     let err = |reason: String| BundleError::Manifest {
-        path: path.clone(),
+        path: dir.to_path_buf(),
         reason,
     };
     let text = std::fs::read_to_string(&path).map_err(|e| err(e.to_string()))?;
@@ -128,7 +128,7 @@ fn read_manifest(dir: &Path) -> Result<Manifest, BundleError> {
         Some(f) if f == i64::from(FORMAT) => {}
         Some(f) => {
             return Err(BundleError::UnsupportedFormat {
-                path: path.clone(),
+                path: dir.to_path_buf(),
                 found: u32::try_from(f).unwrap_or(u32::MAX),
             });
         }
