@@ -238,7 +238,7 @@ fn render<T: Serialize>(result: &T, format: RobustFormat, text: String, csv: Str
 
 fn event_study_text(r: &robust::EventStudy) -> String {
     let mut text = format!(
-        "Event study ({:?}, base {}), {} districts x {} periods, district and period fixed effects\n",
+        "Event study ({:?}, base {}), {} districts x {} periods, district and period fixed effects (they absorb the controls)\n",
         r.frequency, r.base_period, r.units, r.periods
     );
     let wald = |w: &Option<robust::event_study::WaldTest>| {
