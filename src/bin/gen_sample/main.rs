@@ -21,6 +21,7 @@ mod design;
 mod employment;
 mod frame;
 mod housing;
+mod paths;
 mod programme;
 mod refine;
 mod summary;
