@@ -3,6 +3,8 @@
 pub mod histogram;
 pub mod ranked_bars;
 pub mod regression_table;
+pub mod robust_event_plot;
+pub mod robust_table;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
