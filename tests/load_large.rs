@@ -1,7 +1,8 @@
 //! Load time on an activity table the size of the report's (300,724 working days after
 //! cleaning, 2.5% exact duplicates before): ~310k rows × 15 columns, as Parquet with native
 //! types and as all-text CSV. The budget (load + validate of the whole sample well under
-//! 300 ms in release) is asserted loosely here so that a busy machine does not fail the
+//! 300 ms in release) is asserted loosely here (2 s: a guard against a quadratic slip, not
+//! a benchmark; benches/pipeline.rs measures) so that a busy machine does not fail the
 //! test; the measured time is printed (`cargo test --release --test load_large -- --nocapture`).
 
 use chrono::{Datelike, NaiveDate, Weekday};
@@ -142,7 +143,7 @@ fn a_report_sized_activity_table_loads_quickly() {
     );
     if !cfg!(debug_assertions) {
         assert!(
-            parquet_time < Duration::from_millis(1000),
+            parquet_time < Duration::from_millis(2000),
             "Parquet load took {parquet_time:?}"
         );
     }

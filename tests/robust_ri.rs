@@ -137,3 +137,15 @@ fn binomial_counts_and_saturates() {
     assert_eq!(binomial(5, 0), 1);
     assert_eq!(binomial(200, 100), u64::MAX);
 }
+
+#[test]
+fn a_collinear_control_is_an_error_not_a_p_value() {
+    let mut d = design(12, 5);
+    d.others.push(d.others[1].iter().map(|x| 2.0 * x).collect());
+    d.other_names.push("c1_twice".into());
+    let err = permutation_test(&d, 999, 1).unwrap_err().to_string();
+    assert!(
+        err.contains("collinear") && err.contains("c1_twice"),
+        "{err}"
+    );
+}

@@ -276,3 +276,21 @@ fn a_bundle_that_cannot_be_read_gives_a_readable_message() {
     // The terminal was never taken over: no alternate-screen escape anywhere.
     assert!(!String::from_utf8_lossy(&out.stdout).contains("\x1b[?1049h"));
 }
+
+#[test]
+fn without_a_terminal_the_dashboard_says_so_and_writes_no_escapes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_wirkung"))
+        .arg(SAMPLE_BUNDLE)
+        .env("XDG_CONFIG_HOME", dir.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("interactive terminal"));
+    assert!(
+        out.stdout.is_empty(),
+        "{:?}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}

@@ -309,3 +309,22 @@ fn a_control_toggle_re_estimates_without_rebuilding_the_panel() {
     dispatch(&mut app, Msg::CycleComparison);
     assert_eq!(app.panel_builds(), builds + 1);
 }
+
+#[test]
+fn page_keys_scroll_the_long_lists_within_bounds() {
+    let mut app = sample_app();
+    dispatch(&mut app, Msg::GoTo(Page::Topics));
+    let n = app.facts.labour_talks.districts.len();
+    for _ in 0..20 {
+        dispatch(&mut app, Msg::PageDown);
+    }
+    assert_eq!(app.ranking_cursor, n - 1);
+    assert_eq!(app.cursor(Page::Topics), 0, "the topic cursor stays");
+    dispatch(&mut app, Msg::PageUp);
+    assert_eq!(app.ranking_cursor, n - 11);
+    dispatch(&mut app, Msg::SwitchRanking);
+    assert_eq!(app.ranking_cursor, 0);
+    dispatch(&mut app, Msg::GoTo(Page::StartTimes));
+    dispatch(&mut app, Msg::PageDown);
+    assert_eq!(app.cursor(Page::StartTimes), 10);
+}

@@ -138,6 +138,7 @@ pub fn run(args: RobustnessArgs) -> color_eyre::Result<ExitCode> {
                 r.clusters.len(), r.cluster_by, r.clusters.join(", "),
                 r.estimate, r.std_error_cr1, r.t_cr1, r.p_value_cr1, r.p_value, bound(r.ci_low), bound(r.ci_high)
             );
+            let text = r.notes.iter().fold(text, |t, n| t + "note: " + n + "\n");
             let opt = |b: Option<f64>| b.map_or(String::new(), |v| v.to_string());
             let csv = format!(
                 "clusters,draws,estimate,std_error_cr1,t_cr1,p_value,ci_low,ci_high\n{},{},{},{},{},{},{},{}\n",

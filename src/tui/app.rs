@@ -84,6 +84,8 @@ pub struct App {
     /// Topics drawn in the quarterly chart (Abb. 35), indexed like `Topic::ALL`.
     pub topics_shown: [bool; 8],
     pub ranking: Ranking,
+    /// Row of the district ranking on the topics page.
+    pub ranking_cursor: usize,
     pub show_difference: bool,
     pub should_quit: bool,
     pub facts: BundleFacts,
@@ -141,6 +143,7 @@ impl App {
             cursor: [0; Page::ALL.len()],
             topics_shown: [true; 8],
             ranking: Ranking::Labour,
+            ranking_cursor: 0,
             show_difference: false,
             should_quit: false,
             facts,
@@ -330,7 +333,8 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Msg> {
             app.ranking = match app.ranking {
                 Ranking::Labour => Ranking::Housing,
                 Ranking::Housing => Ranking::Labour,
-            }
+            };
+            app.ranking_cursor = 0;
         }
         Msg::ToggleFindings => {
             app.show_findings = !app.show_findings;
@@ -344,6 +348,21 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Msg> {
             let len = app.list_len();
             let c = &mut app.cursor[app.page.index()];
             *c = (*c + 1).min(len.saturating_sub(1));
+        }
+        Msg::PageUp | Msg::PageDown => {
+            let step: isize = if msg == Msg::PageUp { -10 } else { 10 };
+            // On Topics the arrows walk the topics; the long district ranking pages.
+            let (c, len) = if app.page == Page::Topics {
+                let len = match app.ranking {
+                    Ranking::Labour => app.facts.labour_talks.districts.len(),
+                    Ranking::Housing => app.facts.housing_talks.districts.len(),
+                };
+                (&mut app.ranking_cursor, len)
+            } else {
+                let len = app.list_len();
+                (&mut app.cursor[app.page.index()], len)
+            };
+            *c = c.saturating_add_signed(step).min(len.saturating_sub(1));
         }
         Msg::ToggleSelected => return toggle_selected(app),
         Msg::Resize => {}

@@ -21,6 +21,7 @@ use color_eyre::eyre::{WrapErr, eyre};
 use config::Remembered;
 use ratatui::DefaultTerminal;
 use ratatui::crossterm::event;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use theme::Theme;
@@ -54,8 +55,20 @@ pub fn run(bundle: Option<PathBuf>, args: DashboardArgs) -> color_eyre::Result<E
     let mut app = App::new(loaded, path, theme, &remembered);
     app.run_checks_in_background();
 
-    let mut terminal = ratatui::try_init()
-        .wrap_err("cannot set up the terminal (is this an interactive terminal?)")?;
+    if !std::io::stdout().is_terminal() {
+        color_eyre::eyre::bail!(
+            "the dashboard needs an interactive terminal; for scripts use `wirkung check`, `panel`, `estimate` or `trends`"
+        );
+    }
+    let mut terminal = match ratatui::try_init() {
+        Ok(terminal) => terminal,
+        Err(e) => {
+            // Raw mode may already be on when the alternate screen failed.
+            let _ = ratatui::try_restore();
+            return Err(e)
+                .wrap_err("cannot set up the terminal (is this an interactive terminal?)");
+        }
+    };
     let result = event_loop(&mut terminal, &mut app);
     ratatui::restore();
     result?;

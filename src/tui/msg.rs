@@ -23,6 +23,9 @@ pub enum Msg {
     MoveCutoff(i64),
     CursorUp,
     CursorDown,
+    /// PgUp / PgDn: a screenful in the page's long list (the district ranking on Topics).
+    PageUp,
+    PageDown,
     /// Space: toggle the item under the cursor (a control, a topic).
     ToggleSelected,
     ToggleFindings,
@@ -80,6 +83,11 @@ pub const BINDINGS: &[Binding] = &[
         keys: "↑ ↓ (k j)",
         scope: Scope::Everywhere,
         action: "move in the page's list",
+    },
+    Binding {
+        keys: "PgUp / PgDn",
+        scope: Scope::Everywhere,
+        action: "move ten rows (the district ranking on Topics)",
     },
     Binding {
         keys: "?",
@@ -166,6 +174,8 @@ pub fn from_key(key: KeyEvent, page: Page) -> Option<Msg> {
         KeyCode::Char(']') => Msg::MoveCutoff(7),
         KeyCode::Up | KeyCode::Char('k') => Msg::CursorUp,
         KeyCode::Down | KeyCode::Char('j') => Msg::CursorDown,
+        KeyCode::PageUp => Msg::PageUp,
+        KeyCode::PageDown => Msg::PageDown,
         KeyCode::Char(' ') | KeyCode::Enter => Msg::ToggleSelected,
         KeyCode::Char('f') if page == Page::Overview => Msg::ToggleFindings,
         KeyCode::Char('h') if page == Page::Topics => Msg::SwitchRanking,

@@ -181,7 +181,7 @@ pub fn make(rng: &mut Rng, ds: &[District], d_weight: &[f64]) -> Design {
 
     // Column (1) identities: const + treat · (weighted treated share) = BW mean change.
     let target_share = |p: &Published, m: f64| (m - p.const1) / p.treat1;
-    let early = choose(rng, &bw, 26, 4000, None, &|s| {
+    let early = choose(rng, &bw, 28, 4000, None, &|s| {
         (share(&bw, s, &persons) - target_share(&EARLY, BW_CHANGE)).powi(2)
     });
     let labour = choose(rng, &bw, 22, 4000, None, &|s| {

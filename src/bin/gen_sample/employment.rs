@@ -347,14 +347,6 @@ pub fn generate(rng: &mut Rng, ds: &[District], g: &Groups) -> Output {
     }
     let (y0, scale) = natural(best.1, best.2);
     let y = correct_boxed(&y0, &hard, &centres(&specs, false), 0.035, &soft, &scale);
-    if std::env::var("GEN_SAMPLE_DEBUG").is_ok() {
-        let (_, b) = stats(&specs[0], &y, &z, &w);
-        let (_, b0) = stats(&specs[0], &y0, &z, &w);
-        eprintln!(
-            "c1 before rounding: {:?}; natural y0: {:?}",
-            b.coef, b0.coef
-        );
-    }
     // Rounding to whole persons aims at what the boxed solution reached.
     let yv = DVector::from_column_slice(&y);
     let hard: Vec<Constraint> = hard

@@ -90,7 +90,7 @@ pub fn grants(rng: &mut Rng, ds: &[District], munis: &[Municipality], dz: &Desig
         let target = dz.start_target[&d];
         // Small municipalities (one IM) tended to start before the big ones, whose many
         // grants decide the district date; so more municipalities than grants start early.
-        let muni_offset = 20.0 * normal(rng) + 30.0 * ((1 + extra[i]) as f64).ln() - 45.0;
+        let muni_offset = 20.0 * normal(rng) + 44.0 * ((1 + extra[i]) as f64).ln() - 75.0;
         for _ in 0..(1 + extra[i]) {
             let mut start = if early_pool[..4].contains(&m) {
                 day(2017, 1, 2) + Duration::days((uniform(rng, 0.0, 20.0)) as i64)
@@ -269,7 +269,7 @@ pub fn staffing(
         .collect();
     let mut cat = vec![2u8; munis.len()]; // 0 decrease, 1 no change, 2 increase
     let mut pool = answering.clone();
-    for (c, count, power) in [(0u8, 97usize, 0.1), (1u8, 162usize, -0.7)] {
+    for (c, count, power) in [(0u8, 97usize, 0.3), (1u8, 162usize, -0.5)] {
         for _ in 0..count {
             let w: Vec<f64> = pool
                 .iter()
@@ -344,7 +344,7 @@ pub fn staffing(
         change[m] = match cat[m] {
             0 => -before[m] * uniform(rng, 0.2, 0.8),
             1 => 0.0,
-            _ => (-1.0 + 0.35 * size + 0.8 * normal(rng)).exp(),
+            _ => (-1.0 + 0.35 * size + 0.5 * normal(rng)).exp(),
         };
     }
     // Scale increases (or decreases, in shrinking districts) to the district's designed sum.

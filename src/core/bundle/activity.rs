@@ -9,8 +9,6 @@ use super::Finding;
 use super::columns::TableReader;
 use super::model::{ActivityCleaning, ActivityDay, Topic};
 use chrono::{Datelike, NaiveDate};
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
 const LOCATIONS: [&str; 3] = ["talks_office", "talks_onsite", "talks_accompanying"];
 
@@ -23,10 +21,18 @@ pub(super) fn activity(r: &mut TableReader) -> (Vec<ActivityDay>, Vec<usize>, Ac
     let alliance = r.req_text("alliance_id");
     let municipality = r.req_text("municipality_id");
     let date = r.req::<NaiveDate>("date");
-    let talks: Vec<Vec<Option<i64>>> = Topic::ALL
-        .iter()
-        .map(|t| r.req::<i64>(t.column()))
-        .collect();
+    // One row of eight counts per data row; each topic column is read and folded in before
+    // the next, so only one column's cells are held at a time.
+    let mut talks = vec![[0i64; 8]; r.height];
+    let mut talks_read = vec![true; r.height];
+    for (t, topic) in Topic::ALL.iter().enumerate() {
+        for (i, v) in r.req::<i64>(topic.column()).into_iter().enumerate() {
+            match v {
+                Some(v) => talks[i][t] = v,
+                None => talks_read[i] = false,
+            }
+        }
+    }
     let [office, onsite, accompanying] = LOCATIONS.map(|c| r.opt::<i64>(c));
     // Malformed dates (`31.12.2019`) count with impossible ones (`2019-02-30`): neither is a
     // real calendar date, and both rows are left out.
@@ -46,7 +52,7 @@ pub(super) fn activity(r: &mut TableReader) -> (Vec<ActivityDay>, Vec<usize>, Ac
                 && manager[i].is_some()
                 && alliance[i].is_some()
                 && municipality[i].is_some()
-                && talks.iter().all(|t| t[i].is_some())
+                && talks_read[i]
         })
         .collect();
     let cols = Columns {
@@ -67,7 +73,7 @@ pub(super) fn activity(r: &mut TableReader) -> (Vec<ActivityDay>, Vec<usize>, Ac
             alliance_id: text(&alliance),
             municipality_id: text(&municipality),
             date: date[i].unwrap_or_default(),
-            talks: std::array::from_fn(|t| talks[t][i].unwrap_or_default()),
+            talks: talks[i],
             talks_office: office[i],
             talks_onsite: onsite[i],
             talks_accompanying: accompanying[i],
@@ -84,7 +90,7 @@ struct Columns<'c, 'a> {
     alliance: &'c [Option<&'a str>],
     municipality: &'c [Option<&'a str>],
     date: &'c [Option<NaiveDate>],
-    talks: &'c [Vec<Option<i64>>],
+    talks: &'c [[i64; 8]],
     places: [&'c [Option<i64>]; 3],
 }
 
@@ -107,7 +113,7 @@ impl Columns<'_, '_> {
     fn same_row(&self, i: usize, j: usize) -> bool {
         self.same_im_day(i, j)
             && self.municipality[i] == self.municipality[j]
-            && self.talks.iter().all(|t| t[i] == t[j])
+            && self.talks[i] == self.talks[j]
             && self.places.iter().all(|p| p[i] == p[j])
     }
 
@@ -141,24 +147,6 @@ fn mix_str(mut h: u64, s: &str) -> u64 {
     mix(mix(h, u64::from_le_bytes(tail)), s.len() as u64)
 }
 
-/// Keys that are already hashes pass through unchanged.
-#[derive(Default)]
-struct PassThrough(u64);
-
-impl Hasher for PassThrough {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        self.0 = bytes.iter().fold(self.0, |h, b| mix(h, u64::from(*b)));
-    }
-    fn write_u64(&mut self, v: u64) {
-        self.0 = v;
-    }
-}
-
-const NONE: u32 = u32::MAX;
-
 /// One pass over the readable rows grouped by IM-day: a row equal in every column to an
 /// earlier row of its IM-day is an exact duplicate and dropped; a row that differs from an
 /// earlier one of its IM-day makes both conflicting (kept, flagged). Returns the file
@@ -169,45 +157,49 @@ fn clean(
     readable: &[usize],
     cleaning: &mut ActivityCleaning,
 ) -> (Vec<usize>, Vec<bool>) {
-    let mut keep = Vec::with_capacity(readable.len());
     let mut conflicting = vec![false; c.date.len()];
-    // Earlier kept rows with the same IM-day hash, newest first, chained through `earlier`.
-    let mut newest: HashMap<u64, u32, BuildHasherDefault<PassThrough>> =
-        HashMap::with_capacity_and_hasher(readable.len(), Default::default());
-    let mut earlier = vec![NONE; c.date.len()];
-    let mut duplicate_examples = Vec::new();
+    let mut kept = vec![false; c.date.len()];
+    // Sorting by (IM-day hash, row) puts each IM-day's rows together in file order; a
+    // sort walks memory in order, where a hash table of 300k rows misses the cache on
+    // nearly every insert.
+    let mut order: Vec<(u64, u32)> = readable
+        .iter()
+        .map(|&i| (c.im_day_hash(i), i as u32))
+        .collect();
+    order.sort_unstable();
+    let mut duplicates: Vec<(usize, usize)> = Vec::new();
     let mut conflicts: Vec<(usize, usize)> = Vec::new();
-    let mut dropped = 0;
-    for &i in readable {
-        let head = newest.entry(c.im_day_hash(i)).or_insert(NONE);
-        let (mut j, mut duplicate_of, mut conflict_with) = (*head, None, None);
-        while j != NONE {
-            let other = j as usize;
-            if c.same_row(other, i) {
-                duplicate_of = Some(other);
-                break;
-            }
-            if c.same_im_day(other, i) {
-                conflict_with.get_or_insert(other);
-            }
-            j = earlier[other];
-        }
-        if let Some(j) = duplicate_of {
-            dropped += 1;
-            if duplicate_examples.len() < 5 {
-                duplicate_examples.push(format!("row {} = row {}", i + 1, j + 1));
-            }
+    let mut group_kept: Vec<usize> = Vec::new();
+    for group in order.chunk_by(|a, b| a.0 == b.0) {
+        if let [(_, only)] = group {
+            kept[*only as usize] = true;
             continue;
         }
-        earlier[i] = *head;
-        *head = i as u32;
-        keep.push(i);
-        if let Some(j) = conflict_with {
-            conflicts.push((j, i));
-            conflicting[i] = true;
-            conflicting[j] = true;
+        group_kept.clear();
+        for &(_, i) in group {
+            let i = i as usize;
+            if let Some(&j) = group_kept.iter().find(|&&j| c.same_row(j, i)) {
+                duplicates.push((i, j));
+                continue;
+            }
+            if let Some(&j) = group_kept.iter().find(|&&j| c.same_im_day(j, i)) {
+                conflicts.push((j, i));
+                conflicting[i] = true;
+                conflicting[j] = true;
+            }
+            group_kept.push(i);
+            kept[i] = true;
         }
     }
+    duplicates.sort_unstable();
+    conflicts.sort_unstable_by_key(|&(_, i)| i);
+    let keep: Vec<usize> = readable.iter().copied().filter(|&i| kept[i]).collect();
+    let dropped = duplicates.len();
+    let duplicate_examples: Vec<String> = duplicates
+        .iter()
+        .take(5)
+        .map(|(i, j)| format!("row {} = row {}", i + 1, j + 1))
+        .collect();
     report_conflicts(r, c, &conflicts, &conflicting, cleaning);
     cleaning.exact_duplicates_dropped = dropped;
     if dropped > 0 {

@@ -129,6 +129,37 @@ impl FromStr for Check {
     }
 }
 
+/// The result of any check, for callers that hold the check as a value (the dashboard).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum CheckResult {
+    EventStudy(EventStudy),
+    Placebo(PlaceboResult),
+    Ri(RandomizationInference),
+    Wild(WildBootstrap),
+    Loo(LeaveOneOut),
+    Dose(DoseResult),
+    Staggered(Staggered),
+}
+
+/// Runs `check` on the comparison of `spec`.
+pub fn run(
+    check: Check,
+    bundle: &crate::core::bundle::Bundle,
+    spec: &crate::core::derive::PanelSpec,
+    options: &RobustOptions,
+) -> Result<CheckResult, RobustError> {
+    Ok(match check {
+        Check::EventStudy => CheckResult::EventStudy(event_study(bundle, spec, options)?),
+        Check::Placebo => CheckResult::Placebo(placebo(bundle, spec, options)?),
+        Check::Ri => CheckResult::Ri(randomization_inference(bundle, spec, options)?),
+        Check::Wild => CheckResult::Wild(wild_bootstrap(bundle, spec, options)?),
+        Check::Loo => CheckResult::Loo(leave_one_out(bundle, spec, options)?),
+        Check::Dose => CheckResult::Dose(dose(bundle, spec, options)?),
+        Check::Staggered => CheckResult::Staggered(staggered(bundle, spec, options)?),
+    })
+}
+
 /// The user's choices for the checks; each check reads the fields it needs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RobustOptions {

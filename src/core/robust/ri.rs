@@ -166,6 +166,13 @@ pub fn permutation_test(
             design.k()
         )));
     }
+    let (y, x) = design.scaled_full();
+    if super::linalg::least_squares(&x, &y).is_none() {
+        return Err(RobustError::Data(format!(
+            "singular design: the treatment and {} are collinear",
+            design.other_names.join(", ")
+        )));
+    }
     let engine = PermutationEngine::new(design);
     let (estimate, t) = engine.t_stat(&observed);
     if !t.is_finite() {

@@ -64,6 +64,8 @@ pub struct WildBootstrap {
     /// bootstrap p-value is at least 0.05; `None` on a side where β₀ at 1000 SE is accepted.
     pub ci_low: Option<f64>,
     pub ci_high: Option<f64>,
+    /// What limits the result, in words (few distinct draws, unbounded interval).
+    pub notes: Vec<String>,
 }
 
 /// For each draw v, t*(β₀) = Σ_h v_h b_h / √(c Σ_g (Σ_h v_h C_gh)²) with b, C linear in β₀;
@@ -261,6 +263,23 @@ pub fn wild_bootstrap_design(
     let (v_draws, enumerated) = multipliers(weights, g, draws, seed);
     let p_value = algebra.p_value(0.0, &v_draws);
     let t_cr1 = estimate / se;
+    let (ci_low, ci_high) = (
+        algebra.bound(&v_draws, -1.0, 0.05),
+        algebra.bound(&v_draws, 1.0, 0.05),
+    );
+    let mut notes = Vec::new();
+    if enumerated {
+        notes.push(format!(
+            "with {g} clusters only {} distinct Rademacher sign vectors exist: the p-value moves in steps of 1/{}; Webb weights give a finer distribution",
+            v_draws.len(),
+            v_draws.len()
+        ));
+    }
+    if ci_low.is_none() || ci_high.is_none() {
+        notes.push(
+            "the interval is unbounded on a side: no effect size there can be rejected at 5% with these clusters".into(),
+        );
+    }
     let p_value_cr1 = StudentsT::new(0.0, 1.0, (g - 1) as f64)
         .map(|t| 2.0 * t.sf(t_cr1.abs()))
         .unwrap_or(f64::NAN);
@@ -279,8 +298,9 @@ pub fn wild_bootstrap_design(
         t_cr1,
         p_value_cr1,
         p_value,
-        ci_low: algebra.bound(&v_draws, -1.0, 0.05),
-        ci_high: algebra.bound(&v_draws, 1.0, 0.05),
+        ci_low,
+        ci_high,
+        notes,
     })
 }
 

@@ -154,7 +154,7 @@ impl TopicsPage<'_> {
             ),
         };
         let block = panel(format!(" {what} talk share "), t)
-            .title_bottom(Line::styled(" h: labour / housing ", t.dim));
+            .title_bottom(Line::styled(" h: labour / housing, PgDn: more ", t.dim));
         let inner = block.inner(area);
         block.render(area, buf);
         if split.districts.is_empty() {
@@ -168,8 +168,8 @@ impl TopicsPage<'_> {
         RankedBars {
             items: &split.districts,
             median: split.median,
-            // The cursor on this page walks the topic list; the ranking stays at its top.
-            cursor: 0,
+            // The arrows walk the topic list; PgUp/PgDn page through the ranking.
+            cursor: app.ranking_cursor,
             format: |v| format!("{:.1}%", v * 100.0),
             groups: comparison.group_labels(),
             theme: t,

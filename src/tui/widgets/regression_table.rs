@@ -25,24 +25,8 @@ pub struct RegressionTable<'a> {
     pub theme: &'a Theme,
 }
 
-/// Stars as the report uses them: * p<0.10, ** p<0.05, *** p<0.01.
-pub fn stars(p: f64) -> &'static str {
-    if p < 0.01 {
-        "***"
-    } else if p < 0.05 {
-        "**"
-    } else if p < 0.10 {
-        "*"
-    } else {
-        ""
-    }
-}
-
-/// One decimal like the report, without a sign on a rounded zero.
-pub fn one_decimal(x: f64) -> String {
-    let s = format!("{x:.1}");
-    if s == "-0.0" { "0.0".into() } else { s }
-}
+// The report's number format, shared with the CLI's text output.
+pub use crate::core::report::{one_decimal, stars};
 
 fn coefficient_cells(c: Option<&Coefficient>) -> (String, String) {
     match c {
@@ -171,20 +155,5 @@ impl Widget for RegressionTable<'_> {
         .header(header)
         .column_spacing(1)
         .render(area, buf);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn stars_follow_the_report() {
-        assert_eq!(stars(0.005), "***");
-        assert_eq!(stars(0.049), "**");
-        assert_eq!(stars(0.056), "*");
-        assert_eq!(stars(0.10), "");
-        assert_eq!(one_decimal(-0.04), "0.0");
-        assert_eq!(one_decimal(-0.95), "-0.9");
     }
 }
