@@ -8,6 +8,7 @@ use super::analysis::{
 use super::cache::{KeyedCache, key_of};
 use super::config::Remembered;
 use super::msg::Msg;
+use super::robust_results::{RobustJobs, RobustView};
 use super::theme::Theme;
 use crate::core::bundle::{Bundle, Level, Topic};
 use crate::core::derive::start::DistrictStart;
@@ -17,7 +18,7 @@ use crate::core::period::parse_date;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// The six pages, in tab order.
+/// The seven pages, in tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Page {
     Overview,
@@ -26,16 +27,18 @@ pub enum Page {
     Topics,
     Trends,
     Estimate,
+    Robustness,
 }
 
 impl Page {
-    pub const ALL: [Page; 6] = [
+    pub const ALL: [Page; 7] = [
         Page::Overview,
         Page::StartTimes,
         Page::Staffing,
         Page::Topics,
         Page::Trends,
         Page::Estimate,
+        Page::Robustness,
     ];
 
     pub fn title(self) -> &'static str {
@@ -46,6 +49,7 @@ impl Page {
             Page::Topics => "Topics",
             Page::Trends => "Trends",
             Page::Estimate => "Estimate",
+            Page::Robustness => "Robustness",
         }
     }
 
@@ -76,7 +80,7 @@ pub struct App {
     pub help: bool,
     pub show_findings: bool,
     /// Cursor per page (the row under the cursor in that page's list).
-    pub cursor: [usize; 6],
+    pub cursor: [usize; Page::ALL.len()],
     /// Topics drawn in the quarterly chart (Abb. 35), indexed like `Topic::ALL`.
     pub topics_shown: [bool; 8],
     pub ranking: Ranking,
@@ -89,6 +93,10 @@ pub struct App {
     pub trends: Arc<Result<Trends, String>>,
     pub starts: Arc<Vec<DistrictStart>>,
     caches: Caches,
+    // Robustness page (robust_results.rs): the checks for the current choices, and the
+    // jobs that compute them.
+    pub robust: RobustView,
+    robust_jobs: RobustJobs,
 }
 
 impl App {
@@ -132,7 +140,7 @@ impl App {
             choices,
             help: false,
             show_findings: has_errors,
-            cursor: [0; 6],
+            cursor: [0; Page::ALL.len()],
             topics_shown: [true; 8],
             ranking: Ranking::Labour,
             ranking_cursor: 0,
@@ -140,7 +148,10 @@ impl App {
             should_quit: false,
             facts,
             caches,
+            robust: RobustView::NotRequested,
+            robust_jobs: RobustJobs::new(false),
         }
+        .with_checks_requested()
     }
 
     /// What to remember for the next start.
@@ -199,6 +210,7 @@ impl App {
             Page::Topics => Topic::ALL.len(),
             Page::Trends => 0,
             Page::Estimate => self.choices.available_controls(&self.bundle).len(),
+            Page::Robustness => crate::core::robust::Check::ALL.len(),
         }
     }
 
@@ -389,5 +401,63 @@ pub fn dispatch(app: &mut App, msg: Msg) {
     let mut next = Some(msg);
     while let Some(m) = next {
         next = update(app, m);
+    }
+    app.request_checks();
+}
+
+// ---- Robustness page: the checks of core::robust for the current choices ----
+
+impl App {
+    fn with_checks_requested(mut self) -> App {
+        self.request_checks();
+        self
+    }
+
+    /// Asks for the robustness checks of the current choices while their page is shown
+    /// (they are too costly to run for every change made elsewhere).
+    fn request_checks(&mut self) {
+        if self.page == Page::Robustness {
+            self.robust = self.robust_jobs.request(&self.bundle, &self.choices);
+        }
+    }
+
+    /// Runs the checks on a worker thread from now on (the interactive dashboard); tests
+    /// and benches keep the default, inline computation.
+    pub fn run_checks_in_background(&mut self) {
+        self.robust_jobs.set_background(true);
+    }
+
+    /// Whether checks are being computed (the event loop then wakes to collect them).
+    pub fn checks_running(&self) -> bool {
+        self.robust_jobs.busy()
+    }
+
+    /// Robustness suites computed so far (cache misses), for tests.
+    pub fn check_runs(&self) -> usize {
+        self.robust_jobs.computed()
+    }
+
+    /// Drops the cached checks (timings measure a cold refresh with it).
+    pub fn clear_check_cache(&mut self) {
+        self.robust_jobs.clear();
+    }
+
+    /// Blocks until running checks have finished; for tests.
+    pub fn wait_for_checks(&mut self) {
+        if let Some(view) = self.robust_jobs.wait(&self.bundle) {
+            self.robust = view;
+        }
+        self.request_checks();
+    }
+}
+
+/// Takes finished checks; true when the page's view changed (then it needs a redraw).
+pub fn collect_checks(app: &mut App) -> bool {
+    match app.robust_jobs.receive(&app.bundle) {
+        Some(view) => {
+            app.robust = view;
+            true
+        }
+        None => false,
     }
 }

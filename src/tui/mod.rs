@@ -9,6 +9,7 @@ pub mod cache;
 pub mod config;
 pub mod msg;
 pub mod pages;
+pub mod robust_results;
 pub mod theme;
 pub mod view;
 pub mod widgets;
@@ -52,6 +53,7 @@ pub fn run(bundle: Option<PathBuf>, args: DashboardArgs) -> color_eyre::Result<E
         })?;
     let theme = Theme::choose(args.theme, std::env::var("NO_COLOR").ok().as_deref());
     let mut app = App::new(loaded, path, theme, &remembered);
+    app.run_checks_in_background();
 
     if !std::io::stdout().is_terminal() {
         color_eyre::eyre::bail!(
@@ -93,10 +95,20 @@ fn choose_bundle(arg: Option<PathBuf>, remembered: &Remembered) -> PathBuf {
     }
 }
 
+/// How often the event loop looks for finished robustness checks while they run.
+const CHECKS_POLL: std::time::Duration = std::time::Duration::from_millis(50);
+
 /// Blocks on the next terminal event (no polling), updates, and redraws once per event.
 fn event_loop(terminal: &mut DefaultTerminal, app: &mut App) -> color_eyre::Result<()> {
     terminal.draw(|f| view::draw(app, f))?;
     while !app.should_quit {
+        // While robustness checks run, wake every 50 ms to collect them; otherwise block.
+        if app.checks_running() && !event::poll(CHECKS_POLL)? {
+            if app::collect_checks(app) {
+                terminal.draw(|f| view::draw(app, f))?;
+            }
+            continue;
+        }
         let event = event::read()?;
         let Some(msg) = msg::from_event(&event, app.page) else {
             continue;

@@ -55,7 +55,7 @@ pub struct Binding {
 /// Every key the dashboard understands (shown by `?`).
 pub const BINDINGS: &[Binding] = &[
     Binding {
-        keys: "1-6",
+        keys: "1-7",
         scope: Scope::Everywhere,
         action: "go to page",
     },
@@ -167,7 +167,7 @@ pub fn from_key(key: KeyEvent, page: Page) -> Option<Msg> {
         KeyCode::Char('?') => Msg::ToggleHelp,
         KeyCode::Tab => Msg::NextPage,
         KeyCode::BackTab => Msg::PrevPage,
-        KeyCode::Char(d @ '1'..='6') => Msg::GoTo(Page::ALL[(d as u8 - b'1') as usize]),
+        KeyCode::Char(d @ '1'..='7') => Msg::GoTo(Page::ALL[(d as u8 - b'1') as usize]),
         KeyCode::Char('c') => Msg::CycleComparison,
         KeyCode::Char('o') => Msg::CycleOutcome,
         KeyCode::Char('[') => Msg::MoveCutoff(-7),

@@ -49,21 +49,29 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
 
 fn render_tabs(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
-    let titles = Page::ALL
+    let titles: Vec<String> = Page::ALL
         .iter()
         .enumerate()
-        .map(|(i, p)| format!("{} {}", i + 1, p.title()));
+        .map(|(i, p)| format!("{} {}", i + 1, p.title()))
+        .collect();
+    // Seven padded tabs take 91 columns; narrower terminals get them without padding (77).
+    let padded: usize = titles.iter().map(|s| s.chars().count() + 3).sum::<usize>() - 1;
+    let pad = if padded <= area.width as usize {
+        " "
+    } else {
+        ""
+    };
     Tabs::new(titles)
         .select(app.page.index())
         .style(t.tab)
         .highlight_style(t.tab_selected)
         .divider("│")
-        .padding(" ", " ")
+        .padding(pad, pad)
         .render(area, buf);
     let hint = Span::styled("? help ", t.dim);
     let w = hint.width() as u16;
-    // Only where the tabs leave room (they take 77 columns).
-    if area.width >= 80 + w {
+    // Only where the tabs leave room (they take 91 columns).
+    if area.width >= 92 + w {
         buf.set_span(area.x + area.width - w, area.y, &hint, w);
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod estimate;
 pub mod overview;
+pub mod robustness;
 pub mod staffing;
 pub mod start_times;
 pub mod topics;
@@ -23,6 +24,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         Page::Topics => topics::TopicsPage { app }.render(area, buf),
         Page::Trends => trends::TrendsPage { app }.render(area, buf),
         Page::Estimate => estimate::EstimatePage { app }.render(area, buf),
+        Page::Robustness => robustness::RobustnessPage { app }.render(area, buf),
     }
 }
 

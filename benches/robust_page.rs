@@ -1,0 +1,91 @@
+//! The Robustness page refresh on the shipped sample: every check of core::robust for the
+//! current choices plus a full 120×40 draw, cold (cache cleared) for three comparisons, and
+//! each check alone for the slowest one. The page computes on a worker thread because the
+//! cold refresh exceeds ~300 ms for some comparisons; this bench shows which checks cost it.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use wirkung::cli::SAMPLE_BUNDLE;
+use wirkung::core::derive::Comparison;
+use wirkung::core::robust;
+use wirkung::tui::app::{App, Page, dispatch};
+use wirkung::tui::config::Remembered;
+use wirkung::tui::msg::Msg;
+use wirkung::tui::robust_results::{robust_options, robust_spec};
+use wirkung::tui::theme::Theme;
+use wirkung::tui::view;
+
+fn robustness_page(comparison: Comparison) -> App {
+    let bundle = wirkung::core::bundle::load(Path::new(SAMPLE_BUNDLE)).expect("sample loads");
+    let mut app = App::new(
+        bundle,
+        PathBuf::from("sample-data/bw-integration"),
+        Theme::full(),
+        &Remembered::default(),
+    );
+    while app.choices.comparison != comparison {
+        dispatch(&mut app, Msg::CycleComparison);
+    }
+    dispatch(&mut app, Msg::GoTo(Page::Robustness));
+    app
+}
+
+fn bench(c: &mut Criterion) {
+    let mut group = c.benchmark_group("robustness page");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(6));
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test terminal");
+    for comparison in [
+        Comparison::EarlyStart,
+        Comparison::LabourTalks,
+        Comparison::BwVsNeighbours,
+    ] {
+        let mut app = robustness_page(comparison);
+        group.bench_function(format!("cold refresh + draw, {}", comparison.id()), |b| {
+            b.iter(|| {
+                app.clear_check_cache();
+                dispatch(&mut app, Msg::Reestimate);
+                terminal.draw(|f| view::draw(&app, f)).expect("draw");
+            })
+        });
+    }
+    // A choice seen before is a cache hit: only the draw remains.
+    let app = robustness_page(Comparison::EarlyStart);
+    group.bench_function("cached refresh + draw, early-start", |b| {
+        b.iter(|| {
+            terminal
+                .draw(|f| view::draw(black_box(&app), f))
+                .expect("draw");
+        })
+    });
+    group.finish();
+
+    let mut checks = c.benchmark_group("robustness checks, labour-talks");
+    checks
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(4));
+    let app = robustness_page(Comparison::LabourTalks);
+    let (b, s, o) = (
+        &*app.bundle,
+        &robust_spec(&app.bundle, &app.choices),
+        &robust_options(&app.choices),
+    );
+    checks.bench_function("event study", |x| x.iter(|| robust::event_study(b, s, o)));
+    checks.bench_function("placebo", |x| x.iter(|| robust::placebo(b, s, o)));
+    checks.bench_function("ri", |x| {
+        x.iter(|| robust::randomization_inference(b, s, o))
+    });
+    checks.bench_function("wild", |x| x.iter(|| robust::wild_bootstrap(b, s, o)));
+    checks.bench_function("loo", |x| x.iter(|| robust::leave_one_out(b, s, o)));
+    checks.bench_function("dose", |x| x.iter(|| robust::dose(b, s, o)));
+    checks.bench_function("staggered", |x| x.iter(|| robust::staggered(b, s, o)));
+    checks.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,178 @@
+//! Page 7: every robustness check of core::robust for the current choices, in one table
+//! (what it finds and how that reads), the event-study coefficients as a plot, and the
+//! question and reading rule of the check under the cursor spelled out for the audience.
+
+use super::panel;
+use crate::core::robust::{Check, EventStudy};
+use crate::tui::app::{App, Page};
+use crate::tui::robust_results::{CheckResult, RobustSuite, robust_key};
+use crate::tui::widgets::message;
+use crate::tui::widgets::robust_event_plot::EventPlot;
+use crate::tui::widgets::robust_rows::{details, name, one_reason, rows};
+use crate::tui::widgets::robust_table::RobustTable;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
+
+pub struct RobustnessPage<'a> {
+    pub app: &'a App,
+}
+
+impl Widget for RobustnessPage<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let app = self.app;
+        let t = &app.theme;
+        let roomy = area.height >= 34;
+        let table_h = if roomy { 2 * 7 + 3 } else { 7 + 3 };
+        let [hint, table, bottom] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(table_h),
+            Constraint::Fill(1),
+        ])
+        .areas(area);
+        self.render_hint(hint, buf);
+        let [plot, about] =
+            Layout::horizontal([Constraint::Percentage(55), Constraint::Fill(1)]).areas(bottom);
+        let weights = if app.choices.weighted {
+            "weighted"
+        } else {
+            "unweighted"
+        };
+        let block = panel(
+            format!(
+                " Robustness: {} – {} ",
+                app.choices.comparison.label(),
+                app.choices.outcome.id()
+            ),
+            t,
+        )
+        .title_bottom(Line::styled(
+            format!(" {weights}; 9,999 draws, seed 20171211; ↑↓ explains a check "),
+            t.dim,
+        ));
+        let inner = block.inner(table);
+        block.render(table, buf);
+        let Some(suite) = app.robust.current(robust_key(&app.choices)) else {
+            message(
+                vec![Line::styled(
+                    "Computing the checks for these choices…",
+                    t.warning,
+                )],
+                inner,
+                buf,
+            );
+            self.render_about(None, about, buf);
+            panel(" Event study ", t).render(plot, buf);
+            return;
+        };
+        if let Some(why) = one_reason(suite) {
+            // An unsupported combination is said once, as the Estimate page says it.
+            message(
+                vec![Line::styled(format!("Not available: {why}"), t.warning)],
+                inner,
+                buf,
+            );
+            self.render_plot(&suite.event_study, plot, buf);
+            self.render_about(None, about, buf);
+            return;
+        }
+        let rows = rows(suite);
+        RobustTable {
+            rows: &rows,
+            cursor: self.cursor(),
+            with_questions: roomy,
+            theme: t,
+        }
+        .render(inner, buf);
+        self.render_plot(&suite.event_study, plot, buf);
+        self.render_about(Some(suite), about, buf);
+    }
+}
+
+impl RobustnessPage<'_> {
+    fn cursor(&self) -> usize {
+        self.app.cursor(Page::Robustness).min(Check::ALL.len() - 1)
+    }
+
+    fn render_hint(&self, area: Rect, buf: &mut Buffer) {
+        let t = &self.app.theme;
+        let line = Line::from(vec![
+            Span::styled(" c ", t.key),
+            Span::raw("comparison "),
+            Span::styled(" o ", t.key),
+            Span::raw("outcome "),
+            Span::styled(" [ ] ", t.key),
+            Span::raw("cutoff  "),
+            Span::styled(
+                if area.width >= 110 {
+                    "controls, level and weights on page 6; each check has its own inference"
+                } else {
+                    "more choices on page 6"
+                },
+                t.dim,
+            ),
+        ]);
+        buf.set_line(area.x, area.y, &line, area.width);
+    }
+
+    fn render_plot(&self, study: &CheckResult<EventStudy>, area: Rect, buf: &mut Buffer) {
+        let t = &self.app.theme;
+        match study {
+            Ok(study) => EventPlot {
+                study,
+                block: panel(
+                    if area.width >= 60 {
+                        format!(
+                            " Event study: coefficient, 95% band (HC1), │ base {} ",
+                            study.base_period
+                        )
+                    } else {
+                        format!(" Event study, 95% HC1, │ base {} ", study.base_period)
+                    },
+                    t,
+                ),
+                theme: t,
+            }
+            .render(area, buf),
+            Err(why) => {
+                let block = panel(" Event study ", t);
+                let inner = block.inner(area);
+                block.render(area, buf);
+                message(
+                    vec![Line::styled(format!("Not available: {why}"), t.dim)],
+                    inner,
+                    buf,
+                );
+            }
+        }
+    }
+
+    /// The question and the reading rule of the check under the cursor, and what it found
+    /// in more detail than the table has room for.
+    fn render_about(&self, suite: Option<&RobustSuite>, area: Rect, buf: &mut Buffer) {
+        let t = &self.app.theme;
+        let check = Check::ALL[self.cursor()];
+        let mut lines = vec![
+            Line::from(vec![
+                Span::styled("Tests: ", t.title),
+                Span::raw(check.what_it_tests()),
+            ]),
+            Line::from(vec![
+                Span::styled("Read: ", t.title),
+                Span::raw(check.how_to_read()),
+            ]),
+        ];
+        if let Some(s) = suite {
+            lines.extend(
+                details(check, s)
+                    .into_iter()
+                    .map(|d| Line::styled(d, t.dim)),
+            );
+        }
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: true })
+            .block(panel(format!(" {} ", name(check)), t))
+            .render(area, buf);
+    }
+}

@@ -1,0 +1,341 @@
+//! The Robustness page's words for each check's result: one table row (statistic, p-value or
+//! interval, reading) and a few detail lines for the check under the cursor. Formatting
+//! only; the numbers come from core::robust unchanged.
+
+use super::robust_table::{CheckRow, RowResult};
+use crate::core::robust::{
+    Check, DoseResult, EventStudy, LeaveOneOut, PlaceboResult, RandomizationInference, Staggered,
+    WildBootstrap,
+};
+use crate::tui::robust_results::{CheckResult, RobustSuite};
+
+/// Significance level at which a reading flags a problem.
+const ALPHA: f64 = 0.05;
+
+/// The page's short name of each check, in `Check::ALL` order.
+pub fn name(check: Check) -> &'static str {
+    match check {
+        Check::EventStudy => "Pre-trends",
+        Check::Placebo => "Placebo timing",
+        Check::Ri => "Permutation",
+        Check::Wild => "Wild bootstrap",
+        Check::Loo => "Leave-one-out",
+        Check::Dose => "Dose-response",
+        Check::Staggered => "Staggered (CS)",
+    }
+}
+
+/// The reason when every check failed for the same one (an unsupported combination).
+pub fn one_reason(s: &RobustSuite) -> Option<&str> {
+    let why = s.event_study.as_ref().err()?;
+    let same = |r: Option<&String>| r == Some(why);
+    (same(s.placebo.as_ref().err())
+        && same(s.ri.as_ref().err())
+        && same(s.wild.as_ref().err())
+        && same(s.loo.as_ref().err())
+        && same(s.dose.as_ref().err())
+        && same(s.staggered.as_ref().err()))
+    .then_some(why.as_str())
+}
+
+/// A p-value with three decimals, or "< 0.001".
+fn p(value: f64) -> String {
+    if value < 0.001 {
+        "< 0.001".into()
+    } else {
+        format!("{value:.3}")
+    }
+}
+
+/// An interval bound; `None` is unbounded on that side.
+fn bound(b: Option<f64>, infinity: &str) -> String {
+    b.map_or(infinity.to_string(), |v| format!("{v:.2}"))
+}
+
+/// Draws as the user reads them: 9,999 with a thousands separator.
+fn count(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// The table rows of a suite, in `Check::ALL` order.
+pub fn rows(s: &RobustSuite) -> Vec<CheckRow> {
+    Check::ALL
+        .into_iter()
+        .map(|check| {
+            let result = match check {
+                Check::EventStudy => shown(&s.event_study, event_study_row),
+                Check::Placebo => shown(&s.placebo, placebo_row),
+                Check::Ri => shown(&s.ri, ri_row),
+                Check::Wild => shown(&s.wild, wild_row),
+                Check::Loo => shown(&s.loo, loo_row),
+                Check::Dose => shown(&s.dose, dose_row),
+                Check::Staggered => shown(&s.staggered, staggered_row),
+            };
+            CheckRow {
+                name: name(check),
+                question: check.what_it_tests(),
+                result,
+            }
+        })
+        .collect()
+}
+
+fn shown<T>(r: &CheckResult<T>, f: fn(&T) -> RowResult) -> RowResult {
+    match r {
+        Ok(v) => f(v),
+        Err(why) => RowResult::Unavailable(why.clone()),
+    }
+}
+
+fn row(statistic: String, inference: String, reading: String, flagged: bool) -> RowResult {
+    RowResult::Shown {
+        statistic,
+        inference,
+        reading,
+        flagged,
+    }
+}
+
+fn event_study_row(e: &EventStudy) -> RowResult {
+    match &e.pre_trend_hc1 {
+        Some(w) => {
+            let reading = if w.p_value < ALPHA {
+                "pre-trend found: groups drifted apart before the base"
+            } else {
+                "no pre-trend: parallel trends plausible"
+            };
+            row(
+                format!("F({}, {}) = {:.2}", w.df_num, w.df_den, w.f),
+                format!("p = {} (HC1)", p(w.p_value)),
+                reading.into(),
+                w.p_value < ALPHA,
+            )
+        }
+        None => RowResult::Unavailable("no pre-period coefficient to test".into()),
+    }
+}
+
+fn placebo_row(r: &PlaceboResult) -> RowResult {
+    let c = &r.placebo;
+    let flagged = c.p_value < ALPHA;
+    let reading = if flagged {
+        format!(
+            "placebo effect {} → {}: trends differ anyway",
+            r.placebo_base, r.placebo_end
+        )
+    } else {
+        format!(
+            "no placebo effect {} → {}: reassuring",
+            r.placebo_base, r.placebo_end
+        )
+    };
+    row(
+        format!("{:+.3} (SE {:.3})", c.estimate, c.std_error),
+        format!("p = {} (HC1)", p(c.p_value)),
+        reading,
+        flagged,
+    )
+}
+
+fn ri_row(r: &RandomizationInference) -> RowResult {
+    let how = if r.exact {
+        format!("all {}", count(r.draws))
+    } else {
+        format!("{} draws", count(r.draws))
+    };
+    let of = format!(
+        "{} of {} as extreme",
+        count(r.at_least_as_extreme),
+        count(r.draws)
+    );
+    let reading = if r.p_value < ALPHA {
+        format!("unusual among re-assignments ({of})")
+    } else {
+        format!("ordinary among re-assignments ({of})")
+    };
+    row(
+        format!("{:+.3} (t {:+.2})", r.estimate, r.t),
+        format!("p = {}, {how}", p(r.p_value)),
+        reading,
+        false,
+    )
+}
+
+fn wild_row(r: &WildBootstrap) -> RowResult {
+    let draws = if r.enumerated {
+        format!("all {} sign vectors", r.draws)
+    } else {
+        format!("{} draws", count(r.draws))
+    };
+    row(
+        format!("{:+.3} (SE {:.3})", r.estimate, r.std_error_cr1),
+        format!(
+            "p = {} [{}, {}]",
+            p(r.p_value),
+            bound(r.ci_low, "−∞"),
+            bound(r.ci_high, "+∞")
+        ),
+        format!("{} {} clusters, {draws}", r.clusters.len(), r.cluster_by),
+        false,
+    )
+}
+
+fn loo_row(r: &LeaveOneOut) -> RowResult {
+    let movers: Vec<String> = r
+        .most_influential
+        .iter()
+        .take(3)
+        .filter_map(|d| d.shift.map(|s| format!("{} {s:+.2}", d.name)))
+        .collect();
+    row(
+        format!("[{:+.3}, {:+.3}]", r.min, r.max),
+        format!("all {} units: {:+.3}", r.n, r.estimate),
+        format!("most: {}", movers.join(", ")),
+        false,
+    )
+}
+
+fn dose_row(r: &DoseResult) -> RowResult {
+    let d = &r.dose;
+    row(
+        format!("{:+.3} (SE {:.3})", d.estimate, d.std_error),
+        format!("p = {} (HC1)", p(d.p_value)),
+        format!(
+            "per {}; split {:+.3}",
+            r.measure_unit, r.median_split.estimate
+        ),
+        false,
+    )
+}
+
+fn staggered_row(r: &Staggered) -> RowResult {
+    let o = &r.overall;
+    row(
+        format!("ATT {:+.3} ({:.3})", o.estimate, o.std_error),
+        format!("95% [{:.2}, {:.2}]", o.ci_low, o.ci_high),
+        format!(
+            "{} cohorts vs not-yet-started, {} – {}",
+            r.cohorts.len(),
+            r.first_month,
+            r.last_month
+        ),
+        false,
+    )
+}
+
+/// More of what the check under the cursor found (one line each).
+pub fn details(check: Check, s: &RobustSuite) -> Vec<String> {
+    let why = |e: &String| vec![format!("Not available here: {e}")];
+    match check {
+        Check::EventStudy => match &s.event_study {
+            Ok(e) => vec![format!(
+                "{} units × {} periods, base {}; clustered pre-trend test: {}",
+                e.units,
+                e.periods,
+                e.base_period,
+                e.pre_trend_cluster.as_ref().map_or(
+                    "not available (more pre-periods than clusters − 1)".into(),
+                    |w| format!("F = {:.2}, p = {}", w.f, p(w.p_value))
+                )
+            )],
+            Err(e) => why(e),
+        },
+        Check::Placebo => match &s.placebo {
+            Ok(r) => vec![format!(
+                "Actual DiD on the same units: {:+.3} (p = {}); placebo n = {}",
+                r.actual.estimate,
+                p(r.actual.p_value),
+                r.n
+            )],
+            Err(e) => why(e),
+        },
+        Check::Ri => match &s.ri {
+            Ok(r) => vec![format!(
+                "{} of {} assignments at least as extreme; {} of {} units treated",
+                count(r.at_least_as_extreme),
+                count(r.draws),
+                r.treated_units,
+                r.n
+            )],
+            Err(e) => why(e),
+        },
+        Check::Wild => match &s.wild {
+            Ok(r) => vec![format!(
+                "Clusters: {}. CR1 SE {:.3}, t-test with G − 1 df: p = {}; 95% interval by test inversion",
+                r.clusters.join(", "),
+                r.std_error_cr1,
+                p(r.p_value_cr1)
+            )],
+            Err(e) => why(e),
+        },
+        Check::Loo => match &s.loo {
+            Ok(r) => r
+                .most_influential
+                .iter()
+                .map(|d| match (d.shift, d.estimate) {
+                    (Some(sh), Some(est)) => format!("{} {sh:+.3} → {est:+.3}", d.name),
+                    _ => format!("{}: {}", d.name, d.error.as_deref().unwrap_or("")),
+                })
+                .collect(),
+            Err(e) => why(e),
+        },
+        Check::Dose => match &s.dose {
+            Ok(r) => vec![format!(
+                "n = {}, R² = {:.3}; median split {:+.3} (p = {})",
+                r.n,
+                r.r2,
+                r.median_split.estimate,
+                p(r.median_split.p_value)
+            )],
+            Err(e) => why(e),
+        },
+        Check::Staggered => match &s.staggered {
+            Ok(r) => vec![format!(
+                "{} districts; cohorts: {}",
+                r.units,
+                r.cohorts
+                    .iter()
+                    .map(|(m, n)| format!("{m} ({n})"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )],
+            Err(e) => why(e),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_and_p_values_read_as_printed() {
+        assert_eq!(count(16), "16");
+        assert_eq!(count(9_999), "9,999");
+        assert_eq!(count(1_029_530_696_964), "1,029,530,696,964");
+        assert_eq!(p(0.0004), "< 0.001");
+        assert_eq!(p(0.7609), "0.761");
+        assert_eq!(bound(None, "−∞"), "−∞");
+        assert_eq!(bound(Some(6.057), "+∞"), "6.06");
+    }
+
+    #[test]
+    fn one_reason_only_when_every_check_gives_it() {
+        let all = RobustSuite::unavailable("housing cannot be compared by start date");
+        assert_eq!(
+            one_reason(&all),
+            Some("housing cannot be compared by start date")
+        );
+        let mut some = RobustSuite::unavailable("x");
+        some.dose = Err("y".into());
+        assert_eq!(one_reason(&some), None);
+    }
+}

@@ -1,0 +1,114 @@
+//! The table of robustness checks: one row per check (name | statistic | p-value or interval
+//! | reading), optionally with the check's question under it, the row under the cursor
+//! highlighted. A check that does not apply shows its reason across the result columns.
+
+use super::fit;
+use crate::tui::theme::Theme;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+/// What one row shows.
+pub struct CheckRow {
+    pub name: &'static str,
+    /// One line: what the check tests (shown under the row when there is room).
+    pub question: &'static str,
+    pub result: RowResult,
+}
+
+/// A check's numbers, or why there are none.
+pub enum RowResult {
+    Shown {
+        statistic: String,
+        inference: String,
+        reading: String,
+        /// Whether the reading flags a problem for the DiD (drawn in the warning style).
+        flagged: bool,
+    },
+    /// Not available for these choices: the reason, in one line.
+    Unavailable(String),
+}
+
+pub struct RobustTable<'a> {
+    pub rows: &'a [CheckRow],
+    pub cursor: usize,
+    /// Draw each check's question under its row.
+    pub with_questions: bool,
+    pub theme: &'a Theme,
+}
+
+/// Column widths (name, statistic, inference); the reading takes the rest.
+fn widths(total: usize) -> (usize, usize, usize) {
+    if total >= 110 {
+        (16, 26, 28)
+    } else {
+        (14, 18, 22)
+    }
+}
+
+impl Widget for RobustTable<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let t = self.theme;
+        let total = area.width as usize;
+        let (wn, ws, wi) = widths(total);
+        let wr = total.saturating_sub(wn + ws + wi + 3);
+        let mut lines = vec![Line::styled(
+            format!(
+                "{} {} {} {}",
+                fit("Check", wn),
+                fit("Statistic", ws),
+                fit("p-value / interval", wi),
+                fit("Reading", wr)
+            ),
+            t.title,
+        )];
+        for (i, row) in self.rows.iter().enumerate() {
+            let mut line = match &row.result {
+                RowResult::Shown {
+                    statistic,
+                    inference,
+                    reading,
+                    flagged,
+                } => Line::from(vec![
+                    Span::styled(format!("{} ", fit(row.name, wn)), t.text),
+                    Span::raw(format!("{} ", fit(statistic, ws))),
+                    Span::raw(format!("{} ", fit(inference, wi))),
+                    Span::styled(
+                        fit(reading, wr),
+                        if *flagged {
+                            t.warning
+                        } else {
+                            Style::default()
+                        },
+                    ),
+                ]),
+                RowResult::Unavailable(why) => Line::from(vec![
+                    Span::styled(format!("{} ", fit(row.name, wn)), t.text),
+                    Span::styled(
+                        fit(&format!("n/a: {why}"), total.saturating_sub(wn + 1)),
+                        t.dim,
+                    ),
+                ]),
+            };
+            if i == self.cursor {
+                line = line.style(t.highlight);
+            }
+            lines.push(line);
+            if self.with_questions {
+                lines.push(Line::styled(
+                    format!(
+                        "{:wn$} {}",
+                        "",
+                        fit(row.question, total.saturating_sub(wn + 1))
+                    ),
+                    t.dim,
+                ));
+            }
+        }
+        for (y, line) in (area.y..area.bottom()).zip(lines) {
+            buf.set_line(area.x, y, &line, area.width);
+        }
+    }
+}

@@ -1,0 +1,222 @@
+//! The Robustness page on the shipped sample: snapshots at 120×40 and 80×24, a control
+//! switched off changes its numbers to exactly what core::robust computes for that choice,
+//! checks that do not apply say why, and results from the worker thread are never shown for
+//! choices they were not computed for.
+
+mod common_tui;
+
+use common_tui::{control_column, sample_app};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::time::Instant;
+use wirkung::core::derive::{Comparison, ControlSelection, Outcome, PanelSpec};
+use wirkung::core::robust::{self, RobustOptions};
+use wirkung::tui::app::{App, Page, collect_checks, dispatch};
+use wirkung::tui::msg::Msg;
+use wirkung::tui::robust_results::{RobustSuite, robust_key};
+use wirkung::tui::view;
+
+fn screen(app: &App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| view::draw(app, f)).unwrap();
+    terminal.backend().to_string()
+}
+
+fn robustness_page() -> App {
+    let mut app = sample_app();
+    dispatch(&mut app, Msg::GoTo(Page::Robustness));
+    app
+}
+
+fn current(app: &App) -> &RobustSuite {
+    app.robust
+        .current(robust_key(&app.choices))
+        .expect("the checks for the current choices are shown")
+}
+
+#[test]
+fn page_at_120x40_and_80x24() {
+    let app = robustness_page();
+    insta::assert_snapshot!("robustness_120x40", screen(&app, 120, 40));
+    insta::assert_snapshot!("robustness_80x24", screen(&app, 80, 24));
+}
+
+#[test]
+fn cursor_explains_the_check_under_it() {
+    let mut app = robustness_page();
+    for _ in 0..4 {
+        dispatch(&mut app, Msg::CursorDown);
+    }
+    let s = screen(&app, 120, 40);
+    insta::assert_snapshot!("robustness_loo_120x40", s);
+    // The leave-one-out panel names the most influential districts.
+    let loo = current(&app).loo.as_ref().expect("leave-one-out runs");
+    assert!(s.contains(&loo.most_influential[0].name));
+}
+
+#[test]
+fn unsupported_checks_say_why_instead_of_failing() {
+    let mut app = robustness_page();
+    // Housing has two survey waves: no event study, placebo or staggered adoption; by
+    // capacity the cross-sectional checks still run.
+    while app.choices.outcome != Outcome::Housing {
+        dispatch(&mut app, Msg::CycleOutcome);
+    }
+    // By start date housing is not supported at all: one reason, said once.
+    let s = screen(&app, 120, 40);
+    assert_eq!(
+        s.matches("housing cannot be compared by start date")
+            .count(),
+        2,
+        "{s}"
+    );
+    while app.choices.comparison != Comparison::Capacity {
+        dispatch(&mut app, Msg::CycleComparison);
+    }
+    let suite = current(&app);
+    assert!(suite.ri.is_ok() && suite.wild.is_ok() && suite.loo.is_ok() && suite.dose.is_ok());
+    let why = suite
+        .event_study
+        .as_ref()
+        .expect_err("no event study for housing");
+    assert!(why.contains("housing"), "{why}");
+    assert!(suite.placebo.is_err() && suite.staggered.is_err());
+    let s = screen(&app, 120, 40);
+    insta::assert_snapshot!("robustness_housing_120x40", s);
+    assert!(s.contains("n/a: "));
+    // Every comparison and outcome draws at both sizes without a panic.
+    for _ in 0..3 {
+        for _ in 0..6 {
+            dispatch(&mut app, Msg::CycleComparison);
+            screen(&app, 120, 40);
+            screen(&app, 80, 24);
+        }
+        dispatch(&mut app, Msg::CycleOutcome);
+    }
+}
+
+/// The page's spec for `app` built independently of the dashboard: the sample's controls
+/// for the outcome minus the switched-off ones, the cutoff as chosen.
+fn spec_without(app: &App, off: &str) -> PanelSpec {
+    let controls = app
+        .choices
+        .available_controls(&app.bundle)
+        .iter()
+        .map(|c| c.column.clone())
+        .filter(|c| c != off)
+        .collect();
+    PanelSpec {
+        outcome: app.choices.outcome,
+        comparison: app.choices.comparison,
+        level: app.choices.level,
+        controls: ControlSelection::Named(controls),
+        rules: app.bundle.manifest.rules.clone(),
+    }
+}
+
+#[test]
+fn toggling_a_control_changes_the_checks_to_what_core_computes() {
+    let mut app = robustness_page();
+    let before = current(&app).loo.as_ref().expect("loo").estimate;
+    let before_ri = current(&app).ri.as_ref().expect("ri").p_value;
+    // Switch off the first control on the Estimate page, then come back.
+    let column = control_column(&app, "");
+    dispatch(&mut app, Msg::GoTo(Page::Estimate));
+    dispatch(&mut app, Msg::ToggleSelected);
+    assert!(app.choices.disabled_controls.contains(&column));
+    dispatch(&mut app, Msg::GoTo(Page::Robustness));
+
+    let spec = spec_without(&app, &column);
+    let options = RobustOptions::default();
+    let loo = robust::leave_one_out(&app.bundle, &spec, &options).expect("core loo");
+    let ri = robust::randomization_inference(&app.bundle, &spec, &options).expect("core ri");
+    let wild = robust::wild_bootstrap(&app.bundle, &spec, &options).expect("core wild");
+    let shown = current(&app);
+    assert_ne!(loo.estimate, before, "the control matters for the estimate");
+    assert_eq!(shown.loo.as_ref().unwrap().estimate, loo.estimate);
+    assert_eq!(shown.loo.as_ref().unwrap().min, loo.min);
+    assert_eq!(shown.ri.as_ref().unwrap().p_value, ri.p_value);
+    assert_eq!(shown.wild.as_ref().unwrap().p_value, wild.p_value);
+    assert_ne!(shown.ri.as_ref().unwrap().t, before_ri);
+    // The number is on the screen as the table formats it.
+    let s = screen(&app, 120, 40);
+    assert!(
+        s.contains(&format!("all 44 units: {:+.3}", loo.estimate)),
+        "{s}"
+    );
+
+    // Switching it back is a cache hit: no new computation.
+    let runs = app.check_runs();
+    dispatch(&mut app, Msg::GoTo(Page::Estimate));
+    dispatch(&mut app, Msg::ToggleSelected);
+    dispatch(&mut app, Msg::GoTo(Page::Robustness));
+    assert_eq!(app.check_runs(), runs);
+    assert_eq!(current(&app).loo.as_ref().unwrap().estimate, before);
+}
+
+#[test]
+fn changes_off_the_page_compute_nothing_until_it_is_shown() {
+    let mut app = sample_app();
+    assert_eq!(app.check_runs(), 0);
+    dispatch(&mut app, Msg::CycleComparison);
+    dispatch(&mut app, Msg::MoveCutoff(7));
+    assert_eq!(app.check_runs(), 0);
+    dispatch(&mut app, Msg::GoTo(Page::Robustness));
+    assert_eq!(app.check_runs(), 1);
+}
+
+#[test]
+fn background_results_are_shown_only_for_their_choices() {
+    let mut app = sample_app();
+    app.run_checks_in_background();
+    dispatch(&mut app, Msg::GoTo(Page::Robustness));
+    assert!(app.checks_running());
+    assert!(screen(&app, 120, 40).contains("Computing the checks"));
+    // The user moves on before the first job ends: its result must not be shown as current.
+    let first = robust_key(&app.choices);
+    dispatch(&mut app, Msg::CycleComparison);
+    let second = robust_key(&app.choices);
+    assert_ne!(first, second);
+    app.wait_for_checks();
+    assert!(!app.checks_running());
+    assert!(app.robust.current(first).is_none());
+    let suite = current(&app);
+    let spec = PanelSpec {
+        controls: ControlSelection::All,
+        ..spec_without(&app, "")
+    };
+    let loo = robust::leave_one_out(&app.bundle, &spec, &RobustOptions::default()).unwrap();
+    assert_eq!(suite.loo.as_ref().unwrap().estimate, loo.estimate);
+    assert!(!collect_checks(&mut app), "nothing left to collect");
+}
+
+/// Prints how long a full page refresh takes (compute every check + draw), per comparison
+/// and outcome. Timings are reported, not asserted: they depend on the machine.
+#[test]
+fn report_refresh_timings() {
+    let mut app = robustness_page();
+    let mut times = Vec::new();
+    for _ in 0..2 {
+        for _ in 0..6 {
+            dispatch(&mut app, Msg::CycleComparison);
+            app.clear_check_cache();
+            let start = Instant::now();
+            dispatch(&mut app, Msg::Reestimate);
+            screen(&app, 120, 40);
+            let ms = start.elapsed().as_secs_f64() * 1e3;
+            times.push(ms);
+            eprintln!(
+                "robustness refresh {} / {}: {ms:.0} ms",
+                app.choices.comparison.id(),
+                app.choices.outcome.id()
+            );
+        }
+        dispatch(&mut app, Msg::CycleOutcome);
+    }
+    times.sort_by(f64::total_cmp);
+    eprintln!(
+        "robustness refresh: median {:.0} ms, max {:.0} ms",
+        times[times.len() / 2],
+        times[times.len() - 1]
+    );
+}
