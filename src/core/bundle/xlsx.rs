@@ -8,7 +8,7 @@
 use super::finding::Finding;
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use polars::prelude::*;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Separates the sheet name from a `[tables]` entry: `file.xlsx#Sheet` -> (`file.xlsx`,
 /// `Some("Sheet")`). Entries of other files are returned unchanged.
@@ -186,7 +186,7 @@ pub(super) fn read_frame(path: &Path) -> Result<DataFrame, String> {
 
 /// Adds `(sheet 'X', cell C17)` to every finding of a table read from an .xlsx file, so a
 /// spreadsheet user finds the cell directly (data row n is sheet row header + n).
-pub(super) fn add_cell_references(findings: &mut [Finding], table: &str, source: &PathBuf) {
+pub(super) fn add_cell_references(findings: &mut [Finding], table: &str, source: &Path) {
     if !is_xlsx(source) {
         return;
     }
