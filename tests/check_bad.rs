@@ -126,7 +126,13 @@ fn missing_table_file_or_column_makes_the_table_unreadable() {
     assert!(!b.has(Table::Activity));
     let b = error("empty_file", "population", None, None, "empty");
     assert!(!b.has(Table::Population));
-    let b = error("ragged_csv", "staffing", None, None, "staffing.csv");
+    let b = error(
+        "ragged_csv",
+        "staffing",
+        None,
+        Some(4),
+        "staffing.csv: data row 4 has 6 fields but the header has 4",
+    );
     assert!(!b.has(Table::Staffing));
 }
 
@@ -394,4 +400,107 @@ fn a_table_named_in_the_manifest_is_read_from_that_file() {
             .ends_with("kennzahlen-2019.csv")
     );
     assert_eq!(b.activity.len(), 20);
+}
+
+#[test]
+fn dates_and_values_that_cannot_be_real() {
+    error(
+        "future_date",
+        "grants",
+        Some("issued"),
+        Some(2),
+        "2031-01-15 lies in the future",
+    );
+    error(
+        "plan_above_target",
+        "target_group",
+        Some("with_plan"),
+        Some(2),
+        "2000 persons with a plan, more than the 990 target persons",
+    );
+    error(
+        "negative_talks",
+        "activity",
+        Some("talks_health"),
+        Some(5),
+        "negative number of talks: -2",
+    );
+    error(
+        "hours_beyond_week",
+        "manager_survey",
+        None,
+        Some(3),
+        "add up to 173.5 hours in a week",
+    );
+    error(
+        "duplicate_district",
+        "districts",
+        Some("district_id"),
+        Some(4),
+        "duplicate key 08111: row 1 has the same",
+    );
+}
+
+#[test]
+fn manifest_settings_are_checked_against_the_data() {
+    error(
+        "bad_rule",
+        "bundle.toml",
+        Some("rules.start_share"),
+        None,
+        "start_share 1.5 must be a share in (0, 1]",
+    );
+    let b = error(
+        "wave_not_in_data",
+        "bundle.toml",
+        Some("periods.housing_end"),
+        None,
+        "2020-02-01 is not a wave of target_group",
+    );
+    expect(
+        &b,
+        Severity::Warning,
+        "target_group",
+        Some("wave"),
+        None,
+        "3 rows of wave 2020-01-31, which bundle.toml does not name",
+    );
+}
+
+#[test]
+fn inconsistencies_the_tool_handles_by_rule_are_warnings() {
+    for (case, table, column, row, fragment) in [
+        (
+            "alliance_mismatch",
+            "activity",
+            "alliance_id",
+            11,
+            "alliance A03 report under municipality 08115001, which belongs to alliance A02",
+        ),
+        (
+            "unfunded_staffing",
+            "staffing",
+            "municipality_id",
+            4,
+            "08115004 is marked not funded but has a staffing row",
+        ),
+        (
+            "id_shape",
+            "municipalities",
+            "municipality_id",
+            4,
+            "\"8115004\" is not an official code (AGS) of 8 digits",
+        ),
+    ] {
+        let b = load(case);
+        assert!(!b.findings.has_errors(), "{case}:\n{}", listing(&b));
+        expect(
+            &b,
+            Severity::Warning,
+            table,
+            Some(column),
+            Some(row),
+            fragment,
+        );
+    }
 }

@@ -169,3 +169,29 @@ fn a_bundle_that_cannot_be_opened_exits_1() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("/nonexistent/bundle"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_the_command_quietly() {
+    // About 80 kB of panel rows: more than a pipe holds, so the writes after the reader has
+    // gone fail with a broken pipe (as under `| head`).
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-data/bw-integration");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wirkung"))
+        .args([
+            "panel",
+            sample,
+            "--outcome",
+            "housing",
+            "--comparison",
+            "capacity",
+            "--level",
+            "municipality",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+}

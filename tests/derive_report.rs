@@ -221,7 +221,7 @@ fn panel_outputs_keep_full_precision_and_quote_names() {
             .unwrap()
             .starts_with("08115,\"Böblingen \"\"BB\"\"\",false,")
     );
-    let json = report::panel_json(&panel);
+    let json: serde_json::Value = serde_json::from_str(&report::panel_json(&panel)).unwrap();
     assert_eq!(json["median"], serde_json::Value::Null);
     assert_eq!(json["rows"][0]["outcome_end"].as_f64(), Some(END));
     // Every digit survives the CSV: it parses back to the same double.

@@ -1,7 +1,8 @@
 //! Load time on an activity table the size of the report's (300,724 working days after
 //! cleaning, 2.5% exact duplicates before): ~310k rows × 15 columns, as Parquet with native
 //! types and as all-text CSV. The budget (load + validate of the whole sample well under
-//! 300 ms in release) is asserted loosely here so that a busy machine does not fail the
+//! 300 ms in release) is asserted loosely here (2 s: a guard against a quadratic slip, not
+//! a benchmark; benches/pipeline.rs measures) so that a busy machine does not fail the
 //! test; the measured time is printed (`cargo test --release --test load_large -- --nocapture`).
 
 use chrono::{Datelike, NaiveDate, Weekday};
@@ -75,11 +76,29 @@ fn copy_valid_without_activity(to: &Path) {
     }
 }
 
-fn timed_load(dir: &Path) -> (bundle::Bundle, Duration) {
-    let _ = bundle::load(dir).unwrap(); // warm the file cache
-    let start = Instant::now();
-    let b = bundle::load(dir).unwrap();
-    (b, start.elapsed())
+/// CPU time of this process (all threads) from /proc, in milliseconds, where available: on
+/// a busy machine it shows what the load costs apart from waiting for a core.
+fn cpu_ms() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(ticks * 10) // USER_HZ is 100 on Linux
+}
+
+/// Best of three loads (after one that warms the file cache): wall time and CPU time.
+fn timed_load(dir: &Path) -> (bundle::Bundle, Duration, Option<u64>) {
+    let mut b = bundle::load(dir).unwrap();
+    let (mut best, mut best_cpu) = (Duration::MAX, None);
+    for _ in 0..3 {
+        let (start, cpu) = (Instant::now(), cpu_ms());
+        b = bundle::load(dir).unwrap();
+        let elapsed = start.elapsed();
+        if elapsed < best {
+            best = elapsed;
+            best_cpu = cpu.zip(cpu_ms()).map(|(a, z)| z - a);
+        }
+    }
+    (b, best, best_cpu)
 }
 
 #[test]
@@ -92,7 +111,7 @@ fn a_report_sized_activity_table_loads_quickly() {
     ParquetWriter::new(std::fs::File::create(parquet.path().join("activity.parquet")).unwrap())
         .finish(&mut df)
         .unwrap();
-    let (b, parquet_time) = timed_load(parquet.path());
+    let (b, parquet_time, parquet_cpu) = timed_load(parquet.path());
     assert_eq!(b.activity_cleaning.rows_read, rows);
     assert_eq!(b.activity_cleaning.exact_duplicates_dropped, repeated);
     assert_eq!(b.activity.len() + repeated, rows);
@@ -115,16 +134,16 @@ fn a_report_sized_activity_table_loads_quickly() {
     CsvWriter::new(std::fs::File::create(csv.path().join("activity.csv")).unwrap())
         .finish(&mut text)
         .unwrap();
-    let (c, csv_time) = timed_load(csv.path());
+    let (c, csv_time, csv_cpu) = timed_load(csv.path());
     assert_eq!(c.activity, b.activity, "CSV and Parquet give the same rows");
     assert!(c.sources[&Table::Activity].file.ends_with("activity.csv"));
 
     println!(
-        "activity {rows} rows x 15 columns: Parquet load+validate {parquet_time:?}, CSV {csv_time:?}"
+        "activity {rows} rows x 15 columns, load+validate (best of 3): Parquet {parquet_time:?} (CPU {parquet_cpu:?} ms), CSV {csv_time:?} (CPU {csv_cpu:?} ms)"
     );
     if !cfg!(debug_assertions) {
         assert!(
-            parquet_time < Duration::from_millis(1000),
+            parquet_time < Duration::from_millis(2000),
             "Parquet load took {parquet_time:?}"
         );
     }

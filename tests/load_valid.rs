@@ -94,3 +94,91 @@ fn a_missing_directory_or_manifest_is_a_readable_error() {
     let err = bundle::load(empty.path()).unwrap_err().to_string();
     assert!(err.contains("bundle.toml"), "{err}");
 }
+
+fn copy_of_valid() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(valid()).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn a_byte_order_mark_from_a_spreadsheet_is_not_part_of_the_first_column_name() {
+    let dir = copy_of_valid();
+    let path = dir.path().join("districts.csv");
+    let mut bytes = "\u{feff}".as_bytes().to_vec();
+    bytes.extend(std::fs::read(&path).unwrap());
+    std::fs::write(&path, bytes).unwrap();
+    let b = bundle::load(dir.path()).unwrap();
+    assert!(b.findings.items.is_empty(), "{}", findings_text(&b));
+    assert_eq!(b.districts[0].district_id, "08111");
+}
+
+#[test]
+fn a_semicolon_separated_file_gets_a_hint() {
+    let dir = copy_of_valid();
+    let path = dir.path().join("grants.csv");
+    let text = std::fs::read_to_string(&path).unwrap().replace(',', ";");
+    std::fs::write(&path, text).unwrap();
+    let b = bundle::load(dir.path()).unwrap();
+    assert!(!b.has(Table::Grants));
+    let f = b
+        .findings
+        .errors()
+        .find(|f| f.column.as_deref() == Some("grant_id"))
+        .expect("grant_id missing");
+    assert!(
+        f.message.contains("separated by semicolons"),
+        "{}",
+        f.message
+    );
+}
+
+#[test]
+fn duplicates_and_conflicts_within_one_im_day() {
+    let dir = copy_of_valid();
+    let header = "manager_id,alliance_id,municipality_id,date,talks_labour,talks_language,talks_education,talks_housing,talks_health,talks_participation,talks_children,talks_other,talks_office,talks_onsite,talks_accompanying\n";
+    let rows = [
+        "1,A01,08111000,2018-03-05,1,0,0,0,0,0,0,0,1,0,0", // row 1
+        "1,A01,08111000,2018-03-05,2,0,0,0,0,0,0,0,2,0,0", // row 2: conflicts with 1
+        "1,A01,08111000,2018-03-05,1,0,0,0,0,0,0,0,1,0,0", // row 3: exact copy of 1, dropped
+        "1,A01,08111000,2018-03-05,1,0,0,0,0,0,0,0,,,",    // row 4: differs only by gaps: conflicts
+        "1,A02,08115001,2018-03-05,1,0,0,0,0,0,0,0,1,0,0", // row 5: another alliance's IM 1
+    ];
+    std::fs::write(
+        dir.path().join("activity.csv"),
+        format!("{header}{}\n", rows.join("\n")),
+    )
+    .unwrap();
+    let b = bundle::load(dir.path()).unwrap();
+    let c = &b.activity_cleaning;
+    assert_eq!(
+        (c.rows_read, c.exact_duplicates_dropped, c.conflicting_rows),
+        (5, 1, 3)
+    );
+    let flags: Vec<bool> = b.activity.iter().map(|a| a.conflicting).collect();
+    assert_eq!(flags, [true, true, true, false]);
+    assert_eq!(b.activity[2].talks_office, None);
+    let dropped = b
+        .findings
+        .warnings()
+        .find(|f| f.message.contains("exact duplicate"))
+        .unwrap();
+    assert!(
+        dropped
+            .message
+            .contains("1 exact duplicate rows dropped (20.0%)")
+            && dropped.message.contains("row 3 = row 1"),
+        "{}",
+        dropped.message
+    );
+    let conflict_rows: Vec<Option<usize>> = b
+        .findings
+        .warnings()
+        .filter(|f| f.message.contains("with different counts"))
+        .map(|f| f.row)
+        .collect();
+    assert_eq!(conflict_rows, [Some(2), Some(4)]);
+}

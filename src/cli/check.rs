@@ -98,14 +98,16 @@ pub fn run(args: CheckArgs) -> color_eyre::Result<ExitCode> {
         warnings: bundle.findings.warnings().collect(),
         tables: summaries(&bundle),
     };
-    match args.format {
-        CheckFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
-        CheckFormat::Text => print!("{}", text(&bundle, &report)),
-    }
-    Ok(if report.errors.is_empty() {
-        ExitCode::SUCCESS
-    } else {
+    let output = match args.format {
+        CheckFormat::Json => format!("{}\n", serde_json::to_string_pretty(&report)?),
+        CheckFormat::Text => text(&bundle, &report),
+    };
+    // Through the CLI's one writer: `check … | head` ends quietly on a closed pipe.
+    let written = super::estimate::emit(&output);
+    Ok(if !report.errors.is_empty() {
         failure
+    } else {
+        written
     })
 }
 

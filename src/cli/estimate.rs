@@ -42,6 +42,18 @@ pub(super) fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(code)
 }
 
+/// Writes the command's output; a reader that went away (`| head`) ends the command quietly
+/// instead of a panic, and any other write error is reported (exit 1).
+pub(super) fn emit(text: &str) -> ExitCode {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => fail(EXIT_FAILURE, format!("cannot write the output: {e}")),
+    }
+}
+
 /// The user's choices, parsed and checked against what the data can support; `Err` is the
 /// exit code after the message was printed.
 pub(super) fn parse_choices(
@@ -138,6 +150,5 @@ pub fn run(args: EstimateArgs) -> color_eyre::Result<ExitCode> {
         EstimateFormat::Csv => report::estimate_csv(&r),
         EstimateFormat::Json => report::estimate_json(&r) + "\n",
     };
-    print!("{text}");
-    Ok(ExitCode::SUCCESS)
+    Ok(emit(&text))
 }

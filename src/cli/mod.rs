@@ -6,6 +6,7 @@ mod estimate;
 mod export;
 mod import;
 mod panel;
+mod robustness;
 mod trends;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -70,6 +71,9 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// Merge per-IM key-figure workbooks into a bundle's activity table.
     Import(import::ImportArgs),
+    /// Robustness checks: event study, placebo, randomization inference, wild bootstrap,
+    /// leave-one-out, dose response, staggered adoption.
+    Robustness(robustness::RobustnessArgs),
 }
 
 /// Runs the parsed command line.
@@ -82,6 +86,7 @@ pub fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
         Some(Command::Export(a)) => export::run(a),
         Some(Command::Diff(a)) => diff::run(a),
         Some(Command::Import(a)) => import::run(a),
+        Some(Command::Robustness(a)) => robustness::run(a),
         None => crate::tui::run(cli.bundle, cli.dashboard),
     }
 }

@@ -1,4 +1,4 @@
-use super::estimate::{derive_failure, open, parse_choices, spec};
+use super::estimate::{derive_failure, emit, open, parse_choices, spec};
 use crate::core::derive;
 use crate::core::report;
 use clap::{Args, ValueEnum};
@@ -41,12 +41,9 @@ pub fn run(args: PanelArgs) -> color_eyre::Result<ExitCode> {
         Ok(p) => p,
         Err(e) => return Ok(derive_failure(e)),
     };
-    match args.format {
-        PanelFormat::Csv => print!("{}", report::panel_csv(&panel)),
-        PanelFormat::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&report::panel_json(&panel))?
-        ),
-    }
-    Ok(ExitCode::SUCCESS)
+    let text = match args.format {
+        PanelFormat::Csv => report::panel_csv(&panel),
+        PanelFormat::Json => report::panel_json(&panel) + "\n",
+    };
+    Ok(emit(&text))
 }

@@ -1,4 +1,4 @@
-use super::estimate::{derive_failure, open, parse_choices, spec};
+use super::estimate::{derive_failure, emit, open, parse_choices, spec};
 use crate::core::derive;
 use crate::core::report;
 use clap::{Args, ValueEnum};
@@ -37,14 +37,9 @@ pub fn run(args: TrendsArgs) -> color_eyre::Result<ExitCode> {
         Ok(t) => t,
         Err(e) => return Ok(derive_failure(e)),
     };
-    match args.format {
-        TrendsFormat::Csv => print!("{}", report::trends_csv(&trends)),
-        TrendsFormat::Json => {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&report::trends_json(&trends, outcome, comparison))?
-            )
-        }
-    }
-    Ok(ExitCode::SUCCESS)
+    let text = match args.format {
+        TrendsFormat::Csv => report::trends_csv(&trends),
+        TrendsFormat::Json => report::trends_json(&trends, outcome, comparison) + "\n",
+    };
+    Ok(emit(&text))
 }

@@ -9,3 +9,4 @@ pub mod export;
 pub mod import;
 pub mod period;
 pub mod report;
+pub mod robust;

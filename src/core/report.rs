@@ -1,11 +1,16 @@
 //! Results -> serde structs and text/markdown/latex/csv rows, shared by the CLI and the
 //! dashboard (cli.md, "JSON shapes").
 
+mod data;
+
+pub use data::{
+    Controls, PanelJson, PanelRowJson, TrendsJson, panel_csv, panel_json, trends_csv, trends_json,
+};
+
 use crate::core::bundle::{Level, Manifest};
-use crate::core::derive::{Comparison, Exclusion, Outcome, Panel, Trends};
+use crate::core::derive::{Comparison, Exclusion, Outcome, Panel};
 use crate::core::estimate::{Coefficient, DidEstimate, GroupMeans, VarianceType};
 use serde::Serialize;
-use serde_json::{Map, Value, json};
 use std::fmt::Write as _;
 
 /// Units and weighted mean outcomes of the two groups (cli.md, `groups`).
@@ -253,13 +258,13 @@ pub fn estimate_text(r: &EstimateReport) -> String {
     let _ = writeln!(out);
     let _ = writeln!(
         out,
-        "{:<width$}  {:>10}{:>10}{:>10}",
+        "{:<width$}  {:>12}{:>12}{:>12}",
         "Group means, %", r.labels.base, r.labels.end, "Change"
     );
     for (label, base, end, change) in &groups {
         let _ = writeln!(
             out,
-            "{label:<width$}  {:>10}{:>10}{:>10}",
+            "{label:<width$}  {:>12}{:>12}{:>12}",
             one_decimal(*base),
             one_decimal(*end),
             one_decimal(*change)
@@ -416,84 +421,11 @@ pub fn estimate_csv(r: &EstimateReport) -> String {
 
 /// `estimate --format json` (cli.md), pretty-printed.
 pub fn estimate_json(r: &EstimateReport) -> String {
-    serde_json::to_string_pretty(r).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    to_json(r)
 }
 
-fn opt(x: Option<f64>) -> String {
-    x.map(|v| v.to_string()).unwrap_or_default()
-}
-
-/// `panel --format csv`: `unit_id,name,treated,measure,outcome_base,outcome_end,
-/// outcome_change,weight,<control columns>`, full precision.
-pub fn panel_csv(panel: &Panel) -> String {
-    let mut out =
-        String::from("unit_id,name,treated,measure,outcome_base,outcome_end,outcome_change,weight");
-    for c in &panel.control_names {
-        out.push(',');
-        out.push_str(&csv_field(c));
-    }
-    out.push('\n');
-    for row in &panel.rows {
-        let _ = write!(
-            out,
-            "{},{},{},{},{},{},{},{}",
-            csv_field(&row.unit_id),
-            csv_field(&row.name),
-            row.treated,
-            opt(row.measure),
-            row.outcome_base,
-            row.outcome_end,
-            row.outcome_change(),
-            row.weight
-        );
-        for v in &row.controls {
-            let _ = write!(out, ",{v}");
-        }
-        out.push('\n');
-    }
-    out
-}
-
-/// `panel --format json`: `{"rows": [...], "median": m, "excluded": [...]}` (cli.md).
-pub fn panel_json(panel: &Panel) -> Value {
-    let rows: Vec<Value> = panel
-        .rows
-        .iter()
-        .map(|row| {
-            let mut m = Map::new();
-            m.insert("unit_id".into(), json!(row.unit_id));
-            m.insert("name".into(), json!(row.name));
-            m.insert("treated".into(), json!(row.treated));
-            m.insert("measure".into(), json!(row.measure));
-            m.insert("outcome_base".into(), json!(row.outcome_base));
-            m.insert("outcome_end".into(), json!(row.outcome_end));
-            m.insert("outcome_change".into(), json!(row.outcome_change()));
-            m.insert("weight".into(), json!(row.weight));
-            for (name, v) in panel.control_names.iter().zip(&row.controls) {
-                m.insert(name.clone(), json!(v));
-            }
-            Value::Object(m)
-        })
-        .collect();
-    json!({ "rows": rows, "median": panel.median, "excluded": panel.excluded })
-}
-
-/// `trends --format csv`: `month,group,rate,persons`, full precision.
-pub fn trends_csv(trends: &Trends) -> String {
-    let mut out = String::from("month,group,rate,persons\n");
-    for p in &trends.points {
-        let _ = writeln!(out, "{},{},{},{}", p.month, p.group.id(), p.rate, p.persons);
-    }
-    out
-}
-
-/// `trends --format json`: `{"outcome", "comparison", "marker", "points": [{month, group,
-/// rate, persons}]}`.
-pub fn trends_json(trends: &Trends, outcome: Outcome, comparison: Comparison) -> Value {
-    json!({
-        "outcome": outcome,
-        "comparison": comparison,
-        "marker": trends.marker,
-        "points": trends.points,
-    })
+/// Pretty JSON of a report struct.
+pub(crate) fn to_json<T: Serialize>(value: &T) -> String {
+    // Serialising these plain structs cannot fail; say so in the output rather than panic.
+    serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }

@@ -1,10 +1,110 @@
 //! The dashboard: ratatui + crossterm. Arranges what `core` computes; computes nothing itself.
+//!
+//! Elm style: a terminal event becomes a `Msg` (msg.rs), `app::update` changes the model
+//! and may return a follow-up, `view::draw` draws from the model without changing it.
 
-use crate::cli::DashboardArgs;
-use std::path::PathBuf;
+pub mod analysis;
+pub mod app;
+pub mod cache;
+pub mod config;
+pub mod msg;
+pub mod pages;
+pub mod theme;
+pub mod view;
+pub mod widgets;
+
+use crate::cli::{DashboardArgs, SAMPLE_BUNDLE};
+use crate::core::bundle;
+use app::App;
+use color_eyre::eyre::{WrapErr, eyre};
+use config::Remembered;
+use ratatui::DefaultTerminal;
+use ratatui::crossterm::event;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use theme::Theme;
 
+/// Opens the dashboard on `bundle` (else the remembered one, else the shipped sample).
 pub fn run(bundle: Option<PathBuf>, args: DashboardArgs) -> color_eyre::Result<ExitCode> {
-    let _ = (bundle, args);
-    color_eyre::eyre::bail!("dashboard not written yet")
+    let state_file = config::state_file();
+    let remembered = match &state_file {
+        Some(path) if args.reset => {
+            config::forget(path).wrap_err_with(|| {
+                format!("cannot forget the remembered state in {}", path.display())
+            })?;
+            Remembered::default()
+        }
+        Some(path) => config::load(path),
+        None => Remembered::default(),
+    };
+    let path = choose_bundle(bundle, &remembered);
+    let path = std::fs::canonicalize(&path).unwrap_or(path);
+    // Read everything before the terminal is taken over, so that a bundle that cannot be
+    // read is a plain message on a normal terminal.
+    let loaded = bundle::load(&path)
+        .map_err(|e| eyre!("{e}"))
+        .wrap_err_with(|| {
+            format!(
+                "cannot open the dashboard on {}; `wirkung check <BUNDLE>` lists what is wrong",
+                path.display()
+            )
+        })?;
+    let theme = Theme::choose(args.theme, std::env::var("NO_COLOR").ok().as_deref());
+    let mut app = App::new(loaded, path, theme, &remembered);
+
+    if !std::io::stdout().is_terminal() {
+        color_eyre::eyre::bail!(
+            "the dashboard needs an interactive terminal; for scripts use `wirkung check`, `panel`, `estimate` or `trends`"
+        );
+    }
+    let mut terminal = match ratatui::try_init() {
+        Ok(terminal) => terminal,
+        Err(e) => {
+            // Raw mode may already be on when the alternate screen failed.
+            let _ = ratatui::try_restore();
+            return Err(e)
+                .wrap_err("cannot set up the terminal (is this an interactive terminal?)");
+        }
+    };
+    let result = event_loop(&mut terminal, &mut app);
+    ratatui::restore();
+    result?;
+    if let Some(path) = &state_file {
+        // Forgetting the choices is no reason to fail a session that went well.
+        if let Err(e) = config::save(path, &app.remembered()) {
+            eprintln!(
+                "wirkung: could not remember the choices in {}: {e}",
+                path.display()
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The bundle argument, else the remembered bundle if it still exists, else the sample.
+fn choose_bundle(arg: Option<PathBuf>, remembered: &Remembered) -> PathBuf {
+    if let Some(p) = arg {
+        return p;
+    }
+    match &remembered.bundle {
+        Some(p) if p.join("bundle.toml").is_file() => p.clone(),
+        _ => Path::new(SAMPLE_BUNDLE).to_path_buf(),
+    }
+}
+
+/// Blocks on the next terminal event (no polling), updates, and redraws once per event.
+fn event_loop(terminal: &mut DefaultTerminal, app: &mut App) -> color_eyre::Result<()> {
+    terminal.draw(|f| view::draw(app, f))?;
+    while !app.should_quit {
+        let event = event::read()?;
+        let Some(msg) = msg::from_event(&event, app.page) else {
+            continue;
+        };
+        app::dispatch(app, msg);
+        if !app.should_quit {
+            terminal.draw(|f| view::draw(app, f))?;
+        }
+    }
+    Ok(())
 }

@@ -172,8 +172,32 @@ pub fn hand_bundle_in_code() -> Bundle {
 }
 
 /// The hand fixture as every derivation test sees it.
+/// Both the bundle loader's reading of the fixture and the minimal reader above, so that
+/// every hand-worked number is checked through the real loader too.
 pub fn hand() -> Vec<Bundle> {
-    vec![hand_bundle_in_code()]
+    vec![hand_bundle_loaded(), hand_bundle_in_code()]
+}
+
+/// The fixture as `wirkung::core::bundle::load` reads it. Its only errors are the two it
+/// was written to contain: an impossible activity date (left out) and Göppingen's Dec 2017
+/// employment row without a 2017 population figure (Göppingen is then excluded).
+pub fn hand_bundle_loaded() -> Bundle {
+    let b = load(&hand_dir()).expect("the hand fixture opens");
+    let errors: Vec<(Option<&str>, Option<&str>, Option<usize>)> = b
+        .findings
+        .errors()
+        .map(|f| (f.table.as_deref(), f.column.as_deref(), f.row))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            (Some("activity"), Some("date"), Some(6)),
+            (Some("employment"), Some("month"), Some(10))
+        ],
+        "{:#?}",
+        b.findings
+    );
+    b
 }
 
 /// Equal up to rounding of the last digits (the hand values are exact fractions).

@@ -70,7 +70,7 @@ impl Collector {
                 continue;
             }
             let message = format!(
-                "{} more rows with the same problem ({kind}) are not listed; {seen} rows in all",
+                "{} more findings of this kind ({kind}) are not listed; {seen} in all",
                 seen - ROWS_LISTED
             );
             self.findings.push(Finding {
@@ -107,7 +107,7 @@ mod tests {
         let last = f.items.last().unwrap();
         assert_eq!(last.table.as_deref(), Some("activity"));
         assert_eq!(last.row, None);
-        assert!(last.message.contains("5 more rows"), "{}", last.message);
-        assert!(last.message.contains("25 rows in all"), "{}", last.message);
+        assert!(last.message.contains("5 more findings"), "{}", last.message);
+        assert!(last.message.contains("25 in all"), "{}", last.message);
     }
 }

@@ -29,8 +29,9 @@ pub(super) trait Value: Sized {
     const EXPECTED: &'static str;
     /// Reads a text value (already trimmed, not empty).
     fn parse(s: &str) -> Result<Self, (&'static str, String)>;
-    /// Reads a column of a native (non-text) type; `None` when the type cannot hold this value.
-    fn native(series: &Series) -> Option<Vec<Cell<Self>>>;
+    /// Reads a column of a native (non-text) type cell by cell into `each`; false when the
+    /// type cannot hold this value.
+    fn native(series: &Series, each: &mut dyn FnMut(Cell<Self>)) -> bool;
 }
 
 const WRONG_TYPE: &str = "wrong type";
@@ -57,32 +58,36 @@ impl Value for i64 {
             _ => Err(wrong(Self::EXPECTED, s)),
         }
     }
-    fn native(series: &Series) -> Option<Vec<Cell<i64>>> {
+    fn native(series: &Series, each: &mut dyn FnMut(Cell<i64>)) -> bool {
         let dtype = series.dtype();
         if dtype.is_integer() {
-            let ca = casted::<Int64Type>(series)?;
-            return Some(
-                ca.iter()
-                    .map(|v| v.map_or(Cell::Missing, Cell::Value))
-                    .collect(),
-            );
+            let Some(ca) = casted::<Int64Type>(series) else {
+                return false;
+            };
+            ca.iter()
+                .for_each(|v| each(v.map_or(Cell::Missing, Cell::Value)));
+            return true;
         }
         if dtype.is_float() {
-            let ca = casted::<Float64Type>(series)?;
-            let cells = ca.iter().map(|v| match v {
-                None => Cell::Missing,
-                Some(f) if f.is_nan() => Cell::Missing,
-                Some(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 9.0e15 => {
-                    Cell::Value(f as i64)
-                }
-                Some(f) => Cell::Invalid {
-                    kind: WRONG_TYPE,
-                    message: format!("expected a whole number, found {f}"),
-                },
+            let Some(ca) = casted::<Float64Type>(series) else {
+                return false;
+            };
+            ca.iter().for_each(|v| {
+                each(match v {
+                    None => Cell::Missing,
+                    Some(f) if f.is_nan() => Cell::Missing,
+                    Some(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 9.0e15 => {
+                        Cell::Value(f as i64)
+                    }
+                    Some(f) => Cell::Invalid {
+                        kind: WRONG_TYPE,
+                        message: format!("expected a whole number, found {f}"),
+                    },
+                })
             });
-            return Some(cells.collect());
+            return true;
         }
-        None
+        false
     }
 }
 
@@ -98,22 +103,26 @@ impl Value for f64 {
             _ => Err(wrong(Self::EXPECTED, s)),
         }
     }
-    fn native(series: &Series) -> Option<Vec<Cell<f64>>> {
+    fn native(series: &Series, each: &mut dyn FnMut(Cell<f64>)) -> bool {
         if !(series.dtype().is_integer() || series.dtype().is_float()) {
-            return None;
+            return false;
         }
-        let ca = casted::<Float64Type>(series)?;
-        let cells = ca.iter().map(|v| match v {
-            Some(f) if f.is_finite() => Cell::Value(f),
-            // NaN is how pandas writes a missing float.
-            Some(f) if f.is_nan() => Cell::Missing,
-            Some(f) => Cell::Invalid {
-                kind: WRONG_TYPE,
-                message: format!("expected a finite number, found {f}"),
-            },
-            None => Cell::Missing,
+        let Some(ca) = casted::<Float64Type>(series) else {
+            return false;
+        };
+        ca.iter().for_each(|v| {
+            each(match v {
+                Some(f) if f.is_finite() => Cell::Value(f),
+                // NaN is how pandas writes a missing float.
+                Some(f) if f.is_nan() => Cell::Missing,
+                Some(f) => Cell::Invalid {
+                    kind: WRONG_TYPE,
+                    message: format!("expected a finite number, found {f}"),
+                },
+                None => Cell::Missing,
+            })
         });
-        Some(cells.collect())
+        true
     }
 }
 
@@ -129,17 +138,20 @@ impl Value for bool {
             Err(wrong(Self::EXPECTED, s))
         }
     }
-    fn native(series: &Series) -> Option<Vec<Cell<bool>>> {
+    fn native(series: &Series, each: &mut dyn FnMut(Cell<bool>)) -> bool {
         if let Ok(ca) = series.bool() {
-            return Some(
-                ca.iter()
-                    .map(|v| v.map_or(Cell::Missing, Cell::Value))
-                    .collect(),
-            );
+            ca.iter()
+                .for_each(|v| each(v.map_or(Cell::Missing, Cell::Value)));
+            return true;
         }
-        if series.dtype().is_integer() {
-            let ca = casted::<Int64Type>(series)?;
-            let cells = ca.iter().map(|v| match v {
+        if !series.dtype().is_integer() {
+            return false;
+        }
+        let Some(ca) = casted::<Int64Type>(series) else {
+            return false;
+        };
+        ca.iter().for_each(|v| {
+            each(match v {
                 None => Cell::Missing,
                 Some(0) => Cell::Value(false),
                 Some(1) => Cell::Value(true),
@@ -147,10 +159,9 @@ impl Value for bool {
                     kind: WRONG_TYPE,
                     message: format!("expected true/false or 1/0, found {n}"),
                 },
-            });
-            return Some(cells.collect());
-        }
-        None
+            })
+        });
+        true
     }
 }
 
@@ -184,22 +195,36 @@ impl Value for NaiveDate {
     fn parse(s: &str) -> Result<NaiveDate, (&'static str, String)> {
         parse_iso_date(s)
     }
-    fn native(series: &Series) -> Option<Vec<Cell<NaiveDate>>> {
-        let ca = series.date().ok()?;
-        let cells = ca.physical().iter().map(|v| match v {
-            None => Cell::Missing,
-            Some(days) => {
-                match NaiveDate::from_num_days_from_ce_opt(days.saturating_add(EPOCH_DAYS_FROM_CE))
-                {
+    fn native(series: &Series, each: &mut dyn FnMut(Cell<NaiveDate>)) -> bool {
+        // pandas writes dates as timestamps at midnight; they are read as their day.
+        let as_dates;
+        let series = if matches!(series.dtype(), DataType::Datetime(..)) {
+            match series.cast(&DataType::Date) {
+                Ok(s) => {
+                    as_dates = s;
+                    &as_dates
+                }
+                Err(_) => return false,
+            }
+        } else {
+            series
+        };
+        let Ok(ca) = series.date() else { return false };
+        ca.physical().iter().for_each(|v| {
+            each(match v {
+                None => Cell::Missing,
+                Some(days) => match NaiveDate::from_num_days_from_ce_opt(
+                    days.saturating_add(EPOCH_DAYS_FROM_CE),
+                ) {
                     Some(d) => Cell::Value(d),
                     None => Cell::Invalid {
                         kind: IMPOSSIBLE_DATE,
                         message: format!("date {days} days after 1970-01-01 is out of range"),
                     },
-                }
-            }
+                },
+            })
         });
-        Some(cells.collect())
+        true
     }
 }
 
@@ -208,17 +233,14 @@ impl Value for Month {
     fn parse(s: &str) -> Result<Month, (&'static str, String)> {
         s.parse::<Month>().map_err(|m| (WRONG_TYPE, m))
     }
-    fn native(series: &Series) -> Option<Vec<Cell<Month>>> {
-        let days = NaiveDate::native(series)?;
-        Some(
-            days.into_iter()
-                .map(|c| match c {
-                    Cell::Value(d) => Cell::Value(Month::of_date(d)),
-                    Cell::Missing => Cell::Missing,
-                    Cell::Invalid { kind, message } => Cell::Invalid { kind, message },
-                })
-                .collect(),
-        )
+    fn native(series: &Series, each: &mut dyn FnMut(Cell<Month>)) -> bool {
+        NaiveDate::native(series, &mut |c| {
+            each(match c {
+                Cell::Value(d) => Cell::Value(Month::of_date(d)),
+                Cell::Missing => Cell::Missing,
+                Cell::Invalid { kind, message } => Cell::Invalid { kind, message },
+            })
+        })
     }
 }
 
@@ -323,167 +345,169 @@ impl<'a, 'c> TableReader<'a, 'c> {
         self.unreadable |= required;
     }
 
-    fn text_cells(&mut self, col: &str, required: bool) -> Option<Vec<Cell<&'a str>>> {
+    /// Reads every cell of a column; `None` when the column is absent or of a type that
+    /// cannot hold the values (reported, and unreadable when required).
+    fn gather<T: Value>(&mut self, col: &str, required: bool) -> Option<Vec<Option<T>>> {
         let series = self.series(col)?;
+        let mut g = Gather::new(self.name(), col, required, self.height);
+        let out = &mut *self.out;
         if series.dtype() == &DataType::Null {
-            return Some((0..self.height).map(|_| Cell::Missing).collect());
+            (0..self.height).for_each(|_| g.push(out, Cell::Missing));
+        } else if let Ok(ca) = series.str() {
+            for v in ca.iter() {
+                let cell = match v.map(str::trim) {
+                    None | Some("") => Cell::Missing,
+                    Some(s) => match T::parse(s) {
+                        Ok(v) => Cell::Value(v),
+                        Err((kind, message)) => Cell::Invalid { kind, message },
+                    },
+                };
+                g.push(out, cell);
+            }
+        } else if !T::native(series, &mut |cell| g.push(out, cell)) {
+            let msg = format!(
+                "expected {}, found a column of type {}",
+                T::EXPECTED,
+                series.dtype()
+            );
+            self.column_type_error(col, msg, required);
+            return None;
         }
-        let Ok(ca) = series.str() else {
+        Some(self.finish(g))
+    }
+
+    fn gather_text(&mut self, col: &str, required: bool) -> Option<Vec<Option<&'a str>>> {
+        let series = self.series(col)?;
+        let mut g = Gather::new(self.name(), col, required, self.height);
+        let out = &mut *self.out;
+        if series.dtype() == &DataType::Null {
+            (0..self.height).for_each(|_| g.push(out, Cell::Missing));
+        } else if let Ok(ca) = series.str() {
+            for v in ca.iter() {
+                g.push(
+                    out,
+                    v.map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map_or(Cell::Missing, Cell::Value),
+                );
+            }
+        } else {
             let msg = format!(
                 "expected text, found a column of type {}; identifiers and names must be stored as text (so that leading zeros survive)",
                 series.dtype()
             );
             self.column_type_error(col, msg, required);
             return None;
-        };
-        let cells = ca.iter().map(|v| match v.map(str::trim) {
-            None | Some("") => Cell::Missing,
-            Some(s) => Cell::Value(s),
-        });
-        Some(cells.collect())
+        }
+        Some(self.finish(g))
     }
 
-    fn value_cells<T: Value>(&mut self, col: &str, required: bool) -> Option<Vec<Cell<T>>> {
-        let series = self.series(col)?;
-        if series.dtype() == &DataType::Null {
-            return Some((0..self.height).map(|_| Cell::Missing).collect());
+    fn finish<T>(&mut self, g: Gather<T>) -> Vec<Option<T>> {
+        if g.invalid > 0 {
+            self.invalid.insert(g.column.to_string(), g.invalid);
         }
-        if let Ok(ca) = series.str() {
-            let cells = ca.iter().map(|v| match v.map(str::trim) {
-                None | Some("") => Cell::Missing,
-                Some(s) => match T::parse(s) {
-                    Ok(v) => Cell::Value(v),
-                    Err((kind, message)) => Cell::Invalid { kind, message },
-                },
-            });
-            return Some(cells.collect());
+        if !g.missing_rows.is_empty() {
+            let msg = missing_summary(&g.missing_rows, self.height);
+            self.out.push(super::Finding::warning(
+                g.table,
+                Some(g.column.as_str()),
+                None,
+                msg,
+            ));
         }
-        match T::native(series) {
-            Some(cells) => Some(cells),
-            None => {
-                let msg = format!(
-                    "expected {}, found a column of type {}",
-                    T::EXPECTED,
-                    series.dtype()
-                );
-                self.column_type_error(col, msg, required);
-                None
-            }
-        }
+        g.values
     }
 
-    /// Required column: a missing or unreadable value is an error and the row is skipped
+    fn none<T>(&self) -> Vec<Option<T>> {
+        (0..self.height).map(|_| None).collect()
+    }
+
+    /// Required column: a missing or unreadable value is an error and the row is left out
     /// (`None` here).
-    fn required<T>(&mut self, col: &str, cells: Option<Vec<Cell<T>>>) -> Vec<Option<T>> {
-        let Some(cells) = cells else {
-            self.unreadable = true;
-            return (0..self.height).map(|_| None).collect();
-        };
-        let table = self.name();
-        let mut out = Vec::with_capacity(cells.len());
-        for (i, cell) in cells.into_iter().enumerate() {
-            out.push(match cell {
-                Cell::Value(v) => Some(v),
-                Cell::Missing => {
-                    let msg = "required value is missing; the row is left out".to_string();
-                    self.out
-                        .error("missing required value", table, col, i + 1, msg);
-                    None
-                }
-                Cell::Invalid { kind, message } => {
-                    *self.invalid.entry(col.to_string()).or_insert(0) += 1;
-                    self.out.error(
-                        kind,
-                        table,
-                        col,
-                        i + 1,
-                        format!("{message}; the row is left out"),
-                    );
-                    None
-                }
-            });
-        }
-        out
+    pub fn req_text(&mut self, col: &str) -> Vec<Option<&'a str>> {
+        self.gather_text(col, true).unwrap_or_else(|| self.none())
     }
 
     /// Nullable column: missing values are counted in one warning per column; an unreadable
     /// value is an error and counts as missing.
-    fn nullable<T>(&mut self, col: &str, cells: Option<Vec<Cell<T>>>) -> Vec<Option<T>> {
-        let Some(cells) = cells else {
-            return (0..self.height).map(|_| None).collect();
-        };
-        let table = self.name();
-        let mut missing_rows = Vec::new();
-        let mut out = Vec::with_capacity(cells.len());
-        for (i, cell) in cells.into_iter().enumerate() {
-            out.push(match cell {
-                Cell::Value(v) => Some(v),
-                Cell::Missing => {
-                    missing_rows.push(i + 1);
-                    None
-                }
-                Cell::Invalid { kind, message } => {
-                    *self.invalid.entry(col.to_string()).or_insert(0) += 1;
-                    self.out.error(
-                        kind,
-                        table,
-                        col,
-                        i + 1,
-                        format!("{message}; the value counts as missing"),
-                    );
-                    None
-                }
-            });
-        }
-        if !missing_rows.is_empty() {
-            self.out.push(super::Finding::warning(
-                table,
-                Some(col),
-                None,
-                missing_summary(&missing_rows, self.height),
-            ));
-        }
-        out
-    }
-
-    pub fn req_text(&mut self, col: &str) -> Vec<Option<&'a str>> {
-        let cells = self.text_cells(col, true);
-        self.required(col, cells)
-    }
-
     pub fn opt_text(&mut self, col: &str) -> Vec<Option<&'a str>> {
-        let cells = self.text_cells(col, false);
-        self.nullable(col, cells)
+        self.gather_text(col, false).unwrap_or_else(|| self.none())
     }
 
     pub fn req<T: Value>(&mut self, col: &str) -> Vec<Option<T>> {
-        let cells = self.value_cells::<T>(col, true);
-        self.required(col, cells)
+        self.gather(col, true).unwrap_or_else(|| self.none())
     }
 
     pub fn opt<T: Value>(&mut self, col: &str) -> Vec<Option<T>> {
-        let cells = self.value_cells::<T>(col, false);
-        self.nullable(col, cells)
+        self.gather(col, false).unwrap_or_else(|| self.none())
     }
 
     /// A declared control: a number, or a boolean that enters the regression as 1.0/0.0.
     pub fn control(&mut self, col: &str) -> Vec<Option<f64>> {
-        let series = self.series(col);
-        if let Some(s) = series
-            && s.dtype() == &DataType::Boolean
+        if self
+            .series(col)
+            .is_some_and(|s| s.dtype() == &DataType::Boolean)
         {
-            let cells = self.value_cells::<bool>(col, false);
-            return self
-                .nullable(col, cells)
+            let flags = self.opt::<bool>(col);
+            return flags
                 .into_iter()
                 .map(|b| b.map(|b| if b { 1.0 } else { 0.0 }))
                 .collect();
         }
-        let cells = self.value_cells::<Control>(col, false);
-        self.nullable(col, cells)
+        self.opt::<Control>(col)
             .into_iter()
             .map(|c| c.map(|c| c.0))
             .collect()
+    }
+}
+
+/// Values of one column as they are read, with what was reported about them.
+struct Gather<T> {
+    table: &'static str,
+    column: String,
+    required: bool,
+    values: Vec<Option<T>>,
+    missing_rows: Vec<usize>,
+    invalid: usize,
+}
+
+impl<T> Gather<T> {
+    fn new(table: &'static str, column: &str, required: bool, rows: usize) -> Self {
+        Gather {
+            table,
+            column: column.to_string(),
+            required,
+            values: Vec::with_capacity(rows),
+            missing_rows: Vec::new(),
+            invalid: 0,
+        }
+    }
+
+    fn push(&mut self, out: &mut Collector, cell: Cell<T>) {
+        let row = self.values.len() + 1;
+        let (table, col) = (self.table, self.column.as_str());
+        self.values.push(match cell {
+            Cell::Value(v) => Some(v),
+            Cell::Missing if self.required => {
+                let msg = "required value is missing; the row is left out".to_string();
+                out.error("missing required value", table, col, row, msg);
+                None
+            }
+            Cell::Missing => {
+                self.missing_rows.push(row);
+                None
+            }
+            Cell::Invalid { kind, message } => {
+                self.invalid += 1;
+                let consequence = if self.required {
+                    "the row is left out"
+                } else {
+                    "the value counts as missing"
+                };
+                out.error(kind, table, col, row, format!("{message}; {consequence}"));
+                None
+            }
+        });
     }
 }
 
@@ -503,18 +527,14 @@ impl Value for Control {
             Err(e) => Err(e),
         }
     }
-    fn native(series: &Series) -> Option<Vec<Cell<Control>>> {
-        let cells = f64::native(series)?;
-        Some(
-            cells
-                .into_iter()
-                .map(|c| match c {
-                    Cell::Value(v) => Cell::Value(Control(v)),
-                    Cell::Missing => Cell::Missing,
-                    Cell::Invalid { kind, message } => Cell::Invalid { kind, message },
-                })
-                .collect(),
-        )
+    fn native(series: &Series, each: &mut dyn FnMut(Cell<Control>)) -> bool {
+        f64::native(series, &mut |c| {
+            each(match c {
+                Cell::Value(v) => Cell::Value(Control(v)),
+                Cell::Missing => Cell::Missing,
+                Cell::Invalid { kind, message } => Cell::Invalid { kind, message },
+            })
+        })
     }
 }
 

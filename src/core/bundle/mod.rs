@@ -7,6 +7,7 @@
 mod activity;
 mod collect;
 mod columns;
+mod coverage;
 pub mod finding;
 pub mod manifest;
 pub mod model;
@@ -77,7 +78,7 @@ pub fn load(dir: &Path) -> Result<Bundle, BundleError> {
 /// Reads one table file (CSV, Parquet, or .xlsx with an optional `#Sheet`) into a frame, as
 /// `load` does; `wirkung import` uses it to merge new deliveries with the existing table.
 pub fn read_table_file(path: &Path) -> Result<polars::prelude::DataFrame, String> {
-    source::read_frame(path)
+    source::read_frame(path).map_err(|e| e.reason)
 }
 
 /// The file a table is read from (bundle.toml `[tables]`, `<name>.parquet`, `.csv`, `.xlsx`),

@@ -68,8 +68,9 @@ fn negative(
 /// spreadsheet; joins still work if every table lost it, so this is a warning.
 fn id_shape(out: &mut Collector, table: &str, column: &str, row: usize, id: &str, digits: usize) {
     if id.len() != digits || !id.bytes().all(|c| c.is_ascii_digit()) {
-        let msg =
-            format!("{id:?} is not a {digits}-digit official code (AGS); a lost leading zero?");
+        let msg = format!(
+            "{id:?} is not an official code (AGS) of {digits} digits; a lost leading zero?"
+        );
         out.warning("id format", table, column, row, msg);
     }
 }
@@ -162,7 +163,8 @@ fn units(b: &Bundle, r: &RowNumbers, out: &mut Collector) {
             );
             out.warning("unknown state", "districts", "state", row, msg);
         }
-        state_of.insert(&d.district_id, &d.state);
+        // The first row of a duplicated id counts, as everywhere else in `check`.
+        state_of.entry(&d.district_id).or_insert(&d.state);
     }
     let mut alliance_districts: BTreeMap<&str, (usize, HashSet<&str>)> = BTreeMap::new();
     for (m, &row) in b.municipalities.iter().zip(&r.municipalities) {
@@ -292,7 +294,7 @@ fn target_group(b: &Bundle, r: &RowNumbers, out: &mut Collector, today: NaiveDat
             .iter()
             .flatten()
             .filter(|v| **v > 0)
-            .sum();
+            .fold(0i64, |sum, v| sum.saturating_add(*v));
         if parts > target {
             let msg = format!(
                 "housing parts add up to {parts} persons, more than the {target} target persons"
@@ -419,7 +421,7 @@ fn employment(b: &Bundle, r: &RowNumbers, out: &mut Collector, today: NaiveDate)
             );
             continue;
         };
-        let interpolated = p0 as f64 + (p1 - p0) as f64 * f64::from(m) / 12.0;
+        let interpolated = p0 as f64 + (p1 as f64 - p0 as f64) * f64::from(m) / 12.0;
         if e.employed_total as f64 > interpolated {
             let msg = format!(
                 "employed_total {} exceeds the {interpolated:.0} persons aged 15–64 interpolated for {}",
@@ -438,6 +440,7 @@ fn activity(b: &Bundle, r: &RowNumbers, out: &mut Collector, today: NaiveDate) {
         .collect();
     let mut mismatched: BTreeMap<(&str, &str), (usize, usize)> = BTreeMap::new();
     let earliest = programme_earliest();
+    let mut last_matching: Option<(&str, &str)> = None;
     for (a, &row) in b.activity.iter().zip(&r.activity) {
         if a.date < earliest || a.date > today {
             date_window(out, "activity", "date", row, a.date, today);
@@ -469,19 +472,24 @@ fn activity(b: &Bundle, r: &RowNumbers, out: &mut Collector, today: NaiveDate) {
                 );
             }
         }
-        if let Some(own) = alliance_of.get(a.municipality_id.as_str())
-            && *own != a.alliance_id
-        {
-            mismatched
-                .entry((a.municipality_id.as_str(), a.alliance_id.as_str()))
-                .or_insert((row, 0))
-                .1 += 1;
+        // Rows of one IM come together, so the previous row's answer usually holds.
+        let pair = (a.municipality_id.as_str(), a.alliance_id.as_str());
+        if last_matching == Some(pair) {
+            continue;
+        }
+        match alliance_of.get(pair.0) {
+            Some(own) if *own == pair.1 => last_matching = Some(pair),
+            Some(_) => {
+                last_matching = None;
+                mismatched.entry(pair).or_insert((row, 0)).1 += 1;
+            }
+            None => last_matching = None,
         }
     }
     for ((municipality, alliance), (row, n)) in mismatched {
         let own = alliance_of.get(municipality).copied().unwrap_or_default();
         let msg = format!(
-            "{n} rows of alliance {alliance} report under municipality {municipality}, which belongs to alliance {own}"
+            "{n} row(s) of alliance {alliance} report under municipality {municipality}, which belongs to alliance {own}; their talks count for that municipality's district"
         );
         out.row(
             "alliance mismatch",

@@ -52,17 +52,13 @@ pub(super) fn load(dir: &Path) -> Result<Bundle, BundleError> {
         };
         let df = match source::read_frame(&path) {
             Ok(df) => df,
-            Err(reason) => {
+            Err(e) => {
                 let file = path
                     .file_name()
                     .map(|f| f.to_string_lossy().into_owned())
                     .unwrap_or_default();
-                out.push(Finding::error(
-                    table.name(),
-                    None,
-                    None,
-                    format!("{file}: {reason}"),
-                ));
+                let msg = format!("{file}: {}", e.reason);
+                out.push(Finding::error(table.name(), None, e.row, msg));
                 bundle.unreadable.insert(table);
                 continue;
             }
@@ -126,7 +122,7 @@ fn read_table(
 fn read_manifest(dir: &Path) -> Result<Manifest, BundleError> {
     let path = dir.join("bundle.toml");
     let err = |reason: String| BundleError::Manifest {
-        path: path.clone(),
+        path: dir.to_path_buf(),
         reason,
     };
     let text = std::fs::read_to_string(&path).map_err(|e| err(e.to_string()))?;
@@ -136,7 +132,7 @@ fn read_manifest(dir: &Path) -> Result<Manifest, BundleError> {
         Some(f) if f == i64::from(FORMAT) => {}
         Some(f) => {
             return Err(BundleError::UnsupportedFormat {
-                path: path.clone(),
+                path: dir.to_path_buf(),
                 found: u32::try_from(f).unwrap_or(u32::MAX),
             });
         }

@@ -61,9 +61,9 @@ pub(super) fn locate(
 
 /// Reads a CSV (every column as text, so that values are parsed and reported here) or
 /// Parquet file.
-pub(super) fn read_frame(path: &Path) -> Result<DataFrame, String> {
+pub(super) fn read_frame(path: &Path) -> Result<DataFrame, ReadError> {
     if super::xlsx::is_xlsx(path) {
-        return super::xlsx::read_frame(path);
+        return Ok(super::xlsx::read_frame(path)?);
     }
     let ext = path
         .extension()
@@ -71,17 +71,80 @@ pub(super) fn read_frame(path: &Path) -> Result<DataFrame, String> {
         .unwrap_or("")
         .to_ascii_lowercase();
     match ext.as_str() {
-        "csv" => read_csv(path),
+        "csv" => {
+            read_csv(path).map_err(|reason| ReadError { row: None, reason }.locate_ragged(path))
+        }
         "parquet" | "pq" => {
             let file = File::open(path).map_err(|e| format!("cannot open: {e}"))?;
-            ParquetReader::new(file)
-                .finish()
-                .map_err(|e| format!("not a readable Parquet file: {e}"))
+            let df = ParquetReader::new(file).finish();
+            Ok(df.map_err(|e| format!("not a readable Parquet file: {e}"))?)
         }
-        other => Err(format!(
-            "unknown file type {other:?}: expected .csv, .parquet or .xlsx"
-        )),
+        other => {
+            Err(format!("unknown file type {other:?}: expected .csv, .parquet or .xlsx").into())
+        }
     }
+}
+
+/// Why a table file could not be read, with the data row where that can be told.
+pub(super) struct ReadError {
+    pub reason: String,
+    pub row: Option<usize>,
+}
+
+impl From<String> for ReadError {
+    fn from(reason: String) -> Self {
+        ReadError { reason, row: None }
+    }
+}
+
+impl ReadError {
+    /// polars says only that some row has more fields than the header; name the first one.
+    fn locate_ragged(self, path: &Path) -> ReadError {
+        let Some((row, fields, header)) =
+            std::fs::read(path).ok().and_then(|b| first_ragged_row(&b))
+        else {
+            return self;
+        };
+        let reason = format!(
+            "data row {row} has {fields} fields but the header has {header}; the table cannot be used"
+        );
+        ReadError {
+            reason,
+            row: Some(row),
+        }
+    }
+}
+
+/// The first data row (1-based) whose number of fields differs from the header's, counting
+/// commas outside double quotes; blank lines are skipped like the reader does.
+fn first_ragged_row(bytes: &[u8]) -> Option<(usize, usize, usize)> {
+    let (mut in_quotes, mut fields, mut empty_line) = (false, 1, true);
+    let (mut header, mut row) = (None, 0);
+    for &c in bytes.iter().chain(std::iter::once(&b'\n')) {
+        match c {
+            b'"' => in_quotes = !in_quotes,
+            b',' if !in_quotes => fields += 1,
+            b'\n' if !in_quotes => {
+                if !empty_line {
+                    match header {
+                        None => header = Some(fields),
+                        Some(h) => {
+                            row += 1;
+                            if fields != h {
+                                return Some((row, fields, h));
+                            }
+                        }
+                    }
+                }
+                (fields, empty_line) = (1, true);
+                continue;
+            }
+            b'\r' => continue,
+            _ => {}
+        }
+        empty_line = false;
+    }
+    None
 }
 
 fn read_csv(path: &Path) -> Result<DataFrame, String> {
@@ -108,4 +171,18 @@ fn read_csv(path: &Path) -> Result<DataFrame, String> {
         df.rename(&first, clean.into()).map_err(|e| e.to_string())?;
     }
     Ok(df)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_ragged_row;
+
+    #[test]
+    fn ragged_rows_are_found_outside_quotes_only() {
+        let ok = b"a,b\r\n\"x,1\",2\n\n\"multi\nline\",3\n";
+        assert_eq!(first_ragged_row(ok), None);
+        let bad = b"a,b\n1,2\n\"q,q\",2\n1,2,3\n";
+        assert_eq!(first_ragged_row(bad), Some((3, 3, 2)));
+        assert_eq!(first_ragged_row(b"a,b\n1,2\n1"), Some((2, 1, 2)));
+    }
 }

@@ -6,6 +6,7 @@ pub mod employment;
 pub mod housing;
 pub mod panel;
 pub mod plan_b;
+pub mod staffing;
 pub mod start;
 pub mod topics;
 pub mod trends;
@@ -294,4 +295,31 @@ pub(crate) fn municipality_districts(
         .filter(|m| known.contains(m.district_id.as_str()))
         .map(|m| (m.municipality_id.as_str(), m.district_id.as_str()))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_of_odd_and_even_counts() {
+        assert_eq!(median(&[0.7, 1.0, 0.8]), Some(0.8));
+        // Even count: mean of the two middle values, 0.25 and 0.3.
+        assert_eq!(median(&[0.3, 0.25, 0.5, 1.0 / 9.0]), Some(0.275));
+        assert_eq!(median(&[]), None);
+    }
+
+    #[test]
+    fn control_selection_parses_the_cli_spelling() {
+        assert_eq!("all".parse(), Ok(ControlSelection::All));
+        assert_eq!("none".parse(), Ok(ControlSelection::None));
+        assert_eq!(
+            "gdp, urban,gdp".parse(),
+            Ok(ControlSelection::Named(vec!["gdp".into(), "urban".into()]))
+        );
+        assert!("gdp,,urban".parse::<ControlSelection>().is_err());
+        assert!("".parse::<ControlSelection>().is_err());
+        assert_eq!(parse_level("municipality"), Ok(Level::Municipality));
+        assert!(parse_level("state").is_err());
+    }
 }

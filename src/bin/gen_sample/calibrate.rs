@@ -1,0 +1,238 @@
+//! Calibration by construction: every WLS coefficient is linear in the outcome,
+//! b = (X'WX)⁻¹X'W y, so published coefficients are linear equality constraints on y.
+//! A "natural" draw y0 is moved by the minimum-norm correction that meets them.
+
+use nalgebra::{DMatrix, DVector};
+
+/// A design matrix from columns (include the constant yourself).
+pub fn design(columns: &[Vec<f64>]) -> DMatrix<f64> {
+    let n = columns[0].len();
+    DMatrix::from_fn(n, columns.len(), |i, j| columns[j][i])
+}
+
+/// (X'WX)⁻¹X'W: row j maps the outcome vector to coefficient j.
+pub fn coefficient_rows(x: &DMatrix<f64>, w: &[f64]) -> DMatrix<f64> {
+    let wx = DMatrix::from_fn(x.nrows(), x.ncols(), |i, j| x[(i, j)] * w[i]);
+    let xtwx = x.transpose() * &wx;
+    let inv = xtwx
+        .try_inverse()
+        .expect("calibration design has full rank");
+    inv * wx.transpose()
+}
+
+/// Coefficients, HC1 standard errors and weighted R² — the statistics the report prints.
+#[derive(Debug, Clone)]
+pub struct FitStats {
+    pub coef: Vec<f64>,
+    pub se: Vec<f64>,
+    pub r2: f64,
+}
+
+pub fn fit(y: &[f64], x: &DMatrix<f64>, w: &[f64]) -> FitStats {
+    let n = x.nrows();
+    let k = x.ncols();
+    let rows = coefficient_rows(x, w);
+    let yv = DVector::from_column_slice(y);
+    let b = &rows * &yv;
+    let e = &yv - x * &b;
+    let wx = DMatrix::from_fn(n, k, |i, j| x[(i, j)] * w[i]);
+    let bread = (x.transpose() * &wx).try_inverse().expect("full rank");
+    let mut meat = DMatrix::<f64>::zeros(k, k);
+    for i in 0..n {
+        let s = (w[i] * e[i]).powi(2);
+        for a in 0..k {
+            for c in 0..k {
+                meat[(a, c)] += s * x[(i, a)] * x[(i, c)];
+            }
+        }
+    }
+    let v = &bread * meat * &bread * (n as f64 / (n - k) as f64);
+    let wsum: f64 = w.iter().sum();
+    let ybar: f64 = (0..n).map(|i| w[i] * y[i]).sum::<f64>() / wsum;
+    let sst: f64 = (0..n).map(|i| w[i] * (y[i] - ybar).powi(2)).sum();
+    let ssr: f64 = (0..n).map(|i| w[i] * e[i].powi(2)).sum();
+    FitStats {
+        coef: b.iter().copied().collect(),
+        se: (0..k).map(|j| v[(j, j)].max(0.0).sqrt()).collect(),
+        r2: 1.0 - ssr / sst,
+    }
+}
+
+/// One linear constraint `row · y = target` on the full outcome vector.
+#[derive(Debug, Clone)]
+pub struct Constraint {
+    pub row: DVector<f64>,
+    pub target: f64,
+}
+
+/// Constraints that regression `x` (on the units `units`, weights `w`) has coefficient j
+/// equal to `targets[j]` (None = unconstrained); `n` is the length of the full outcome vector.
+pub fn regression_constraints(
+    n: usize,
+    units: &[usize],
+    x: &DMatrix<f64>,
+    w: &[f64],
+    targets: &[Option<f64>],
+) -> Vec<Constraint> {
+    let rows = coefficient_rows(x, w);
+    let mut out = Vec::new();
+    for (j, t) in targets.iter().enumerate() {
+        if let Some(t) = t {
+            let mut row = DVector::zeros(n);
+            for (i, &u) in units.iter().enumerate() {
+                row[u] += rows[(j, i)];
+            }
+            out.push(Constraint { row, target: *t });
+        }
+    }
+    out
+}
+
+fn stack(cs: &[Constraint], n: usize) -> (DMatrix<f64>, DVector<f64>) {
+    let a = DMatrix::from_fn(cs.len(), n, |i, j| cs[i].row[j]);
+    let b = DVector::from_iterator(cs.len(), cs.iter().map(|c| c.target));
+    (a, b)
+}
+
+/// Moves `y0` by the smallest correction that meets `hard` exactly (least squares where they
+/// are inconsistent), then, within the null space of `hard`, as close as possible to `soft`.
+/// `scale` (per unit, > 0) makes corrections proportionally larger where it is larger.
+pub fn correct(y0: &[f64], hard: &[Constraint], soft: &[Constraint], scale: &[f64]) -> Vec<f64> {
+    let n = y0.len();
+    let s = DVector::from_column_slice(scale);
+    // Work in z = y / s so the minimum-norm step is a weighted one.
+    let rescale = |cs: &[Constraint]| -> Vec<Constraint> {
+        cs.iter()
+            .map(|c| Constraint {
+                row: c.row.component_mul(&s),
+                target: c.target,
+            })
+            .collect()
+    };
+    let (a, b) = stack(&rescale(hard), n);
+    let z0 = DVector::from_iterator(n, (0..n).map(|i| y0[i] / scale[i]));
+    // Relative truncation: published figures tie some constraints together (identities),
+    // and near-dependent rows must not produce huge corrections.
+    let svd = a.clone().svd(true, true);
+    let smax = svd.singular_values.max();
+    let a_pinv = svd.pseudo_inverse(smax * 1e-6).expect("svd");
+    let z1 = &z0 + &a_pinv * (&b - &a * &z0);
+    let mut z = z1.clone();
+    if !soft.is_empty() {
+        let null = DMatrix::<f64>::identity(n, n) - &a_pinv * &a;
+        let (sa, sb) = stack(&rescale(soft), n);
+        let sn = &sa * &null;
+        // Truncated SVD: soft targets nearly implied by the hard ones would otherwise get
+        // enormous steps along almost-singular directions.
+        let svd = sn.svd(true, true);
+        let smax = svd.singular_values.max();
+        let step = svd.pseudo_inverse(smax * 1e-6).expect("svd") * (&sb - &sa * &z1);
+        z = z1 + &null * step;
+    }
+    (0..n).map(|i| z[i] * scale[i]).collect()
+}
+
+/// Rounds `x` (a rate or share per unit, %) to integer counts `count = x · base / 100` for the
+/// units marked `active`, choosing floor or ceiling (and ±1 more) greedily so that the
+/// constraints, each scaled by its tolerance, stay as close as possible to their targets.
+pub fn round_counts(
+    x: &[f64],
+    base: &[f64],
+    active: &[bool],
+    cs: &[(Constraint, f64)],
+) -> Vec<i64> {
+    let n = x.len();
+    let mut counts: Vec<i64> = (0..n)
+        .map(|k| {
+            if active[k] {
+                ((x[k] * base[k] / 100.0).round() as i64).clamp(0, base[k].floor() as i64)
+            } else {
+                0
+            }
+        })
+        .collect();
+    let xr = |counts: &[i64], k: usize| {
+        if active[k] {
+            counts[k] as f64 * 100.0 / base[k]
+        } else {
+            x[k]
+        }
+    };
+    let xv: Vec<f64> = (0..n).map(|k| xr(&counts, k)).collect();
+    let mut res: Vec<f64> = cs
+        .iter()
+        .map(|(c, tol)| (c.row.iter().zip(&xv).map(|(a, b)| a * b).sum::<f64>() - c.target) / tol)
+        .collect();
+    let cost = |r: &[f64]| r.iter().map(|v| v * v).sum::<f64>();
+    for _ in 0..30 {
+        let mut improved = false;
+        for k in (0..n).filter(|&k| active[k]) {
+            for delta in [-1i64, 1] {
+                // Counts stay within 0..=base (no more employed than persons).
+                if counts[k] + delta < 0 || (counts[k] + delta) as f64 > base[k] {
+                    continue;
+                }
+                let step = delta as f64 * 100.0 / base[k];
+                let trial: Vec<f64> = res
+                    .iter()
+                    .zip(cs)
+                    .map(|(r, (c, tol))| r + c.row[k] * step / tol)
+                    .collect();
+                if cost(&trial) < cost(&res) - 1e-12 {
+                    res = trial;
+                    counts[k] += delta;
+                    improved = true;
+                }
+            }
+        }
+        if !improved {
+            break;
+        }
+    }
+    counts
+}
+
+/// Column (1) targets for a comparison on the same units as the overall mean `m`:
+/// const + treat · share = m must hold, so pick the pair inside the rounding boxes of the
+/// published values (±0.045) that satisfies it best.
+pub fn column1_targets(treat: f64, konst: f64, share: f64, m: f64) -> (f64, f64) {
+    let mut best = (f64::MAX, treat, konst);
+    for i in -45..=45 {
+        let c = konst + i as f64 * 0.001;
+        let t = ((m - c) / share).clamp(treat - 0.045, treat + 0.045);
+        let miss = (c + t * share - m).abs() * 100.0 + (t - treat).abs() + (c - konst).abs();
+        if miss < best.0 {
+            best = (miss, t, c);
+        }
+    }
+    (best.1, best.2)
+}
+
+/// Like `correct`, but each hard constraint only has to land within `half` of its centre
+/// (the published value's rounding box): alternating projections between the targets the
+/// design can reach exactly and the boxes.
+pub fn correct_boxed(
+    y0: &[f64],
+    hard: &[Constraint],
+    centres: &[f64],
+    half: f64,
+    soft: &[Constraint],
+    scale: &[f64],
+) -> Vec<f64> {
+    let mut targets: Vec<Constraint> = hard.to_vec();
+    let mut y = correct(y0, &targets, soft, scale);
+    for _ in 0..80 {
+        let yv = DVector::from_column_slice(&y);
+        let mut worst: f64 = 0.0;
+        for (t, c) in targets.iter_mut().zip(centres) {
+            let v = t.row.dot(&yv);
+            worst = worst.max((v - c).abs());
+            t.target = c + (v - c).clamp(-half, half);
+        }
+        y = correct(y0, &targets, soft, scale);
+        if worst <= half + 1e-9 {
+            break;
+        }
+    }
+    y
+}

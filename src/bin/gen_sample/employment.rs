@@ -1,0 +1,587 @@
+//! Employment and population (BA statistics, AZR): Dec 2017 levels from Tab. 11, district
+//! changes to Sep 2019 solved so that the report's regressions (Tab. 12–16) come out as
+//! published, and monthly paths shaped like Abb. 41–46.
+
+use crate::calibrate::{
+    Constraint, FitStats, column1_targets, correct, correct_boxed, design, fit,
+    regression_constraints, round_counts,
+};
+use crate::design::{self as dsn, Published};
+use crate::frame::{DROPPED_DISTRICT, District};
+use crate::util::{Rng, normal};
+use nalgebra::DVector;
+use std::collections::BTreeMap;
+
+/// Realised groups of the within-BW comparisons (from the generated programme data).
+pub struct Groups {
+    pub early: BTreeMap<usize, bool>,
+    pub capacity: BTreeMap<usize, bool>,
+    pub plan_b: BTreeMap<usize, bool>,
+    pub labour: BTreeMap<usize, bool>,
+}
+
+/// One row of `employment`.
+pub struct EmploymentRow {
+    pub district: usize,
+    pub year: i32,
+    pub month: u32,
+    pub total: i64,
+    pub sv: i64,
+}
+
+pub struct Output {
+    pub rows: Vec<EmploymentRow>,
+    pub log: Vec<String>,
+}
+
+/// A comparison as the calibration sees it.
+struct Spec {
+    name: &'static str,
+    units: Vec<usize>,
+    treated: Vec<f64>,
+    /// Targets: column (1) treat, const; column (2) treat, const, four controls (None = free).
+    col1: [Option<f64>; 2],
+    /// Published column (1) values (the rounding boxes are centred on them).
+    pub1: [f64; 2],
+    col2: [Option<f64>; 6],
+    soft: [Option<f64>; 4],
+    soft_se: [f64; 4],
+    /// Published SEs (treat1, const1, treat2, const2) and R² (1), (2).
+    se: [f64; 4],
+    r2: [f64; 2],
+}
+
+fn weighted_share(units: &[usize], t: &[f64], w: &[f64]) -> f64 {
+    let tot: f64 = units.iter().map(|&u| w[u]).sum();
+    units.iter().zip(t).map(|(&u, x)| w[u] * x).sum::<f64>() / tot
+}
+
+fn within(
+    name: &'static str,
+    g: &BTreeMap<usize, bool>,
+    p: &Published,
+    soft: [f64; 4],
+    soft_se: [f64; 4],
+    se: [f64; 4],
+    r2: [f64; 2],
+    w: &[f64],
+    m: Option<f64>,
+) -> Spec {
+    let units: Vec<usize> = g.keys().copied().collect();
+    let treated: Vec<f64> = units.iter().map(|u| if g[u] { 1.0 } else { 0.0 }).collect();
+    let (t1, c1) = match m {
+        Some(m) => column1_targets(p.treat1, p.const1, weighted_share(&units, &treated, w), m),
+        None => (p.treat1, p.const1),
+    };
+    Spec {
+        name,
+        units,
+        treated,
+        col1: [Some(t1), Some(c1)],
+        pub1: [p.treat1, p.const1],
+        col2: [Some(p.treat2), Some(p.const2), None, None, None, None],
+        soft: soft.map(Some),
+        soft_se: soft_tol(&soft_se),
+        se,
+        r2,
+    }
+}
+
+/// Half the published SE, at least 0.03 (a printed 0.0 SE is below 0.05).
+fn soft_tol(se: &[f64; 4]) -> [f64; 4] {
+    se.map(|s| (0.5 * s).max(0.03))
+}
+
+fn x_of(spec: &Spec, z: &[Vec<f64>], controls: bool) -> nalgebra::DMatrix<f64> {
+    let mut cols = vec![spec.treated.clone(), vec![1.0; spec.units.len()]];
+    if controls {
+        for c in z {
+            cols.push(spec.units.iter().map(|&u| c[u]).collect());
+        }
+    }
+    design(&cols)
+}
+
+fn constraints(
+    specs: &[Spec],
+    z: &[Vec<f64>],
+    w: &[f64],
+    n: usize,
+    sv_only: bool,
+) -> (Vec<Constraint>, Vec<Constraint>) {
+    let mut hard = Vec::new();
+    let mut soft = Vec::new();
+    for s in specs {
+        let ww: Vec<f64> = s.units.iter().map(|&u| w[u]).collect();
+        let x1 = x_of(s, z, false);
+        let x2 = x_of(s, z, true);
+        let c1 = if sv_only { [s.col1[0], None] } else { s.col1 };
+        hard.extend(regression_constraints(n, &s.units, &x1, &ww, &c1));
+        let mut c2 = s.col2;
+        if sv_only {
+            c2[1] = None;
+        }
+        hard.extend(regression_constraints(n, &s.units, &x2, &ww, &c2));
+        if !sv_only {
+            let mut t = [None; 6];
+            t[2..].copy_from_slice(&s.soft);
+            // Each control counts in units of half its published SE (GDP's is tiny).
+            for (c, tol) in regression_constraints(n, &s.units, &x2, &ww, &t)
+                .into_iter()
+                .zip(s.soft_se)
+            {
+                soft.push(Constraint {
+                    row: c.row / tol,
+                    target: c.target / tol,
+                });
+            }
+        }
+    }
+    (hard, soft)
+}
+
+/// Published values of the hard constraints, in the order `constraints` emits them.
+fn centres(specs: &[Spec], sv_only: bool) -> Vec<f64> {
+    let mut v = Vec::new();
+    for s in specs {
+        v.push(s.pub1[0]);
+        if !sv_only {
+            v.push(s.pub1[1]);
+        }
+        v.push(s.col2[0].expect("treatment target"));
+        if !sv_only {
+            v.push(s.col2[1].expect("constant target"));
+        }
+    }
+    v
+}
+
+fn stats(s: &Spec, y: &[f64], z: &[Vec<f64>], w: &[f64]) -> (FitStats, FitStats) {
+    let yy: Vec<f64> = s.units.iter().map(|&u| y[u]).collect();
+    let ww: Vec<f64> = s.units.iter().map(|&u| w[u]).collect();
+    (
+        fit(&yy, &x_of(s, z, false), &ww),
+        fit(&yy, &x_of(s, z, true), &ww),
+    )
+}
+
+/// Mismatch of SEs and R² against the published ones (log-ratio for SEs).
+fn mismatch(specs: &[Spec], y: &[f64], z: &[Vec<f64>], w: &[f64]) -> f64 {
+    let mut e = 0.0;
+    for s in specs {
+        let (a, b) = stats(s, y, z, w);
+        let got = [a.se[0], a.se[1], b.se[0], b.se[1]];
+        for (g, p) in got.iter().zip(s.se) {
+            e += (g / p).ln().powi(2);
+        }
+        e += ((a.r2 - s.r2[0]) / 0.05).powi(2) * 0.3 + ((b.r2 - s.r2[1]) / 0.05).powi(2) * 0.3;
+    }
+    e
+}
+
+fn persons_at(d: &District, year: i32, month: u32) -> f64 {
+    let i = (year - 2013) as usize;
+    let (p0, p1) = (d.persons[i - 1] as f64, d.persons[i] as f64);
+    p0 + (p1 - p0) * month as f64 / 12.0
+}
+
+pub fn generate(rng: &mut Rng, ds: &[District], g: &Groups) -> Output {
+    let n = ds.len();
+    let mut log = Vec::new();
+    let active: Vec<bool> = ds.iter().map(|d| d.id != DROPPED_DISTRICT).collect();
+    let all: Vec<usize> = (0..n).filter(|&k| active[k]).collect();
+    let bw: Vec<usize> = all.iter().copied().filter(|&k| ds[k].is_bw()).collect();
+    let nb: Vec<usize> = all.iter().copied().filter(|&k| !ds[k].is_bw()).collect();
+    let w: Vec<f64> = ds.iter().map(|d| d.persons_2017() as f64).collect();
+    let z = dsn::employment_controls(ds);
+
+    // Dec 2017 rates: Tab. 11 group means, capacity groups 28.5 vs 31.8, early ≈ late.
+    let mean_row = |units: &[usize], sign: f64| {
+        let tot: f64 = units.iter().map(|&u| w[u]).sum();
+        let mut r = DVector::zeros(n);
+        for &u in units {
+            r[u] = sign * w[u] / tot;
+        }
+        r
+    };
+    let pick = |m: &BTreeMap<usize, bool>, t: bool| -> Vec<usize> {
+        m.iter()
+            .filter(|(_, v)| **v == t)
+            .map(|(u, _)| *u)
+            .collect()
+    };
+    let base_cs = vec![
+        Constraint {
+            row: mean_row(&bw, 1.0),
+            target: 30.1,
+        },
+        Constraint {
+            row: mean_row(&nb, 1.0),
+            target: 29.5,
+        },
+        Constraint {
+            row: mean_row(&pick(&g.capacity, true), 1.0),
+            target: 28.5,
+        },
+        Constraint {
+            row: mean_row(&pick(&g.capacity, false), 1.0),
+            target: 31.8,
+        },
+        Constraint {
+            row: mean_row(&pick(&g.early, true), 1.0) + mean_row(&pick(&g.early, false), -1.0),
+            target: -0.1,
+        },
+    ];
+    let base0: Vec<f64> = ds
+        .iter()
+        .map(|d| 30.0 + 2.4 * normal(rng) - if d.urban { 1.0 } else { 0.0 })
+        .collect();
+    let base = correct(&base0, &base_cs, &[], &vec![1.0; n]);
+    let tol: Vec<(Constraint, f64)> = base_cs.iter().map(|c| (c.clone(), 0.02)).collect();
+    let p2017: Vec<f64> = ds.iter().map(|d| d.persons_2017() as f64).collect();
+    let emp_base = round_counts(&base, &p2017, &active, &tol);
+    let base_real: Vec<f64> = (0..n)
+        .map(|k| emp_base[k] as f64 * 100.0 / p2017[k])
+        .collect();
+
+    // Changes Dec 2017 → Sep 2019.
+    let m_bw = dsn::BW_CHANGE;
+    let c1 = Spec {
+        name: "bw-vs-neighbours",
+        units: all.clone(),
+        treated: all
+            .iter()
+            .map(|&k| if ds[k].is_bw() { 1.0 } else { 0.0 })
+            .collect(),
+        col1: [Some(0.9), Some(12.4)],
+        pub1: [0.9, 12.4],
+        col2: [Some(0.1), Some(14.8), None, None, None, None],
+        soft: [Some(-0.6), Some(-0.1), Some(0.1), Some(-3.1)],
+        soft_se: soft_tol(&[0.3, 0.0, 0.1, 1.0]),
+        se: [0.7, 0.6, 0.5, 1.2],
+        r2: [0.01, 0.29],
+    };
+    let specs = vec![
+        c1,
+        within(
+            "early-start",
+            &g.early,
+            &dsn::EARLY,
+            [-0.7, -0.1, 0.2, -4.8],
+            [1.1, 0.0, 0.1, 1.9],
+            [0.8, 0.4, 0.7, 3.4],
+            [0.03, 0.33],
+            &w,
+            Some(m_bw),
+        ),
+        within(
+            "capacity",
+            &g.capacity,
+            &dsn::CAPACITY,
+            [0.6, -0.1, 0.2, -3.9],
+            [1.0, 0.0, 0.1, 1.8],
+            [0.8, 0.6, 0.7, 3.0],
+            [0.07, 0.25],
+            &w,
+            None,
+        ),
+        within(
+            "plan-b",
+            &g.plan_b,
+            &dsn::PLAN_B,
+            [-0.9, 0.0, 0.2, -4.5],
+            [1.2, 0.0, 0.1, 2.1],
+            [0.9, 0.6, 0.7, 3.4],
+            [0.02, 0.34],
+            &w,
+            Some(m_bw),
+        ),
+        within(
+            "labour-talks",
+            &g.labour,
+            &dsn::LABOUR,
+            [-0.8, -0.1, 0.2, -5.3],
+            [1.1, 0.0, 0.1, 2.1],
+            [0.9, 0.7, 0.7, 3.4],
+            [0.01, 0.35],
+            &w,
+            Some(m_bw),
+        ),
+    ];
+    let (hard, soft) = constraints(&specs, &z, &w, n, false);
+    let eps: Vec<f64> = (0..n).map(|_| normal(rng)).collect();
+    let wbar = all.iter().map(|&k| w[k]).sum::<f64>() / all.len() as f64;
+    let zbar: Vec<f64> = z
+        .iter()
+        .map(|c| {
+            all.iter().map(|&k| c[k] * w[k]).sum::<f64>() / all.iter().map(|&k| w[k]).sum::<f64>()
+        })
+        .collect();
+    let natural = |s_bw: f64, s_nb: f64| -> (Vec<f64>, Vec<f64>) {
+        let gam = [-0.6, -0.1, 0.1, -3.1];
+        let mut scale = vec![1.0; n];
+        let y0: Vec<f64> = (0..n)
+            .map(|k| {
+                let s =
+                    if ds[k].is_bw() { s_bw } else { s_nb } * (wbar / w[k]).sqrt().clamp(0.5, 3.0);
+                scale[k] = s;
+                12.4 + if ds[k].is_bw() { 0.9 } else { 0.0 }
+                    + (0..4).map(|j| gam[j] * (z[j][k] - zbar[j])).sum::<f64>()
+                    + s * eps[k]
+            })
+            .collect();
+        (y0, scale)
+    };
+    // Noise level: the one that brings SEs and R² closest to the published ones.
+    let mut best = (f64::MAX, 1.0, 1.0);
+    for a in 1..=14 {
+        for b in 1..=14 {
+            let (sb, sn) = (0.4 * a as f64, 0.4 * b as f64);
+            let (y0, scale) = natural(sb, sn);
+            let y = correct_boxed(&y0, &hard, &centres(&specs, false), 0.035, &soft, &scale);
+            let e = mismatch(&specs, &y, &z, &w);
+            if e < best.0 {
+                best = (e, sb, sn);
+            }
+        }
+    }
+    let (y0, scale) = natural(best.1, best.2);
+    let y = correct_boxed(&y0, &hard, &centres(&specs, false), 0.035, &soft, &scale);
+    // Rounding to whole persons aims at what the boxed solution reached.
+    let yv = DVector::from_column_slice(&y);
+    let hard: Vec<Constraint> = hard
+        .iter()
+        .map(|c| Constraint {
+            row: c.row.clone(),
+            target: c.row.dot(&yv),
+        })
+        .collect();
+    log.push(format!(
+        "employment noise sd: BW {:.1}, neighbours {:.1}",
+        best.1, best.2
+    ));
+
+    // Integer counts at Sep 2019: x = end rate, constraints move by the base rates.
+    let p_end: Vec<f64> = ds.iter().map(|d| persons_at(d, 2019, 9)).collect();
+    let end: Vec<f64> = (0..n).map(|k| base_real[k] + y[k]).collect();
+    let shift = |cs: &[Constraint], tol: f64| -> Vec<(Constraint, f64)> {
+        cs.iter()
+            .map(|c| {
+                (
+                    Constraint {
+                        row: c.row.clone(),
+                        target: c.target
+                            + c.row
+                                .iter()
+                                .zip(&base_real)
+                                .map(|(a, b)| a * b)
+                                .sum::<f64>(),
+                    },
+                    tol,
+                )
+            })
+            .collect()
+    };
+    let mut cs = shift(&hard, 0.01);
+    cs.extend(shift(&soft, 1.0));
+    let emp_end = round_counts(&end, &p_end, &active, &cs);
+    let y_real: Vec<f64> = (0..n)
+        .map(|k| {
+            if active[k] {
+                emp_end[k] as f64 * 100.0 / p_end[k] - base_real[k]
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    for s in &specs {
+        let (a, b) = stats(s, &y_real, &z, &w);
+        log.push(format!(
+            "{:<17} (1) treat {:.3} ({:.2}) const {:.3} ({:.2}) R² {:.2} | (2) treat {:.3} ({:.2}) const {:.3} ({:.2}) controls {} R² {:.2}",
+            s.name, a.coef[0], a.se[0], a.coef[1], a.se[1], a.r2, b.coef[0], b.se[0], b.coef[1], b.se[1],
+            (2..6).map(|j| format!("{:.2} ({:.2})", b.coef[j], b.se[j])).collect::<Vec<_>>().join(" "), b.r2
+        ));
+    }
+
+    // Social-security employment only: treatment coefficients of the SV variants.
+    let sv_pub = [
+        (1.3, 0.5),
+        (-0.8, -0.5),
+        (0.8, 0.1),
+        (0.3, 0.2),
+        (1.3, -0.3),
+    ];
+    let sv_specs: Vec<Spec> = specs
+        .iter()
+        .zip(sv_pub)
+        .map(|(s, (t1, t2))| Spec {
+            name: s.name,
+            units: s.units.clone(),
+            treated: s.treated.clone(),
+            col1: [Some(t1), None],
+            pub1: [t1, 0.0],
+            col2: [Some(t2), None, None, None, None, None],
+            soft: [None; 4],
+            soft_se: [1.0; 4],
+            se: s.se,
+            r2: s.r2,
+        })
+        .collect();
+    let (sv_hard, _) = constraints(&sv_specs, &z, &w, n, true);
+    let ratio: Vec<f64> = (0..n).map(|_| 0.72 + 0.03 * normal(rng)).collect();
+    let sv_base_counts: Vec<i64> = (0..n)
+        .map(|k| (emp_base[k] as f64 * ratio[k]).round() as i64)
+        .collect();
+    let sv_base: Vec<f64> = (0..n)
+        .map(|k| sv_base_counts[k] as f64 * 100.0 / p2017[k])
+        .collect();
+    let ysv0: Vec<f64> = (0..n)
+        .map(|k| 0.8 * y_real[k] + 0.4 * scale[k] * normal(rng))
+        .collect();
+    let ysv = correct_boxed(
+        &ysv0,
+        &sv_hard,
+        &centres(&sv_specs, true),
+        0.035,
+        &[],
+        &scale,
+    );
+    let sv_end: Vec<f64> = (0..n)
+        .map(|k| (sv_base[k] + ysv[k]).min(base_real[k] + y_real[k] - 0.5))
+        .collect();
+    let sv_cs: Vec<(Constraint, f64)> = sv_hard
+        .iter()
+        .map(|c| {
+            (
+                Constraint {
+                    row: c.row.clone(),
+                    target: c.target + c.row.iter().zip(&sv_base).map(|(a, b)| a * b).sum::<f64>(),
+                },
+                0.01,
+            )
+        })
+        .collect();
+    let sv_end_counts: Vec<i64> = round_counts(&sv_end, &p_end, &active, &sv_cs)
+        .iter()
+        .zip(&emp_end)
+        .map(|(s, t)| (*s).min(*t))
+        .collect();
+    let ysv_real: Vec<f64> = (0..n)
+        .map(|k| {
+            if active[k] {
+                sv_end_counts[k] as f64 * 100.0 / p_end[k] - sv_base[k]
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    for s in &sv_specs {
+        let (a, b) = stats(s, &ysv_real, &z, &w);
+        log.push(format!(
+            "{:<17} SV-only treat (1) {:.3} (2) {:.3}",
+            s.name, a.coef[0], b.coef[0]
+        ));
+    }
+
+    let rows = monthly(
+        ds,
+        &active,
+        &base_real,
+        &y_real,
+        &sv_base,
+        &ysv_real,
+        &emp_base,
+        &emp_end,
+        &sv_base_counts,
+        &sv_end_counts,
+        rng,
+    );
+    Output { rows, log }
+}
+
+/// Pre-period offset (percentage points relative to Dec 2017) of the group lines: BW above
+/// the neighbours in 2014, the gap closing with the 2015 inflow, then parallel (Abb. 41).
+fn pre_offset(bw: bool, t: usize) -> f64 {
+    let knots: [(f64, f64); 6] = if bw {
+        [
+            (0.0, 3.2),
+            (12.0, 1.6),
+            (21.0, -9.0),
+            (30.0, -13.2),
+            (40.0, -6.2),
+            (47.0, 0.0),
+        ]
+    } else {
+        [
+            (0.0, 0.4),
+            (12.0, -0.4),
+            (21.0, -9.3),
+            (30.0, -12.9),
+            (40.0, -6.0),
+            (47.0, 0.0),
+        ]
+    };
+    let t = t as f64;
+    for win in knots.windows(2) {
+        let ((a, va), (b, vb)) = (win[0], win[1]);
+        if t <= b {
+            return va + (vb - va) * (t - a) / (b - a);
+        }
+    }
+    0.0
+}
+
+#[allow(clippy::too_many_arguments)]
+fn monthly(
+    ds: &[District],
+    active: &[bool],
+    base: &[f64],
+    y: &[f64],
+    sv_base: &[f64],
+    ysv: &[f64],
+    emp_base: &[i64],
+    emp_end: &[i64],
+    svb: &[i64],
+    sve: &[i64],
+    rng: &mut Rng,
+) -> Vec<EmploymentRow> {
+    let mut rows = Vec::new();
+    for (k, d) in ds.iter().enumerate() {
+        if !active[k] {
+            continue;
+        }
+        let ratio = sv_base[k] / base[k];
+        let wiggle: Vec<f64> = (0..69).map(|_| 0.25 * normal(rng)).collect();
+        for t in 0..69usize {
+            let (year, month) = (2014 + (t / 12) as i32, (t % 12) as u32 + 1);
+            let p = persons_at(d, year, month);
+            let (total, sv) = if t == 47 {
+                (emp_base[k], svb[k])
+            } else if t == 68 {
+                (emp_end[k], sve[k])
+            } else if t < 47 {
+                let r = base[k] + pre_offset(d.is_bw(), t) + wiggle[t];
+                let tot = (r * p / 100.0).round() as i64;
+                (tot, ((r * ratio) * p / 100.0).round() as i64)
+            } else {
+                // After the base month: a smooth path to the end value with a mild seasonal dip.
+                let h = ((t - 47) as f64 / 21.0).powf(0.95)
+                    + 0.02 * ((t as f64) * std::f64::consts::PI / 6.0).sin();
+                let r = base[k] + y[k] * h + 0.6 * wiggle[t];
+                let rs = sv_base[k] + ysv[k] * h + 0.5 * wiggle[t];
+                (
+                    (r * p / 100.0).round() as i64,
+                    (rs * p / 100.0).round() as i64,
+                )
+            };
+            rows.push(EmploymentRow {
+                district: k,
+                year,
+                month,
+                total: total.max(0),
+                sv: sv.clamp(0, total.max(0)),
+            });
+        }
+    }
+    rows
+}

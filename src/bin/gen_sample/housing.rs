@@ -1,0 +1,512 @@
+//! Refugee-situation survey waves (Dec 2018, Jan 2020): target persons and housing. End-wave
+//! decentral shares are solved so that the housing regressions at district level (pooled
+//! shares, Tab. 17) and municipality level (Tab. 18) come out as published.
+
+use crate::calibrate::{
+    Constraint, FitStats, column1_targets, correct, correct_boxed, design, fit,
+    regression_constraints, round_counts,
+};
+use crate::design::{self as dsn, Published};
+use crate::frame::{District, Municipality};
+use crate::util::{Rng, normal, uniform};
+use crate::waves::{Outcomes, outcomes, rows};
+use nalgebra::{DMatrix, DVector};
+use std::collections::BTreeMap;
+
+/// One row of `target_group`.
+pub struct WaveRow {
+    pub municipality: usize,
+    pub end_wave: bool,
+    pub target_persons: Option<i64>,
+    pub decentral: Option<i64>,
+    pub shared: Option<i64>,
+    pub unknown: Option<i64>,
+    pub with_plan: Option<i64>,
+}
+
+pub struct Inputs<'a> {
+    pub ds: &'a [District],
+    pub munis: &'a [Municipality],
+    pub tp_base: &'a [i64],
+    pub missing: &'a [bool],
+    pub capacity: &'a BTreeMap<usize, bool>,
+    pub plan_b: &'a BTreeMap<usize, bool>,
+    pub talks: &'a BTreeMap<usize, bool>,
+    pub muni_capacity: &'a BTreeMap<usize, bool>,
+    pub muni_plan_b: &'a BTreeMap<usize, bool>,
+}
+
+pub struct Spec {
+    pub name: &'static str,
+    pub district_level: bool,
+    pub units: Vec<usize>,
+    pub treated: Vec<f64>,
+    pub w: Vec<f64>,
+    pub controls: Vec<Vec<f64>>,
+    pub col1: Vec<Option<f64>>,
+    pub col2: Vec<Option<f64>>,
+    pub soft: Vec<Option<f64>>,
+    /// Tolerance of each soft target (half the published SE), in emission order.
+    pub soft_se: Vec<f64>,
+    /// Published SE of the treatment in (1) and (2) (NaN = not published) and R² (2).
+    pub se: [f64; 2],
+    pub r2: f64,
+    /// Published values of the hard targets, in emission order (col1 then col2).
+    pub centres: Vec<f64>,
+}
+
+impl Spec {
+    pub fn x(&self, controls: bool) -> DMatrix<f64> {
+        let mut cols = vec![self.treated.clone(), vec![1.0; self.units.len()]];
+        if controls {
+            cols.extend(self.controls.iter().cloned());
+        }
+        design(&cols)
+    }
+}
+
+fn stats(o: &Outcomes, s: &Spec, x: &[f64]) -> (FitStats, FitStats) {
+    let y = o.y(s, x);
+    (fit(&y, &s.x(false), &s.w), fit(&y, &s.x(true), &s.w))
+}
+
+fn district_spec(
+    name: &'static str,
+    g: &BTreeMap<usize, bool>,
+    p: &Published,
+    units: &[usize],
+    inp: &Inputs,
+    dw: &[f64],
+    se: [f64; 2],
+    r2: f64,
+) -> Spec {
+    let treated: Vec<f64> = units.iter().map(|u| if g[u] { 1.0 } else { 0.0 }).collect();
+    let w: Vec<f64> = units.iter().map(|&u| dw[u]).collect();
+    let share = treated.iter().zip(&w).map(|(t, w)| t * w).sum::<f64>() / w.iter().sum::<f64>();
+    let (t1, c1) = column1_targets(p.treat1, p.const1, share, dsn::HOUSING_MEAN);
+    let controls = dsn::housing_controls(inp.ds)
+        .iter()
+        .map(|c| units.iter().map(|&u| c[u]).collect())
+        .collect();
+    Spec {
+        name,
+        district_level: true,
+        units: units.to_vec(),
+        treated,
+        w,
+        controls,
+        col1: vec![Some(t1), Some(c1)],
+        col2: vec![Some(p.treat2), Some(p.const2)],
+        soft: vec![None; 8],
+        soft_se: vec![],
+        se,
+        r2,
+        centres: vec![p.treat1, p.const1, p.treat2, p.const2],
+    }
+}
+
+fn muni_spec(
+    name: &'static str,
+    g: &BTreeMap<usize, bool>,
+    inp: &Inputs,
+    complete: &[bool],
+    col2: Vec<Option<f64>>,
+    soft: Vec<Option<f64>>,
+    se: f64,
+) -> Spec {
+    let units: Vec<usize> = g.keys().copied().filter(|&m| complete[m]).collect();
+    let m = inp.munis;
+    let controls = vec![
+        units.iter().map(|&u| m[u].refugees_per_pop).collect(),
+        units.iter().map(|&u| m[u].tax_revenue).collect(),
+        units.iter().map(|&u| m[u].sv_2015).collect(),
+        units
+            .iter()
+            .map(|&u| if m[u].urban { 1.0 } else { 0.0 })
+            .collect(),
+        units.iter().map(|&u| m[u].dwellings).collect(),
+        units.iter().map(|&u| m[u].new_dwellings).collect(),
+    ];
+    Spec {
+        name,
+        district_level: false,
+        treated: units.iter().map(|u| if g[u] { 1.0 } else { 0.0 }).collect(),
+        w: units.iter().map(|&u| inp.tp_base[u] as f64).collect(),
+        units,
+        controls,
+        col1: vec![None, None],
+        soft_se: vec![2.85, 1.8, 0.1, 3.9, 0.2, 5.3],
+        soft,
+        se: [f64::NAN, se],
+        r2: 0.06,
+        centres: col2.iter().flatten().copied().collect(),
+        col2,
+    }
+}
+
+pub fn generate(rng: &mut Rng, inp: &Inputs, log: &mut Vec<String>) -> Vec<WaveRow> {
+    let munis = inp.munis;
+    let n = munis.len();
+    let complete: Vec<bool> = (0..n).map(|m| munis[m].funded && !inp.missing[m]).collect();
+    // Municipalities with both waves report the same target group in both (so pooled
+    // district changes are weighted means of municipal changes); the others drift.
+    let tp_end: Vec<i64> = (0..n)
+        .map(|m| {
+            let drift = uniform(rng, 0.9, 1.08);
+            if !munis[m].funded {
+                0
+            } else if complete[m] {
+                inp.tp_base[m]
+            } else {
+                ((inp.tp_base[m] as f64 * drift).round() as i64).max(1)
+            }
+        })
+        .collect();
+    // Base-wave decentral shares (rounded to whole persons, so calibrate on the real share).
+    let dec_base: Vec<i64> = (0..n)
+        .map(|m| {
+            ((50.0 + 14.0 * normal(rng)).clamp(5.0, 95.0) * inp.tp_base[m] as f64 / 100.0).round()
+                as i64
+        })
+        .collect();
+    let dw: Vec<f64> = dsn::district_target_persons(munis, inp.tp_base, inp.ds.len());
+    // Districts kept: at most 40% of their funded municipalities miss a wave.
+    let bw: Vec<usize> = (0..inp.ds.len()).filter(|&k| inp.ds[k].is_bw()).collect();
+    let kept: Vec<usize> = bw
+        .iter()
+        .copied()
+        .filter(|&k| {
+            let f: Vec<usize> = (0..n)
+                .filter(|&m| munis[m].funded && munis[m].district == k)
+                .collect();
+            f.iter().filter(|&&m| !complete[m]).count() as f64 <= 0.4 * f.len() as f64
+        })
+        .collect();
+    let specs = vec![
+        district_spec(
+            "housing capacity",
+            inp.capacity,
+            &dsn::H_CAPACITY,
+            &kept
+                .iter()
+                .copied()
+                .filter(|k| inp.capacity.contains_key(k))
+                .collect::<Vec<_>>(),
+            inp,
+            &dw,
+            [2.6, 2.6],
+            0.15,
+        ),
+        district_spec(
+            "housing plan-b",
+            inp.plan_b,
+            &dsn::H_PLAN_B,
+            &kept,
+            inp,
+            &dw,
+            [2.5, 3.0],
+            0.16,
+        ),
+        district_spec(
+            "housing talks",
+            inp.talks,
+            &dsn::H_TALKS,
+            &kept,
+            inp,
+            &dw,
+            [2.7, 2.8],
+            0.14,
+        ),
+        muni_spec(
+            "municipal capacity",
+            inp.muni_capacity,
+            inp,
+            &complete,
+            vec![Some(3.7), Some(-3.4)],
+            vec![
+                None,
+                None,
+                Some(8.1),
+                Some(4.5),
+                Some(-0.2),
+                Some(15.4),
+                Some(0.0),
+                Some(-8.7),
+            ],
+            4.7,
+        ),
+        muni_spec(
+            "municipal plan-b",
+            inp.muni_plan_b,
+            inp,
+            &complete,
+            vec![Some(4.2)],
+            vec![],
+            4.8,
+        ),
+    ];
+    let mut specs = specs;
+    specs[0].soft = vec![
+        None,
+        None,
+        Some(3.7),
+        Some(-0.2),
+        Some(0.1),
+        Some(9.7),
+        Some(-0.2),
+        Some(-5.7),
+    ];
+    specs[0].soft_se = vec![1.9, 0.15, 0.2, 5.45, 0.3, 9.15];
+    let nd = inp.ds.len();
+
+    // Stage 1, districts: outcome changes of the kept districts that meet Tab. 17 (within
+    // the rounding boxes) with controls near the published ones; noise level by SE fit.
+    let mut d_hard = Vec::new();
+    let mut d_centres = Vec::new();
+    let mut d_soft = Vec::new();
+    for sp in specs.iter().filter(|s| s.district_level) {
+        for (controls, targets) in [(false, &sp.col1), (true, &sp.col2)] {
+            let cs = regression_constraints(nd, &sp.units, &sp.x(controls), &sp.w, targets);
+            d_hard.extend(cs);
+        }
+        d_centres.extend(sp.centres.iter().copied());
+        let soft = regression_constraints(nd, &sp.units, &sp.x(true), &sp.w, &sp.soft);
+        for (c, tol) in soft.into_iter().zip(sp.soft_se.iter()) {
+            d_soft.push(Constraint {
+                row: c.row / *tol,
+                target: c.target / *tol,
+            });
+        }
+    }
+    let eps_d: Vec<f64> = (0..nd).map(|_| normal(rng)).collect();
+    let d_scale: Vec<f64> = (0..nd)
+        .map(|k| if kept.contains(&k) { 1.0 } else { 1e-4 })
+        .collect();
+    let solve_d = |sd: f64| -> Vec<f64> {
+        let y0: Vec<f64> = (0..nd).map(|k| dsn::HOUSING_MEAN + sd * eps_d[k]).collect();
+        correct_boxed(&y0, &d_hard, &d_centres, 0.035, &d_soft, &d_scale)
+    };
+    let d_stats = |yd: &[f64], sp: &Spec| {
+        let y: Vec<f64> = sp.units.iter().map(|&u| yd[u]).collect();
+        (fit(&y, &sp.x(false), &sp.w), fit(&y, &sp.x(true), &sp.w))
+    };
+    let mut best = (f64::MAX, 1.0);
+    for sd in [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 12.0] {
+        let yd = solve_d(sd);
+        let e: f64 = specs
+            .iter()
+            .filter(|s| s.district_level)
+            .map(|sp| {
+                let (a, b) = d_stats(&yd, sp);
+                (a.se[0] / sp.se[0]).ln().powi(2)
+                    + (b.se[0] / sp.se[1]).ln().powi(2)
+                    + ((b.r2 - sp.r2) / 0.05).powi(2) * 0.3
+            })
+            .sum();
+        if e < best.0 {
+            best = (e, sd);
+        }
+    }
+    let yd = solve_d(best.1);
+    log.push(format!("housing district noise sd {:.0}", best.1));
+    for sp in specs.iter().filter(|s| s.district_level) {
+        let (a, b) = d_stats(&yd, sp);
+        log.push(format!(
+            "  stage 1 {}: (1) {:.3} {:.3} (2) {:.3} {:.3}",
+            sp.name, a.coef[0], a.coef[1], b.coef[0], b.coef[1]
+        ));
+    }
+
+    // Stage 2, municipalities: changes whose pooled district means equal stage 1 (disjoint,
+    // well-conditioned constraints) and that meet Tab. 18; base shares are chosen afterwards
+    // so both waves lie within 0–100.
+    let zero = vec![0i64; n];
+    let o_change = outcomes(munis, inp.tp_base, &tp_end, &zero, &complete);
+    let mut hard: Vec<Constraint> = Vec::new();
+    for &k in &kept {
+        let mut row = DVector::zeros(n);
+        for (m, a) in &o_change.district[&k] {
+            row[*m] = *a;
+        }
+        hard.push(Constraint { row, target: yd[k] });
+    }
+    let mut soft = Vec::new();
+    for sp in specs.iter().filter(|s| !s.district_level) {
+        hard.extend(o_change.constraints(sp, true, &sp.col2, n));
+        for (c, tol) in o_change
+            .constraints(sp, true, &sp.soft, n)
+            .into_iter()
+            .zip(sp.soft_se.iter())
+        {
+            soft.push(Constraint {
+                row: c.row / *tol,
+                target: c.target / *tol,
+            });
+        }
+    }
+    let structure: Vec<f64> = (0..n)
+        .map(|m| {
+            let mu = &munis[m];
+            let t = if inp.muni_capacity.get(&m) == Some(&true) {
+                3.7
+            } else {
+                0.0
+            };
+            -3.4 + t + 8.1 * mu.refugees_per_pop + 4.5 * mu.tax_revenue - 0.2 * mu.sv_2015
+                + if mu.urban { 15.4 } else { 0.0 }
+                - 8.7 * mu.new_dwellings
+        })
+        .collect();
+    let eps_m: Vec<f64> = (0..n).map(|_| normal(rng)).collect();
+    let solve_m = |sm: f64| -> Vec<f64> {
+        let scale: Vec<f64> = (0..n)
+            .map(|m| {
+                if complete[m] {
+                    sm * (30.0 / inp.tp_base[m].max(1) as f64).sqrt().clamp(0.3, 3.0)
+                } else {
+                    1.0
+                }
+            })
+            .collect();
+        let y0: Vec<f64> = (0..n)
+            .map(|m| {
+                if complete[m] {
+                    (structure[m] + scale[m] * eps_m[m]).clamp(-45.0, 45.0)
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        // A change beyond ±85 points cannot be realised next to a base share: such
+        // municipalities are held at the bound and the others solve again (an active set).
+        let mut held: Vec<Option<f64>> = vec![None; n];
+        let mut y = y0.clone();
+        for _round in 0..40 {
+            let hold = |cs: &[Constraint]| -> Vec<Constraint> {
+                cs.iter()
+                    .map(|c| {
+                        let mut row = c.row.clone();
+                        let mut target = c.target;
+                        for m in 0..n {
+                            if let Some(v) = held[m] {
+                                target -= row[m] * v;
+                                row[m] = 0.0;
+                            }
+                        }
+                        Constraint { row, target }
+                    })
+                    .collect()
+            };
+            y = correct(&y0, &hold(&hard), &hold(&soft), &scale);
+            let mut moved = false;
+            for m in 0..n {
+                if let Some(v) = held[m] {
+                    y[m] = v;
+                } else if complete[m] && y[m].abs() > 85.0 {
+                    held[m] = Some(y[m].clamp(-85.0, 85.0));
+                    moved = true;
+                }
+            }
+            if !moved {
+                break;
+            }
+        }
+        y
+    };
+    let mut best_m = (f64::MAX, 1.0);
+    for sm in [2.0, 4.0, 6.0, 8.0, 11.0, 14.0, 18.0] {
+        let y = solve_m(sm);
+        if (0..n).any(|m| complete[m] && y[m].abs() > 90.0) {
+            continue;
+        }
+        let e: f64 = specs
+            .iter()
+            .filter(|s| !s.district_level)
+            .map(|sp| {
+                let (_, b) = stats(&o_change, sp, &y);
+                (b.se[0] / sp.se[1]).ln().powi(2) + ((b.r2 - sp.r2) / 0.05).powi(2) * 0.3
+            })
+            .sum();
+        if e < best_m.0 {
+            best_m = (e, sm);
+        }
+    }
+    let y = solve_m(best_m.1);
+    log.push(format!(
+        "housing municipality noise sd {:.0}, largest change {:.0} pp",
+        best_m.1,
+        (0..n)
+            .filter(|&m| complete[m])
+            .map(|m| y[m].abs())
+            .fold(0.0, f64::max)
+    ));
+    // Base shares: a natural draw moved into the range that keeps the end share in 1–99.
+    let mut dec_base = dec_base;
+    for m in (0..n).filter(|&m| complete[m]) {
+        let tp = inp.tp_base[m] as f64;
+        let s0 = dec_base[m] as f64 / tp * 100.0;
+        let lo = 1.0f64.max(1.0 - y[m]);
+        let hi = 99.0f64.min(99.0 - y[m]);
+        let sb = if lo <= hi { s0.clamp(lo, hi) } else { 50.0 };
+        dec_base[m] = (sb * tp / 100.0).round() as i64;
+    }
+    let o = outcomes(munis, inp.tp_base, &tp_end, &dec_base, &complete);
+    // Whole persons at the end wave: x = end share, constraints shift by the base shares.
+    let shift = |c: &Constraint| -> Constraint {
+        Constraint {
+            target: c.target + (0..n).map(|m| c.row[m] * o.muni_base[m]).sum::<f64>(),
+            row: c.row.clone(),
+        }
+    };
+    let yv = DVector::from_column_slice(&y);
+    let mut cs: Vec<(Constraint, f64)> = hard
+        .iter()
+        .map(|c| {
+            (
+                shift(&Constraint {
+                    row: c.row.clone(),
+                    target: c.row.dot(&yv),
+                }),
+                0.005,
+            )
+        })
+        .collect();
+    cs.extend(soft.iter().map(|c| (shift(c), 1.0)));
+    // The district regressions themselves (constants of column (2) are very sensitive to
+    // single persons): their stage-1 coefficients, in end-share space.
+    for sp in specs.iter().filter(|s| s.district_level) {
+        let (a, b) = d_stats(&yd, sp);
+        let t1 = [Some(a.coef[0]), Some(a.coef[1])];
+        let t2 = [Some(b.coef[0]), Some(b.coef[1])];
+        for c in o
+            .constraints(sp, false, &t1, n)
+            .into_iter()
+            .chain(o.constraints(sp, true, &t2, n))
+        {
+            cs.push((c, 0.003));
+        }
+    }
+    let xs: Vec<f64> = (0..n)
+        .map(|m| (o.muni_base[m] + y[m]).clamp(0.0, 100.0))
+        .collect();
+    let tpe: Vec<f64> = tp_end.iter().map(|&t| t.max(1) as f64).collect();
+    let dec_end = round_counts(&xs, &tpe, &complete, &cs);
+    let xr: Vec<f64> = (0..n)
+        .map(|m| {
+            if complete[m] {
+                dec_end[m] as f64 * 100.0 / tpe[m]
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    for s in &specs {
+        let (a, b) = stats(&o, s, &xr);
+        log.push(format!(
+            "{:<18} N {} (1) treat {:.3} ({:.2}) const {:.3} ({:.2}) R² {:.2} | (2) treat {:.3} ({:.2}) const {:.3} ({:.2}) R² {:.2} controls {}",
+            s.name, s.units.len(), a.coef[0], a.se[0], a.coef[1], a.se[1], a.r2, b.coef[0], b.se[0], b.coef[1], b.se[1], b.r2,
+            (2..b.coef.len()).map(|j| format!("{:.2} ({:.2})", b.coef[j], b.se[j])).collect::<Vec<_>>().join(" ")
+        ));
+    }
+    rows(rng, inp, &complete, &tp_end, &dec_base, &dec_end)
+}

@@ -1,0 +1,148 @@
+//! IM survey (Nov 2019): 1,666 responses from 1,776 IMs; plan A often 38%, plan B 31%, plan-B
+//! users clustered by municipality and district (designed district shares).
+
+use crate::design::Design;
+use crate::frame::Municipality;
+use crate::programme::Grant;
+use crate::util::{Rng, chance, normal, round_to, shuffle, uniform, weighted};
+use std::collections::BTreeMap;
+
+pub const N_RESPONSES: usize = 1666;
+
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub id: String,
+    pub municipality: usize,
+    pub plan_a: Option<u8>,
+    pub plan_b: Option<u8>,
+    pub clients: Option<i64>,
+    pub hours: [Option<f64>; 4],
+}
+
+pub fn responses(
+    rng: &mut Rng,
+    munis: &[Municipality],
+    grants: &[Grant],
+    dz: &Design,
+    housing_missing: &[bool],
+) -> Vec<Response> {
+    let mut per_muni: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (g, gr) in grants.iter().enumerate() {
+        per_muni.entry(gr.municipality).or_default().push(g);
+    }
+    // Non-respondents: exactly two housing-complete single-IM municipalities lose their only
+    // answer (Tab. 18: 731 of 733); the rest come from IMs whose municipality still answers.
+    let mut silent = vec![false; grants.len()];
+    let mut singles: Vec<usize> = per_muni
+        .iter()
+        .filter(|(m, g)| g.len() == 1 && !housing_missing[**m] && !munis[**m].urban)
+        .map(|(m, _)| *m)
+        .collect();
+    shuffle(rng, &mut singles);
+    for m in singles.iter().take(2) {
+        silent[per_muni[m][0]] = true;
+    }
+    let mut multi: Vec<usize> = per_muni
+        .values()
+        .filter(|g| g.len() >= 2)
+        .flat_map(|g| g[1..].to_vec())
+        .collect();
+    shuffle(rng, &mut multi);
+    for &g in multi.iter().take(grants.len() - N_RESPONSES - 2) {
+        silent[g] = true;
+    }
+    let mut out: Vec<Response> = Vec::new();
+    for (m, gs) in &per_muni {
+        for &g in gs {
+            if silent[g] {
+                continue;
+            }
+            out.push(Response {
+                id: String::new(),
+                municipality: *m,
+                plan_a: None,
+                plan_b: None,
+                clients: None,
+                hours: [None; 4],
+            });
+        }
+    }
+    // A few IMs skip the plan-B question (only where a colleague in the municipality answers).
+    let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
+    for r in &out {
+        *counts.entry(r.municipality).or_default() += 1;
+    }
+    let mut answered = vec![true; out.len()];
+    let mut seen: BTreeMap<usize, usize> = BTreeMap::new();
+    for (i, r) in out.iter().enumerate() {
+        let k = seen.entry(r.municipality).or_default();
+        *k += 1;
+        if *k >= 2 && chance(rng, 0.04) {
+            answered[i] = false;
+        }
+    }
+    // Plan B often: per district, the designed share of answering IMs, filled municipality by
+    // municipality so users cluster (the report's municipality median share is 0).
+    let mut often = vec![false; out.len()];
+    for &d in &dz.bw {
+        let idx: Vec<usize> = (0..out.len())
+            .filter(|&i| answered[i] && munis[out[i].municipality].district == d)
+            .collect();
+        let k = (dz.plan_b_target[&d] * idx.len() as f64).round() as usize;
+        let mut ms: Vec<usize> = idx.iter().map(|&i| out[i].municipality).collect();
+        ms.dedup();
+        shuffle(rng, &mut ms);
+        let mut left = k;
+        for m in ms {
+            for &i in idx.iter().filter(|&&i| out[i].municipality == m) {
+                if left > 0 {
+                    often[i] = true;
+                    left -= 1;
+                }
+            }
+        }
+    }
+    for (i, r) in out.iter_mut().enumerate() {
+        r.id = format!("R-{:04}", i + 1);
+        if answered[i] {
+            r.plan_b = Some(if often[i] {
+                3 + weighted(rng, &[0.6, 0.4]) as u8
+            } else {
+                1 + weighted(rng, &[0.45, 0.55]) as u8
+            });
+        }
+        // Plan A is used more widely, and mostly by the plan-B users (38% often overall).
+        let a_often = if often[i] {
+            chance(rng, 0.8)
+        } else {
+            chance(rng, 0.19)
+        };
+        r.plan_a = if chance(rng, 0.02) {
+            None
+        } else if a_often {
+            Some(3 + weighted(rng, &[0.55, 0.45]) as u8)
+        } else {
+            Some(1 + weighted(rng, &[0.35, 0.65]) as u8)
+        };
+        // Abb. 22: up to 79 clients 34%, 80–120 35%, more than 120 31%.
+        let band = weighted(rng, &[0.34, 0.35, 0.31]);
+        r.clients = if chance(rng, 0.03) {
+            None
+        } else {
+            Some(match band {
+                0 => uniform(rng, 15.0, 79.0),
+                1 => uniform(rng, 80.0, 120.0),
+                _ => 121.0 + 80.0 * uniform(rng, 0.0, 1.0).powi(2),
+            } as i64)
+        };
+        let h = |rng: &mut Rng, mu: f64| {
+            if chance(rng, 0.04) {
+                None
+            } else {
+                Some(round_to((mu + mu * 0.4 * normal(rng)).max(0.0), 1))
+            }
+        };
+        r.hours = [h(rng, 6.0), h(rng, 9.0), h(rng, 3.0), h(rng, 5.0)];
+    }
+    out
+}

@@ -1,0 +1,106 @@
+//! Continuous treatment: the measure behind a median split as the regressor.
+
+use super::{Check, RobustError, RobustOptions};
+use crate::core::bundle::Bundle;
+use crate::core::derive::{self, Comparison, PanelSpec};
+use crate::core::estimate::{Coefficient, EstimateOptions, VarianceType, estimate_did, wls};
+use serde::Serialize;
+
+/// The dose-response slope next to the median-split estimate.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DoseResult {
+    pub what_it_tests: &'static str,
+    pub how_to_read: &'static str,
+    /// What one unit of the measure is.
+    pub measure_unit: &'static str,
+    pub n: usize,
+    pub weighted: bool,
+    /// Coefficient of the measure (term `measure`), HC1.
+    pub dose: Coefficient,
+    /// The report's median-split coefficient on the same panel, HC1.
+    pub median_split: Coefficient,
+    pub r2: f64,
+    /// All coefficients of the dose regression: `measure`, `const`, controls.
+    pub coefficients: Vec<Coefficient>,
+}
+
+/// What the measure of a median-split comparison counts (bundle-format.md, derived quantities).
+pub fn measure_unit(comparison: Comparison) -> Option<&'static str> {
+    match comparison {
+        Comparison::Capacity => Some("FTE per 100 target persons"),
+        Comparison::PlanB => Some("share of IMs using plan B often (0-1)"),
+        Comparison::LabourTalks => Some("share of talks on the labour market (0-1)"),
+        Comparison::HousingTalks => Some("share of talks on housing (0-1)"),
+        Comparison::BwVsNeighbours | Comparison::EarlyStart => None,
+    }
+}
+
+/// Regresses the outcome change on the measure, a constant and the panel's controls, with the
+/// panel's weights and HC1 standard errors.
+pub fn dose(
+    bundle: &Bundle,
+    spec: &PanelSpec,
+    options: &RobustOptions,
+) -> Result<DoseResult, RobustError> {
+    let unit = measure_unit(spec.comparison).ok_or_else(|| {
+        RobustError::Unsupported(format!(
+            "the {} comparison has no continuous measure (it is not a median split); the dose check needs capacity, plan-b, labour-talks or housing-talks",
+            spec.comparison
+        ))
+    })?;
+    let panel = derive::panel(bundle, spec)?;
+    let measure: Vec<f64> = panel
+        .rows
+        .iter()
+        .map(|r| {
+            r.measure.ok_or_else(|| {
+                RobustError::Data(format!("unit {} ({}) has no measure", r.unit_id, r.name))
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    let y: Vec<f64> = panel.rows.iter().map(|r| r.outcome_change()).collect();
+    let constant = vec![1.0; y.len()];
+    let controls: Vec<Vec<f64>> = (0..panel.control_names.len())
+        .map(|j| panel.rows.iter().map(|r| r.controls[j]).collect())
+        .collect();
+    let mut columns: Vec<(&str, &[f64])> = vec![("measure", &measure), ("const", &constant)];
+    columns.extend(
+        panel
+            .control_names
+            .iter()
+            .map(String::as_str)
+            .zip(controls.iter().map(Vec::as_slice)),
+    );
+    let weights: Vec<f64> = panel.rows.iter().map(|r| r.weight).collect();
+    let fit = wls(
+        &y,
+        &columns,
+        options.weighted.then_some(weights.as_slice()),
+        VarianceType::Hc1,
+    )?;
+    let split = estimate_did(
+        &panel,
+        EstimateOptions {
+            variance: VarianceType::Hc1,
+            weighted: options.weighted,
+        },
+    )?;
+    let find = |coefs: &[Coefficient], term: &str| {
+        coefs
+            .iter()
+            .find(|c| c.term == term)
+            .cloned()
+            .ok_or_else(|| RobustError::Data(format!("no coefficient '{term}'")))
+    };
+    Ok(DoseResult {
+        what_it_tests: Check::Dose.what_it_tests(),
+        how_to_read: Check::Dose.how_to_read(),
+        measure_unit: unit,
+        n: fit.n,
+        weighted: options.weighted,
+        dose: find(&fit.coefficients, "measure")?,
+        median_split: find(&split.fit.coefficients, "treated")?,
+        r2: fit.r2,
+        coefficients: fit.coefficients,
+    })
+}

@@ -1,0 +1,103 @@
+//! Leave-one-out: the treatment coefficient with each unit dropped in turn.
+
+use super::{Check, RobustError, RobustOptions};
+use crate::core::bundle::Bundle;
+use crate::core::derive::{self, PanelSpec};
+use crate::core::estimate::{EstimateOptions, VarianceType, estimate_did};
+use serde::Serialize;
+
+/// The estimate without one unit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LooDrop {
+    pub unit_id: String,
+    pub name: String,
+    pub treated: bool,
+    /// Treatment coefficient without this unit; `None` when the smaller panel cannot be
+    /// estimated (then `error` says why).
+    pub estimate: Option<f64>,
+    pub std_error: Option<f64>,
+    /// estimate − full-sample estimate.
+    pub shift: Option<f64>,
+    pub error: Option<String>,
+}
+
+/// Leave-one-out result: every drop, the range, and the most influential units.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LeaveOneOut {
+    pub what_it_tests: &'static str,
+    pub how_to_read: &'static str,
+    pub n: usize,
+    pub estimate: f64,
+    pub std_error: f64,
+    pub min: f64,
+    pub max: f64,
+    /// Up to five units with the largest |shift|, largest first.
+    pub most_influential: Vec<LooDrop>,
+    /// One entry per unit, in panel order.
+    pub drops: Vec<LooDrop>,
+}
+
+/// Re-estimates the DiD (HC1) once per unit of the panel, leaving that unit out.
+pub fn leave_one_out(
+    bundle: &Bundle,
+    spec: &PanelSpec,
+    options: &RobustOptions,
+) -> Result<LeaveOneOut, RobustError> {
+    let panel = derive::panel(bundle, spec)?;
+    let est_options = EstimateOptions {
+        variance: VarianceType::Hc1,
+        weighted: options.weighted,
+    };
+    let full = estimate_did(&panel, est_options)?;
+    let treated = full
+        .fit
+        .coefficient("treated")
+        .ok_or_else(|| RobustError::Data("the DiD has no treatment coefficient".into()))?;
+    let drops: Vec<LooDrop> = (0..panel.rows.len())
+        .map(|i| {
+            let mut smaller = panel.clone();
+            let row = smaller.rows.remove(i);
+            let fit = estimate_did(&smaller, est_options);
+            let coef = fit
+                .as_ref()
+                .ok()
+                .and_then(|f| f.fit.coefficient("treated").cloned());
+            LooDrop {
+                unit_id: row.unit_id,
+                name: row.name,
+                treated: row.treated,
+                estimate: coef.as_ref().map(|c| c.estimate),
+                std_error: coef.as_ref().map(|c| c.std_error),
+                shift: coef.as_ref().map(|c| c.estimate - treated.estimate),
+                error: fit.err().map(|e| e.to_string()),
+            }
+        })
+        .collect();
+    let estimates: Vec<f64> = drops.iter().filter_map(|d| d.estimate).collect();
+    if estimates.is_empty() {
+        return Err(RobustError::Data(
+            "no leave-one-out panel could be estimated".into(),
+        ));
+    }
+    let mut ranked: Vec<LooDrop> = drops
+        .iter()
+        .filter(|d| d.shift.is_some())
+        .cloned()
+        .collect();
+    ranked.sort_by(|a, b| {
+        let key = |d: &LooDrop| d.shift.map_or(0.0, f64::abs);
+        key(b).total_cmp(&key(a))
+    });
+    ranked.truncate(5);
+    Ok(LeaveOneOut {
+        what_it_tests: Check::Loo.what_it_tests(),
+        how_to_read: Check::Loo.how_to_read(),
+        n: panel.rows.len(),
+        estimate: treated.estimate,
+        std_error: treated.std_error,
+        min: estimates.iter().copied().fold(f64::INFINITY, f64::min),
+        max: estimates.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        most_influential: ranked,
+        drops,
+    })
+}

@@ -1,0 +1,225 @@
+//! Robustness checks beyond the report's two-period DiD: pre-trends, placebo timing,
+//! randomization inference, wild cluster bootstrap, leave-one-out, continuous treatment and
+//! staggered adoption. One function per check: `(&Bundle, &PanelSpec, &RobustOptions)` to a
+//! serialisable result that carries a one-line `what_it_tests` and `how_to_read`.
+
+pub mod design;
+pub mod dose;
+pub mod event_study;
+mod linalg;
+pub mod loo;
+pub mod placebo;
+pub mod ri;
+pub mod staggered;
+pub mod wild;
+
+pub use dose::{DoseResult, dose};
+pub use event_study::{EventStudy, Frequency, event_study};
+pub use loo::{LeaveOneOut, leave_one_out};
+pub use placebo::{PlaceboResult, placebo};
+pub use ri::{RandomizationInference, randomization_inference};
+pub use staggered::{Staggered, staggered};
+pub use wild::{BootstrapWeights, WildBootstrap, wild_bootstrap};
+
+use crate::core::derive::DeriveError;
+use crate::core::estimate::EstimateError;
+use crate::core::period::Month;
+use serde::Serialize;
+use std::fmt;
+use std::str::FromStr;
+
+/// The robustness checks, as the CLI names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Check {
+    EventStudy,
+    Placebo,
+    Ri,
+    Wild,
+    Loo,
+    Dose,
+    Staggered,
+}
+
+impl Check {
+    pub const ALL: [Check; 7] = [
+        Check::EventStudy,
+        Check::Placebo,
+        Check::Ri,
+        Check::Wild,
+        Check::Loo,
+        Check::Dose,
+        Check::Staggered,
+    ];
+    pub fn id(self) -> &'static str {
+        match self {
+            Check::EventStudy => "event-study",
+            Check::Placebo => "placebo",
+            Check::Ri => "ri",
+            Check::Wild => "wild",
+            Check::Loo => "loo",
+            Check::Dose => "dose",
+            Check::Staggered => "staggered",
+        }
+    }
+    /// One line: the threat to the DiD this check addresses.
+    pub fn what_it_tests(self) -> &'static str {
+        match self {
+            Check::EventStudy => {
+                "Parallel trends: did the groups already drift apart before the programme (pre-period coefficients)?"
+            }
+            Check::Placebo => {
+                "Spurious effects: does the same DiD find an 'effect' between two months before the programme started?"
+            }
+            Check::Ri => {
+                "Inference without large-sample theory: how unusual is the estimate among all re-assignments of the treatment labels?"
+            }
+            Check::Wild => {
+                "Inference with few clusters: is the estimate significant when errors may be correlated within states or regions?"
+            }
+            Check::Loo => "Influential units: does the estimate hinge on one district?",
+            Check::Dose => {
+                "Arbitrary median split: does the outcome change with the measure itself, not just above/below the median?"
+            }
+            Check::Staggered => {
+                "Staggered starts: effects by start cohort and months since start, compared only with districts not yet started (Callaway-Sant'Anna)."
+            }
+        }
+    }
+    /// One line: how to read the result.
+    pub fn how_to_read(self) -> &'static str {
+        match self {
+            Check::EventStudy => {
+                "Pre-period coefficients near zero and a large joint-test p-value support parallel trends; post-period coefficients trace the effect over time."
+            }
+            Check::Placebo => {
+                "A placebo estimate near zero with a large p-value is reassuring; a 'significant' placebo means the groups differ in trend anyway."
+            }
+            Check::Ri => {
+                "The permutation p-value is the share of re-assignments whose |t| is at least the observed |t|; small means the estimate is unusual."
+            }
+            Check::Wild => {
+                "Compare the bootstrap p-value and interval with the robust ones: with 4 clusters the bootstrap is the honest one and is usually wider."
+            }
+            Check::Loo => {
+                "A narrow range means no single district drives the estimate; the listed districts move it most."
+            }
+            Check::Dose => {
+                "The slope is the change in the outcome (percentage points) per unit of the measure, holding the controls fixed."
+            }
+            Check::Staggered => {
+                "ATT(g,t) before a cohort's start should be near zero; the event-time curve and the overall ATT summarise the effect after start."
+            }
+        }
+    }
+}
+
+impl fmt::Display for Check {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+impl FromStr for Check {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Check::ALL.into_iter().find(|c| c.id() == s).ok_or_else(|| {
+            format!("unknown check '{s}' (expected event-study, placebo, ri, wild, loo, dose or staggered)")
+        })
+    }
+}
+
+/// The result of any check, for callers that hold the check as a value (the dashboard).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum CheckResult {
+    EventStudy(EventStudy),
+    Placebo(PlaceboResult),
+    Ri(RandomizationInference),
+    Wild(WildBootstrap),
+    Loo(LeaveOneOut),
+    Dose(DoseResult),
+    Staggered(Staggered),
+}
+
+/// Runs `check` on the comparison of `spec`.
+pub fn run(
+    check: Check,
+    bundle: &crate::core::bundle::Bundle,
+    spec: &crate::core::derive::PanelSpec,
+    options: &RobustOptions,
+) -> Result<CheckResult, RobustError> {
+    Ok(match check {
+        Check::EventStudy => CheckResult::EventStudy(event_study(bundle, spec, options)?),
+        Check::Placebo => CheckResult::Placebo(placebo(bundle, spec, options)?),
+        Check::Ri => CheckResult::Ri(randomization_inference(bundle, spec, options)?),
+        Check::Wild => CheckResult::Wild(wild_bootstrap(bundle, spec, options)?),
+        Check::Loo => CheckResult::Loo(leave_one_out(bundle, spec, options)?),
+        Check::Dose => CheckResult::Dose(dose(bundle, spec, options)?),
+        Check::Staggered => CheckResult::Staggered(staggered(bundle, spec, options)?),
+    })
+}
+
+/// The user's choices for the checks; each check reads the fields it needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RobustOptions {
+    /// Weight by the estimation weights of the panel (the report's choice).
+    pub weighted: bool,
+    /// Draw budget of randomization inference and the wild bootstrap.
+    pub draws: usize,
+    /// Seed of every random draw, so that results are reproducible.
+    pub seed: u64,
+    pub bootstrap_weights: BootstrapWeights,
+    /// Fake base and end months of the placebo DiD (before the programme).
+    pub placebo_base: Month,
+    pub placebo_end: Month,
+    /// Event-study frequency: months or quarters.
+    pub frequency: Frequency,
+}
+
+impl Default for RobustOptions {
+    fn default() -> Self {
+        RobustOptions {
+            weighted: true,
+            draws: 9_999,
+            seed: 20_171_211,
+            bootstrap_weights: BootstrapWeights::Rademacher,
+            placebo_base: Month {
+                year: 2015,
+                month: 12,
+            },
+            placebo_end: Month {
+                year: 2017,
+                month: 9,
+            },
+            frequency: Frequency::Monthly,
+        }
+    }
+}
+
+/// Why a check cannot be run.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RobustError {
+    /// The check does not apply to this outcome or comparison (cli.md: exit status 2).
+    #[error("{0}")]
+    Unsupported(String),
+    #[error(transparent)]
+    Derive(#[from] DeriveError),
+    #[error("estimation failed: {0}")]
+    Estimate(#[from] EstimateError),
+    /// The data cannot support the check (too few units, no variation ...).
+    #[error("{0}")]
+    Data(String),
+}
+
+impl RobustError {
+    /// Whether this is a usage problem (exit status 2) rather than a data problem (1).
+    pub fn is_usage(&self) -> bool {
+        matches!(
+            self,
+            RobustError::Unsupported(_)
+                | RobustError::Derive(DeriveError::Unsupported(_))
+                | RobustError::Derive(DeriveError::UnknownControl(_))
+        )
+    }
+}

@@ -1,0 +1,374 @@
+//! Wild cluster bootstrap with the null imposed (WCR; Cameron, Gelbach and Miller 2008;
+//! the fast algebra of Roodman et al. 2019), for the few clusters of the report's data:
+//! states for BW vs neighbours, government regions within BW.
+
+use super::design::DidDesign;
+use super::linalg::{clustered, cr1_factor, least_squares};
+use super::{Check, RobustError, RobustOptions};
+use crate::core::bundle::{Bundle, Level};
+use crate::core::derive::{self, Comparison, PanelSpec};
+use nalgebra::DMatrix;
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+use statrs::distribution::{ContinuousCDF, StudentsT};
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+/// Distribution of the cluster multipliers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BootstrapWeights {
+    /// ±1 with probability ½; enumerated when 2^G < draws (as wildboottest does).
+    Rademacher,
+    /// Six points ±√(1/2), ±1, ±√(3/2) (Webb 2014), better with very few clusters.
+    Webb,
+}
+
+impl FromStr for BootstrapWeights {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "rademacher" => Ok(BootstrapWeights::Rademacher),
+            "webb" => Ok(BootstrapWeights::Webb),
+            _ => Err(format!(
+                "unknown bootstrap weights '{s}' (expected rademacher or webb)"
+            )),
+        }
+    }
+}
+
+/// The wild cluster bootstrap result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WildBootstrap {
+    pub what_it_tests: &'static str,
+    pub how_to_read: &'static str,
+    pub n: usize,
+    /// What the clusters are: `state` or `region` (`cluster` for labels given directly).
+    pub cluster_by: &'static str,
+    pub clusters: Vec<String>,
+    pub weights: BootstrapWeights,
+    /// Bootstrap draws used (2^G when enumerated).
+    pub draws: usize,
+    pub enumerated: bool,
+    pub seed: u64,
+    pub estimate: f64,
+    /// CR1 standard error, G/(G−1)·(N−1)/(N−K), and its t.
+    pub std_error_cr1: f64,
+    pub t_cr1: f64,
+    /// p from Student's t with G − 1 df, for comparison.
+    pub p_value_cr1: f64,
+    /// Bootstrap p-value: share of draws with |t*| > |t| (wildboottest's definition).
+    pub p_value: f64,
+    /// 95% interval by test inversion with the same draws: the convex hull of the β₀ whose
+    /// bootstrap p-value is at least 0.05; `None` on a side where β₀ at 1000 SE is accepted.
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
+    /// What limits the result, in words (few distinct draws, unbounded interval).
+    pub notes: Vec<String>,
+}
+
+/// For each draw v, t*(β₀) = Σ_h v_h b_h / √(c Σ_g (Σ_h v_h C_gh)²) with b, C linear in β₀;
+/// this keeps the per-draw cost at O(G²) whatever the number of units.
+struct WcrAlgebra {
+    /// Row of (X'X)⁻¹X' for the treatment.
+    a: Vec<f64>,
+    /// √w·[d, Z], to apply M_X to each cluster's restricted residuals when building C.
+    x: DMatrix<f64>,
+    xtx_inv: DMatrix<f64>,
+    /// M_Z √w·y and M_Z √w·d: restricted residuals are u(β₀) = uy − β₀·ud.
+    uy: Vec<f64>,
+    ud: Vec<f64>,
+    cluster: Vec<usize>,
+    g: usize,
+    factor: f64,
+    estimate: f64,
+    se: f64,
+}
+
+impl WcrAlgebra {
+    /// b_h and C_gh for the restricted residuals under β = β₀.
+    fn pieces(&self, beta0: f64) -> (Vec<f64>, Vec<Vec<f64>>) {
+        let n = self.a.len();
+        let u: Vec<f64> = (0..n).map(|i| self.uy[i] - beta0 * self.ud[i]).collect();
+        let mut b = vec![0.0; self.g];
+        let mut c = vec![vec![0.0; self.g]; self.g];
+        for h in 0..self.g {
+            // Residual of regressing u restricted to cluster h on X: M_X u^(h).
+            let uh =
+                nalgebra::DVector::from_fn(n, |i, _| if self.cluster[i] == h { u[i] } else { 0.0 });
+            let fitted = &self.x * (&self.xtx_inv * self.x.tr_mul(&uh));
+            for i in 0..n {
+                let e = uh[i] - fitted[i];
+                c[self.cluster[i]][h] += self.a[i] * e;
+            }
+            b[h] = (0..n).map(|i| self.a[i] * uh[i]).sum();
+        }
+        (b, c)
+    }
+
+    /// Bootstrap p-value of H₀: β = β₀ with the multipliers `v` (one row per draw).
+    fn p_value(&self, beta0: f64, v: &[Vec<f64>]) -> f64 {
+        let (b, c) = self.pieces(beta0);
+        let t_obs = ((self.estimate - beta0) / self.se).abs();
+        let exceed = v
+            .iter()
+            .filter(|vb| {
+                let num: f64 = (0..self.g).map(|h| vb[h] * b[h]).sum();
+                let den: f64 = (0..self.g)
+                    .map(|g| (0..self.g).map(|h| vb[h] * c[g][h]).sum::<f64>().powi(2))
+                    .sum();
+                let t = num / (self.factor * den).sqrt();
+                t.abs() > t_obs
+            })
+            .count();
+        exceed as f64 / v.len() as f64
+    }
+
+    /// The outer end of {β₀ : p(β₀) ≥ α} on one side (`direction` ±1). With few clusters
+    /// p(β₀) need not fall monotonically away from the estimate (it can plateau near α), so
+    /// the search runs inward from ±1000 SE on a geometric grid and refines the outermost
+    /// crossing by bisection: the interval is the convex hull of the accepted β₀, and `None`
+    /// (unbounded) when β₀ at 1000 SE is still accepted.
+    fn bound(&self, v: &[Vec<f64>], direction: f64, alpha: f64) -> Option<f64> {
+        let at = |c: f64| self.estimate + direction * c * self.se;
+        let mut outside = 1000.0;
+        if self.p_value(at(outside), v) >= alpha {
+            return None;
+        }
+        let mut inside = 0.0;
+        let mut c = outside * 0.8;
+        while c > 1e-3 {
+            if self.p_value(at(c), v) >= alpha {
+                inside = c;
+                break;
+            }
+            outside = c;
+            c *= 0.8;
+        }
+        for _ in 0..50 {
+            let mid = 0.5 * (inside + outside);
+            if self.p_value(at(mid), v) >= alpha {
+                inside = mid;
+            } else {
+                outside = mid;
+            }
+        }
+        Some(at(0.5 * (inside + outside)))
+    }
+}
+
+/// Cluster multipliers: all 2^G sign vectors (Rademacher, 2^G < draws) or seeded draws.
+pub fn multipliers(
+    weights: BootstrapWeights,
+    g: usize,
+    draws: usize,
+    seed: u64,
+) -> (Vec<Vec<f64>>, bool) {
+    if weights == BootstrapWeights::Rademacher && g < 63 && (1u64 << g) < draws as u64 {
+        // Same order as itertools.product([-1, 1], repeat=G): first cluster slowest.
+        let all = (0..1u64 << g)
+            .map(|code| {
+                (0..g)
+                    .map(|h| {
+                        if code >> (g - 1 - h) & 1 == 1 {
+                            1.0
+                        } else {
+                            -1.0
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        return (all, true);
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let webb = [
+        -(1.5f64).sqrt(),
+        -1.0,
+        -(0.5f64).sqrt(),
+        (0.5f64).sqrt(),
+        1.0,
+        (1.5f64).sqrt(),
+    ];
+    let draw = (0..draws)
+        .map(|_| {
+            (0..g)
+                .map(|_| match weights {
+                    BootstrapWeights::Rademacher => {
+                        if rng.random_bool(0.5) {
+                            1.0
+                        } else {
+                            -1.0
+                        }
+                    }
+                    BootstrapWeights::Webb => webb[rng.random_range(0..6)],
+                })
+                .collect()
+        })
+        .collect();
+    (draw, false)
+}
+
+/// The wild cluster bootstrap on a ready design with cluster labels per unit.
+pub fn wild_bootstrap_design(
+    design: &DidDesign,
+    cluster_labels: &[String],
+    weights: BootstrapWeights,
+    draws: usize,
+    seed: u64,
+) -> Result<WildBootstrap, RobustError> {
+    let names: Vec<String> = cluster_labels
+        .iter()
+        .cloned()
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let g = names.len();
+    if g < 2 {
+        return Err(RobustError::Data(format!(
+            "the wild cluster bootstrap needs at least two clusters; found {g}"
+        )));
+    }
+    let index: BTreeMap<&str, usize> = names
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.as_str(), i))
+        .collect();
+    let cluster: Vec<usize> = cluster_labels.iter().map(|c| index[c.as_str()]).collect();
+    let (y, x) = design.scaled_full();
+    let (n, k) = x.shape();
+    let collinear = || RobustError::Data("the design is singular (collinear terms)".into());
+    let full = least_squares(&x, &y).ok_or_else(collinear)?;
+    let factor = cr1_factor(g, n, k);
+    let v = clustered(&x, &full.residuals, &full.xtx_inv, &cluster, g, factor);
+    let se = v[(0, 0)].max(0.0).sqrt();
+    let estimate = full.beta[0];
+    let (_, d, z) = design.scaled();
+    let restricted = least_squares(&z, &y).ok_or_else(collinear)?;
+    let d_on_z = least_squares(&z, &d).ok_or_else(collinear)?;
+    let a_row = full.xtx_inv.row(0) * x.transpose();
+    let algebra = WcrAlgebra {
+        a: a_row.iter().copied().collect(),
+        x: x.clone(),
+        xtx_inv: full.xtx_inv.clone(),
+        uy: restricted.residuals.iter().copied().collect(),
+        ud: d_on_z.residuals.iter().copied().collect(),
+        cluster,
+        g,
+        factor,
+        estimate,
+        se,
+    };
+    let (v_draws, enumerated) = multipliers(weights, g, draws, seed);
+    let p_value = algebra.p_value(0.0, &v_draws);
+    let t_cr1 = estimate / se;
+    let (ci_low, ci_high) = (
+        algebra.bound(&v_draws, -1.0, 0.05),
+        algebra.bound(&v_draws, 1.0, 0.05),
+    );
+    let mut notes = Vec::new();
+    if enumerated {
+        notes.push(format!(
+            "with {g} clusters only {} distinct Rademacher sign vectors exist: the p-value moves in steps of 1/{}; Webb weights give a finer distribution",
+            v_draws.len(),
+            v_draws.len()
+        ));
+    }
+    if ci_low.is_none() || ci_high.is_none() {
+        notes.push(
+            "the interval is unbounded on a side: no effect size there can be rejected at 5% with these clusters".into(),
+        );
+    }
+    let p_value_cr1 = StudentsT::new(0.0, 1.0, (g - 1) as f64)
+        .map(|t| 2.0 * t.sf(t_cr1.abs()))
+        .unwrap_or(f64::NAN);
+    Ok(WildBootstrap {
+        what_it_tests: Check::Wild.what_it_tests(),
+        how_to_read: Check::Wild.how_to_read(),
+        n,
+        cluster_by: "cluster",
+        clusters: names,
+        weights,
+        draws: v_draws.len(),
+        enumerated,
+        seed,
+        estimate,
+        std_error_cr1: se,
+        t_cr1,
+        p_value_cr1,
+        p_value,
+        ci_low,
+        ci_high,
+        notes,
+    })
+}
+
+/// Cluster of each district: its state for BW vs neighbours, else its government region.
+fn district_clusters(
+    bundle: &Bundle,
+    comparison: Comparison,
+) -> (&'static str, BTreeMap<String, Option<String>>) {
+    let by_state = comparison == Comparison::BwVsNeighbours;
+    let labels = bundle
+        .districts
+        .iter()
+        .map(|d| {
+            let label = if by_state {
+                Some(d.state.clone())
+            } else {
+                d.region.clone()
+            };
+            (d.district_id.clone(), label)
+        })
+        .collect();
+    (if by_state { "state" } else { "region" }, labels)
+}
+
+/// WCR bootstrap of the treatment coefficient of `spec`'s DiD, clusters = states (BW vs
+/// neighbours) or government regions (within BW; municipalities by their district's region).
+pub fn wild_bootstrap(
+    bundle: &Bundle,
+    spec: &PanelSpec,
+    options: &RobustOptions,
+) -> Result<WildBootstrap, RobustError> {
+    let panel = derive::panel(bundle, spec)?;
+    let design = DidDesign::from_panel(&panel, options.weighted)?;
+    let (cluster_by, by_district) = district_clusters(bundle, spec.comparison);
+    let district_of: BTreeMap<&str, &str> = bundle
+        .municipalities
+        .iter()
+        .map(|m| (m.municipality_id.as_str(), m.district_id.as_str()))
+        .collect();
+    let labels =
+        panel
+            .rows
+            .iter()
+            .map(|r| {
+                let district = match spec.level {
+                    Level::District => Some(r.unit_id.as_str()),
+                    Level::Municipality => district_of.get(r.unit_id.as_str()).copied(),
+                };
+                district
+                .and_then(|d| by_district.get(d).cloned().flatten())
+                .filter(|l| !l.trim().is_empty())
+                .ok_or_else(|| {
+                    RobustError::Data(format!(
+                        "districts, column '{}': unit {} ({}) has no value, so it has no cluster",
+                        if cluster_by == "state" { "state" } else { "region" },
+                        r.unit_id,
+                        r.name
+                    ))
+                })
+            })
+            .collect::<Result<Vec<String>, _>>()?;
+    let mut result = wild_bootstrap_design(
+        &design,
+        &labels,
+        options.bootstrap_weights,
+        options.draws,
+        options.seed,
+    )?;
+    result.cluster_by = cluster_by;
+    Ok(result)
+}

@@ -1,0 +1,393 @@
+//! The App model and `update(&mut App, Msg) -> Option<Msg>` (the Elm architecture): all
+//! state changes happen here, drawing only reads.
+
+use super::analysis::{
+    Analysis, BundleFacts, Choices, PanelPair, compute_starts, compute_trends, panel_key,
+    trend_outcome,
+};
+use super::cache::{KeyedCache, key_of};
+use super::config::Remembered;
+use super::msg::Msg;
+use super::theme::Theme;
+use crate::core::bundle::{Bundle, Level, Topic};
+use crate::core::derive::start::DistrictStart;
+use crate::core::derive::{Comparison, Outcome, Trends};
+use crate::core::estimate::VarianceType;
+use crate::core::period::parse_date;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// The six pages, in tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Page {
+    Overview,
+    StartTimes,
+    Staffing,
+    Topics,
+    Trends,
+    Estimate,
+}
+
+impl Page {
+    pub const ALL: [Page; 6] = [
+        Page::Overview,
+        Page::StartTimes,
+        Page::Staffing,
+        Page::Topics,
+        Page::Trends,
+        Page::Estimate,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Page::Overview => "Overview",
+            Page::StartTimes => "Start times",
+            Page::Staffing => "Staffing",
+            Page::Topics => "Topics",
+            Page::Trends => "Trends",
+            Page::Estimate => "Estimate",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        Page::ALL.iter().position(|p| *p == self).unwrap_or(0)
+    }
+
+    fn offset(self, by: isize) -> Page {
+        let n = Page::ALL.len() as isize;
+        Page::ALL[(self.index() as isize + by).rem_euclid(n) as usize]
+    }
+}
+
+/// Which talk share ranks the districts on the topics page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ranking {
+    Labour,
+    Housing,
+}
+
+/// The whole dashboard state.
+pub struct App {
+    pub bundle: Arc<Bundle>,
+    pub bundle_path: PathBuf,
+    pub theme: Theme,
+    pub page: Page,
+    pub choices: Choices,
+    pub help: bool,
+    pub show_findings: bool,
+    /// Cursor per page (the row under the cursor in that page's list).
+    pub cursor: [usize; 6],
+    /// Topics drawn in the quarterly chart (Abb. 35), indexed like `Topic::ALL`.
+    pub topics_shown: [bool; 8],
+    pub ranking: Ranking,
+    /// Row of the district ranking on the topics page.
+    pub ranking_cursor: usize,
+    pub show_difference: bool,
+    pub should_quit: bool,
+    pub facts: BundleFacts,
+    pub analysis: Arc<Analysis>,
+    pub trends: Arc<Result<Trends, String>>,
+    pub starts: Arc<Vec<DistrictStart>>,
+    caches: Caches,
+}
+
+impl App {
+    /// Opens `bundle` with the report's default choices, then applies what was remembered
+    /// (the cutoff only when it was remembered for this very bundle).
+    pub fn new(bundle: Bundle, bundle_path: PathBuf, theme: Theme, remembered: &Remembered) -> App {
+        let same_bundle = remembered.bundle.as_deref() == Some(bundle_path.as_path());
+        let cutoff = remembered
+            .cutoff
+            .as_deref()
+            .filter(|_| same_bundle)
+            .and_then(|s| parse_date(s).ok())
+            .unwrap_or(bundle.manifest.rules.early_cutoff);
+        let choices = Choices {
+            comparison: remembered.comparison.unwrap_or(Comparison::EarlyStart),
+            outcome: remembered.outcome.unwrap_or(Outcome::Employment),
+            level: remembered.level.unwrap_or(Level::District),
+            disabled_controls: remembered.disabled_controls.iter().cloned().collect(),
+            variance: remembered.variance.unwrap_or(VarianceType::Hc1),
+            weighted: remembered.weighted.unwrap_or(true),
+            cutoff,
+        };
+        let has_errors = bundle.findings.has_errors();
+        // A bundle with errors opens on the Overview with its findings listed.
+        let page = match remembered.page.and_then(|i| Page::ALL.get(i)) {
+            Some(p) if !has_errors => *p,
+            _ => Page::Overview,
+        };
+        let facts = BundleFacts::compute(&bundle);
+        let bundle = Arc::new(bundle);
+        let mut caches = Caches::new();
+        let (analysis, trends, starts) = caches.results(&bundle, &choices);
+        App {
+            analysis,
+            trends,
+            starts,
+            bundle,
+            bundle_path,
+            theme,
+            page,
+            choices,
+            help: false,
+            show_findings: has_errors,
+            cursor: [0; 6],
+            topics_shown: [true; 8],
+            ranking: Ranking::Labour,
+            ranking_cursor: 0,
+            show_difference: false,
+            should_quit: false,
+            facts,
+            caches,
+        }
+    }
+
+    /// What to remember for the next start.
+    pub fn remembered(&self) -> Remembered {
+        Remembered {
+            bundle: Some(self.bundle_path.clone()),
+            page: Some(self.page.index()),
+            comparison: Some(self.choices.comparison),
+            outcome: Some(self.choices.outcome),
+            level: Some(self.choices.level),
+            variance: Some(self.choices.variance),
+            weighted: Some(self.choices.weighted),
+            disabled_controls: self.choices.disabled_controls.iter().cloned().collect(),
+            cutoff: Some(self.choices.cutoff.to_string()),
+        }
+    }
+
+    /// Cache key of the current choices.
+    pub fn choices_key(&self) -> u64 {
+        key_of(&self.choices)
+    }
+
+    /// Estimates computed so far (cache misses), for tests and the bench.
+    pub fn estimations(&self) -> usize {
+        self.caches.analyses.computed()
+    }
+
+    /// Panel pairs built so far (cache misses), for tests.
+    pub fn panel_builds(&self) -> usize {
+        self.caches.panels.computed()
+    }
+
+    /// Drops the cached estimates (the bench measures a cold re-estimate with it).
+    pub fn clear_estimate_cache(&mut self) {
+        self.caches.analyses.clear();
+    }
+
+    /// Brings the shown results up to the current choices, from the cache where possible.
+    fn reestimate(&mut self) {
+        (self.analysis, self.trends, self.starts) =
+            self.caches.results(&self.bundle, &self.choices);
+    }
+
+    /// Number of rows in the current page's list, for moving the cursor.
+    fn list_len(&self) -> usize {
+        match self.page {
+            Page::Overview => {
+                if self.show_findings {
+                    self.bundle.findings.items.len()
+                } else {
+                    0
+                }
+            }
+            Page::StartTimes => self.starts.len(),
+            Page::Staffing => self.facts.capacity.districts.len(),
+            Page::Topics => Topic::ALL.len(),
+            Page::Trends => 0,
+            Page::Estimate => self.choices.available_controls(&self.bundle).len(),
+        }
+    }
+
+    /// The current page's cursor, clamped to its list.
+    pub fn cursor(&self, page: Page) -> usize {
+        self.cursor[page.index()]
+    }
+}
+
+type Results = (
+    Arc<Analysis>,
+    Arc<Result<Trends, String>>,
+    Arc<Vec<DistrictStart>>,
+);
+
+/// Results by the hash of what decides them.
+struct Caches {
+    analyses: KeyedCache<Analysis>,
+    panels: KeyedCache<PanelPair>,
+    trends: KeyedCache<Result<Trends, String>>,
+    starts: KeyedCache<Vec<DistrictStart>>,
+}
+
+impl Caches {
+    fn new() -> Caches {
+        Caches {
+            analyses: KeyedCache::new(256),
+            panels: KeyedCache::new(64),
+            trends: KeyedCache::new(64),
+            starts: KeyedCache::new(64),
+        }
+    }
+
+    /// The results for `choices`, from the caches where possible.
+    fn results(&mut self, bundle: &Bundle, choices: &Choices) -> Results {
+        let panels = &mut self.panels;
+        let analysis = self.analyses.get_or_compute(key_of(choices), || {
+            let pair =
+                panels.get_or_compute(panel_key(choices), || PanelPair::compute(bundle, choices));
+            Analysis::compute(bundle, choices, &pair)
+        });
+        // Trends and start dates ignore controls, level, variance and weights.
+        let trend_key = key_of(&(
+            choices.comparison,
+            trend_outcome(choices.outcome),
+            choices.cutoff,
+        ));
+        let trends = self
+            .trends
+            .get_or_compute(trend_key, || compute_trends(bundle, choices));
+        let starts = self
+            .starts
+            .get_or_compute(key_of(&choices.cutoff), || compute_starts(bundle, choices));
+        (analysis, trends, starts)
+    }
+}
+
+fn cycle<T: Copy + PartialEq>(all: &[T], current: T) -> T {
+    let i = all.iter().position(|x| *x == current).unwrap_or(0);
+    all[(i + 1) % all.len()]
+}
+
+/// Applies one message; returns a follow-up message when the change needs one.
+pub fn update(app: &mut App, msg: Msg) -> Option<Msg> {
+    match msg {
+        Msg::Quit => app.should_quit = true,
+        Msg::Back => {
+            if app.help {
+                app.help = false;
+            } else if app.show_findings && app.page == Page::Overview {
+                app.show_findings = false;
+            } else {
+                app.should_quit = true;
+            }
+        }
+        Msg::ToggleHelp => app.help = !app.help,
+        Msg::GoTo(p) => app.page = p,
+        Msg::NextPage => app.page = app.page.offset(1),
+        Msg::PrevPage => app.page = app.page.offset(-1),
+        Msg::CycleComparison => {
+            app.choices.comparison = cycle(&Comparison::ALL, app.choices.comparison);
+            return Some(Msg::Reestimate);
+        }
+        Msg::CycleOutcome => {
+            app.choices.outcome = cycle(&Outcome::ALL, app.choices.outcome);
+            return Some(Msg::Reestimate);
+        }
+        Msg::CycleLevel => {
+            app.choices.level = cycle(&[Level::District, Level::Municipality], app.choices.level);
+            app.cursor[Page::Estimate.index()] = 0;
+            return Some(Msg::Reestimate);
+        }
+        Msg::CycleVariance => {
+            app.choices.variance = cycle(&VarianceType::ALL, app.choices.variance);
+            return Some(Msg::Reestimate);
+        }
+        Msg::ToggleWeighting => {
+            app.choices.weighted = !app.choices.weighted;
+            return Some(Msg::Reestimate);
+        }
+        Msg::MoveCutoff(days) => {
+            let moved = app
+                .choices
+                .cutoff
+                .checked_add_signed(chrono::TimeDelta::days(days));
+            if let Some(d) = moved {
+                app.choices.cutoff = d;
+                return Some(Msg::Reestimate);
+            }
+        }
+        Msg::ToggleSvOnly => {
+            app.choices.outcome = match app.choices.outcome {
+                Outcome::EmploymentSv => Outcome::Employment,
+                _ => Outcome::EmploymentSv,
+            };
+            return Some(Msg::Reestimate);
+        }
+        Msg::ToggleDifference => app.show_difference = !app.show_difference,
+        Msg::SwitchRanking => {
+            app.ranking = match app.ranking {
+                Ranking::Labour => Ranking::Housing,
+                Ranking::Housing => Ranking::Labour,
+            };
+            app.ranking_cursor = 0;
+        }
+        Msg::ToggleFindings => {
+            app.show_findings = !app.show_findings;
+            app.cursor[Page::Overview.index()] = 0;
+        }
+        Msg::CursorUp => {
+            let c = &mut app.cursor[app.page.index()];
+            *c = c.saturating_sub(1);
+        }
+        Msg::CursorDown => {
+            let len = app.list_len();
+            let c = &mut app.cursor[app.page.index()];
+            *c = (*c + 1).min(len.saturating_sub(1));
+        }
+        Msg::PageUp | Msg::PageDown => {
+            let step: isize = if msg == Msg::PageUp { -10 } else { 10 };
+            // On Topics the arrows walk the topics; the long district ranking pages.
+            let (c, len) = if app.page == Page::Topics {
+                let len = match app.ranking {
+                    Ranking::Labour => app.facts.labour_talks.districts.len(),
+                    Ranking::Housing => app.facts.housing_talks.districts.len(),
+                };
+                (&mut app.ranking_cursor, len)
+            } else {
+                let len = app.list_len();
+                (&mut app.cursor[app.page.index()], len)
+            };
+            *c = c.saturating_add_signed(step).min(len.saturating_sub(1));
+        }
+        Msg::ToggleSelected => return toggle_selected(app),
+        Msg::Resize => {}
+        Msg::Reestimate => app.reestimate(),
+    }
+    None
+}
+
+/// Space on a list: a topic on the topics page, a control on the estimate page.
+fn toggle_selected(app: &mut App) -> Option<Msg> {
+    let cursor = app.cursor(app.page);
+    match app.page {
+        Page::Topics => {
+            if let Some(shown) = app.topics_shown.get_mut(cursor) {
+                *shown = !*shown;
+            }
+            None
+        }
+        Page::Estimate => {
+            let column = app
+                .choices
+                .available_controls(&app.bundle)
+                .get(cursor)
+                .map(|c| c.column.clone())?;
+            if !app.choices.disabled_controls.remove(&column) {
+                app.choices.disabled_controls.insert(column);
+            }
+            Some(Msg::Reestimate)
+        }
+        _ => None,
+    }
+}
+
+/// Runs a message and all its follow-ups (what the event loop does for one key).
+pub fn dispatch(app: &mut App, msg: Msg) {
+    let mut next = Some(msg);
+    while let Some(m) = next {
+        next = update(app, m);
+    }
+}

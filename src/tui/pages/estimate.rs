@@ -1,0 +1,215 @@
+//! Page 6: the regression table as the report prints it, without and with controls, the
+//! selectors for everything that enters the estimate, the controls switched one by one,
+//! and the units left out and why.
+
+use super::panel;
+use crate::core::bundle::Level;
+use crate::tui::app::{App, Page};
+use crate::tui::widgets::regression_table::{Model, RegressionTable};
+use crate::tui::widgets::{fit, message};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
+
+pub struct EstimatePage<'a> {
+    pub app: &'a App,
+}
+
+impl Widget for EstimatePage<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(60), Constraint::Fill(1)]).areas(area);
+        let a = &self.app.analysis;
+        let any_excluded = [&a.with_controls, &a.without_controls]
+            .iter()
+            .any(|r| r.as_ref().is_ok_and(|(p, _)| !p.excluded.is_empty()));
+        // The regression table needs the rows more than an empty list of exclusions.
+        let excluded_h = match (any_excluded, area.height >= 30) {
+            (false, _) => 3,
+            (true, false) => 5,
+            (true, true) => 8,
+        };
+        let [table, excluded] =
+            Layout::vertical([Constraint::Fill(1), Constraint::Length(excluded_h)]).areas(left);
+        let controls_n = self.app.choices.available_controls(&self.app.bundle).len() as u16;
+        let [selectors, controls] = Layout::vertical([
+            Constraint::Length(7),
+            Constraint::Min(controls_n.max(1) + 2),
+        ])
+        .areas(right);
+        self.render_table(table, buf);
+        self.render_excluded(excluded, buf);
+        self.render_selectors(selectors, buf);
+        self.render_controls(controls, buf);
+    }
+}
+
+impl EstimatePage<'_> {
+    fn render_table(&self, area: Rect, buf: &mut Buffer) {
+        let app = self.app;
+        let t = &app.theme;
+        let c = &app.choices;
+        let weights = if c.weighted { "weighted" } else { "unweighted" };
+        let block = panel(
+            format!(" DiD: {} – {} ", c.comparison.label(), c.outcome.id()),
+            t,
+        )
+        .title_bottom(Line::styled(
+            format!(
+                " {} SE in parentheses, {weights}; * p<.1 ** p<.05 *** p<.01 ",
+                c.variance.id().to_uppercase()
+            ),
+            t.dim,
+        ));
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let a = &app.analysis;
+        let labels: Vec<(String, String)> = c
+            .available_controls(&app.bundle)
+            .iter()
+            .map(|s| (s.column.clone(), s.display_label().to_string()))
+            .collect();
+        let errors: Vec<Line> = match (&a.without_controls, &a.with_controls) {
+            // One reason for both columns (an unsupported combination) is said once.
+            (Err(e1), Err(e2)) if e1 == e2 => {
+                vec![Line::styled(format!("Not available: {e1}"), t.warning)]
+            }
+            (r1, r2) => [("(1)", r1), ("(2)", r2)]
+                .into_iter()
+                .filter_map(|(h, r)| {
+                    r.as_ref()
+                        .err()
+                        .map(|e| Line::styled(format!("{h}: {e}"), t.warning))
+                })
+                .collect(),
+        };
+        let table_h = inner.height.saturating_sub(errors.len().min(3) as u16 * 2);
+        let [table_area, error_area] =
+            Layout::vertical([Constraint::Length(table_h), Constraint::Fill(1)]).areas(inner);
+        if a.without_controls.is_err() && a.with_controls.is_err() {
+            message(errors, inner, buf);
+            return;
+        }
+        RegressionTable {
+            models: [
+                Model {
+                    header: "(1)",
+                    result: &a.without_controls,
+                },
+                Model {
+                    header: "(2)",
+                    result: &a.with_controls,
+                },
+            ],
+            treated_label: c.comparison.group_labels().0,
+            control_labels: &labels,
+            theme: t,
+        }
+        .render(table_area, buf);
+        message(errors, error_area, buf);
+    }
+
+    fn render_excluded(&self, area: Rect, buf: &mut Buffer) {
+        let t = &self.app.theme;
+        let a = &self.app.analysis;
+        let excluded = match (&a.with_controls, &a.without_controls) {
+            (Ok((p, _)), _) | (Err(_), Ok((p, _))) => &p.excluded[..],
+            _ => &[],
+        };
+        let block = panel(format!(" Excluded units: {} ", excluded.len()), t);
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let width = inner.width as usize;
+        let mut lines: Vec<Line> = excluded
+            .iter()
+            .map(|e| Line::from(fit(&format!("{}: {}", e.unit, e.reason), width)))
+            .collect();
+        let room = inner.height as usize;
+        if lines.len() > room {
+            let more = lines.len() - (room - 1);
+            lines.truncate(room - 1);
+            lines.push(Line::styled(
+                format!("… and {more} more (wirkung panel lists them all)"),
+                t.dim,
+            ));
+        }
+        Paragraph::new(lines).render(inner, buf);
+    }
+
+    fn render_selectors(&self, area: Rect, buf: &mut Buffer) {
+        let t = &self.app.theme;
+        let c = &self.app.choices;
+        let row = |key: &'static str, name: &'static str, value: String| {
+            Line::from(vec![
+                Span::styled(format!(" {key} "), t.key),
+                Span::raw(format!("{name:<11}")),
+                Span::raw(value),
+            ])
+        };
+        let level = match c.level {
+            Level::District => "district",
+            Level::Municipality => "municipality",
+        };
+        let lines = vec![
+            row("c", "comparison", c.comparison.id().to_string()),
+            row("o", "outcome", c.outcome.id().to_string()),
+            row("l", "level", level.to_string()),
+            row("v", "variance", c.variance.id().to_string()),
+            row(
+                "w",
+                "weights",
+                if c.weighted {
+                    "weighted".into()
+                } else {
+                    "unweighted".into()
+                },
+            ),
+        ];
+        Paragraph::new(lines)
+            .block(panel(" Choices ", t))
+            .render(area, buf);
+    }
+
+    fn render_controls(&self, area: Rect, buf: &mut Buffer) {
+        let app = self.app;
+        let t = &app.theme;
+        let available = app.choices.available_controls(&app.bundle);
+        let block = panel(" Controls in (2) ", t).title_bottom(Line::styled(" ↑↓ space ", t.dim));
+        let inner = block.inner(area);
+        block.render(area, buf);
+        if available.is_empty() {
+            message(
+                vec![Line::styled(
+                    "The bundle declares no control for this outcome and level.",
+                    t.dim,
+                )],
+                inner,
+                buf,
+            );
+            return;
+        }
+        let cursor = app.cursor(Page::Estimate);
+        let width = (inner.width as usize).saturating_sub(4);
+        let lines: Vec<Line> = available
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let on = !app.choices.disabled_controls.contains(&s.column);
+                let line = Line::from(vec![
+                    Span::raw(if on { "[x] " } else { "[ ] " }),
+                    Span::styled(
+                        fit(s.display_label(), width),
+                        if on { t.text } else { t.dim },
+                    ),
+                ]);
+                if i == cursor {
+                    line.style(t.highlight)
+                } else {
+                    line
+                }
+            })
+            .collect();
+        Paragraph::new(lines).render(inner, buf);
+    }
+}

@@ -1,0 +1,122 @@
+//! Districts ranked by a measure, one row each, bars coloured by group and a line at the
+//! median that splits them (report Abb. 43; the topics ranking).
+
+use super::{fit, visible_window};
+use crate::core::derive::UnitMeasure;
+use crate::tui::theme::Theme;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
+
+pub struct RankedBars<'a> {
+    /// (unit, above the median), ascending by value; drawn highest first.
+    pub items: &'a [(UnitMeasure, bool)],
+    pub median: Option<f64>,
+    pub cursor: usize,
+    pub format: fn(f64) -> String,
+    /// Names of the groups above and below (or at) the median.
+    pub groups: (&'a str, &'a str),
+    pub theme: &'a Theme,
+}
+
+impl Widget for RankedBars<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        if area.height < 3 || area.width < 20 {
+            return;
+        }
+        let t = self.theme;
+        let above = self.items.iter().filter(|i| i.1).count();
+        let median_text = self
+            .median
+            .map(|m| (self.format)(m))
+            .unwrap_or_else(|| "–".into());
+        let above_legend = vec![
+            Span::styled("■ ", t.treated),
+            Span::raw(format!("{} {above}  ", self.groups.0)),
+        ];
+        let below_legend = vec![
+            Span::styled("■ ", t.control),
+            Span::raw(format!("{} {}", self.groups.1, self.items.len() - above)),
+        ];
+        let one_line = Line::from([above_legend.clone(), below_legend.clone()].concat());
+        // Two legend lines where one does not fit (80 columns).
+        let legend_rows: u16 = if one_line.width() <= area.width as usize {
+            1
+        } else {
+            2
+        };
+        if legend_rows == 1 {
+            buf.set_line(area.x, area.y, &one_line, area.width);
+        } else {
+            buf.set_line(area.x, area.y, &Line::from(above_legend), area.width);
+            buf.set_line(area.x, area.y + 1, &Line::from(below_legend), area.width);
+        }
+
+        // Rows highest first, with the median line between the groups.
+        let mut rows: Vec<Line> = Vec::with_capacity(self.items.len() + 1);
+        let max_abs = self
+            .items
+            .iter()
+            .map(|i| i.0.value.abs())
+            .fold(0.0f64, f64::max);
+        let name_w = (area.width as usize / 3).clamp(8, 24);
+        let value_w = 8usize;
+        let bar_w = (area.width as usize)
+            .saturating_sub(name_w + value_w + 2)
+            .max(1);
+        let mut median_drawn = self.median.is_none();
+        for (unit, is_above) in self.items.iter().rev() {
+            if !median_drawn && !is_above {
+                let label = format!(" median {median_text} ");
+                let fill =
+                    "─".repeat((area.width as usize).saturating_sub(label.chars().count() + 2));
+                rows.push(Line::styled(format!("──{label}{fill}"), t.marker));
+                median_drawn = true;
+            }
+            let len = if max_abs > 0.0 {
+                (unit.value.abs() / max_abs * bar_w as f64).round() as usize
+            } else {
+                0
+            };
+            let glyph = if unit.value < 0.0 { "░" } else { "█" };
+            let style = if *is_above { t.treated } else { t.control };
+            rows.push(Line::from(vec![
+                Span::raw(fit(&unit.name, name_w)),
+                Span::raw(" "),
+                Span::styled(format!("{:<bar_w$}", glyph.repeat(len)), style),
+                Span::raw(format!(" {:>value_w$}", (self.format)(unit.value))),
+            ]));
+        }
+        let height = area.height.saturating_sub(legend_rows) as usize;
+        // The cursor counts units; the median line shifts rows after it by one.
+        let cursor_row = self.cursor
+            + usize::from(
+                median_drawn && self.items.iter().rev().take(self.cursor + 1).any(|i| !i.1),
+            );
+        let (start, end) = visible_window(
+            rows.len(),
+            cursor_row.min(rows.len().saturating_sub(1)),
+            height,
+        );
+        let shown: Vec<Line> = rows
+            .into_iter()
+            .enumerate()
+            .skip(start)
+            .take(end - start)
+            .map(|(i, l)| {
+                if i == cursor_row {
+                    l.style(t.highlight)
+                } else {
+                    l
+                }
+            })
+            .collect();
+        let body = Rect {
+            y: area.y + legend_rows,
+            height: area.height.saturating_sub(legend_rows),
+            ..area
+        };
+        Paragraph::new(shown).render(body, buf);
+    }
+}

@@ -1,0 +1,182 @@
+//! `wirkung robustness` end to end: output formats and exit codes (cli.md).
+
+use std::process::Command;
+
+const BUNDLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/reference/robust/bundle");
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_wirkung"))
+        .arg("robustness")
+        .args(args)
+        .output()
+        .expect("binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn ri_json_has_the_result_and_its_reading_guide() {
+    let (code, out, err) = run(&[
+        BUNDLE,
+        "--check",
+        "ri",
+        "--outcome",
+        "employment",
+        "--comparison",
+        "plan-b",
+        "--draws",
+        "999",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["draws"], 999);
+    assert!(v["p_value"].as_f64().unwrap() > 0.0);
+    assert!(
+        v["what_it_tests"]
+            .as_str()
+            .unwrap()
+            .contains("re-assignments")
+    );
+    assert!(v["how_to_read"].as_str().unwrap().contains("p-value"));
+}
+
+#[test]
+fn event_study_csv_has_one_row_per_non_base_quarter() {
+    let (code, out, err) = run(&[
+        BUNDLE,
+        "--check",
+        "event-study",
+        "--outcome",
+        "employment-sv",
+        "--comparison",
+        "early-start",
+        "--quarterly",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("period,relative,estimate"));
+    // 2014Q1..2019Q3 = 23 quarters, minus the base 2017Q4.
+    assert_eq!(lines.len() - 1, 22);
+    assert!(!out.contains("2017Q4,"));
+}
+
+#[test]
+fn text_output_of_every_check_runs() {
+    for (check, comparison) in [
+        ("loo", "early-start"),
+        ("dose", "plan-b"),
+        ("placebo", "bw-vs-neighbours"),
+        ("wild", "bw-vs-neighbours"),
+        ("staggered", "early-start"),
+    ] {
+        let (code, out, err) = run(&[
+            BUNDLE,
+            "--check",
+            check,
+            "--outcome",
+            "employment",
+            "--comparison",
+            comparison,
+            "--draws",
+            "199",
+        ]);
+        assert_eq!(code, 0, "{check}: {err}");
+        assert!(out.contains("How to read:"), "{check}: {out}");
+    }
+}
+
+#[test]
+fn unsupported_combinations_exit_2_with_the_reason() {
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &[
+                "--check",
+                "event-study",
+                "--outcome",
+                "housing",
+                "--comparison",
+                "capacity",
+            ],
+            "two survey waves",
+        ),
+        (
+            &[
+                "--check",
+                "dose",
+                "--outcome",
+                "employment",
+                "--comparison",
+                "early-start",
+            ],
+            "no continuous measure",
+        ),
+        (
+            &[
+                "--check",
+                "placebo",
+                "--outcome",
+                "employment",
+                "--comparison",
+                "capacity",
+                "--placebo-base",
+                "2018-01",
+                "--placebo-end",
+                "2018-06",
+            ],
+            "placebo months",
+        ),
+        (
+            &[
+                "--check",
+                "nonsense",
+                "--outcome",
+                "employment",
+                "--comparison",
+                "capacity",
+            ],
+            "unknown check",
+        ),
+        (
+            &[
+                "--check",
+                "wild",
+                "--outcome",
+                "employment",
+                "--comparison",
+                "capacity",
+                "--weights",
+                "mammen",
+            ],
+            "rademacher or webb",
+        ),
+    ];
+    for (args, reason) in cases {
+        let mut all = vec![BUNDLE];
+        all.extend_from_slice(args);
+        let (code, _, err) = run(&all);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains(reason), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn a_missing_bundle_exits_1() {
+    let (code, _, err) = run(&[
+        "/nonexistent/bundle",
+        "--check",
+        "loo",
+        "--outcome",
+        "employment",
+        "--comparison",
+        "capacity",
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("/nonexistent/bundle"), "{err}");
+}
