@@ -94,7 +94,20 @@ fn text_output_of_every_check_runs() {
 
 #[test]
 fn unsupported_combinations_exit_2_with_the_reason() {
-    let cases: [(&[&str], &str); 5] = [
+    let cases: [(&[&str], &str); 6] = [
+        (
+            &[
+                "--check",
+                "ri",
+                "--outcome",
+                "employment",
+                "--comparison",
+                "capacity",
+                "--draws",
+                "0",
+            ],
+            "--draws must be between",
+        ),
         (
             &[
                 "--check",

@@ -106,3 +106,21 @@ fn status_bar_always_shows_bundle_choices_and_badge() {
         }
     }
 }
+
+#[test]
+fn every_page_draws_at_every_size_without_panicking() {
+    let mut app = sample_app();
+    dispatch(&mut app, Msg::ToggleFindings);
+    for page in Page::ALL {
+        dispatch(&mut app, Msg::GoTo(page));
+        for w in (1..=160).step_by(7) {
+            for h in (1..=60).step_by(5) {
+                screen(&app, w, h);
+            }
+        }
+    }
+    dispatch(&mut app, Msg::ToggleHelp);
+    for (w, h) in [(80, 24), (81, 25), (200, 60)] {
+        screen(&app, w, h);
+    }
+}

@@ -55,6 +55,10 @@ pub enum RobustFormat {
     Csv,
 }
 
+/// Upper bound of --draws: beyond it the Monte Carlo error is far below anything the data can
+/// tell, and the wild bootstrap keeps all multipliers in memory.
+const MAX_DRAWS: usize = 1_000_000;
+
 fn month(s: &str, flag: &str) -> Result<Month, ExitCode> {
     s.parse::<Month>()
         .map_err(|e| fail(EXIT_USAGE, format!("--{flag} '{s}': {e}")))
@@ -63,8 +67,14 @@ fn month(s: &str, flag: &str) -> Result<Month, ExitCode> {
 fn options(args: &RobustnessArgs) -> Result<RobustOptions, ExitCode> {
     let bootstrap_weights: BootstrapWeights =
         args.weights.parse().map_err(|e| fail(EXIT_USAGE, e))?;
-    if args.draws == 0 {
-        return Err(fail(EXIT_USAGE, "--draws must be at least 1"));
+    if !(1..=MAX_DRAWS).contains(&args.draws) {
+        return Err(fail(
+            EXIT_USAGE,
+            format!(
+                "--draws must be between 1 and {MAX_DRAWS} (got {})",
+                args.draws
+            ),
+        ));
     }
     Ok(RobustOptions {
         weighted: !args.unweighted,
@@ -228,7 +238,7 @@ fn render<T: Serialize>(result: &T, format: RobustFormat, text: String, csv: Str
 
 fn event_study_text(r: &robust::EventStudy) -> String {
     let mut text = format!(
-        "Event study ({:?}, base {}), {} districts x {} periods, district and period fixed effects\n",
+        "Event study ({:?}, base {}), {} districts x {} periods, district and period fixed effects (they absorb the controls)\n",
         r.frequency, r.base_period, r.units, r.periods
     );
     let wald = |w: &Option<robust::event_study::WaldTest>| {

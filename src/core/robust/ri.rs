@@ -114,37 +114,57 @@ pub fn binomial(n: usize, k: usize) -> u64 {
     c as u64
 }
 
-/// Every k-subset of 0..n in lexicographic order.
-fn combinations(n: usize, k: usize) -> Vec<Vec<usize>> {
-    let mut all = Vec::new();
-    let mut idx: Vec<usize> = (0..k).collect();
-    loop {
-        all.push(idx.clone());
-        let Some(i) = (0..k).rev().find(|&i| idx[i] != i + n - k) else {
-            return all;
-        };
-        idx[i] += 1;
-        for j in i + 1..k {
-            idx[j] = idx[j - 1] + 1;
+/// The assignments to evaluate, produced one at a time so memory stays bounded whatever the
+/// draw budget: every k-subset of 0..n in lexicographic order, or seeded random k-subsets
+/// from one stream (partial Fisher–Yates), so results do not depend on the number of threads.
+enum Assignments {
+    All {
+        n: usize,
+        next: Option<Vec<usize>>,
+    },
+    Random {
+        rng: Box<ChaCha8Rng>,
+        pool: Vec<usize>,
+        k: usize,
+        left: usize,
+    },
+}
+
+impl Iterator for Assignments {
+    type Item = Vec<usize>;
+    fn next(&mut self) -> Option<Vec<usize>> {
+        match self {
+            Assignments::All { n, next } => {
+                let current = next.take()?;
+                let k = current.len();
+                if let Some(i) = (0..k).rev().find(|&i| current[i] != i + *n - k) {
+                    let mut following = current.clone();
+                    following[i] += 1;
+                    for j in i + 1..k {
+                        following[j] = following[j - 1] + 1;
+                    }
+                    *next = Some(following);
+                }
+                Some(current)
+            }
+            Assignments::Random { rng, pool, k, left } => {
+                if *left == 0 {
+                    return None;
+                }
+                *left -= 1;
+                let n = pool.len();
+                for i in 0..*k {
+                    let j = rng.random_range(i..n);
+                    pool.swap(i, j);
+                }
+                Some(pool[..*k].to_vec())
+            }
         }
     }
 }
 
-/// `draws` random k-subsets of 0..n from one seeded stream (partial Fisher–Yates), so the
-/// result does not depend on the number of threads.
-fn random_subsets(n: usize, k: usize, draws: usize, seed: u64) -> Vec<Vec<usize>> {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut pool: Vec<usize> = (0..n).collect();
-    (0..draws)
-        .map(|_| {
-            for i in 0..k {
-                let j = rng.random_range(i..n);
-                pool.swap(i, j);
-            }
-            pool[..k].to_vec()
-        })
-        .collect()
-}
+/// Assignments evaluated in parallel per block.
+const BLOCK: usize = 16_384;
 
 /// Randomization inference on a ready design (used by the check and the benchmark).
 pub fn permutation_test(
@@ -182,26 +202,43 @@ pub fn permutation_test(
     }
     let assignments = binomial(n, n1);
     let exact = assignments <= draws as u64;
-    let subsets = if exact {
-        combinations(n, n1)
+    let mut assignments_left = if exact {
+        Assignments::All {
+            n,
+            next: Some((0..n1).collect()),
+        }
     } else {
-        random_subsets(n, n1, draws, seed)
+        Assignments::Random {
+            rng: Box::new(ChaCha8Rng::seed_from_u64(seed)),
+            pool: (0..n).collect(),
+            k: n1,
+            left: draws,
+        }
     };
     // Relative tolerance so that the observed assignment (and exact ties) count as extreme
     // despite rounding in a different summation order.
     let threshold = t.abs() * (1.0 - 1e-9);
-    let (extreme, degenerate) = subsets
-        .par_iter()
-        .map(|s| {
-            let (_, tb) = engine.t_stat(s);
-            if tb.is_nan() {
-                (0usize, 1usize)
-            } else {
-                (usize::from(tb.abs() >= threshold), 0)
-            }
-        })
-        .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
-    let evaluated = subsets.len();
+    let (mut extreme, mut degenerate, mut evaluated) = (0usize, 0usize, 0usize);
+    loop {
+        let block: Vec<Vec<usize>> = assignments_left.by_ref().take(BLOCK).collect();
+        if block.is_empty() {
+            break;
+        }
+        evaluated += block.len();
+        let (e, d) = block
+            .par_iter()
+            .map(|s| {
+                let (_, tb) = engine.t_stat(s);
+                if tb.is_nan() {
+                    (0usize, 1usize)
+                } else {
+                    (usize::from(tb.abs() >= threshold), 0)
+                }
+            })
+            .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+        extreme += e;
+        degenerate += d;
+    }
     let p_value = if exact {
         extreme as f64 / evaluated as f64
     } else {

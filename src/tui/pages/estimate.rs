@@ -126,7 +126,7 @@ impl EstimatePage<'_> {
             .map(|e| Line::from(fit(&format!("{}: {}", e.unit, e.reason), width)))
             .collect();
         let room = inner.height as usize;
-        if lines.len() > room {
+        if room > 0 && lines.len() > room {
             let more = lines.len() - (room - 1);
             lines.truncate(room - 1);
             lines.push(Line::styled(
