@@ -250,3 +250,30 @@ fn cli_export_writes_a_file_and_rejects_bad_pages() {
         .unwrap();
     assert_eq!(housing_trends.status.code(), Some(2));
 }
+
+#[test]
+fn committed_asset_is_the_sample_trend_chart() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let svg = std::fs::read_to_string(root.join("assets/trends-early-start.svg")).unwrap();
+    let texts = svg_texts(&svg);
+    assert!(texts.iter().any(|t| t == "Early start") && texts.iter().any(|t| t == "Late start"));
+    let sample = bundle::load(&root.join("sample-data/bw-integration")).unwrap();
+    let req = request(&sample, Page::Trends, ExportFormat::Svg);
+    let fresh = String::from_utf8(export::render(&sample, &req).unwrap()).unwrap();
+    let caption_prefix = format!(
+        "{} [SYNTHETIC] · Early vs late start · ",
+        sample.manifest.bundle.name
+    );
+    assert!(
+        texts.iter().any(|t| t.starts_with(&caption_prefix)),
+        "{texts:?}"
+    );
+    // Same drawing apart from the date in the caption.
+    let strip = |s: &str| {
+        svg_texts(s)
+            .into_iter()
+            .filter(|t| !t.starts_with(&caption_prefix))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(strip(&svg), strip(&fresh));
+}
