@@ -111,6 +111,12 @@ pub fn png(chart: &Chart) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
+/// Tick labels with one decimal; never "-0.0".
+fn y_tick(v: &f64) -> String {
+    let s = format!("{v:.1}");
+    if s == "-0.0" { "0.0".to_string() } else { s }
+}
+
 fn err<E: std::fmt::Display>(e: E) -> String {
     format!("cannot draw the chart: {e}")
 }
@@ -211,6 +217,7 @@ fn draw_lines<DB: DrawingBackend>(
         .x_labels(n_labels)
         .x_label_formatter(&x_fmt)
         .y_desc(chart.y_label.clone())
+        .y_label_formatter(&y_tick)
         .label_style((FONT, 16))
         .axis_desc_style((FONT, 18))
         .light_line_style(RGBColor(235, 235, 235))
@@ -271,6 +278,7 @@ fn draw_bars<DB: DrawingBackend>(
         .x_labels(bars.len().min(16))
         .x_label_formatter(&x_fmt)
         .y_desc(chart.y_label.clone())
+        .y_label_formatter(&y_tick)
         .label_style((FONT, 15))
         .axis_desc_style((FONT, 18))
         .light_line_style(RGBColor(235, 235, 235))
