@@ -215,7 +215,7 @@ pub fn correct_boxed(
     y0: &[f64],
     hard: &[Constraint],
     centres: &[f64],
-    half: f64,
+    halves: &[f64],
     soft: &[Constraint],
     scale: &[f64],
 ) -> Vec<f64> {
@@ -224,13 +224,13 @@ pub fn correct_boxed(
     for _ in 0..80 {
         let yv = DVector::from_column_slice(&y);
         let mut worst: f64 = 0.0;
-        for (t, c) in targets.iter_mut().zip(centres) {
+        for ((t, c), half) in targets.iter_mut().zip(centres).zip(halves) {
             let v = t.row.dot(&yv);
-            worst = worst.max((v - c).abs());
-            t.target = c + (v - c).clamp(-half, half);
+            worst = worst.max((v - c).abs() - half);
+            t.target = c + (v - c).clamp(-half, *half);
         }
         y = correct(y0, &targets, soft, scale);
-        if worst <= half + 1e-9 {
+        if worst <= 1e-9 {
             break;
         }
     }

@@ -63,6 +63,8 @@ pub const H_TALKS: Published = Published {
 /// that the three housing columns (1) agree.
 pub const BW_CHANGE: f64 = 13.3;
 pub const HOUSING_MEAN: f64 = 2.7;
+/// Share of funded municipalities that lie in early-start districts.
+pub const EARLY_MUNICIPALITIES: f64 = 0.66;
 
 #[derive(Debug, Clone, Default)]
 pub struct Design {
@@ -97,7 +99,7 @@ pub fn district_target_persons(
     d
 }
 
-fn share(units: &[usize], treated: &BTreeMap<usize, bool>, w: &[f64]) -> f64 {
+pub fn share(units: &[usize], treated: &BTreeMap<usize, bool>, w: &[f64]) -> f64 {
     let tot: f64 = units.iter().map(|&u| w[u]).sum();
     units
         .iter()
@@ -161,7 +163,14 @@ fn choose(
     set
 }
 
-pub fn make(rng: &mut Rng, ds: &[District], d_weight: &[f64]) -> Design {
+/// `munis_per_district` counts funded municipalities: early districts must hold enough of them
+/// for more than half of all municipalities to start by Jan 2018 (Abb. 4).
+pub fn make(
+    rng: &mut Rng,
+    ds: &[District],
+    d_weight: &[f64],
+    munis_per_district: &[f64],
+) -> Design {
     let bw: Vec<usize> = (0..ds.len()).filter(|&i| ds[i].is_bw()).collect();
     let persons: Vec<f64> = ds.iter().map(|d| d.persons_2017() as f64).collect();
     let mut landkreise: Vec<usize> = bw.iter().copied().filter(|&i| !ds[i].urban).collect();
@@ -182,7 +191,8 @@ pub fn make(rng: &mut Rng, ds: &[District], d_weight: &[f64]) -> Design {
     // Column (1) identities: const + treat · (weighted treated share) = BW mean change.
     let target_share = |p: &Published, m: f64| (m - p.const1) / p.treat1;
     let early = choose(rng, &bw, 28, 4000, None, &|s| {
-        (share(&bw, s, &persons) - target_share(&EARLY, BW_CHANGE)).powi(2)
+        let short = (EARLY_MUNICIPALITIES - share(&bw, s, munis_per_district)).max(0.0);
+        (share(&bw, s, &persons) - target_share(&EARLY, BW_CHANGE)).powi(2) + short * short
     });
     let labour = choose(rng, &bw, 22, 4000, None, &|s| {
         (share(&bw, s, &persons) - target_share(&LABOUR, BW_CHANGE)).powi(2)
@@ -210,7 +220,8 @@ pub fn make(rng: &mut Rng, ds: &[District], d_weight: &[f64]) -> Design {
         housing_talks,
         ..Default::default()
     };
-    let (before, after) = crate::refine::refine(rng, &mut dz, ds, d_weight, 30000);
+    let (before, after) =
+        crate::refine::refine(rng, &mut dz, ds, d_weight, munis_per_district, 30000);
     dz.log.push(format!(
         "design inconsistency (employment, housing): {before:.1?} -> {after:.1?}"
     ));

@@ -8,6 +8,7 @@ use crate::calibrate::{
 };
 use crate::design::{self as dsn, Published};
 use crate::frame::{DROPPED_DISTRICT, District};
+use crate::paths::{monthly, persons_at};
 use crate::util::{Rng, normal};
 use nalgebra::DVector;
 use std::collections::BTreeMap;
@@ -179,12 +180,6 @@ fn mismatch(specs: &[Spec], y: &[f64], z: &[Vec<f64>], w: &[f64]) -> f64 {
     e
 }
 
-fn persons_at(d: &District, year: i32, month: u32) -> f64 {
-    let i = (year - 2013) as usize;
-    let (p0, p1) = (d.persons[i - 1] as f64, d.persons[i] as f64);
-    p0 + (p1 - p0) * month as f64 / 12.0
-}
-
 pub fn generate(rng: &mut Rng, ds: &[District], g: &Groups) -> Output {
     let n = ds.len();
     let mut log = Vec::new();
@@ -309,6 +304,11 @@ pub fn generate(rng: &mut Rng, ds: &[District], g: &Groups) -> Output {
         ),
     ];
     let (hard, soft) = constraints(&specs, &z, &w, n, false);
+    // Boxes of ±0.035 around each published figure; Tab. 12 column (1) tighter, because
+    // Tab. 11 prints the group means that its treatment and constant add up to.
+    let mut halves = vec![0.035; hard.len()];
+    halves[0] = 0.01;
+    halves[1] = 0.01;
     let eps: Vec<f64> = (0..n).map(|_| normal(rng)).collect();
     let wbar = all.iter().map(|&k| w[k]).sum::<f64>() / all.len() as f64;
     let zbar: Vec<f64> = z
@@ -338,7 +338,7 @@ pub fn generate(rng: &mut Rng, ds: &[District], g: &Groups) -> Output {
         for b in 1..=14 {
             let (sb, sn) = (0.4 * a as f64, 0.4 * b as f64);
             let (y0, scale) = natural(sb, sn);
-            let y = correct_boxed(&y0, &hard, &centres(&specs, false), 0.035, &soft, &scale);
+            let y = correct_boxed(&y0, &hard, &centres(&specs, false), &halves, &soft, &scale);
             let e = mismatch(&specs, &y, &z, &w);
             if e < best.0 {
                 best = (e, sb, sn);
@@ -346,7 +346,7 @@ pub fn generate(rng: &mut Rng, ds: &[District], g: &Groups) -> Output {
         }
     }
     let (y0, scale) = natural(best.1, best.2);
-    let y = correct_boxed(&y0, &hard, &centres(&specs, false), 0.035, &soft, &scale);
+    let y = correct_boxed(&y0, &hard, &centres(&specs, false), &halves, &soft, &scale);
     // Rounding to whole persons aims at what the boxed solution reached.
     let yv = DVector::from_column_slice(&y);
     let hard: Vec<Constraint> = hard
@@ -442,7 +442,7 @@ pub fn generate(rng: &mut Rng, ds: &[District], g: &Groups) -> Output {
         &ysv0,
         &sv_hard,
         &centres(&sv_specs, true),
-        0.035,
+        &vec![0.035; sv_hard.len()],
         &[],
         &scale,
     );
@@ -497,91 +497,4 @@ pub fn generate(rng: &mut Rng, ds: &[District], g: &Groups) -> Output {
         rng,
     );
     Output { rows, log }
-}
-
-/// Pre-period offset (percentage points relative to Dec 2017) of the group lines: BW above
-/// the neighbours in 2014, the gap closing with the 2015 inflow, then parallel (Abb. 41).
-fn pre_offset(bw: bool, t: usize) -> f64 {
-    let knots: [(f64, f64); 6] = if bw {
-        [
-            (0.0, 3.2),
-            (12.0, 1.6),
-            (21.0, -9.0),
-            (30.0, -13.2),
-            (40.0, -6.2),
-            (47.0, 0.0),
-        ]
-    } else {
-        [
-            (0.0, 0.4),
-            (12.0, -0.4),
-            (21.0, -9.3),
-            (30.0, -12.9),
-            (40.0, -6.0),
-            (47.0, 0.0),
-        ]
-    };
-    let t = t as f64;
-    for win in knots.windows(2) {
-        let ((a, va), (b, vb)) = (win[0], win[1]);
-        if t <= b {
-            return va + (vb - va) * (t - a) / (b - a);
-        }
-    }
-    0.0
-}
-
-#[allow(clippy::too_many_arguments)]
-fn monthly(
-    ds: &[District],
-    active: &[bool],
-    base: &[f64],
-    y: &[f64],
-    sv_base: &[f64],
-    ysv: &[f64],
-    emp_base: &[i64],
-    emp_end: &[i64],
-    svb: &[i64],
-    sve: &[i64],
-    rng: &mut Rng,
-) -> Vec<EmploymentRow> {
-    let mut rows = Vec::new();
-    for (k, d) in ds.iter().enumerate() {
-        if !active[k] {
-            continue;
-        }
-        let ratio = sv_base[k] / base[k];
-        let wiggle: Vec<f64> = (0..69).map(|_| 0.25 * normal(rng)).collect();
-        for t in 0..69usize {
-            let (year, month) = (2014 + (t / 12) as i32, (t % 12) as u32 + 1);
-            let p = persons_at(d, year, month);
-            let (total, sv) = if t == 47 {
-                (emp_base[k], svb[k])
-            } else if t == 68 {
-                (emp_end[k], sve[k])
-            } else if t < 47 {
-                let r = base[k] + pre_offset(d.is_bw(), t) + wiggle[t];
-                let tot = (r * p / 100.0).round() as i64;
-                (tot, ((r * ratio) * p / 100.0).round() as i64)
-            } else {
-                // After the base month: a smooth path to the end value with a mild seasonal dip.
-                let h = ((t - 47) as f64 / 21.0).powf(0.95)
-                    + 0.02 * ((t as f64) * std::f64::consts::PI / 6.0).sin();
-                let r = base[k] + y[k] * h + 0.6 * wiggle[t];
-                let rs = sv_base[k] + ysv[k] * h + 0.5 * wiggle[t];
-                (
-                    (r * p / 100.0).round() as i64,
-                    (rs * p / 100.0).round() as i64,
-                )
-            };
-            rows.push(EmploymentRow {
-                district: k,
-                year,
-                month,
-                total: total.max(0),
-                sv: sv.clamp(0, total.max(0)),
-            });
-        }
-    }
-    rows
 }

@@ -284,7 +284,14 @@ pub fn generate(rng: &mut Rng, inp: &Inputs, log: &mut Vec<String>) -> Vec<WaveR
         .collect();
     let solve_d = |sd: f64| -> Vec<f64> {
         let y0: Vec<f64> = (0..nd).map(|k| dsn::HOUSING_MEAN + sd * eps_d[k]).collect();
-        correct_boxed(&y0, &d_hard, &d_centres, 0.035, &d_soft, &d_scale)
+        correct_boxed(
+            &y0,
+            &d_hard,
+            &d_centres,
+            &vec![0.035; d_hard.len()],
+            &d_soft,
+            &d_scale,
+        )
     };
     let d_stats = |yd: &[f64], sp: &Spec| {
         let y: Vec<f64> = sp.units.iter().map(|&u| yd[u]).collect();

@@ -21,6 +21,7 @@ mod design;
 mod employment;
 mod frame;
 mod housing;
+mod paths;
 mod programme;
 mod refine;
 mod summary;
@@ -115,7 +116,11 @@ fn run(seed: u64, out: &Path) -> Result<Vec<String>, String> {
     let munis = frame::municipalities(&mut rng, &ds);
     let tp = programme::target_persons(&mut rng, &munis);
     let dw = design::district_target_persons(&munis, &tp, ds.len());
-    let dz = design::make(&mut rng, &ds, &dw);
+    let mut munis_per_district = vec![0.0; ds.len()];
+    for m in munis.iter().filter(|m| m.funded) {
+        munis_per_district[m.district] += 1.0;
+    }
+    let dz = design::make(&mut rng, &ds, &dw, &munis_per_district);
     let grants = programme::grants(&mut rng, &ds, &munis, &dz);
     let missing = programme::housing_missing(&mut rng, &munis, &dz);
     let staff = programme::staffing(&mut rng, &munis, &tp, &dz, &missing);

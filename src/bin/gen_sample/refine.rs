@@ -210,6 +210,7 @@ pub fn refine(
     dz: &mut Design,
     ds: &[District],
     dw: &[f64],
+    munis_per_district: &[f64],
     iterations: usize,
 ) -> ((f64, f64), (f64, f64)) {
     let persons: Vec<f64> = ds.iter().map(|d| d.persons_2017() as f64).collect();
@@ -244,7 +245,15 @@ pub fn refine(
             s.insert(b, va);
         };
         flip(set);
-        let now = score(dz);
+        // Early districts keep enough municipalities for Abb. 4.
+        let early_ok = which != 0
+            || dsn::share(&dz.bw, &dz.early, munis_per_district)
+                >= dsn::EARLY_MUNICIPALITIES - 0.005;
+        let now = if early_ok {
+            score(dz)
+        } else {
+            (f64::MAX / 4.0, 0.0)
+        };
         if now.0 + now.1 < best.0 + best.1 {
             best = now;
         } else {
