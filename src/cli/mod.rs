@@ -1,7 +1,10 @@
 //! clap subcommands -> core -> report -> stdout. No terminal set-up here.
 
 mod check;
+mod diff;
 mod estimate;
+mod export;
+mod import;
 mod panel;
 mod robustness;
 mod trends;
@@ -62,6 +65,12 @@ pub enum Command {
     Estimate(estimate::EstimateArgs),
     /// Monthly employment rate of the two groups of a comparison.
     Trends(trends::TrendsArgs),
+    /// Write a page as a chart (svg, png) or table (md, tex, csv) for slides.
+    Export(export::ExportArgs),
+    /// What changed between two versions of a bundle, estimates before and after.
+    Diff(diff::DiffArgs),
+    /// Merge per-IM key-figure workbooks into a bundle's activity table.
+    Import(import::ImportArgs),
     /// Robustness checks: event study, placebo, randomization inference, wild bootstrap,
     /// leave-one-out, dose response, staggered adoption.
     Robustness(robustness::RobustnessArgs),
@@ -74,6 +83,9 @@ pub fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
         Some(Command::Panel(a)) => panel::run(a),
         Some(Command::Estimate(a)) => estimate::run(a),
         Some(Command::Trends(a)) => trends::run(a),
+        Some(Command::Export(a)) => export::run(a),
+        Some(Command::Diff(a)) => diff::run(a),
+        Some(Command::Import(a)) => import::run(a),
         Some(Command::Robustness(a)) => robustness::run(a),
         None => crate::tui::run(cli.bundle, cli.dashboard),
     }

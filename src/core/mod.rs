@@ -3,7 +3,10 @@
 
 pub mod bundle;
 pub mod derive;
+pub mod diff;
 pub mod estimate;
+pub mod export;
+pub mod import;
 pub mod period;
 pub mod report;
 pub mod robust;

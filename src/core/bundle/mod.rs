@@ -16,6 +16,7 @@ mod read;
 mod source;
 mod tables;
 mod validate;
+pub mod xlsx;
 
 pub use finding::{Finding, Findings, Severity};
 pub use manifest::{ControlSpec, Level, Manifest, OutcomeFamily, Rules};
@@ -72,4 +73,17 @@ impl Bundle {
 /// Reads and validates the bundle in `dir`.
 pub fn load(dir: &Path) -> Result<Bundle, BundleError> {
     read::load(dir)
+}
+
+/// Reads one table file (CSV, Parquet, or .xlsx with an optional `#Sheet`) into a frame, as
+/// `load` does; `wirkung import` uses it to merge new deliveries with the existing table.
+pub fn read_table_file(path: &Path) -> Result<polars::prelude::DataFrame, String> {
+    source::read_frame(path).map_err(|e| e.reason)
+}
+
+/// The file a table is read from (bundle.toml `[tables]`, `<name>.parquet`, `.csv`, `.xlsx`),
+/// or `None` when the bundle has none.
+pub fn table_file(dir: &Path, manifest: &Manifest, table: Table) -> Option<PathBuf> {
+    let mut ignored = collect::Collector::default();
+    source::locate(dir, manifest, table, &mut ignored)
 }

@@ -76,6 +76,10 @@ pub(super) fn load(dir: &Path) -> Result<Bundle, BundleError> {
     }
     validate::validate(&bundle, &rows, &mut out);
     bundle.findings = out.finish();
+    // .xlsx tables: findings also name the sheet and cell (xlsx.rs).
+    for (table, src) in &bundle.sources {
+        super::xlsx::add_cell_references(&mut bundle.findings.items, table.name(), &src.file);
+    }
     Ok(bundle)
 }
 

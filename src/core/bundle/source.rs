@@ -19,7 +19,8 @@ pub(super) fn locate(
     let name = table.name();
     if let Some(file) = manifest.tables.get(name) {
         let path = dir.join(file);
-        if path.is_file() {
+        // xlsx: `file.xlsx#Sheet` names a sheet; the path keeps the suffix for read_frame.
+        if dir.join(super::xlsx::split_sheet(file).0).is_file() {
             return Some(path);
         }
         out.push(Finding::error(
@@ -44,6 +45,10 @@ pub(super) fn locate(
         }
         (true, false) => Some(parquet),
         (false, true) => Some(csv),
+        // xlsx (xlsx.rs): tried only when neither Parquet nor CSV is there.
+        (false, false) if dir.join(format!("{name}.xlsx")).is_file() => {
+            Some(dir.join(format!("{name}.xlsx")))
+        }
         (false, false) => {
             let msg = format!(
                 "table file is missing: neither {name}.parquet nor {name}.csv is in the bundle, and bundle.toml [tables] names none"
@@ -57,6 +62,9 @@ pub(super) fn locate(
 /// Reads a CSV (every column as text, so that values are parsed and reported here) or
 /// Parquet file.
 pub(super) fn read_frame(path: &Path) -> Result<DataFrame, ReadError> {
+    if super::xlsx::is_xlsx(path) {
+        return Ok(super::xlsx::read_frame(path)?);
+    }
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -71,7 +79,9 @@ pub(super) fn read_frame(path: &Path) -> Result<DataFrame, ReadError> {
             let df = ParquetReader::new(file).finish();
             Ok(df.map_err(|e| format!("not a readable Parquet file: {e}"))?)
         }
-        other => Err(format!("unknown file type {other:?}: expected .csv or .parquet").into()),
+        other => {
+            Err(format!("unknown file type {other:?}: expected .csv, .parquet or .xlsx").into())
+        }
     }
 }
 

@@ -1,0 +1,38 @@
+use super::estimate::open;
+use crate::core::diff;
+use clap::{Args, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier version of the bundle.
+    pub old: PathBuf,
+    /// The newer version of the bundle.
+    pub new: PathBuf,
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Json,
+}
+
+pub fn run(args: DiffArgs) -> color_eyre::Result<ExitCode> {
+    let old = match open(&args.old) {
+        Ok(b) => b,
+        Err(code) => return Ok(code),
+    };
+    let new = match open(&args.new) {
+        Ok(b) => b,
+        Err(code) => return Ok(code),
+    };
+    let d = diff::diff(&old, &new);
+    match args.format {
+        DiffFormat::Text => print!("{}", diff::diff_text(&d)),
+        DiffFormat::Json => println!("{}", diff::diff_json(&d)),
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,120 @@
+use super::EXIT_FAILURE;
+use super::estimate::fail;
+use crate::core::import::{self, ImportError, ImportOptions, ImportReport};
+use clap::{Args, ValueEnum};
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The table to import into (only `activity`: the IM key figures).
+    #[arg(value_enum)]
+    pub table: ImportTable,
+    /// Key-figure workbooks (.xlsx), one per IM.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// The bundle whose activity table receives the rows.
+    #[arg(long)]
+    pub into: PathBuf,
+    /// Replace an existing activity.parquet.
+    #[arg(long)]
+    pub force: bool,
+    #[arg(long, value_enum, default_value_t = ImportFormat::Text)]
+    pub format: ImportFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ImportTable {
+    Activity,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ImportFormat {
+    Text,
+    Json,
+}
+
+fn text(r: &ImportReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Wrote {} ({} rows: {} existing + {} imported − {} exact duplicates)",
+        r.target.display(),
+        r.rows_written,
+        r.existing_rows,
+        r.imported_rows,
+        r.dropped_duplicates.len()
+    );
+    if let Some(s) = &r.shadowed {
+        let _ = writeln!(
+            out,
+            "Note: {} is left untouched; the new Parquet file takes precedence over it.",
+            s.display()
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nDropped exact duplicates: {}",
+        r.dropped_duplicates.len()
+    );
+    for o in &r.dropped_duplicates {
+        let sheet = o
+            .sheet
+            .as_deref()
+            .map(|s| format!(" sheet '{s}'"))
+            .unwrap_or_default();
+        let _ = writeln!(out, "  {}{sheet} row {}", o.file, o.row);
+    }
+    let _ = writeln!(
+        out,
+        "\nFlagged (same IM and date, different counts; all kept): {}",
+        r.conflicts.len()
+    );
+    for c in &r.conflicts {
+        let rows: Vec<String> = c
+            .rows
+            .iter()
+            .map(|o| format!("{} row {}", o.file, o.row))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  alliance {} IM {} on {}: {}",
+            c.alliance_id,
+            c.manager_id,
+            c.date,
+            rows.join("; ")
+        );
+    }
+    let _ = writeln!(out, "\nCould not parse: {}", r.unparsed.len());
+    for u in &r.unparsed {
+        let mut place = u.file.clone();
+        if let Some(s) = &u.sheet {
+            let _ = write!(place, ", sheet '{s}'");
+        }
+        if let Some(c) = &u.cell {
+            let _ = write!(place, ", {c}");
+        }
+        let _ = writeln!(out, "  {place}: {}", u.message);
+    }
+    out
+}
+
+pub fn run(args: ImportArgs) -> color_eyre::Result<ExitCode> {
+    let ImportTable::Activity = args.table;
+    let options = ImportOptions {
+        force: args.force,
+        fail_after_bytes: None,
+    };
+    match import::import_activity(&args.into, &args.files, &options) {
+        Ok(r) => {
+            match args.format {
+                ImportFormat::Text => print!("{}", text(&r)),
+                ImportFormat::Json => println!("{}", serde_json::to_string_pretty(&r)?),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e @ ImportError::Refused(_)) => Ok(fail(super::EXIT_USAGE, e)),
+        Err(e) => Ok(fail(EXIT_FAILURE, e)),
+    }
+}

@@ -1,0 +1,217 @@
+//! Excel tables (.xlsx): administrative deliveries come as workbooks. A sheet is read into
+//! the same all-text frame as a CSV file, so the same validation and findings apply; the
+//! findings of an .xlsx table then get the sheet and cell reference (`C17`) added.
+//!
+//! The sheet is the first one, or the one named after `#` in bundle.toml's `[tables]`
+//! (`activity = "kennzahlen.xlsx#Kennzahlen"`). The first non-empty row is the header.
+
+use super::finding::Finding;
+use calamine::{Data, Reader, Xlsx, open_workbook};
+use polars::prelude::*;
+use std::path::Path;
+
+/// Separates the sheet name from a `[tables]` entry: `file.xlsx#Sheet` -> (`file.xlsx`,
+/// `Some("Sheet")`). Entries of other files are returned unchanged.
+pub(super) fn split_sheet(entry: &str) -> (&str, Option<&str>) {
+    match entry.rsplit_once('#') {
+        Some((file, sheet)) if file.to_ascii_lowercase().ends_with(".xlsx") => (file, Some(sheet)),
+        _ => (entry, None),
+    }
+}
+
+/// Whether `path` (possibly with a `#Sheet` suffix) names an .xlsx file.
+pub(super) fn is_xlsx(path: &Path) -> bool {
+    let s = path.to_string_lossy();
+    split_sheet(&s).0.to_ascii_lowercase().ends_with(".xlsx")
+}
+
+/// Spreadsheet column letters of a 0-based column index: 0 -> `A`, 26 -> `AA`.
+pub fn column_letters(mut col: u32) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(b'A' + (col % 26) as u8);
+        if col < 26 {
+            break;
+        }
+        col = col / 26 - 1;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// A cell reference such as `C17` from 0-based row and column.
+pub fn cell_ref(row: u32, col: u32) -> String {
+    format!("{}{}", column_letters(col), row + 1)
+}
+
+/// A sheet read as text: its name, the header row's position and the columns.
+pub struct Sheet {
+    pub name: String,
+    /// 0-based absolute row of the header.
+    pub header_row: u32,
+    /// (column name, 0-based absolute column) in sheet order.
+    pub columns: Vec<(String, u32)>,
+    /// One entry per data row and column: `None` for an empty cell.
+    pub cells: Vec<Vec<Option<String>>>,
+}
+
+/// Opens the workbook and reads the sheet; errors name the file, sheet and cell.
+pub fn read_sheet(path: &Path, sheet: Option<&str>) -> Result<Sheet, String> {
+    let mut book: Xlsx<_> =
+        open_workbook(path).map_err(|e| format!("not a readable .xlsx workbook: {e}"))?;
+    let names = book.sheet_names();
+    let name = match sheet {
+        Some(s) if names.iter().any(|n| n == s) => s.to_string(),
+        Some(s) => {
+            return Err(format!(
+                "sheet '{s}' not found (the workbook has: {})",
+                names.join(", ")
+            ));
+        }
+        None => names
+            .first()
+            .cloned()
+            .ok_or_else(|| "the workbook has no sheets".to_string())?,
+    };
+    let range = book
+        .worksheet_range(&name)
+        .map_err(|e| format!("sheet '{name}': cannot be read: {e}"))?;
+    let Some((row0, col0)) = range.start() else {
+        return Err(format!("sheet '{name}' is empty (not even a header row)"));
+    };
+    // Columns reach as far as any row has a value: an empty header cell above data (as a
+    // merged header leaves it) is an error, trailing empty columns are formatting.
+    let width = range
+        .rows()
+        .filter_map(|r| r.iter().rposition(|c| !matches!(c, Data::Empty)))
+        .max()
+        .map_or(0, |i| i + 1);
+    let mut rows = range.rows();
+    let header = rows.next().unwrap_or(&[]);
+    let mut columns = Vec::with_capacity(width);
+    for (i, cell) in header[..width].iter().enumerate() {
+        let col = col0 + i as u32;
+        let text = match cell {
+            Data::String(s) => s.trim().to_string(),
+            Data::Empty => String::new(),
+            other => other.to_string(),
+        };
+        if text.is_empty() {
+            return Err(format!(
+                "sheet '{name}', cell {}: the header cell is empty (merged header cells are not supported: one column name per cell)",
+                cell_ref(row0, col)
+            ));
+        }
+        if columns.iter().any(|(c, _)| *c == text) {
+            return Err(format!(
+                "sheet '{name}', cell {}: column name '{text}' appears twice in the header",
+                cell_ref(row0, col)
+            ));
+        }
+        columns.push((text, col));
+    }
+    let mut cells = Vec::new();
+    for row in rows {
+        if row.iter().all(|c| matches!(c, Data::Empty)) {
+            // Blank rows at the end are common in workbooks; inside they still count, so
+            // row numbers keep matching the sheet.
+            cells.push(None);
+            continue;
+        }
+        let values = columns
+            .iter()
+            .enumerate()
+            .map(|(i, (column, _))| row.get(i).and_then(|c| text_of(c, column)))
+            .collect();
+        cells.push(Some(values));
+    }
+    while matches!(cells.last(), Some(None)) {
+        cells.pop();
+    }
+    let cells = cells
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| vec![None; columns.len()]))
+        .collect();
+    Ok(Sheet {
+        name,
+        header_row: row0,
+        columns,
+        cells,
+    })
+}
+
+/// A cell as the text a CSV file would hold.
+fn text_of(cell: &Data, column: &str) -> Option<String> {
+    match cell {
+        Data::Empty => None,
+        Data::String(s) if s.trim().is_empty() => None,
+        Data::String(s) => Some(s.clone()),
+        Data::Int(i) => Some(i.to_string()),
+        // Whole numbers print without ".0", like the CSV form.
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Some(format!("{}", *f as i64)),
+        Data::Float(f) => Some(f.to_string()),
+        Data::Bool(b) => Some(b.to_string()),
+        Data::DateTime(dt) => {
+            let (y, m, d, ..) = dt.to_ymd_hms_milli();
+            // A `month` column formatted as a date in Excel means that month.
+            Some(if column == "month" {
+                format!("{y:04}-{m:02}")
+            } else {
+                format!("{y:04}-{m:02}-{d:02}")
+            })
+        }
+        Data::DateTimeIso(s) => Some(s.get(..10).unwrap_or(s).to_string()),
+        Data::DurationIso(s) => Some(s.clone()),
+        // "#DIV/0!" and friends: kept as text, so the column's reader reports the cell.
+        Data::Error(e) => Some(format!("{e}")),
+    }
+}
+
+/// Reads the sheet into an all-text frame, as the CSV reader does.
+pub(super) fn read_frame(path: &Path) -> Result<DataFrame, String> {
+    let s = path.to_string_lossy();
+    let (file, sheet) = split_sheet(&s);
+    let sheet = read_sheet(Path::new(file), sheet)?;
+    let columns: Vec<Column> = sheet
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| {
+            let values: Vec<Option<&str>> = sheet.cells.iter().map(|r| r[i].as_deref()).collect();
+            Column::new(name.as_str().into(), values)
+        })
+        .collect();
+    DataFrame::new(sheet.cells.len(), columns).map_err(|e| e.to_string())
+}
+
+/// Adds `(sheet 'X', cell C17)` to every finding of a table read from an .xlsx file, so a
+/// spreadsheet user finds the cell directly (data row n is sheet row header + n).
+pub(super) fn add_cell_references(findings: &mut [Finding], table: &str, source: &Path) {
+    if !is_xlsx(source) {
+        return;
+    }
+    let s = source.to_string_lossy();
+    let (file, sheet) = split_sheet(&s);
+    let Ok(sheet) = read_sheet(Path::new(file), sheet) else {
+        return;
+    };
+    for f in findings
+        .iter_mut()
+        .filter(|f| f.table.as_deref() == Some(table))
+    {
+        let col = f
+            .column
+            .as_ref()
+            .and_then(|c| sheet.columns.iter().find(|(n, _)| n == c))
+            .map(|(_, i)| *i);
+        let place = match (f.row, col) {
+            (Some(r), Some(c)) => {
+                format!("cell {}", cell_ref(sheet.header_row + r as u32, c))
+            }
+            (Some(r), None) => format!("row {}", sheet.header_row + r as u32 + 1),
+            (None, Some(c)) => format!("column {}", column_letters(c)),
+            (None, None) => continue,
+        };
+        f.message = format!("{} (sheet '{}', {place})", f.message, sheet.name);
+    }
+}

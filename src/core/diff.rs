@@ -1,0 +1,443 @@
+//! What changed between two versions of a bundle: tables and row counts, new months and
+//! waves, revised values, new or vanished units, and every headline estimate before and after.
+
+use crate::core::bundle::{Bundle, Level, Table};
+use crate::core::derive::{self, Comparison, ControlSelection, Outcome, PanelSpec};
+use crate::core::estimate::{EstimateOptions, estimate_did};
+use crate::core::period::Month;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+/// How many revised values the report lists (largest absolute change first).
+pub const TOP_REVISIONS: usize = 20;
+
+/// Row counts of one table in both versions (`None`: missing or unreadable).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TableRows {
+    pub table: String,
+    pub old: Option<usize>,
+    pub new: Option<usize>,
+}
+
+/// One value present in both versions under the same key, with a different value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Revision {
+    pub table: String,
+    /// The row's key, e.g. `08111 2019-03`.
+    pub key: String,
+    pub column: String,
+    pub old: f64,
+    pub new: f64,
+    pub change: f64,
+}
+
+/// Units (districts, municipalities) that appear or vanish.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct UnitChanges {
+    pub new_districts: Vec<String>,
+    pub vanished_districts: Vec<String>,
+    pub new_municipalities: Vec<String>,
+    pub vanished_municipalities: Vec<String>,
+}
+
+/// The treatment coefficient of one estimate, or why there is none.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Headline {
+    Estimate {
+        estimate: f64,
+        std_error: f64,
+        p_value: f64,
+        n: usize,
+    },
+    Failed {
+        error: String,
+    },
+}
+
+/// One comparison × outcome (× level) × controls, before and after.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EstimateChange {
+    pub outcome: Outcome,
+    pub comparison: Comparison,
+    pub level: Level,
+    /// `all` (the manifest's controls: the report's specification) or `none`.
+    pub controls: &'static str,
+    pub old: Headline,
+    pub new: Headline,
+    /// new − old of the coefficient and p-value, when both exist.
+    pub estimate_change: Option<f64>,
+    pub p_value_change: Option<f64>,
+}
+
+/// Everything `wirkung diff` reports.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BundleDiff {
+    pub tables: Vec<TableRows>,
+    pub new_months: Vec<Month>,
+    pub vanished_months: Vec<Month>,
+    pub new_waves: Vec<chrono::NaiveDate>,
+    pub vanished_waves: Vec<chrono::NaiveDate>,
+    /// All revised values found (the list below holds the largest).
+    pub revisions_total: usize,
+    pub revisions: Vec<Revision>,
+    /// Months with at least one revised employment value.
+    pub revised_months: Vec<Month>,
+    pub units: UnitChanges,
+    pub estimates: Vec<EstimateChange>,
+}
+
+/// Compares two loaded bundles.
+pub fn diff(old: &Bundle, new: &Bundle) -> BundleDiff {
+    let tables = Table::ALL
+        .iter()
+        .map(|t| TableRows {
+            table: t.name().to_string(),
+            old: old.sources.get(t).map(|s| s.rows),
+            new: new.sources.get(t).map(|s| s.rows),
+        })
+        .collect();
+    let months = |b: &Bundle| {
+        b.employment
+            .iter()
+            .map(|e| e.month)
+            .collect::<BTreeSet<_>>()
+    };
+    let waves = |b: &Bundle| {
+        b.target_group
+            .iter()
+            .map(|t| t.wave)
+            .collect::<BTreeSet<_>>()
+    };
+    let (om, nm) = (months(old), months(new));
+    let (ow, nw) = (waves(old), waves(new));
+    let mut revisions = revisions(old, new);
+    let revised_months: BTreeSet<Month> = revisions
+        .iter()
+        .filter(|r| r.table == "employment")
+        .filter_map(|r| r.key.split(' ').nth(1).and_then(|m| m.parse().ok()))
+        .collect();
+    revisions.sort_by(|a, b| b.change.abs().total_cmp(&a.change.abs()));
+    let revisions_total = revisions.len();
+    revisions.truncate(TOP_REVISIONS);
+    BundleDiff {
+        tables,
+        new_months: nm.difference(&om).copied().collect(),
+        vanished_months: om.difference(&nm).copied().collect(),
+        new_waves: nw.difference(&ow).copied().collect(),
+        vanished_waves: ow.difference(&nw).copied().collect(),
+        revisions_total,
+        revisions,
+        revised_months: revised_months.into_iter().collect(),
+        units: units(old, new),
+        estimates: estimates(old, new),
+    }
+}
+
+type Keyed = BTreeMap<String, Vec<(&'static str, Option<f64>)>>;
+
+/// Keyed numeric values of the tables whose revisions matter for the estimates.
+fn keyed(b: &Bundle) -> Vec<(&'static str, Keyed)> {
+    let mut employment = Keyed::new();
+    for e in &b.employment {
+        employment.insert(
+            format!("{} {}", e.district_id, e.month),
+            vec![
+                ("employed_total", Some(e.employed_total as f64)),
+                ("employed_sv", Some(e.employed_sv as f64)),
+            ],
+        );
+    }
+    let mut population = Keyed::new();
+    for p in &b.population {
+        population.insert(
+            format!("{} {}", p.district_id, p.year),
+            vec![("persons_15_64", Some(p.persons_15_64 as f64))],
+        );
+    }
+    let f = |v: Option<i64>| v.map(|x| x as f64);
+    let mut target = Keyed::new();
+    for t in &b.target_group {
+        target.insert(
+            format!("{} {}", t.municipality_id, t.wave),
+            vec![
+                ("target_persons", f(t.target_persons)),
+                ("housing_decentral", f(t.housing_decentral)),
+                ("housing_shared", f(t.housing_shared)),
+                ("housing_unknown", f(t.housing_unknown)),
+                ("with_plan", f(t.with_plan)),
+            ],
+        );
+    }
+    let mut staffing = Keyed::new();
+    for s in &b.staffing {
+        staffing.insert(
+            s.municipality_id.clone(),
+            vec![("fte_before", s.fte_before), ("fte_after", s.fte_after)],
+        );
+    }
+    vec![
+        ("employment", employment),
+        ("population", population),
+        ("target_group", target),
+        ("staffing", staffing),
+    ]
+}
+
+fn revisions(old: &Bundle, new: &Bundle) -> Vec<Revision> {
+    let mut out = Vec::new();
+    for ((table, o), (_, n)) in keyed(old).into_iter().zip(keyed(new)) {
+        for (key, old_values) in &o {
+            let Some(new_values) = n.get(key) else {
+                continue;
+            };
+            for ((column, a), (_, b)) in old_values.iter().zip(new_values) {
+                if let (Some(a), Some(b)) = (a, b)
+                    && a != b
+                {
+                    out.push(Revision {
+                        table: table.to_string(),
+                        key: key.clone(),
+                        column: column.to_string(),
+                        old: *a,
+                        new: *b,
+                        change: b - a,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+fn units(old: &Bundle, new: &Bundle) -> UnitChanges {
+    let d = |b: &Bundle| {
+        b.districts
+            .iter()
+            .map(|d| d.district_id.clone())
+            .collect::<BTreeSet<_>>()
+    };
+    let m = |b: &Bundle| {
+        b.municipalities
+            .iter()
+            .map(|m| m.municipality_id.clone())
+            .collect::<BTreeSet<_>>()
+    };
+    let (od, nd, om, nm) = (d(old), d(new), m(old), m(new));
+    UnitChanges {
+        new_districts: nd.difference(&od).cloned().collect(),
+        vanished_districts: od.difference(&nd).cloned().collect(),
+        new_municipalities: nm.difference(&om).cloned().collect(),
+        vanished_municipalities: om.difference(&nm).cloned().collect(),
+    }
+}
+
+/// The treatment coefficient with the given controls and the default options (HC1,
+/// weighted).
+pub fn headline(
+    b: &Bundle,
+    outcome: Outcome,
+    comparison: Comparison,
+    level: Level,
+    controls: ControlSelection,
+) -> Headline {
+    let spec = PanelSpec {
+        outcome,
+        comparison,
+        level,
+        controls,
+        rules: b.manifest.rules.clone(),
+    };
+    let failed = |error: String| Headline::Failed { error };
+    let panel = match derive::panel(b, &spec) {
+        Ok(p) => p,
+        Err(e) => return failed(e.to_string()),
+    };
+    let est = match estimate_did(&panel, EstimateOptions::default()) {
+        Ok(e) => e,
+        Err(e) => return failed(format!("estimation failed: {e}")),
+    };
+    match est.fit.coefficients.iter().find(|c| c.term == "treated") {
+        Some(c) => Headline::Estimate {
+            estimate: c.estimate,
+            std_error: c.std_error,
+            p_value: c.p_value,
+            n: est.fit.n,
+        },
+        None => failed("no treatment coefficient".into()),
+    }
+}
+
+fn estimates(old: &Bundle, new: &Bundle) -> Vec<EstimateChange> {
+    let mut out = Vec::new();
+    for comparison in Comparison::ALL {
+        for outcome in Outcome::ALL {
+            for (level, (controls, selection)) in [Level::District, Level::Municipality]
+                .into_iter()
+                .flat_map(|l| {
+                    [
+                        ("all", ControlSelection::All),
+                        ("none", ControlSelection::None),
+                    ]
+                    .map(|c| (l, c))
+                })
+            {
+                if derive::check_supported(outcome, comparison, level).is_err() {
+                    continue;
+                }
+                let (o, n) = (
+                    headline(old, outcome, comparison, level, selection.clone()),
+                    headline(new, outcome, comparison, level, selection),
+                );
+                let (estimate_change, p_value_change) = match (&o, &n) {
+                    (
+                        Headline::Estimate {
+                            estimate: a,
+                            p_value: pa,
+                            ..
+                        },
+                        Headline::Estimate {
+                            estimate: b,
+                            p_value: pb,
+                            ..
+                        },
+                    ) => (Some(b - a), Some(pb - pa)),
+                    _ => (None, None),
+                };
+                out.push(EstimateChange {
+                    outcome,
+                    comparison,
+                    level,
+                    controls,
+                    old: o,
+                    new: n,
+                    estimate_change,
+                    p_value_change,
+                });
+            }
+        }
+    }
+    out
+}
+
+fn count(n: Option<usize>) -> String {
+    n.map(|n| n.to_string()).unwrap_or_else(|| "missing".into())
+}
+
+fn list<T: std::fmt::Display>(items: &[T]) -> String {
+    if items.is_empty() {
+        "none".into()
+    } else {
+        items
+            .iter()
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+fn headline_text(h: &Headline) -> String {
+    match h {
+        Headline::Estimate {
+            estimate,
+            std_error,
+            p_value,
+            ..
+        } => format!("{estimate:>7.2} ({std_error:.2}) p={p_value:.3}"),
+        Headline::Failed { .. } => format!("{:>24}", "—"),
+    }
+}
+
+/// The diff as text for people.
+pub fn diff_text(d: &BundleDiff) -> String {
+    let mut out = String::from("Tables (rows old -> new)\n");
+    for t in &d.tables {
+        let mark = if t.old == t.new { "" } else { "  *" };
+        let _ = writeln!(
+            out,
+            "  {:<16}{:>8} -> {:<8}{mark}",
+            t.table,
+            count(t.old),
+            count(t.new)
+        );
+    }
+    let _ = writeln!(out, "\nNew months: {}", list(&d.new_months));
+    if !d.vanished_months.is_empty() {
+        let _ = writeln!(out, "Vanished months: {}", list(&d.vanished_months));
+    }
+    let _ = writeln!(out, "New survey waves: {}", list(&d.new_waves));
+    if !d.vanished_waves.is_empty() {
+        let _ = writeln!(out, "Vanished survey waves: {}", list(&d.vanished_waves));
+    }
+    let u = &d.units;
+    let _ = writeln!(
+        out,
+        "Districts: new {}; vanished {}",
+        list(&u.new_districts),
+        list(&u.vanished_districts)
+    );
+    let _ = writeln!(
+        out,
+        "Municipalities: new {}; vanished {}",
+        list(&u.new_municipalities),
+        list(&u.vanished_municipalities)
+    );
+    let _ = writeln!(
+        out,
+        "\nRevised values: {} (employment months revised: {})",
+        d.revisions_total,
+        list(&d.revised_months)
+    );
+    for r in &d.revisions {
+        let _ = writeln!(
+            out,
+            "  {:<13}{:<22}{:<18}{:>12} -> {:<12}({:+})",
+            r.table, r.key, r.column, r.old, r.new, r.change
+        );
+    }
+    if d.revisions_total > d.revisions.len() {
+        let _ = writeln!(
+            out,
+            "  ... and {} smaller revisions",
+            d.revisions_total - d.revisions.len()
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nHeadline estimates (treatment coefficient, SE, p; HC1, weighted; controls all = the manifest's)"
+    );
+    for e in &d.estimates {
+        let level = match e.level {
+            Level::District => "",
+            Level::Municipality => " (municipalities)",
+        };
+        let change = match (e.estimate_change, e.p_value_change) {
+            (Some(c), Some(p)) => format!("Δ {c:+.2}, Δp {p:+.3}"),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "  {:<58} {}  ->  {}  {change}",
+            format!(
+                "{} / {}{level}, controls {}",
+                e.comparison.id(),
+                e.outcome.id(),
+                e.controls
+            ),
+            headline_text(&e.old),
+            headline_text(&e.new)
+        );
+        for (which, h) in [("old", &e.old), ("new", &e.new)] {
+            if let Headline::Failed { error } = h {
+                let _ = writeln!(out, "      {which}: {error}");
+            }
+        }
+    }
+    out
+}
+
+/// The diff as pretty-printed JSON (full precision).
+pub fn diff_json(d: &BundleDiff) -> String {
+    serde_json::to_string_pretty(d).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}

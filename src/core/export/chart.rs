@@ -1,0 +1,302 @@
+//! Charts for slides, drawn with plotters into SVG text or PNG bytes. The same drawing code
+//! serves both backends, so the two files show the same thing.
+
+use crate::core::period::Month;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use std::sync::OnceLock;
+
+/// Slide-sized (16:9) canvas in pixels.
+pub const SIZE: (u32, u32) = (1280, 720);
+
+/// DejaVu Sans, committed with its licence, so PNG text renders on machines without fonts.
+static FONT_BYTES: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
+const FONT: &str = "sans-serif";
+
+/// A line's colour by series index: treated blue, control orange, then a few more.
+const PALETTE: [RGBColor; 4] = [
+    RGBColor(31, 119, 180),
+    RGBColor(255, 127, 14),
+    RGBColor(44, 160, 44),
+    RGBColor(148, 103, 189),
+];
+
+/// One line of a line chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    pub name: String,
+    pub points: Vec<(f64, f64)>,
+}
+
+/// One bar of a bar chart; `highlight` draws it in the treated colour.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bar {
+    pub label: String,
+    pub value: f64,
+    pub highlight: bool,
+}
+
+/// What the x axis counts: month indices (`Month::index`) or category positions 0, 1, ...
+#[derive(Debug, Clone, PartialEq)]
+pub enum XAxis {
+    Months,
+    Categories(Vec<String>),
+}
+
+/// The drawable part of a chart.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ChartBody {
+    Lines {
+        x_axis: XAxis,
+        series: Vec<Series>,
+        /// A vertical line (e.g. the base month), in x units.
+        marker: Option<f64>,
+    },
+    Bars {
+        bars: Vec<Bar>,
+    },
+}
+
+/// A chart with its title, y-axis label and the caption under it (bundle, comparison,
+/// controls, date).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chart {
+    pub title: String,
+    pub y_label: String,
+    pub caption: String,
+    pub body: ChartBody,
+}
+
+fn register_font() -> Result<(), String> {
+    static DONE: OnceLock<Result<(), String>> = OnceLock::new();
+    DONE.get_or_init(|| {
+        plotters::style::register_font(FONT, FontStyle::Normal, FONT_BYTES)
+            .map_err(|_| "the bundled chart font could not be loaded".to_string())
+    })
+    .clone()
+}
+
+/// The chart as an SVG document.
+pub fn svg(chart: &Chart) -> Result<String, String> {
+    register_font()?;
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, SIZE).into_drawing_area();
+        draw(&root, chart)?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(out)
+}
+
+/// The chart as PNG bytes (8-bit RGB).
+pub fn png(chart: &Chart) -> Result<Vec<u8>, String> {
+    register_font()?;
+    let (w, h) = SIZE;
+    let mut pixels = vec![255u8; (w * h * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut pixels, SIZE).into_drawing_area();
+        draw(&root, chart)?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    let mut out = Vec::new();
+    {
+        let mut encoder = ::png::Encoder::new(&mut out, w, h);
+        encoder.set_color(::png::ColorType::Rgb);
+        encoder.set_depth(::png::BitDepth::Eight);
+        let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
+        writer
+            .write_image_data(&pixels)
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(out)
+}
+
+/// Tick labels with one decimal; never "-0.0".
+fn y_tick(v: &f64) -> String {
+    let s = format!("{v:.1}");
+    if s == "-0.0" { "0.0".to_string() } else { s }
+}
+
+fn err<E: std::fmt::Display>(e: E) -> String {
+    format!("cannot draw the chart: {e}")
+}
+
+/// Value range with a little air, always containing zero for bars.
+fn y_range(values: impl Iterator<Item = f64>, with_zero: bool) -> (f64, f64) {
+    let (mut lo, mut hi) = values
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
+            (l.min(v), h.max(v))
+        });
+    if !lo.is_finite() {
+        (lo, hi) = (0.0, 1.0);
+    }
+    if with_zero {
+        lo = lo.min(0.0);
+        hi = hi.max(0.0);
+    }
+    let pad = ((hi - lo) * 0.08).max(0.5);
+    (
+        if with_zero && lo == 0.0 {
+            0.0
+        } else {
+            lo - pad
+        },
+        hi + pad,
+    )
+}
+
+fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart) -> Result<(), String> {
+    root.fill(&WHITE).map_err(err)?;
+    let (w, h) = SIZE;
+    let (main, footer) = root.split_vertically(h - 44);
+    footer
+        .draw(&Text::new(
+            chart.caption.clone(),
+            (24, 12),
+            (FONT, 18).into_font().color(&RGBColor(90, 90, 90)),
+        ))
+        .map_err(err)?;
+    let _ = w;
+    match &chart.body {
+        ChartBody::Lines {
+            x_axis,
+            series,
+            marker,
+        } => draw_lines(&main, chart, x_axis, series, *marker),
+        ChartBody::Bars { bars } => draw_bars(&main, chart, bars),
+    }
+}
+
+fn draw_lines<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &Chart,
+    x_axis: &XAxis,
+    series: &[Series],
+    marker: Option<f64>,
+) -> Result<(), String> {
+    let xs = series.iter().flat_map(|s| s.points.iter().map(|p| p.0));
+    let (x0, x1) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
+        (l.min(v), h.max(v))
+    });
+    let (x0, x1) = if x0.is_finite() && x1 > x0 {
+        (x0, x1)
+    } else {
+        (0.0, 1.0)
+    };
+    let pad = (x1 - x0) * 0.03;
+    let (y0, y1) = y_range(
+        series.iter().flat_map(|s| s.points.iter().map(|p| p.1)),
+        false,
+    );
+    let mut ctx = ChartBuilder::on(area)
+        .caption(chart.title.clone(), (FONT, 30))
+        .margin(24)
+        .x_label_area_size(48)
+        .y_label_area_size(80)
+        .build_cartesian_2d((x0 - pad)..(x1 + pad), y0..y1)
+        .map_err(err)?;
+    let x_fmt = |x: &f64| -> String {
+        match x_axis {
+            XAxis::Months => Month::from_index(x.round() as i32).to_string(),
+            XAxis::Categories(names) => {
+                let i = x.round();
+                if (x - i).abs() < 1e-6 && i >= 0.0 {
+                    names.get(i as usize).cloned().unwrap_or_default()
+                } else {
+                    String::new()
+                }
+            }
+        }
+    };
+    let n_labels = match x_axis {
+        XAxis::Months => 10,
+        XAxis::Categories(names) => names.len().max(2),
+    };
+    ctx.configure_mesh()
+        .x_labels(n_labels)
+        .x_label_formatter(&x_fmt)
+        .y_desc(chart.y_label.clone())
+        .y_label_formatter(&y_tick)
+        .label_style((FONT, 16))
+        .axis_desc_style((FONT, 18))
+        .light_line_style(RGBColor(235, 235, 235))
+        .draw()
+        .map_err(err)?;
+    if let Some(m) = marker {
+        ctx.draw_series(LineSeries::new(
+            vec![(m, y0), (m, y1)],
+            RGBColor(150, 150, 150).stroke_width(2),
+        ))
+        .map_err(err)?;
+    }
+    for (i, s) in series.iter().enumerate() {
+        let color = PALETTE[i % PALETTE.len()];
+        ctx.draw_series(LineSeries::new(
+            s.points.iter().copied(),
+            color.stroke_width(3),
+        ))
+        .map_err(err)?
+        .label(s.name.clone())
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], color.stroke_width(3)));
+    }
+    ctx.configure_series_labels()
+        .label_font((FONT, 18))
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(200, 200, 200))
+        .position(SeriesLabelPosition::UpperLeft)
+        .draw()
+        .map_err(err)?;
+    Ok(())
+}
+
+fn draw_bars<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &Chart,
+    bars: &[Bar],
+) -> Result<(), String> {
+    let n = bars.len().max(1) as u32;
+    let (y0, y1) = y_range(bars.iter().map(|b| b.value), true);
+    let mut ctx = ChartBuilder::on(area)
+        .caption(chart.title.clone(), (FONT, 30))
+        .margin(24)
+        .x_label_area_size(48)
+        .y_label_area_size(80)
+        .build_cartesian_2d((0u32..(n - 1).max(1)).into_segmented(), y0..y1)
+        .map_err(err)?;
+    let x_fmt = |v: &SegmentValue<u32>| -> String {
+        match v {
+            SegmentValue::CenterOf(i) => bars
+                .get(*i as usize)
+                .map(|b| b.label.clone())
+                .unwrap_or_default(),
+            _ => String::new(),
+        }
+    };
+    ctx.configure_mesh()
+        .disable_x_mesh()
+        .x_labels(bars.len().min(16))
+        .x_label_formatter(&x_fmt)
+        .y_desc(chart.y_label.clone())
+        .y_label_formatter(&y_tick)
+        .label_style((FONT, 15))
+        .axis_desc_style((FONT, 18))
+        .light_line_style(RGBColor(235, 235, 235))
+        .draw()
+        .map_err(err)?;
+    ctx.draw_series(bars.iter().enumerate().map(|(i, b)| {
+        let color = if b.highlight { PALETTE[0] } else { PALETTE[1] };
+        let i = i as u32;
+        let mut r = Rectangle::new(
+            [
+                (SegmentValue::Exact(i), 0.0),
+                (SegmentValue::Exact(i + 1), b.value),
+            ],
+            color.filled(),
+        );
+        r.set_margin(0, 0, 3, 3);
+        r
+    }))
+    .map_err(err)?;
+    Ok(())
+}

@@ -1,0 +1,222 @@
+//! Results for slides and papers: each dashboard page as a table (Markdown, LaTeX, CSV) or a
+//! chart (SVG, PNG), with a caption naming the bundle, comparison, controls and date. Called
+//! by `wirkung export` and by the dashboard's export key; no terminal code here.
+
+pub mod atomic;
+pub mod chart;
+mod pages;
+pub mod table;
+
+pub use atomic::{free_name, write_atomic, write_new};
+pub use chart::{Bar, Chart, ChartBody, Series, XAxis};
+pub use pages::page_content;
+pub use table::{Cell, TableData};
+
+use crate::core::bundle::Bundle;
+use crate::core::derive::{ControlSelection, DeriveError, PanelSpec};
+use crate::core::estimate::{EstimateError, EstimateOptions};
+use chrono::NaiveDate;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+/// The dashboard pages that can be exported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Page {
+    Trends,
+    Estimate,
+    StartTimes,
+    Topics,
+    Staffing,
+    Overview,
+}
+
+impl Page {
+    pub const ALL: [Page; 6] = [
+        Page::Trends,
+        Page::Estimate,
+        Page::StartTimes,
+        Page::Topics,
+        Page::Staffing,
+        Page::Overview,
+    ];
+    /// The page's name on the command line and in file names.
+    pub fn id(self) -> &'static str {
+        match self {
+            Page::Trends => "trends",
+            Page::Estimate => "estimate",
+            Page::StartTimes => "start-times",
+            Page::Topics => "topics",
+            Page::Staffing => "staffing",
+            Page::Overview => "overview",
+        }
+    }
+}
+
+impl FromStr for Page {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Page, String> {
+        Page::ALL
+            .into_iter()
+            .find(|p| p.id() == s.trim())
+            .ok_or_else(|| {
+                format!("unknown page '{s}' (expected trends, estimate, start-times, topics, staffing or overview)")
+            })
+    }
+}
+
+impl fmt::Display for Page {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// Output format of an export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ExportFormat {
+    Svg,
+    Png,
+    Markdown,
+    Latex,
+    Csv,
+}
+
+impl ExportFormat {
+    pub const ALL: [ExportFormat; 5] = [
+        ExportFormat::Svg,
+        ExportFormat::Png,
+        ExportFormat::Markdown,
+        ExportFormat::Latex,
+        ExportFormat::Csv,
+    ];
+    /// File extension (also the CLI's spelling).
+    pub fn extension(self) -> &'static str {
+        match self {
+            ExportFormat::Svg => "svg",
+            ExportFormat::Png => "png",
+            ExportFormat::Markdown => "md",
+            ExportFormat::Latex => "tex",
+            ExportFormat::Csv => "csv",
+        }
+    }
+}
+
+impl FromStr for ExportFormat {
+    type Err = String;
+    fn from_str(s: &str) -> Result<ExportFormat, String> {
+        ExportFormat::ALL
+            .into_iter()
+            .find(|f| f.extension() == s.trim())
+            .ok_or_else(|| format!("unknown format '{s}' (expected svg, png, md, tex or csv)"))
+    }
+}
+
+/// Everything an export depends on: the page, the user's choices and the caption date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportRequest {
+    pub page: Page,
+    pub spec: PanelSpec,
+    pub options: EstimateOptions,
+    pub format: ExportFormat,
+    /// Printed in the caption; passed in so that exports are reproducible.
+    pub date: NaiveDate,
+}
+
+/// Why an export failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Derive(#[from] DeriveError),
+    #[error("estimation failed: {0}")]
+    Estimate(#[from] EstimateError),
+    #[error("{0}")]
+    Render(String),
+    #[error("{0}")]
+    Write(String),
+}
+
+/// A page's table and chart, before formatting.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageContent {
+    pub table: TableData,
+    pub chart: Chart,
+    /// Ready-made text for formats the report module already formats (estimate page).
+    pub markdown: Option<String>,
+    pub latex: Option<String>,
+    pub csv: Option<String>,
+}
+
+/// `bundle name [SYNTHETIC] · comparison · controls: ... · date` (issue: slides must say
+/// where a number came from).
+pub fn caption(bundle: &Bundle, req: &ExportRequest, controls: &str) -> String {
+    let synthetic = if bundle.is_synthetic() {
+        " [SYNTHETIC]"
+    } else {
+        ""
+    };
+    let mut parts = vec![format!("{}{synthetic}", bundle.manifest.bundle.name)];
+    if matches!(req.page, Page::Trends | Page::Estimate | Page::StartTimes) {
+        parts.push(req.spec.comparison.label().to_string());
+    }
+    if req.page == Page::Estimate {
+        parts.push(format!("controls: {controls}"));
+    }
+    parts.push(req.date.format("%Y-%m-%d").to_string());
+    parts.join(" · ")
+}
+
+/// Human description of a control selection, for captions.
+pub fn controls_label(sel: &ControlSelection) -> String {
+    match sel {
+        ControlSelection::All => "all declared".to_string(),
+        ControlSelection::None => "none".to_string(),
+        ControlSelection::Named(names) => names.join(", "),
+    }
+}
+
+/// The exported file's bytes.
+pub fn render(bundle: &Bundle, req: &ExportRequest) -> Result<Vec<u8>, ExportError> {
+    let content = page_content(bundle, req)?;
+    let caption = content.chart.caption.clone();
+    let text = match req.format {
+        ExportFormat::Svg => {
+            return chart::svg(&content.chart)
+                .map(String::into_bytes)
+                .map_err(ExportError::Render);
+        }
+        ExportFormat::Png => return chart::png(&content.chart).map_err(ExportError::Render),
+        ExportFormat::Markdown => content
+            .markdown
+            .unwrap_or_else(|| content.table.markdown(&caption)),
+        ExportFormat::Latex => content
+            .latex
+            .unwrap_or_else(|| content.table.latex(&caption)),
+        ExportFormat::Csv => content.csv.unwrap_or_else(|| content.table.csv()),
+    };
+    Ok(text.into_bytes())
+}
+
+/// A default file name: `<page>-<comparison>.<ext>` (e.g. `trends-early-start.svg`).
+pub fn default_file_name(req: &ExportRequest) -> String {
+    match req.page {
+        Page::Trends | Page::Estimate | Page::StartTimes => format!(
+            "{}-{}.{}",
+            req.page.id(),
+            req.spec.comparison.id(),
+            req.format.extension()
+        ),
+        _ => format!("{}.{}", req.page.id(), req.format.extension()),
+    }
+}
+
+/// Renders and writes the export to `out` (a file, or a directory for the default name)
+/// without overwriting anything; returns the path written.
+pub fn export_to(bundle: &Bundle, req: &ExportRequest, out: &Path) -> Result<PathBuf, ExportError> {
+    let bytes = render(bundle, req)?;
+    let path = if out.is_dir() {
+        out.join(default_file_name(req))
+    } else {
+        out.to_path_buf()
+    };
+    write_new(&path, &bytes).map_err(ExportError::Write)
+}
