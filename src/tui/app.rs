@@ -88,6 +88,10 @@ pub struct App {
     pub ranking_cursor: usize,
     pub show_difference: bool,
     pub should_quit: bool,
+    /// Where `e` writes exports (`--export-dir`, default: the user's data directory).
+    pub export_dir: PathBuf,
+    /// A one-off message for the status bar (e.g. where an export went); cleared by the next key.
+    pub status: Option<String>,
     pub facts: BundleFacts,
     pub analysis: Arc<Analysis>,
     pub trends: Arc<Result<Trends, String>>,
@@ -146,6 +150,8 @@ impl App {
             ranking_cursor: 0,
             show_difference: false,
             should_quit: false,
+            export_dir: super::export::default_dir(),
+            status: None,
             facts,
             caches,
             robust: RobustView::NotRequested,
@@ -275,7 +281,18 @@ fn cycle<T: Copy + PartialEq>(all: &[T], current: T) -> T {
 
 /// Applies one message; returns a follow-up message when the change needs one.
 pub fn update(app: &mut App, msg: Msg) -> Option<Msg> {
+    if !matches!(msg, Msg::Resize | Msg::Reestimate) {
+        app.status = None;
+    }
     match msg {
+        Msg::Export => {
+            let today = chrono::Local::now().date_naive();
+            let dir = app.export_dir.clone();
+            app.status = Some(match super::export::export_current_page(app, &dir, today) {
+                Ok(paths) => format!("exported {} files to {}", paths.len(), dir.display()),
+                Err(e) => format!("export failed: {e}"),
+            });
+        }
         Msg::Quit => app.should_quit = true,
         Msg::Back => {
             if app.help {

@@ -7,6 +7,7 @@ pub mod analysis;
 pub mod app;
 pub mod cache;
 pub mod config;
+pub mod export;
 pub mod msg;
 pub mod pages;
 pub mod robust_results;
@@ -53,6 +54,9 @@ pub fn run(bundle: Option<PathBuf>, args: DashboardArgs) -> color_eyre::Result<E
         })?;
     let theme = Theme::choose(args.theme, std::env::var("NO_COLOR").ok().as_deref());
     let mut app = App::new(loaded, path, theme, &remembered);
+    if let Some(dir) = args.export_dir {
+        app.export_dir = dir;
+    }
     app.run_checks_in_background();
 
     if !std::io::stdout().is_terminal() {

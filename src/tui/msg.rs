@@ -34,6 +34,8 @@ pub enum Msg {
     SwitchRanking,
     /// The terminal was resized; nothing changes but the next frame.
     Resize,
+    /// `e`: export the current page into the export directory.
+    Export,
     /// Follow-up after a change of choices: make sure the estimate for them is cached.
     Reestimate,
 }
@@ -98,6 +100,11 @@ pub const BINDINGS: &[Binding] = &[
         keys: "q / Esc",
         scope: Scope::Everywhere,
         action: "quit (Esc closes an overlay first)",
+    },
+    Binding {
+        keys: "e",
+        scope: Scope::Everywhere,
+        action: "export this page (svg, png, md, tex, csv)",
     },
     Binding {
         keys: "f",
@@ -170,6 +177,7 @@ pub fn from_key(key: KeyEvent, page: Page) -> Option<Msg> {
         KeyCode::Char(d @ '1'..='7') => Msg::GoTo(Page::ALL[(d as u8 - b'1') as usize]),
         KeyCode::Char('c') => Msg::CycleComparison,
         KeyCode::Char('o') => Msg::CycleOutcome,
+        KeyCode::Char('e') => Msg::Export,
         KeyCode::Char('[') => Msg::MoveCutoff(-7),
         KeyCode::Char(']') => Msg::MoveCutoff(7),
         KeyCode::Up | KeyCode::Char('k') => Msg::CursorUp,

@@ -106,7 +106,9 @@ fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
         )
     };
     let mut text = status(c.comparison.label());
-    if text.chars().count() > left_w {
+    if let Some(message) = &app.status {
+        text = format!(" {message}");
+    } else if text.chars().count() > left_w {
         // The comparison's short name, so the badge and the cutoff stay visible at 80 columns.
         text = status(c.comparison.id());
     }

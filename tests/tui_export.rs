@@ -1,0 +1,90 @@
+//! `e` exports the page on screen through `core::export`: every format, into the chosen
+//! directory, never overwriting, and the status bar says where.
+
+mod common_tui;
+
+use common_tui::sample_app;
+use wirkung::tui::app::{Page, dispatch};
+use wirkung::tui::msg::Msg;
+
+fn names(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn e_on_the_trends_page_writes_every_format_and_says_where() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("slides");
+    let mut app = sample_app();
+    app.export_dir = out.clone();
+    dispatch(&mut app, Msg::GoTo(Page::Trends));
+    dispatch(&mut app, Msg::Export);
+
+    assert_eq!(
+        names(&out),
+        [
+            "trends-early-start.csv",
+            "trends-early-start.md",
+            "trends-early-start.png",
+            "trends-early-start.svg",
+            "trends-early-start.tex"
+        ]
+    );
+    let status = app.status.clone().expect("a status message");
+    assert!(status.contains("exported 5 files"), "{status}");
+    assert!(status.contains(&out.display().to_string()), "{status}");
+    let svg = std::fs::read_to_string(out.join("trends-early-start.svg")).unwrap();
+    assert!(
+        svg.contains("SYNTHETIC"),
+        "the caption marks the synthetic sample"
+    );
+    assert!(svg.contains("Early start") && svg.contains("Late start"));
+
+    // The same choices give the same bytes as the headless command would (same core code);
+    // a second export never overwrites the first.
+    dispatch(&mut app, Msg::Export);
+    assert_eq!(names(&out).len(), 10);
+    assert!(out.join("trends-early-start-1.svg").exists());
+    let again = std::fs::read_to_string(out.join("trends-early-start-1.svg")).unwrap();
+    assert_eq!(svg, again);
+
+    // The next key clears the message.
+    dispatch(&mut app, Msg::CursorDown);
+    assert!(app.status.is_none());
+}
+
+#[test]
+fn the_estimate_export_follows_the_toggled_controls() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = sample_app();
+    app.export_dir = dir.path().to_path_buf();
+    dispatch(&mut app, Msg::GoTo(Page::Estimate));
+    dispatch(&mut app, Msg::Export);
+    let with_all = std::fs::read_to_string(dir.path().join("estimate-early-start.csv")).unwrap();
+    // Switch off the control under the cursor (the first one) and export again.
+    dispatch(&mut app, Msg::ToggleSelected);
+    dispatch(&mut app, Msg::Export);
+    let with_fewer =
+        std::fs::read_to_string(dir.path().join("estimate-early-start-1.csv")).unwrap();
+    assert_ne!(
+        with_all, with_fewer,
+        "the export shows the current controls"
+    );
+}
+
+#[test]
+fn the_robustness_page_says_it_has_no_export_instead_of_failing_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = sample_app();
+    app.export_dir = dir.path().join("never-made");
+    dispatch(&mut app, Msg::GoTo(Page::Robustness));
+    dispatch(&mut app, Msg::Export);
+    let status = app.status.clone().expect("a status message");
+    assert!(status.starts_with("export failed"), "{status}");
+    assert!(!app.export_dir.exists(), "nothing is written");
+}
