@@ -44,6 +44,9 @@ pub struct DashboardArgs {
     /// Colour theme: full colour, 16 colours, or none (NO_COLOR is honoured too).
     #[arg(long, value_enum, default_value_t = ThemeArg::Full)]
     pub theme: ThemeArg,
+    /// A second (older) bundle: the Overview lists what changed since it (`x`), as `wirkung diff`.
+    #[arg(long, value_name = "OLD_BUNDLE")]
+    pub compare: Option<PathBuf>,
     /// Directory for `e` exports (default: the user's data directory, exports/).
     #[arg(long)]
     pub export_dir: Option<PathBuf>,

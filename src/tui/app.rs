@@ -79,6 +79,9 @@ pub struct App {
     pub choices: Choices,
     pub help: bool,
     pub show_findings: bool,
+    /// `wirkung diff` lines against the bundle given with `--compare`, if any.
+    pub changes: Option<Vec<String>>,
+    pub show_changes: bool,
     /// Cursor per page (the row under the cursor in that page's list).
     pub cursor: [usize; Page::ALL.len()],
     /// Topics drawn in the quarterly chart (Abb. 35), indexed like `Topic::ALL`.
@@ -144,6 +147,8 @@ impl App {
             choices,
             help: false,
             show_findings: has_errors,
+            changes: None,
+            show_changes: false,
             cursor: [0; Page::ALL.len()],
             topics_shown: [true; 8],
             ranking: Ranking::Labour,
@@ -205,7 +210,9 @@ impl App {
     fn list_len(&self) -> usize {
         match self.page {
             Page::Overview => {
-                if self.show_findings {
+                if self.show_changes {
+                    self.changes.as_ref().map_or(0, Vec::len)
+                } else if self.show_findings {
                     self.bundle.findings.items.len()
                 } else {
                     0
@@ -297,6 +304,8 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Msg> {
         Msg::Back => {
             if app.help {
                 app.help = false;
+            } else if app.show_changes && app.page == Page::Overview {
+                app.show_changes = false;
             } else if app.show_findings && app.page == Page::Overview {
                 app.show_findings = false;
             } else {
@@ -355,7 +364,19 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Msg> {
         }
         Msg::ToggleFindings => {
             app.show_findings = !app.show_findings;
+            app.show_changes = false;
             app.cursor[Page::Overview.index()] = 0;
+        }
+        Msg::ToggleChanges => {
+            if app.changes.is_none() {
+                app.status = Some(
+                    "no second bundle to compare: start with `wirkung NEW --compare OLD`".into(),
+                );
+            } else {
+                app.show_changes = !app.show_changes;
+                app.show_findings = false;
+                app.cursor[Page::Overview.index()] = 0;
+            }
         }
         Msg::CursorUp => {
             let c = &mut app.cursor[app.page.index()];

@@ -6,6 +6,7 @@
 pub mod analysis;
 pub mod app;
 pub mod cache;
+pub mod compare;
 pub mod config;
 pub mod export;
 pub mod msg;
@@ -52,10 +53,27 @@ pub fn run(bundle: Option<PathBuf>, args: DashboardArgs) -> color_eyre::Result<E
                 path.display()
             )
         })?;
+    let changes = match &args.compare {
+        Some(old) => {
+            let old_bundle = bundle::load(old)
+                .map_err(|e| eyre!("{e}"))
+                .wrap_err_with(|| {
+                    format!("cannot open the bundle to compare with, {}", old.display())
+                })?;
+            Some(compare::changes(&old_bundle, &loaded))
+        }
+        None => None,
+    };
     let theme = Theme::choose(args.theme, std::env::var("NO_COLOR").ok().as_deref());
     let mut app = App::new(loaded, path, theme, &remembered);
     if let Some(dir) = args.export_dir {
         app.export_dir = dir;
+    }
+    if changes.is_some() {
+        app.changes = changes;
+        app.page = app::Page::Overview;
+        app.show_changes = true;
+        app.show_findings = false;
     }
     app.run_checks_in_background();
 

@@ -29,6 +29,8 @@ pub enum Msg {
     /// Space: toggle the item under the cursor (a control, a topic).
     ToggleSelected,
     ToggleFindings,
+    /// `x` on the Overview: what changed since the bundle given with `--compare`.
+    ToggleChanges,
     ToggleSvOnly,
     ToggleDifference,
     SwitchRanking,
@@ -117,6 +119,11 @@ pub const BINDINGS: &[Binding] = &[
         action: "toggle topic in the trend chart",
     },
     Binding {
+        keys: "x",
+        scope: Scope::Page(Page::Overview),
+        action: "changes since the --compare bundle",
+    },
+    Binding {
         keys: "h",
         scope: Scope::Page(Page::Topics),
         action: "rank by labour-market / housing talks",
@@ -186,6 +193,7 @@ pub fn from_key(key: KeyEvent, page: Page) -> Option<Msg> {
         KeyCode::PageDown => Msg::PageDown,
         KeyCode::Char(' ') | KeyCode::Enter => Msg::ToggleSelected,
         KeyCode::Char('f') if page == Page::Overview => Msg::ToggleFindings,
+        KeyCode::Char('x') if page == Page::Overview => Msg::ToggleChanges,
         KeyCode::Char('h') if page == Page::Topics => Msg::SwitchRanking,
         KeyCode::Char('s') if page == Page::Trends => Msg::ToggleSvOnly,
         KeyCode::Char('d') if page == Page::Trends => Msg::ToggleDifference,

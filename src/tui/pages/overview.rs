@@ -20,6 +20,10 @@ impl Widget for OverviewPage<'_> {
         let [head, rest] =
             Layout::vertical([Constraint::Length(7), Constraint::Fill(1)]).areas(area);
         self.render_bundle(head, buf);
+        if self.app.show_changes {
+            self.render_changes(rest, buf);
+            return;
+        }
         if self.app.show_findings {
             self.render_findings(rest, buf);
             return;
@@ -130,6 +134,33 @@ impl OverviewPage<'_> {
             .wrap(Wrap { trim: true })
             .block(panel(" Check ", t))
             .render(area, buf);
+    }
+
+    /// The `wirkung diff` report against the `--compare` bundle, scrolled with the cursor.
+    fn render_changes(&self, area: Rect, buf: &mut Buffer) {
+        let t = &self.app.theme;
+        let lines = self.app.changes.as_deref().unwrap_or_default();
+        let block = panel(
+            " Changes since the --compare bundle – ↑↓ scroll, x or Esc closes ",
+            t,
+        );
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let cursor = self.app.cursor(Page::Overview);
+        let (start, end) = visible_window(lines.len(), cursor, inner.height as usize);
+        let shown: Vec<Line> = lines[start..end]
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let line = Line::raw(l.clone());
+                if start + i == cursor {
+                    line.style(t.highlight)
+                } else {
+                    line
+                }
+            })
+            .collect();
+        Paragraph::new(shown).render(inner, buf);
     }
 
     fn render_findings(&self, area: Rect, buf: &mut Buffer) {
