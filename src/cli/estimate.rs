@@ -10,15 +10,8 @@ use std::process::ExitCode;
 #[derive(Debug, Args)]
 pub struct EstimateArgs {
     pub bundle: PathBuf,
-    #[arg(long)]
-    pub outcome: String,
-    #[arg(long)]
-    pub comparison: String,
-    #[arg(long, default_value = "district")]
-    pub level: String,
-    /// all, none, or a comma-separated list of control columns.
-    #[arg(long, default_value = "all")]
-    pub controls: String,
+    #[command(flatten)]
+    pub choices: super::ChoiceArgs,
     #[arg(long, default_value = "hc1")]
     pub se: String,
     #[arg(long)]
@@ -117,8 +110,7 @@ pub(super) fn spec(
 }
 
 pub fn run(args: EstimateArgs) -> color_eyre::Result<ExitCode> {
-    let choices = match parse_choices(&args.outcome, &args.comparison, &args.level, &args.controls)
-    {
+    let choices = match args.choices.parse() {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };

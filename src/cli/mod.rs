@@ -9,6 +9,8 @@ mod panel;
 mod robustness;
 mod trends;
 
+use crate::core::bundle::Level;
+use crate::core::derive::{Comparison, ControlSelection, Outcome};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -59,6 +61,31 @@ pub enum ThemeArg {
     #[value(name = "16")]
     Sixteen,
     Mono,
+}
+
+/// The analysis choices of `panel`, `estimate` and `robustness` (cli.md).
+#[derive(Debug, Clone, clap::Args)]
+pub struct ChoiceArgs {
+    /// employment, employment-sv or housing.
+    #[arg(long)]
+    pub outcome: String,
+    /// bw-vs-neighbours, early-start, capacity, plan-b, labour-talks or housing-talks.
+    #[arg(long)]
+    pub comparison: String,
+    /// district or municipality.
+    #[arg(long, default_value = "district")]
+    pub level: String,
+    /// all, none, or a comma-separated list of control columns.
+    #[arg(long, default_value = "all")]
+    pub controls: String,
+}
+
+impl ChoiceArgs {
+    /// Parsed and checked against what the data can support; `Err` is the exit code after
+    /// the message was printed.
+    fn parse(&self) -> Result<(Outcome, Comparison, Level, ControlSelection), ExitCode> {
+        estimate::parse_choices(&self.outcome, &self.comparison, &self.level, &self.controls)
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,4 +1,4 @@
-use super::estimate::{derive_failure, emit, open, parse_choices, spec};
+use super::estimate::{derive_failure, emit, open, spec};
 use crate::core::derive;
 use crate::core::report;
 use clap::{Args, ValueEnum};
@@ -8,15 +8,8 @@ use std::process::ExitCode;
 #[derive(Debug, Args)]
 pub struct PanelArgs {
     pub bundle: PathBuf,
-    #[arg(long)]
-    pub outcome: String,
-    #[arg(long)]
-    pub comparison: String,
-    #[arg(long, default_value = "district")]
-    pub level: String,
-    /// all, none, or a comma-separated list of control columns.
-    #[arg(long, default_value = "all")]
-    pub controls: String,
+    #[command(flatten)]
+    pub choices: super::ChoiceArgs,
     #[arg(long, value_enum, default_value_t = PanelFormat::Csv)]
     pub format: PanelFormat,
 }
@@ -28,8 +21,7 @@ pub enum PanelFormat {
 }
 
 pub fn run(args: PanelArgs) -> color_eyre::Result<ExitCode> {
-    let choices = match parse_choices(&args.outcome, &args.comparison, &args.level, &args.controls)
-    {
+    let choices = match args.choices.parse() {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };

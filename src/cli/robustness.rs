@@ -1,6 +1,6 @@
 //! `wirkung robustness`: the checks of core::robust, printed as text, JSON or CSV.
 
-use super::estimate::{derive_failure, fail, open, parse_choices, spec};
+use super::estimate::{derive_failure, fail, open, spec};
 use super::{EXIT_FAILURE, EXIT_USAGE};
 use crate::core::period::Month;
 use crate::core::robust::{self, BootstrapWeights, Check, Frequency, RobustError, RobustOptions};
@@ -16,15 +16,8 @@ pub struct RobustnessArgs {
     /// event-study, placebo, ri, wild, loo, dose or staggered.
     #[arg(long)]
     pub check: String,
-    #[arg(long)]
-    pub outcome: String,
-    #[arg(long)]
-    pub comparison: String,
-    #[arg(long, default_value = "district")]
-    pub level: String,
-    /// all, none, or a comma-separated list of control columns.
-    #[arg(long, default_value = "all")]
-    pub controls: String,
+    #[command(flatten)]
+    pub choices: super::ChoiceArgs,
     /// Draw budget of randomization inference and the wild bootstrap.
     #[arg(long, default_value_t = 9_999)]
     pub draws: usize,
@@ -96,8 +89,7 @@ pub fn run(args: RobustnessArgs) -> color_eyre::Result<ExitCode> {
         Ok(c) => c,
         Err(e) => return Ok(fail(EXIT_USAGE, e)),
     };
-    let choices = match parse_choices(&args.outcome, &args.comparison, &args.level, &args.controls)
-    {
+    let choices = match args.choices.parse() {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
@@ -207,7 +199,10 @@ pub fn run(args: RobustnessArgs) -> color_eyre::Result<ExitCode> {
         Err(RobustError::Derive(e)) => Ok(derive_failure(e)),
         Err(e) if e.is_usage() => Ok(fail(
             EXIT_USAGE,
-            format!("{} with {} is not supported: {e}", check, args.outcome),
+            format!(
+                "{} with {} is not supported: {e}",
+                check, args.choices.outcome
+            ),
         )),
         Err(e) => Ok(fail(EXIT_FAILURE, format!("{check}: {e}"))),
     }
