@@ -144,3 +144,54 @@ fn cli_diff_prints_text_and_json() {
     assert_eq!(json["revisions"][0]["change"], 75.0);
     assert!(json["estimates"].as_array().unwrap().len() >= 10);
 }
+
+/// The shipped sample against a copy in which Stuttgart's September 2019 employment was
+/// revised: `diff` names that month and shows the headline estimates (with the report's
+/// controls) that moved, and leaves the housing estimates alone.
+#[test]
+fn the_sample_with_one_revised_month_reports_it_and_the_changed_estimates() {
+    let sample = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-data/bw-integration");
+    let copy = tempfile::tempdir().unwrap();
+    copy_bundle(&sample, copy.path());
+    let path = copy.path().join("employment.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("\n08111,2019-09,2748,1980\n"));
+    std::fs::write(
+        &path,
+        text.replace("\n08111,2019-09,2748,1980\n", "\n08111,2019-09,3048,2080\n"),
+    )
+    .unwrap();
+
+    let old = bundle::load(&sample).unwrap();
+    let new = bundle::load(copy.path()).unwrap();
+    let d = diff::diff(&old, &new);
+    assert_eq!(d.revised_months, vec![Month::new(2019, 9).unwrap()]);
+    assert_eq!(d.revisions_total, 2);
+    assert_eq!(d.revisions[0].change, 300.0);
+
+    // Stuttgart is a BW district: with the report's controls, BW vs neighbours moves up.
+    let headline = |comparison, outcome| {
+        d.estimates
+            .iter()
+            .find(|e| e.comparison == comparison && e.outcome == outcome && e.controls == "all")
+            .unwrap()
+    };
+    let bw = headline(Comparison::BwVsNeighbours, Outcome::Employment);
+    let (Headline::Estimate { estimate: a, .. }, Headline::Estimate { estimate: b, .. }) =
+        (&bw.old, &bw.new)
+    else {
+        panic!("both estimates exist: {bw:?}");
+    };
+    assert!(b > a, "{a} -> {b}");
+    assert!(bw.p_value_change.is_some_and(|c| c != 0.0));
+    // Social-security employment was revised too; housing does not use employment at all.
+    assert!(
+        headline(Comparison::BwVsNeighbours, Outcome::EmploymentSv)
+            .estimate_change
+            .is_some_and(|c| c > 0.0)
+    );
+    for e in d.estimates.iter().filter(|e| e.outcome == Outcome::Housing) {
+        assert!(e.estimate_change.is_none_or(|c| c == 0.0), "{e:?}");
+    }
+    assert!(diff::diff_text(&d).contains("employment months revised: 2019-09"));
+}
