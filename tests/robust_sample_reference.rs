@@ -1,0 +1,94 @@
+//! The robustness checks on the shipped sample (BW vs neighbours, the report's controls)
+//! against pyfixest and statsmodels; tests/reference/robust/make_sample_reference.py
+//! produced sample_reference.json from the sample's CSVs.
+
+use serde_json::Value;
+use std::path::PathBuf;
+use wirkung::core::bundle::{self, Bundle, Level};
+use wirkung::core::derive::{Comparison, ControlSelection, Outcome, PanelSpec};
+use wirkung::core::robust::{self, RobustOptions};
+
+fn load() -> (Bundle, PanelSpec, Value) {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let bundle = bundle::load(&root.join("sample-data/bw-integration")).expect("sample loads");
+    let text = std::fs::read_to_string(root.join("tests/reference/robust/sample_reference.json"))
+        .expect("sample_reference.json");
+    let spec = PanelSpec {
+        outcome: Outcome::Employment,
+        comparison: Comparison::BwVsNeighbours,
+        level: Level::District,
+        controls: ControlSelection::All,
+        rules: bundle.manifest.rules.clone(),
+    };
+    (bundle, spec, serde_json::from_str(&text).expect("JSON"))
+}
+
+#[track_caller]
+fn close(actual: f64, expected: &Value, rel: f64, what: &str) {
+    let expected = expected
+        .as_f64()
+        .unwrap_or_else(|| panic!("{what}: not a number"));
+    let tol = rel * expected.abs().max(1.0);
+    assert!(
+        (actual - expected).abs() <= tol,
+        "{what}: {actual} vs reference {expected} (tolerance {tol:e})"
+    );
+}
+
+#[test]
+fn monthly_event_study_on_the_sample_matches_pyfixest() {
+    let (bundle, spec, reference) = load();
+    let r = &reference["event_study"];
+    let es = robust::event_study(&bundle, &spec, &RobustOptions::default()).unwrap();
+    assert_eq!(es.units as u64, reference["units"].as_u64().unwrap());
+    let periods = r["periods"].as_array().unwrap();
+    assert_eq!(es.coefficients.len(), periods.len());
+    for (i, c) in es.coefficients.iter().enumerate() {
+        assert_eq!(c.period, periods[i].as_str().unwrap());
+        close(c.estimate, &r["estimate"][i], 1e-8, &c.period);
+        close(c.std_error_hc1, &r["std_error_hc1"][i], 1e-8, &c.period);
+        close(
+            c.std_error_cluster,
+            &r["std_error_cluster"][i],
+            1e-8,
+            &c.period,
+        );
+    }
+}
+
+#[test]
+fn placebo_and_leave_one_out_on_the_sample_match_statsmodels() {
+    let (bundle, spec, reference) = load();
+    let p = robust::placebo(&bundle, &spec, &RobustOptions::default()).unwrap();
+    close(
+        p.placebo.estimate,
+        &reference["placebo"]["estimate"],
+        1e-8,
+        "placebo",
+    );
+    close(
+        p.placebo.std_error,
+        &reference["placebo"]["std_error"],
+        1e-8,
+        "placebo SE",
+    );
+    close(
+        p.placebo.p_value,
+        &reference["placebo"]["p_value"],
+        1e-7,
+        "placebo p",
+    );
+
+    let l = robust::leave_one_out(&bundle, &spec, &RobustOptions::default()).unwrap();
+    let r = &reference["loo"];
+    close(l.estimate, &r["full"], 1e-8, "full estimate");
+    assert_eq!(l.drops.len(), r["drops"].as_object().unwrap().len());
+    for d in &l.drops {
+        close(
+            d.estimate.unwrap(),
+            &r["drops"][&d.unit_id],
+            1e-8,
+            &d.unit_id,
+        );
+    }
+}
