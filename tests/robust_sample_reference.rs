@@ -1,5 +1,6 @@
-//! The robustness checks on the shipped sample (BW vs neighbours, the report's controls)
-//! against pyfixest and statsmodels; tests/reference/robust/make_sample_reference.py
+//! The robustness checks on the shipped sample (BW vs neighbours with the report's controls;
+//! Callaway-Sant'Anna on the BW districts)
+//! against pyfixest, statsmodels, wildboottest and csdid; tests/reference/robust/make_sample_reference.py
 //! produced sample_reference.json from the sample's CSVs.
 
 use serde_json::Value;
@@ -91,4 +92,33 @@ fn placebo_and_leave_one_out_on_the_sample_match_statsmodels() {
             &d.unit_id,
         );
     }
+}
+
+#[test]
+fn wild_bootstrap_over_the_four_states_equals_wildboottest_on_the_sample() {
+    let (bundle, spec, reference) = load();
+    let options = RobustOptions {
+        bootstrap_weights: robust::BootstrapWeights::Rademacher,
+        ..RobustOptions::default()
+    };
+    let w = robust::wild_bootstrap(&bundle, &spec, &options).unwrap();
+    assert!(
+        w.enumerated && w.draws == 16,
+        "2^4 sign vectors are enumerated"
+    );
+    close(w.t_cr1, &reference["wild"]["t"], 1e-8, "t (CR1)");
+    assert_eq!(Some(w.p_value), reference["wild"]["p_value"].as_f64());
+}
+
+#[test]
+fn callaway_santanna_overall_att_on_the_sample_matches_csdid() {
+    let (bundle, spec, reference) = load();
+    let spec = PanelSpec {
+        comparison: Comparison::EarlyStart,
+        ..spec
+    };
+    let s = robust::staggered(&bundle, &spec, &RobustOptions::default()).unwrap();
+    let r = &reference["staggered"];
+    assert!((s.overall.estimate - r["estimate"].as_f64().unwrap()).abs() < 1e-6);
+    close(s.overall.std_error, &r["std_error"], 1e-6, "overall SE");
 }

@@ -1,7 +1,9 @@
 """Reference values for the robustness checks on the SHIPPED SAMPLE (BW vs neighbours):
 the monthly event study (pyfixest feols, weights = persons at the base month, vcov "hetero"
 and {"CRV1": "district_id"}), the placebo DiD Dec 2015 -> Sep 2017 and leave-one-out
-(statsmodels WLS HC1), with the report's controls. Re-implements the bundle's definitions in
+(statsmodels WLS HC1), with the report's controls; the wild cluster bootstrap over the four
+states (wildboottest, Rademacher, all 16 sign vectors); Callaway-Sant'Anna's overall ATT on
+the BW districts (csdid, not-yet-treated controls, unweighted, analytic SE). Re-implements the bundle's definitions in
 pandas from sample-data/bw-integration's CSVs (bundle-format.md, "Derived quantities").
 Writes sample_reference.json next to this script. Run: python3 make_sample_reference.py
 """
@@ -79,6 +81,37 @@ ref["placebo"] = wls_hc1(did_frame("2015-12", "2017-09"))
 df = did_frame(BASE, END)
 ref["loo"] = {"full": wls_hc1(df)["estimate"],
               "drops": {i: wls_hc1(df.drop(index=i))["estimate"] for i in df.index}}
+
+# --- wild cluster bootstrap: four state clusters, Rademacher (all 16 sign vectors) ----------
+import numpy as np
+from wildboottest.wildboottest import wildboottest
+df["state"] = districts.set_index("district_id").loc[df.index, "state"]
+sw = np.sqrt(df["w"])
+X = sm.add_constant(df[["treated"] + CONTROLS]).mul(sw, axis=0)
+res = wildboottest(sm.OLS(df["change"] * sw, X), param="treated",
+                   cluster=pd.factorize(df["state"], sort=True)[0], B=9999,
+                   weights_type="rademacher", seed=12345, show=False)
+ref["wild"] = {"p_value": float(res["p-value"].iloc[0]), "t": float(res["statistic"].iloc[0])}
+
+# --- Callaway-Sant'Anna on the BW districts, cohorts = district start month -----------------
+import math
+from csdid.att_gt import ATTgt
+munis = pd.read_csv(os.path.join(B, "municipalities.csv"), dtype={"district_id": str, "municipality_id": str})
+grants = pd.read_csv(os.path.join(B, "grants.csv"), dtype={"municipality_id": str})
+g = grants[grants["issued"] <= "2018-09-30"].merge(munis[["municipality_id", "district_id"]])
+def start_day(s):
+    s = sorted(s)
+    return s[max(math.ceil(0.5 * len(s) - 1e-9), 1) - 1]
+start = g.groupby("district_id")["start"].apply(start_day)
+bw = sorted(i for i in ids if treated[i] == 1.0 and i in start.index)
+emp["t"] = (emp["year"] - 2014) * 12 + emp["m"]
+cs = emp[emp["district_id"].isin(bw)][["district_id", "t", "rate"]].copy()
+cs["g"] = cs["district_id"].map(lambda i: (int(start[i][:4]) - 2014) * 12 + int(start[i][5:7]))
+cs["id"] = cs["district_id"].map({d: k for k, d in enumerate(bw)})
+att = ATTgt(yname="rate", tname="t", idname="id", gname="g", data=cs, control_group="notyettreated",
+            panel=True).fit(est_method="dr", bstrap=False)
+simple = dict(att.aggte(typec="simple", bstrap=False).atte)
+ref["staggered"] = {"estimate": float(simple["overall_att"]), "std_error": float(simple["overall_se"])}
 
 with open(os.path.join(here, "sample_reference.json"), "w") as f:
     json.dump(ref, f, indent=1, sort_keys=True)
