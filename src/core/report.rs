@@ -333,8 +333,8 @@ pub fn estimate_markdown(r: &EstimateReport) -> String {
     out
 }
 
-/// Escapes LaTeX's special characters in a label.
-fn latex_escape(s: &str) -> String {
+/// Escapes LaTeX's special characters (shared by the report tables and slide exports).
+pub fn latex_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for ch in s.chars() {
         match ch {

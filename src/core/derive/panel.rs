@@ -77,7 +77,8 @@ pub struct Groups {
     pub excluded: Vec<Exclusion>,
 }
 
-fn require(bundle: &Bundle, table: Table, needed_for: &str) -> Result<(), DeriveError> {
+/// `MissingTable` naming `needed_for` when `table` could not be read.
+pub fn require(bundle: &Bundle, table: Table, needed_for: &str) -> Result<(), DeriveError> {
     if bundle.has(table) {
         Ok(())
     } else {

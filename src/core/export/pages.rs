@@ -5,7 +5,7 @@ use super::table::{Cell, TableData};
 use super::{ExportError, ExportRequest, Page, PageContent, caption, controls_label};
 use crate::core::bundle::{Bundle, Level, Table, Topic};
 use crate::core::derive::trends::Group;
-use crate::core::derive::{self, DeriveError, capacity, start, topics};
+use crate::core::derive::{self, capacity, start, topics};
 use crate::core::estimate::estimate_did;
 use crate::core::period::Month;
 use crate::core::report::{self, EstimateReport};
@@ -34,15 +34,7 @@ fn plain(table: TableData, chart: Chart) -> PageContent {
 }
 
 fn require(bundle: &Bundle, table: Table, needed_for: &str) -> Result<(), ExportError> {
-    if bundle.has(table) {
-        Ok(())
-    } else {
-        Err(DeriveError::MissingTable {
-            table,
-            needed_for: needed_for.to_string(),
-        }
-        .into())
-    }
+    Ok(derive::panel::require(bundle, table, needed_for)?)
 }
 
 fn trends(bundle: &Bundle, req: &ExportRequest) -> Result<PageContent, ExportError> {

@@ -1,7 +1,7 @@
 //! A page's table as Markdown, LaTeX and CSV (numbers rounded for people, full precision in
 //! CSV, as cli.md asks of every format).
 
-use crate::core::report::csv_field;
+use crate::core::report::{csv_field, latex_escape};
 use std::fmt::Write as _;
 
 /// One cell: text, or a number shown with `decimals` places (CSV keeps full precision).
@@ -137,22 +137,4 @@ impl TableData {
         }
         out
     }
-}
-
-/// Escapes LaTeX's special characters.
-pub fn latex_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' | '%' | '$' | '#' | '_' | '{' | '}' => {
-                out.push('\\');
-                out.push(ch);
-            }
-            '~' => out.push_str("\\textasciitilde{}"),
-            '^' => out.push_str("\\textasciicircum{}"),
-            '\\' => out.push_str("\\textbackslash{}"),
-            _ => out.push(ch),
-        }
-    }
-    out
 }
