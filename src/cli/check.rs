@@ -103,7 +103,7 @@ pub fn run(args: CheckArgs) -> color_eyre::Result<ExitCode> {
         CheckFormat::Text => text(&bundle, &report),
     };
     // Through the CLI's one writer: `check … | head` ends quietly on a closed pipe.
-    let written = super::estimate::emit(&output);
+    let written = super::common::emit(&output);
     Ok(if !report.errors.is_empty() {
         failure
     } else {

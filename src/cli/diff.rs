@@ -1,4 +1,4 @@
-use super::estimate::open;
+use super::common::{emit, open};
 use crate::core::diff;
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
@@ -30,9 +30,8 @@ pub fn run(args: DiffArgs) -> color_eyre::Result<ExitCode> {
         Err(code) => return Ok(code),
     };
     let d = diff::diff(&old, &new);
-    match args.format {
-        DiffFormat::Text => print!("{}", diff::diff_text(&d)),
-        DiffFormat::Json => println!("{}", diff::diff_json(&d)),
-    }
-    Ok(ExitCode::SUCCESS)
+    Ok(emit(&match args.format {
+        DiffFormat::Text => diff::diff_text(&d),
+        DiffFormat::Json => format!("{}\n", diff::diff_json(&d)),
+    }))
 }

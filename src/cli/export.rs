@@ -1,6 +1,6 @@
 use super::EXIT_FAILURE;
 use super::EXIT_USAGE;
-use super::estimate::{derive_failure, fail, open, parse_choices, spec};
+use super::common::{derive_failure, fail, open, parse_choices, spec};
 use crate::core::estimate::{EstimateOptions, VarianceType};
 use crate::core::export::{self, ExportError, ExportFormat, ExportRequest, Page};
 use clap::Args;

@@ -1,5 +1,5 @@
 use super::EXIT_FAILURE;
-use super::estimate::fail;
+use super::common::{emit, fail};
 use crate::core::import::{self, ImportError, ImportOptions, ImportReport};
 use clap::{Args, ValueEnum};
 use std::fmt::Write as _;
@@ -107,13 +107,10 @@ pub fn run(args: ImportArgs) -> color_eyre::Result<ExitCode> {
         fail_after_bytes: None,
     };
     match import::import_activity(&args.into, &args.files, &options) {
-        Ok(r) => {
-            match args.format {
-                ImportFormat::Text => print!("{}", text(&r)),
-                ImportFormat::Json => println!("{}", serde_json::to_string_pretty(&r)?),
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        Ok(r) => Ok(emit(&match args.format {
+            ImportFormat::Text => text(&r),
+            ImportFormat::Json => format!("{}\n", serde_json::to_string_pretty(&r)?),
+        })),
         Err(e @ ImportError::Refused(_)) => Ok(fail(super::EXIT_USAGE, e)),
         Err(e) => Ok(fail(EXIT_FAILURE, e)),
     }

@@ -1,6 +1,7 @@
 //! clap subcommands -> core -> report -> stdout. No terminal set-up here.
 
 mod check;
+mod common;
 mod diff;
 mod estimate;
 mod export;
@@ -84,7 +85,7 @@ impl ChoiceArgs {
     /// Parsed and checked against what the data can support; `Err` is the exit code after
     /// the message was printed.
     fn parse(&self) -> Result<(Outcome, Comparison, Level, ControlSelection), ExitCode> {
-        estimate::parse_choices(&self.outcome, &self.comparison, &self.level, &self.controls)
+        common::parse_choices(&self.outcome, &self.comparison, &self.level, &self.controls)
     }
 }
 

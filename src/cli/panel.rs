@@ -1,4 +1,4 @@
-use super::estimate::{derive_failure, emit, open, spec};
+use super::common::{derive_failure, emit, open, spec};
 use crate::core::derive;
 use crate::core::report;
 use clap::{Args, ValueEnum};

@@ -1,6 +1,6 @@
 //! `wirkung robustness`: the checks of core::robust, printed as text, JSON or CSV.
 
-use super::estimate::{derive_failure, fail, open, spec};
+use super::common::{derive_failure, emit, fail, open, spec};
 use super::{EXIT_FAILURE, EXIT_USAGE};
 use crate::core::period::Month;
 use crate::core::robust::{self, BootstrapWeights, Check, Frequency, RobustError, RobustOptions};
@@ -191,11 +191,7 @@ pub fn run(args: RobustnessArgs) -> color_eyre::Result<ExitCode> {
         }),
     };
     match output {
-        Ok(text) => {
-            print!("{}", check_header(check, args.format));
-            print!("{text}");
-            Ok(ExitCode::SUCCESS)
-        }
+        Ok(text) => Ok(emit(&format!("{}{text}", check_header(check, args.format)))),
         Err(RobustError::Derive(e)) => Ok(derive_failure(e)),
         Err(e) if e.is_usage() => Ok(fail(
             EXIT_USAGE,
