@@ -1,37 +1,14 @@
 //! `wirkung diff`: a copy of a bundle with one revised month reports that month, the revised
 //! values and the estimates that moved.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{copy_bundle, hand_dir, revised_hand_copy};
+use std::path::PathBuf;
 use wirkung::core::bundle;
 use wirkung::core::derive::{Comparison, Outcome};
 use wirkung::core::diff::{self, Headline};
 use wirkung::core::period::Month;
-
-fn hand_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hand")
-}
-
-fn copy_bundle(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        if entry.file_type().unwrap().is_file() {
-            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-        }
-    }
-}
-
-/// The hand bundle with Stuttgart's September 2019 employment revised upwards and one extra
-/// month appended for Stuttgart.
-fn revised_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_bundle(&hand_dir(), dir.path());
-    let path = dir.path().join("employment.csv");
-    let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.contains("08111,2019-09,825,495\n"));
-    let text = text.replace("08111,2019-09,825,495\n", "08111,2019-09,900,520\n");
-    std::fs::write(&path, text).unwrap();
-    dir
-}
 
 #[test]
 fn identical_bundles_have_no_changes() {
@@ -51,7 +28,7 @@ fn identical_bundles_have_no_changes() {
 #[test]
 fn one_revised_month_is_reported_with_the_moved_estimates() {
     let old = bundle::load(&hand_dir()).unwrap();
-    let copy = revised_copy();
+    let copy = revised_hand_copy();
     let new = bundle::load(copy.path()).unwrap();
     let d = diff::diff(&old, &new);
     assert_eq!(d.revised_months, vec![Month::new(2019, 9).unwrap()]);
@@ -111,7 +88,7 @@ fn one_revised_month_is_reported_with_the_moved_estimates() {
 #[test]
 fn new_month_and_vanished_unit_are_listed() {
     let old = bundle::load(&hand_dir()).unwrap();
-    let copy = revised_copy();
+    let copy = revised_hand_copy();
     let emp = copy.path().join("employment.csv");
     let mut text = std::fs::read_to_string(&emp).unwrap();
     text.push_str("08111,2019-10,830,500\n");
@@ -127,7 +104,7 @@ fn new_month_and_vanished_unit_are_listed() {
 
 #[test]
 fn cli_diff_prints_text_and_json() {
-    let copy = revised_copy();
+    let copy = revised_hand_copy();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_wirkung"))
         .arg("diff")
         .arg(hand_dir())

@@ -1,41 +1,20 @@
 //! `wirkung NEW --compare OLD`: the Overview lists what changed (`x`), the same report as
 //! `wirkung diff OLD NEW`.
 
+mod common;
 mod common_tui;
+
+use common::{hand_dir, revised_hand_copy};
 
 use common_tui::app_for;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use wirkung::core::bundle;
 use wirkung::tui::app::{Page, dispatch};
 use wirkung::tui::msg::Msg;
 use wirkung::tui::theme::Theme;
 use wirkung::tui::{compare, view};
-
-fn hand_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hand")
-}
-
-/// The hand bundle with Stuttgart's September 2019 employment revised.
-fn revised_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(hand_dir()).unwrap() {
-        let entry = entry.unwrap();
-        if entry.file_type().unwrap().is_file() {
-            std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
-        }
-    }
-    let path = dir.path().join("employment.csv");
-    let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.contains("08111,2019-09,825,495\n"));
-    std::fs::write(
-        &path,
-        text.replace("08111,2019-09,825,495\n", "08111,2019-09,900,520\n"),
-    )
-    .unwrap();
-    dir
-}
 
 fn screen_text(app: &wirkung::tui::app::App) -> String {
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
@@ -53,7 +32,7 @@ fn screen_text(app: &wirkung::tui::app::App) -> String {
 
 #[test]
 fn x_shows_the_revised_month_of_the_newer_delivery() {
-    let new_dir = revised_copy();
+    let new_dir = revised_hand_copy();
     let old = bundle::load(&hand_dir()).unwrap();
     let new = bundle::load(new_dir.path()).unwrap();
     let lines = compare::changes(&old, &new);

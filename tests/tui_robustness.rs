@@ -8,7 +8,6 @@ mod common_tui;
 use common_tui::{control_column, sample_app};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use std::time::Instant;
 use wirkung::core::derive::{Comparison, ControlSelection, Outcome, PanelSpec};
 use wirkung::core::robust::{self, RobustOptions};
 use wirkung::tui::app::{App, Page, collect_checks, dispatch};
@@ -188,35 +187,4 @@ fn background_results_are_shown_only_for_their_choices() {
     let loo = robust::leave_one_out(&app.bundle, &spec, &RobustOptions::default()).unwrap();
     assert_eq!(suite.loo.as_ref().unwrap().estimate, loo.estimate);
     assert!(!collect_checks(&mut app), "nothing left to collect");
-}
-
-/// Prints how long a full page refresh takes (compute every check + draw), per comparison
-/// and outcome. Timings are reported, not asserted: they depend on the machine.
-#[test]
-fn report_refresh_timings() {
-    let mut app = robustness_page();
-    let mut times = Vec::new();
-    for _ in 0..2 {
-        for _ in 0..6 {
-            dispatch(&mut app, Msg::CycleComparison);
-            app.clear_check_cache();
-            let start = Instant::now();
-            dispatch(&mut app, Msg::Reestimate);
-            screen(&app, 120, 40);
-            let ms = start.elapsed().as_secs_f64() * 1e3;
-            times.push(ms);
-            eprintln!(
-                "robustness refresh {} / {}: {ms:.0} ms",
-                app.choices.comparison.id(),
-                app.choices.outcome.id()
-            );
-        }
-        dispatch(&mut app, Msg::CycleOutcome);
-    }
-    times.sort_by(f64::total_cmp);
-    eprintln!(
-        "robustness refresh: median {:.0} ms, max {:.0} ms",
-        times[times.len() / 2],
-        times[times.len() - 1]
-    );
 }

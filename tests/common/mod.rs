@@ -221,3 +221,26 @@ pub fn reason<'a>(excluded: &'a [wirkung::core::derive::Exclusion], unit: &str) 
         None => panic!("{unit} not excluded: {excluded:?}"),
     }
 }
+
+/// Copies the files of a bundle directory (bundles are flat).
+pub fn copy_bundle(from: &std::path::Path, to: &std::path::Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+        }
+    }
+}
+
+/// The hand bundle with Stuttgart's September 2019 employment revised upwards (a newer
+/// delivery for `diff` and the dashboard's `--compare`).
+pub fn revised_hand_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_bundle(&hand_dir(), dir.path());
+    let path = dir.path().join("employment.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("08111,2019-09,825,495\n"));
+    let text = text.replace("08111,2019-09,825,495\n", "08111,2019-09,900,520\n");
+    std::fs::write(&path, text).unwrap();
+    dir
+}
