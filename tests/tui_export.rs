@@ -88,3 +88,28 @@ fn the_robustness_page_says_it_has_no_export_instead_of_failing_silently() {
     assert!(status.starts_with("export failed"), "{status}");
     assert!(!app.export_dir.exists(), "nothing is written");
 }
+
+#[test]
+fn with_every_control_switched_off_the_export_is_the_no_controls_regression() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = sample_app();
+    app.export_dir = dir.path().to_path_buf();
+    dispatch(&mut app, Msg::GoTo(Page::Estimate));
+    let n = app.choices.available_controls(&app.bundle).len();
+    for _ in 0..n {
+        dispatch(&mut app, Msg::ToggleSelected);
+        dispatch(&mut app, Msg::CursorDown);
+    }
+    assert_eq!(
+        app.choices.control_selection(&app.bundle),
+        wirkung::core::derive::ControlSelection::None
+    );
+    dispatch(&mut app, Msg::Export);
+    let status = app.status.clone().unwrap();
+    assert!(status.starts_with("exported 5 files"), "{status}");
+    let csv = std::fs::read_to_string(dir.path().join("estimate-early-start.csv")).unwrap();
+    assert!(
+        !csv.contains("urban"),
+        "no control in the exported regression:\n{csv}"
+    );
+}

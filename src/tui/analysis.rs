@@ -37,7 +37,8 @@ impl Choices {
             .collect()
     }
 
-    /// The controls that enter column (2), as the CLI's `--controls` would name them.
+    /// The controls that enter column (2), as the CLI's `--controls` would name them
+    /// (`none` when every declared control is switched off).
     pub fn control_selection(&self, bundle: &Bundle) -> ControlSelection {
         let available = self.available_controls(bundle);
         if available
@@ -46,6 +47,12 @@ impl Choices {
         {
             return ControlSelection::All;
         }
+        if available
+            .iter()
+            .all(|c| self.disabled_controls.contains(&c.column))
+        {
+            return ControlSelection::None;
+        }
         ControlSelection::Named(
             available
                 .into_iter()
@@ -53,6 +60,17 @@ impl Choices {
                 .map(|c| c.column.clone())
                 .collect(),
         )
+    }
+
+    /// The panel spec of the current choices, with column (2)'s controls.
+    pub fn spec(&self, bundle: &Bundle) -> PanelSpec {
+        PanelSpec {
+            outcome: self.outcome,
+            comparison: self.comparison,
+            level: self.level,
+            controls: self.control_selection(bundle),
+            rules: self.rules(bundle),
+        }
     }
 
     /// The bundle's rules with the (possibly moved) early-start cutoff.
@@ -139,11 +157,8 @@ fn build_panel(
     check_supported(choices.outcome, choices.comparison, choices.level)
         .map_err(|e| e.to_string())?;
     let spec = PanelSpec {
-        outcome: choices.outcome,
-        comparison: choices.comparison,
-        level: choices.level,
         controls,
-        rules: choices.rules(bundle),
+        ..choices.spec(bundle)
     };
     derive::panel(bundle, &spec).map_err(|e| e.to_string())
 }
@@ -193,7 +208,7 @@ impl Analysis {
             Ok((panel, estimate))
         };
         let selection = choices.control_selection(bundle);
-        let none_left = matches!(&selection, ControlSelection::Named(v) if v.is_empty());
+        let none_left = selection == ControlSelection::None;
         Analysis {
             without_controls: run(ControlSelection::None),
             with_controls: if none_left {

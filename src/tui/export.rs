@@ -3,7 +3,6 @@
 //! `core::export`, the same code as `wirkung export`, so a slide can be rebuilt by script.
 
 use super::app::{App, Page};
-use crate::core::derive::PanelSpec;
 use crate::core::export::{self, ExportFormat, ExportRequest};
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
@@ -41,13 +40,7 @@ pub fn export_current_page(
     })?;
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let choices = &app.choices;
-    let spec = PanelSpec {
-        outcome: choices.outcome,
-        comparison: choices.comparison,
-        level: choices.level,
-        controls: choices.control_selection(&app.bundle),
-        rules: choices.rules(&app.bundle),
-    };
+    let spec = choices.spec(&app.bundle);
     ExportFormat::ALL
         .into_iter()
         .map(|format| {

@@ -10,7 +10,7 @@
 use super::analysis::Choices;
 use super::cache::key_of;
 use crate::core::bundle::Bundle;
-use crate::core::derive::{ControlSelection, PanelSpec, check_supported};
+use crate::core::derive::{PanelSpec, check_supported};
 use crate::core::robust::{
     self, DoseResult, EventStudy, LeaveOneOut, PlaceboResult, RandomizationInference, RobustError,
     RobustOptions, Staggered, WildBootstrap,
@@ -44,20 +44,9 @@ pub fn robust_options(choices: &Choices) -> RobustOptions {
     }
 }
 
-/// The panel spec the checks receive. Every control switched off is the same regression as
-/// no controls, so it is asked for as `None` (an empty list is not a selection core knows).
+/// The panel spec the checks receive: the current choices with column (2)'s controls.
 pub fn robust_spec(bundle: &Bundle, choices: &Choices) -> PanelSpec {
-    let controls = match choices.control_selection(bundle) {
-        ControlSelection::Named(v) if v.is_empty() => ControlSelection::None,
-        s => s,
-    };
-    PanelSpec {
-        outcome: choices.outcome,
-        comparison: choices.comparison,
-        level: choices.level,
-        controls,
-        rules: choices.rules(bundle),
-    }
+    choices.spec(bundle)
 }
 
 /// What decides the checks: every choice except the variance type (each check has its own
