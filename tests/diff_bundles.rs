@@ -132,10 +132,17 @@ fn the_sample_with_one_revised_month_reports_it_and_the_changed_estimates() {
     copy_bundle(&sample, copy.path());
     let path = copy.path().join("employment.csv");
     let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.contains("\n08111,2019-09,2748,1980\n"));
+    // Whatever the sample holds for that month, 300 more employed (100 of them SV).
+    let row = text
+        .lines()
+        .find(|l| l.starts_with("08111,2019-09,"))
+        .expect("Stuttgart, Sep 2019")
+        .to_string();
+    let counts: Vec<i64> = row.split(',').skip(2).map(|c| c.parse().unwrap()).collect();
+    let revised = format!("08111,2019-09,{},{}", counts[0] + 300, counts[1] + 100);
     std::fs::write(
         &path,
-        text.replace("\n08111,2019-09,2748,1980\n", "\n08111,2019-09,3048,2080\n"),
+        text.replace(&format!("\n{row}\n"), &format!("\n{revised}\n")),
     )
     .unwrap();
 

@@ -236,3 +236,71 @@ pub fn correct_boxed(
     }
     y
 }
+
+/// Nonlinear least squares (Levenberg–Marquardt, forward-difference Jacobian): moves `p0` to
+/// reduce Σ r(p)². Used where the published figures are not linear in what the generator
+/// chooses: standard errors and R² depend on the residuals' shape, and every coefficient
+/// depends on the synthetic control values. `steps` are the difference steps per parameter.
+/// Jacobian columns are independent, so they are computed in parallel without changing the
+/// result (the same seed still writes the same bytes).
+pub fn levenberg_marquardt(
+    p0: &[f64],
+    residuals: &(dyn Fn(&[f64]) -> Vec<f64> + Sync),
+    steps: &[f64],
+    iterations: usize,
+) -> Vec<f64> {
+    use rayon::prelude::*;
+    let cost = |r: &[f64]| r.iter().map(|v| v * v).sum::<f64>();
+    let mut p = p0.to_vec();
+    let mut r = residuals(&p);
+    let mut lambda = 1e-3;
+    for _ in 0..iterations {
+        let cols: Vec<Vec<f64>> = (0..p.len())
+            .into_par_iter()
+            .map(|j| {
+                let mut q = p.clone();
+                q[j] += steps[j];
+                residuals(&q)
+                    .iter()
+                    .zip(&r)
+                    .map(|(a, b)| (a - b) / steps[j])
+                    .collect()
+            })
+            .collect();
+        let jac = DMatrix::from_fn(r.len(), p.len(), |i, j| cols[j][i]);
+        let jtj = jac.transpose() * &jac;
+        let g = jac.transpose() * DVector::from_column_slice(&r);
+        let mut accepted = false;
+        for _ in 0..12 {
+            // Marquardt's scaling: damp each direction by its own curvature.
+            let mut a = jtj.clone();
+            for j in 0..p.len() {
+                a[(j, j)] += lambda * (jtj[(j, j)] + 1e-9);
+            }
+            let Some(chol) = a.cholesky() else {
+                lambda *= 10.0;
+                continue;
+            };
+            let step = chol.solve(&(-&g));
+            let q: Vec<f64> = p.iter().zip(step.iter()).map(|(a, b)| a + b).collect();
+            let rq = residuals(&q);
+            if cost(&rq) < cost(&r) {
+                p = q;
+                r = rq;
+                lambda = (lambda * 0.3).max(1e-9);
+                accepted = true;
+                break;
+            }
+            lambda *= 10.0;
+        }
+        if !accepted {
+            break;
+        }
+    }
+    p
+}
+
+/// A miss measured only beyond `safe`, in units of `scale`.
+pub fn band(miss: f64, safe: f64, scale: f64) -> f64 {
+    miss.signum() * (miss.abs() - safe).max(0.0) / scale
+}

@@ -13,6 +13,9 @@ use crate::util::{Rng, normal};
 use nalgebra::DVector;
 use std::collections::BTreeMap;
 
+mod shape;
+use shape::shape;
+
 /// Realised groups of the within-BW comparisons (from the generated programme data).
 pub struct Groups {
     pub early: BTreeMap<usize, bool>,
@@ -47,6 +50,8 @@ struct Spec {
     col2: [Option<f64>; 6],
     soft: [Option<f64>; 4],
     soft_se: [f64; 4],
+    /// Published SEs of the four controls in column (2).
+    ctl_se: [f64; 4],
     /// Published SEs (treat1, const1, treat2, const2) and R² (1), (2).
     se: [f64; 4],
     r2: [f64; 2],
@@ -83,6 +88,7 @@ fn within(
         col2: [Some(p.treat2), Some(p.const2), None, None, None, None],
         soft: soft.map(Some),
         soft_se: soft_tol(&soft_se),
+        ctl_se: soft_se,
         se,
         r2,
     }
@@ -180,7 +186,10 @@ fn mismatch(specs: &[Spec], y: &[f64], z: &[Vec<f64>], w: &[f64]) -> f64 {
     e
 }
 
-pub fn generate(rng: &mut Rng, ds: &[District], g: &Groups) -> Output {
+/// Writes the employment table; moves the BW districts' synthetic controls (protection
+/// seekers, GDP, SV employees) together with the outcome, so call it before anything that
+/// reads those controls for the housing tables.
+pub fn generate(rng: &mut Rng, ds: &mut [District], g: &Groups) -> Output {
     let n = ds.len();
     let mut log = Vec::new();
     let active: Vec<bool> = ds.iter().map(|d| d.id != DROPPED_DISTRICT).collect();
@@ -253,6 +262,7 @@ pub fn generate(rng: &mut Rng, ds: &[District], g: &Groups) -> Output {
         col2: [Some(0.1), Some(14.8), None, None, None, None],
         soft: [Some(-0.6), Some(-0.1), Some(0.1), Some(-3.1)],
         soft_se: soft_tol(&[0.3, 0.0, 0.1, 1.0]),
+        ctl_se: [0.3, 0.0, 0.1, 1.0],
         se: [0.7, 0.6, 0.5, 1.2],
         r2: [0.01, 0.29],
     };
@@ -347,6 +357,12 @@ pub fn generate(rng: &mut Rng, ds: &[District], g: &Groups) -> Output {
     }
     let (y0, scale) = natural(best.1, best.2);
     let y = correct_boxed(&y0, &hard, &centres(&specs, false), &halves, &soft, &scale);
+    // What the linear correction cannot reach (standard errors, R², control signs) depends
+    // on the residuals' shape and on the controls themselves: move both jointly.
+    let y = shape(&specs, &y, ds, &all, &bw, &w, &scale, &mut log);
+    let z = dsn::employment_controls(ds);
+    let (hard, _) = constraints(&specs, &z, &w, n, false);
+    let y = correct_boxed(&y, &hard, &centres(&specs, false), &halves, &[], &scale);
     // Rounding to whole persons aims at what the boxed solution reached.
     let yv = DVector::from_column_slice(&y);
     let hard: Vec<Constraint> = hard
@@ -382,8 +398,9 @@ pub fn generate(rng: &mut Rng, ds: &[District], g: &Groups) -> Output {
             })
             .collect()
     };
-    let mut cs = shift(&hard, 0.01);
-    cs.extend(shift(&soft, 1.0));
+    // Only the exact figures steer the rounding: the control coefficients are where the
+    // joint shaping left them, and a whole person moves them far less than their tolerance.
+    let cs = shift(&hard, 0.01);
     let emp_end = round_counts(&end, &p_end, &active, &cs);
     let y_real: Vec<f64> = (0..n)
         .map(|k| {
@@ -423,6 +440,7 @@ pub fn generate(rng: &mut Rng, ds: &[District], g: &Groups) -> Output {
             col2: [Some(t2), None, None, None, None, None],
             soft: [None; 4],
             soft_se: [1.0; 4],
+            ctl_se: s.ctl_se,
             se: s.se,
             r2: s.r2,
         })

@@ -292,7 +292,7 @@ fn new_municipality(
             refugees_2017 as f64 / (population as f64 * 0.985) * 100.0,
             3,
         ),
-        tax_revenue: round_to((0.95 + 0.1 * size + 0.22 * normal(rng)).clamp(0.45, 3.2), 3),
+        tax_revenue: round_to((0.95 + 0.1 * size + 0.48 * normal(rng)).clamp(0.3, 4.0), 3),
         sv_2015: round_to(
             (22.0 + 6.0 * size + 12.0 * u + 8.0 * normal(rng)).clamp(4.0, 95.0),
             2,

@@ -13,6 +13,9 @@ use crate::waves::{Outcomes, outcomes, rows};
 use nalgebra::{DMatrix, DVector};
 use std::collections::BTreeMap;
 
+mod shape;
+use shape::{shape_districts, shape_municipalities};
+
 /// One row of `target_group`.
 pub struct WaveRow {
     pub municipality: usize,
@@ -144,7 +147,13 @@ fn muni_spec(
     }
 }
 
-pub fn generate(rng: &mut Rng, inp: &Inputs, log: &mut Vec<String>) -> Vec<WaveRow> {
+/// The waves, and the shaped district dwelling controls (district, dwellings per 100,
+/// new dwellings per 100) the caller writes back into the frame.
+pub fn generate(
+    rng: &mut Rng,
+    inp: &Inputs,
+    log: &mut Vec<String>,
+) -> (Vec<WaveRow>, Vec<(usize, f64, f64)>) {
     let munis = inp.munis;
     let n = munis.len();
     let complete: Vec<bool> = (0..n).map(|m| munis[m].funded && !inp.missing[m]).collect();
@@ -261,23 +270,7 @@ pub fn generate(rng: &mut Rng, inp: &Inputs, log: &mut Vec<String>) -> Vec<WaveR
 
     // Stage 1, districts: outcome changes of the kept districts that meet Tab. 17 (within
     // the rounding boxes) with controls near the published ones; noise level by SE fit.
-    let mut d_hard = Vec::new();
-    let mut d_centres = Vec::new();
-    let mut d_soft = Vec::new();
-    for sp in specs.iter().filter(|s| s.district_level) {
-        for (controls, targets) in [(false, &sp.col1), (true, &sp.col2)] {
-            let cs = regression_constraints(nd, &sp.units, &sp.x(controls), &sp.w, targets);
-            d_hard.extend(cs);
-        }
-        d_centres.extend(sp.centres.iter().copied());
-        let soft = regression_constraints(nd, &sp.units, &sp.x(true), &sp.w, &sp.soft);
-        for (c, tol) in soft.into_iter().zip(sp.soft_se.iter()) {
-            d_soft.push(Constraint {
-                row: c.row / *tol,
-                target: c.target / *tol,
-            });
-        }
-    }
+    let (d_hard, d_centres, d_soft) = district_constraints(&specs, nd);
     let eps_d: Vec<f64> = (0..nd).map(|_| normal(rng)).collect();
     let d_scale: Vec<f64> = (0..nd)
         .map(|k| if kept.contains(&k) { 1.0 } else { 1e-4 })
@@ -316,6 +309,19 @@ pub fn generate(rng: &mut Rng, inp: &Inputs, log: &mut Vec<String>) -> Vec<WaveR
     }
     let yd = solve_d(best.1);
     log.push(format!("housing district noise sd {:.0}", best.1));
+    // Standard errors, R² and control signs depend on the residuals' shape and on the
+    // synthetic dwelling controls: move both jointly, then meet the boxes again on the
+    // written (rounded) controls.
+    let (yd, dwellings) = shape_districts(&mut specs, &yd, &kept, inp.ds, log);
+    let (d_hard, d_centres, _) = district_constraints(&specs, nd);
+    let yd = correct_boxed(
+        &yd,
+        &d_hard,
+        &d_centres,
+        &vec![0.035; d_hard.len()],
+        &[],
+        &d_scale,
+    );
     for sp in specs.iter().filter(|s| s.district_level) {
         let (a, b) = d_stats(&yd, sp);
         log.push(format!(
@@ -439,6 +445,7 @@ pub fn generate(rng: &mut Rng, inp: &Inputs, log: &mut Vec<String>) -> Vec<WaveR
         }
     }
     let y = solve_m(best_m.1);
+    let y = shape_municipalities(&specs, &y, &hard, &complete, log);
     log.push(format!(
         "housing municipality noise sd {:.0}, largest change {:.0} pp",
         best_m.1,
@@ -515,5 +522,31 @@ pub fn generate(rng: &mut Rng, inp: &Inputs, log: &mut Vec<String>) -> Vec<WaveR
             (2..b.coef.len()).map(|j| format!("{:.2} ({:.2})", b.coef[j], b.se[j])).collect::<Vec<_>>().join(" ")
         ));
     }
-    rows(rng, inp, &complete, &tp_end, &dec_base, &dec_end)
+    (
+        rows(rng, inp, &complete, &tp_end, &dec_base, &dec_end),
+        dwellings,
+    )
+}
+
+/// Hard constraints (columns (1) and (2) treatment and constant), their published centres
+/// and the soft control targets of the district-level specs.
+fn district_constraints(specs: &[Spec], nd: usize) -> (Vec<Constraint>, Vec<f64>, Vec<Constraint>) {
+    let mut d_hard = Vec::new();
+    let mut d_centres = Vec::new();
+    let mut d_soft = Vec::new();
+    for sp in specs.iter().filter(|s| s.district_level) {
+        for (controls, targets) in [(false, &sp.col1), (true, &sp.col2)] {
+            let cs = regression_constraints(nd, &sp.units, &sp.x(controls), &sp.w, targets);
+            d_hard.extend(cs);
+        }
+        d_centres.extend(sp.centres.iter().copied());
+        let soft = regression_constraints(nd, &sp.units, &sp.x(true), &sp.w, &sp.soft);
+        for (c, tol) in soft.into_iter().zip(sp.soft_se.iter()) {
+            d_soft.push(Constraint {
+                row: c.row / *tol,
+                target: c.target / *tol,
+            });
+        }
+    }
+    (d_hard, d_centres, d_soft)
 }

@@ -186,6 +186,37 @@ fn run(seed: u64, out: &Path) -> Result<Vec<String>, String> {
         },
     ];
     let emp_gap = refine::polish(&mut ds, &dz.bw, &emp_knobs, &refine::employment_score(&dz));
+    let neighbours: Vec<usize> = (0..ds.len())
+        .filter(|&k| !ds[k].is_bw() && ds[k].id != frame::DROPPED_DISTRICT)
+        .collect();
+    let nb_gap = refine::polish(&mut ds, &neighbours, &emp_knobs, &refine::neighbours_score);
+    dz.log.push(format!(
+        "neighbours' controls polished, Tab. 12 inconsistency {:.2} -> {:.2}",
+        nb_gap.0, nb_gap.1
+    ));
+    let mut log = dz.log.clone();
+    log.extend(summary::programme(
+        &ds,
+        &munis,
+        &tp,
+        &grants,
+        &staff,
+        &responses,
+        &act,
+        &capacity,
+        &plan_b,
+        &labour,
+        &housing_talks,
+    ));
+    let groups = employment::Groups {
+        early,
+        capacity: capacity_g,
+        plan_b: plan_b_g,
+        labour: labour_g,
+    };
+    let emp = employment::generate(&mut rng, &mut ds, &groups);
+    log.extend(emp.log);
+    // Housing controls are polished on the employment controls as shaped above.
     let kept: Vec<usize> = dz
         .bw
         .iter()
@@ -212,40 +243,10 @@ fn run(seed: u64, out: &Path) -> Result<Vec<String>, String> {
         &housing_knobs,
         &refine::housing_score(&dz, &dw),
     );
-    let neighbours: Vec<usize> = (0..ds.len())
-        .filter(|&k| !ds[k].is_bw() && ds[k].id != frame::DROPPED_DISTRICT)
-        .collect();
-    let nb_gap = refine::polish(&mut ds, &neighbours, &emp_knobs, &refine::neighbours_score);
-    dz.log.push(format!(
-        "neighbours' controls polished, Tab. 12 inconsistency {:.2} -> {:.2}",
-        nb_gap.0, nb_gap.1
-    ));
-    let mut log = dz.log.clone();
-    log.extend(summary::programme(
-        &ds,
-        &munis,
-        &tp,
-        &grants,
-        &staff,
-        &responses,
-        &act,
-        &capacity,
-        &plan_b,
-        &labour,
-        &housing_talks,
-    ));
     log.push(format!(
         "control polish, inconsistency: employment {:.2} -> {:.2}, housing {:.2} -> {:.2}",
         emp_gap.0, emp_gap.1, housing_gap.0, housing_gap.1
     ));
-    let groups = employment::Groups {
-        early,
-        capacity: capacity_g,
-        plan_b: plan_b_g,
-        labour: labour_g,
-    };
-    let emp = employment::generate(&mut rng, &ds, &groups);
-    log.extend(emp.log);
     let inputs = housing::Inputs {
         ds: &ds,
         munis: &munis,
@@ -257,7 +258,11 @@ fn run(seed: u64, out: &Path) -> Result<Vec<String>, String> {
         muni_capacity: &split(&muni_capacity),
         muni_plan_b: &split(&muni_plan_b),
     };
-    let waves = housing::generate(&mut rng, &inputs, &mut log);
+    let (waves, dwellings) = housing::generate(&mut rng, &inputs, &mut log);
+    for (k, d, nd) in dwellings {
+        ds[k].dwellings = d;
+        ds[k].new_dwellings = nd;
+    }
 
     std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
     let io = |r: std::io::Result<()>| r.map_err(|e| format!("{}: {e}", out.display()));

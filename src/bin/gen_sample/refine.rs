@@ -80,8 +80,11 @@ fn add(
     if col1 {
         let x1 = design(&[t.clone(), vec![1.0; units.len()]]);
         let r1 = coefficient_rows(&x1, &ww);
-        emit(&r1, 0, p.treat1, 0.03);
-        emit(&r1, 1, p.const1, 0.03);
+        // Column (1) only depends on the weighted treated share, which nothing after the
+        // membership search can change (the controls and the outcome's shape can absorb
+        // what column (2) needs): these rows dominate.
+        emit(&r1, 0, p.treat1, 0.005);
+        emit(&r1, 1, p.const1, 0.005);
     }
     let mut cols = vec![t, vec![1.0; units.len()]];
     for c in z {
@@ -107,7 +110,7 @@ fn employment_inconsistency(dz: &Design, z: &[Vec<f64>], w: &[f64]) -> f64 {
     rows.push(
         DVector::from_iterator(bw.len(), bw.iter().map(|&u| w[u] / tot)),
         dsn::BW_CHANGE,
-        0.01,
+        0.005,
     );
     let cap_units: Vec<usize> = dz.capacity.keys().copied().collect();
     add(
