@@ -9,6 +9,8 @@ use chrono::{Duration, NaiveDate};
 pub const N_GRANTS: usize = 1776;
 /// Municipalities with both housing waves (report: "about 730 of 1,078").
 pub const N_HOUSING_COMPLETE: usize = 733;
+/// Municipalities that started in June–September 2018 (Abb. 4: ~95% had started by May 2018).
+const N_SUMMER_STARTERS: usize = 44;
 
 #[derive(Debug, Clone)]
 pub struct Grant {
@@ -84,6 +86,22 @@ pub fn grants(rng: &mut Rng, ds: &[District], munis: &[Municipality], dz: &Desig
         .collect();
     shuffle(rng, &mut early_pool);
     shuffle(rng, &mut late_pool);
+    // About one municipality in twenty started only in summer 2018 (Abb. 4: ~95% by May):
+    // small ones (a single IM) in late districts, which do not decide their district's date.
+    let summer: Vec<usize> = late_pool[3..]
+        .iter()
+        .copied()
+        .filter(|m| {
+            funded
+                .iter()
+                .position(|f| f == m)
+                .is_some_and(|i| extra[i] == 0)
+        })
+        .take(N_SUMMER_STARTERS)
+        .collect();
+    let anchored = |m: usize| {
+        early_pool[..4].contains(&m) || late_pool[..3].contains(&m) || summer.contains(&m)
+    };
     let mut out: Vec<Grant> = Vec::new();
     for (i, &m) in funded.iter().enumerate() {
         let d = munis[m].district;
@@ -96,6 +114,8 @@ pub fn grants(rng: &mut Rng, ds: &[District], munis: &[Municipality], dz: &Desig
                 day(2017, 1, 2) + Duration::days((uniform(rng, 0.0, 20.0)) as i64)
             } else if late_pool[..3].contains(&m) {
                 day(2018, 10, 1) + Duration::days((uniform(rng, 0.0, 25.0)) as i64)
+            } else if summer.contains(&m) {
+                day(2018, 6, 1) + Duration::days((uniform(rng, 0.0, 115.0)) as i64)
             } else {
                 target + Duration::days((muni_offset + 14.0 * normal(rng)).round() as i64)
             };
@@ -114,7 +134,7 @@ pub fn grants(rng: &mut Rng, ds: &[District], munis: &[Municipality], dz: &Desig
         }
     }
     // Shift each district's grants so its rule start is exactly the designed date; the fixed
-    // early/late anchors above stay where they are.
+    // early, summer and October anchors above stay where they are.
     for _ in 0..4 {
         for g in out.iter_mut() {
             g.issued = issue_date(g.start, rng);
@@ -133,8 +153,7 @@ pub fn grants(rng: &mut Rng, ds: &[District], munis: &[Municipality], dz: &Desig
             };
             let shift = dz.start_target[&d] - now;
             for &g in &idx {
-                let m = out[g].municipality;
-                if early_pool[..4].contains(&m) || late_pool[..3].contains(&m) {
+                if anchored(out[g].municipality) {
                     continue;
                 }
                 out[g].start = (out[g].start + shift).clamp(lo, hi);
