@@ -5,6 +5,7 @@ use crate::design::Design;
 use crate::frame::{District, Municipality};
 use crate::util::{Rng, apportion, normal, shuffle, uniform, weighted};
 use chrono::{Duration, NaiveDate};
+use rand::{RngExt, SeedableRng};
 
 mod staffing;
 pub use staffing::{Staffing, staffing};
@@ -24,6 +25,12 @@ pub struct Grant {
     pub fte: f64,
     /// IM number within the alliance (manager numbers restart in every alliance).
     pub manager_id: String,
+}
+
+/// A stream of its own for one programme table, seeded by a single draw of the main stream, so
+/// the later tables (survey, activity, outcomes) do not move when this one changes its draws.
+pub fn substream(rng: &mut Rng) -> Rng {
+    Rng::seed_from_u64(rng.random::<u64>())
 }
 
 pub fn day(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -59,6 +66,7 @@ pub fn rule_start(mut starts: Vec<NaiveDate>) -> Option<NaiveDate> {
 }
 
 pub fn grants(rng: &mut Rng, ds: &[District], munis: &[Municipality], dz: &Design) -> Vec<Grant> {
+    let rng = &mut substream(rng);
     let funded: Vec<usize> = (0..munis.len()).filter(|&m| munis[m].funded).collect();
     let w: Vec<f64> = funded
         .iter()

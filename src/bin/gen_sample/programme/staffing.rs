@@ -37,6 +37,7 @@ pub fn staffing(
     dz: &Design,
     missing: &[bool],
 ) -> Vec<Staffing> {
+    let rng = &mut super::substream(rng);
     let funded: Vec<usize> = (0..munis.len()).filter(|&m| munis[m].funded).collect();
     let no_answer = no_answer(rng, munis, dz, missing, &funded);
     let answering: Vec<usize> = funded
