@@ -81,7 +81,13 @@ pub fn staffing(
             hi = mid;
         }
     }
-    let after = settled(0.5 * (lo + hi)).1;
+    // The median moves in steps of 0.01 FTE: keep the bracket end that lands nearer.
+    let (at_lo, at_hi) = (settled(lo), settled(hi));
+    let after = if (at_lo.0 - MEDIAN_CHANGE).abs() < (at_hi.0 - MEDIAN_CHANGE).abs() {
+        at_lo.1
+    } else {
+        at_hi.1
+    };
     funded
         .iter()
         .map(|&m| {
