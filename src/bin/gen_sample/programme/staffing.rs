@@ -122,7 +122,7 @@ pub fn staffing(
 }
 
 /// Staff before IM (exactly a quarter of the municipalities reporting it had nobody, the rest
-/// growing with size, mean as published) and each municipality's raw change: the log of an
+/// in proportion to their refugees, mean as published) and each municipality's raw change: the log of an
 /// increase, or the share of its staff a decreasing municipality lost.
 fn draws(
     rng: &mut Rng,
@@ -149,8 +149,12 @@ fn draws(
         let size = (munis[m].population as f64 / 10_000.0)
             .ln()
             .clamp(-2.0, 4.5);
+        // Counselling staff followed the refugees a municipality had to care for; large
+        // municipalities vary less around that rate than villages do.
         if !nobody.contains(&m) {
-            before[m] = ((-0.6 + 0.8 * size) + 1.1 * normal(rng)).exp();
+            let r = munis[m].refugees_2017 as f64;
+            let sd = 0.9 / (1.0 + r / 300.0).sqrt();
+            before[m] = r / 100.0 * (sd * normal(rng)).exp();
         }
         raw[m] = match cat[m] {
             0 => uniform(rng, 0.2, 0.8),
@@ -158,10 +162,12 @@ fn draws(
             _ => -1.0 + 0.45 * size + 0.6 * normal(rng),
         };
     }
-    // Scale to the published mean; the clamp to at most 25 FTE makes this a short fixed point.
+    // Scale to the published mean; the cap makes this a short fixed point. No municipality had
+    // more than one counsellor per 75 refugees (half an FTE is always possible).
     let scaled = |f: f64, m: usize| {
         if before[m] > 0.0 {
-            round_to((before[m] * f).clamp(0.05, 25.0), 2)
+            let cap = (munis[m].refugees_2017 as f64 / 75.0).max(0.5);
+            round_to((before[m] * f).clamp(0.05, cap), 2)
         } else {
             0.0
         }
