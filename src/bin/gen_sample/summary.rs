@@ -68,7 +68,7 @@ pub fn programme(
         .map(|d| d.to_string())
         .unwrap_or_default();
     log.push(format!(
-        "municipality starts: first {first}, last {last}, by Jan 2018 {:.0}%, by May 2018 {:.0}%",
+        "municipality starts: first {first}, last {last}, by Jan 2018 {:.1}%, by May 2018 {:.1}%",
         100.0 * by(2018, 1),
         100.0 * by(2018, 5)
     ));
@@ -118,13 +118,29 @@ pub fn programme(
         counts[c] += 1;
         weights[c] += munis[s.municipality].refugees_2017 as f64;
     }
+    // Weighted by the municipality's refugees on 15 Sep 2017, as Tab. 5 is.
     let wt: f64 = weights.iter().sum();
     log.push(format!(
-        "staffing decrease/no change/increase/no answer {:?}, refugee-weighted {:?} %, change mean {:.2} median {:.2}",
+        "staffing decrease/no change/increase/no answer {:?}, refugee-weighted {:?} %",
         counts,
-        weights.iter().map(|w| (100.0 * w / wt).round()).collect::<Vec<_>>(),
+        weights
+            .iter()
+            .map(|w| (1000.0 * w / wt).round() / 10.0)
+            .collect::<Vec<_>>(),
+    ));
+    // Abb. 6 and the text around Tab. 5.
+    let before: Vec<f64> = staff.iter().filter_map(|s| s.fte_before).collect();
+    let small = changes.iter().filter(|c| **c > 0.0 && **c <= 0.5).count();
+    log.push(format!(
+        "staffing before IM (N {}): mean {:.2} median {:.2} FTE, nobody {:.1}%; change (N {}): mean {:.3} median {:.3} FTE, in (0, 0.5] {:.1}%",
+        before.len(),
+        mean(&before),
+        median(&before),
+        100.0 * before.iter().filter(|b| **b == 0.0).count() as f64 / before.len() as f64,
+        changes.len(),
         mean(&changes),
-        median(&changes)
+        median(&changes),
+        100.0 * small as f64 / changes.len() as f64
     ));
     let (m, lo, hi) = group_means(capacity);
     log.push(format!(
