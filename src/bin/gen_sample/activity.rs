@@ -33,7 +33,10 @@ fn quarter_index(d: NaiveDate) -> usize {
 
 /// Topic probabilities in quarter q (0 = Q1 2017 … 9 = Q2 2019).
 pub fn topic_mix(q: usize, labour_factor: f64, housing_factor: f64) -> [f64; 8] {
-    let t = q as f64 / 9.0;
+    // The other topics move in step with the labour-market decline (most of it in 2017), so
+    // "other" stays near 30% throughout instead of bulging while labour has fallen and the
+    // rest has not yet grown (Abb. 34: ~30% overall, Abb. 35: 31% in Q2 2019).
+    let t = (LABOUR[0] - LABOUR[q]) / (LABOUR[0] - LABOUR[9]);
     let mut p = [0.0; 8];
     for i in 0..7 {
         p[i] = (FIRST[i] + (LAST[i] - FIRST[i]) * t) / 100.0;

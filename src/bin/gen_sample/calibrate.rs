@@ -164,7 +164,7 @@ pub fn round_counts(
         .map(|(c, tol)| (c.row.iter().zip(&xv).map(|(a, b)| a * b).sum::<f64>() - c.target) / tol)
         .collect();
     let cost = |r: &[f64]| r.iter().map(|v| v * v).sum::<f64>();
-    for _ in 0..30 {
+    for _ in 0..300 {
         let mut improved = false;
         for k in (0..n).filter(|&k| active[k]) {
             for delta in [-1i64, 1] {
@@ -249,6 +249,19 @@ pub fn levenberg_marquardt(
     steps: &[f64],
     iterations: usize,
 ) -> Vec<f64> {
+    levenberg_marquardt_within(p0, residuals, steps, iterations, None)
+}
+
+/// Like `levenberg_marquardt`, but every step lies in the range of `projector` (an orthogonal
+/// projector onto the null space of linear constraints `p0` already meets), so those
+/// constraints hold exactly throughout instead of being stiff residuals.
+pub fn levenberg_marquardt_within(
+    p0: &[f64],
+    residuals: &(dyn Fn(&[f64]) -> Vec<f64> + Sync),
+    steps: &[f64],
+    iterations: usize,
+    projector: Option<&DMatrix<f64>>,
+) -> Vec<f64> {
     use rayon::prelude::*;
     let cost = |r: &[f64]| r.iter().map(|v| v * v).sum::<f64>();
     let mut p = p0.to_vec();
@@ -267,7 +280,10 @@ pub fn levenberg_marquardt(
                     .collect()
             })
             .collect();
-        let jac = DMatrix::from_fn(r.len(), p.len(), |i, j| cols[j][i]);
+        let mut jac = DMatrix::from_fn(r.len(), p.len(), |i, j| cols[j][i]);
+        if let Some(proj) = projector {
+            jac *= proj;
+        }
         let jtj = jac.transpose() * &jac;
         let g = jac.transpose() * DVector::from_column_slice(&r);
         let mut accepted = false;
@@ -281,7 +297,10 @@ pub fn levenberg_marquardt(
                 lambda *= 10.0;
                 continue;
             };
-            let step = chol.solve(&(-&g));
+            let mut step = chol.solve(&(-&g));
+            if let Some(proj) = projector {
+                step = proj * step;
+            }
             let q: Vec<f64> = p.iter().zip(step.iter()).map(|(a, b)| a + b).collect();
             let rq = residuals(&q);
             if cost(&rq) < cost(&r) {
@@ -303,4 +322,62 @@ pub fn levenberg_marquardt(
 /// A miss measured only beyond `safe`, in units of `scale`.
 pub fn band(miss: f64, safe: f64, scale: f64) -> f64 {
     miss.signum() * (miss.abs() - safe).max(0.0) / scale
+}
+
+/// Orthogonal projector onto the null space of the rows `a` (I − A⁺A).
+pub fn null_space_projector(a: &DMatrix<f64>) -> DMatrix<f64> {
+    let svd = a.clone().svd(true, true);
+    let smax = svd.singular_values.max();
+    let pinv = svd.pseudo_inverse(smax * 1e-10).expect("svd");
+    DMatrix::<f64>::identity(a.ncols(), a.ncols()) - pinv * a
+}
+
+/// Rounds like `round_counts`, but one unit at a time, coarsest step first, and after each
+/// unit moves the still-continuous ones by the minimum-norm step that meets every
+/// constraint again. Where a few high-leverage units decide a published figure, single-count
+/// moves (the greedy `round_counts`) cannot reach it; here the rounding error of each unit
+/// is absorbed by the others as it happens, and only the last, finest units carry any.
+/// Returns shares (x space), whole counts per unit: pass them to `round_counts` to polish.
+pub fn round_counts_sequential(
+    x: &[f64],
+    base: &[f64],
+    active: &[bool],
+    cs: &[(Constraint, f64)],
+) -> Vec<f64> {
+    let n = x.len();
+    let mut x = x.to_vec();
+    let mut order: Vec<usize> = (0..n).filter(|&k| active[k]).collect();
+    // Coarsest first: a unit with a small base moves its share in large steps.
+    order.sort_by(|&a, &b| base[a].total_cmp(&base[b]).then(a.cmp(&b)));
+    let a = DMatrix::from_fn(cs.len(), n, |i, j| cs[i].0.row[j] / cs[i].1);
+    let b = DVector::from_iterator(cs.len(), cs.iter().map(|(c, tol)| c.target / tol));
+    let mut free = vec![false; n];
+    for &k in &order {
+        free[k] = true;
+    }
+    const BLOCK: usize = 8;
+    for chunk in order.chunks(BLOCK) {
+        for &k in chunk {
+            let count = (x[k] * base[k] / 100.0).round().clamp(0.0, base[k].floor());
+            x[k] = count * 100.0 / base[k];
+            free[k] = false;
+        }
+        let cols: Vec<usize> = (0..n).filter(|&j| free[j]).collect();
+        if cols.is_empty() {
+            break;
+        }
+        let xv = DVector::from_column_slice(&x);
+        let miss = &b - &a * &xv;
+        let af = DMatrix::from_fn(cs.len(), cols.len(), |i, j| a[(i, cols[j])]);
+        let svd = af.svd(true, true);
+        let smax = svd.singular_values.max();
+        let Ok(pinv) = svd.pseudo_inverse(smax * 1e-9) else {
+            continue;
+        };
+        let step = pinv * miss;
+        for (j, &c) in cols.iter().enumerate() {
+            x[c] = (x[c] + step[j]).clamp(0.0, 100.0);
+        }
+    }
+    x
 }

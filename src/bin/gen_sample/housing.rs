@@ -473,19 +473,22 @@ pub fn generate(
         }
     };
     let yv = DVector::from_column_slice(&y);
+    // The first rows pool municipalities into district means: they only tie the two stages
+    // together, so they may give way (loose) to the published district coefficients below,
+    // which high-leverage districts would otherwise move by more than their rounding box.
     let mut cs: Vec<(Constraint, f64)> = hard
         .iter()
-        .map(|c| {
+        .enumerate()
+        .map(|(i, c)| {
             (
                 shift(&Constraint {
                     row: c.row.clone(),
                     target: c.row.dot(&yv),
                 }),
-                0.005,
+                if i < kept.len() { 0.05 } else { 0.005 },
             )
         })
         .collect();
-    cs.extend(soft.iter().map(|c| (shift(c), 1.0)));
     // The district regressions themselves (constants of column (2) are very sensitive to
     // single persons): their stage-1 coefficients, in end-share space.
     for sp in specs.iter().filter(|s| s.district_level) {
@@ -504,6 +507,7 @@ pub fn generate(
         .map(|m| (o.muni_base[m] + y[m]).clamp(0.0, 100.0))
         .collect();
     let tpe: Vec<f64> = tp_end.iter().map(|&t| t.max(1) as f64).collect();
+    let xs = crate::calibrate::round_counts_sequential(&xs, &tpe, &complete, &cs);
     let dec_end = round_counts(&xs, &tpe, &complete, &cs);
     let xr: Vec<f64> = (0..n)
         .map(|m| {

@@ -151,14 +151,22 @@ fn run(seed: u64, out: &Path) -> Result<Vec<String>, String> {
     );
     // Calibrate on the groups as realised (they should equal the design).
     let mut dz = dz;
-    let realised_as_designed = dz.early == early
-        && dz.capacity == capacity_g
-        && dz.plan_b == plan_b_g
-        && dz.labour == labour_g
-        && dz.housing_talks == talks_g;
-    dz.log.push(format!(
-        "groups realised as designed: {realised_as_designed}"
-    ));
+    let differ: Vec<&str> = [
+        ("early", dz.early == early),
+        ("capacity", dz.capacity == capacity_g),
+        ("plan-b", dz.plan_b == plan_b_g),
+        ("labour", dz.labour == labour_g),
+        ("housing-talks", dz.housing_talks == talks_g),
+    ]
+    .iter()
+    .filter(|(_, same)| !same)
+    .map(|(name, _)| *name)
+    .collect();
+    dz.log.push(if differ.is_empty() {
+        "groups realised as designed: true".to_string()
+    } else {
+        format!("groups realised as designed: false ({})", differ.join(", "))
+    });
     dz.early = early.clone();
     dz.capacity = capacity_g.clone();
     dz.plan_b = plan_b_g.clone();

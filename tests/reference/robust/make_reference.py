@@ -145,16 +145,15 @@ for i in df.index:
 ref["loo bw-vs-neighbours"] = {"full": wls_hc1(df, "treated")["estimate"], "drops": loo}
 
 # --- wild cluster bootstrap ----------------------------------------------------------------
-from wildboottest.wildboottest import wildboottest
+from wild_p import wild_p  # ties: see wild_p.py
 def wild(name, cluster_col, weights_type, B):
     df = did_frame(name)
     s = np.sqrt(df["w"])
     X = sm.add_constant(df[["treated"] + CONTROLS]).mul(s, axis=0)
     y = df["change"] * s
     model = sm.OLS(y, X)
-    res = wildboottest(model, param="treated", cluster=pd.factorize(df[cluster_col], sort=True)[0], B=B,
-                       weights_type=weights_type, seed=12345, show=False)
-    return {"p_value": float(res["p-value"].iloc[0]), "t": float(res["statistic"].iloc[0]), "draws": B}
+    p, t = wild_p(model, "treated", pd.factorize(df[cluster_col], sort=True)[0], B, weights_type)
+    return {"p_value": p, "t": t, "draws": B}
 ref["wild"] = {
     "capacity rademacher": wild("capacity", "region", "rademacher", 9999),
     "bw-vs-neighbours rademacher": wild("bw-vs-neighbours", "state", "rademacher", 9999),

@@ -10,13 +10,14 @@ use std::collections::BTreeMap;
 const MEAN_CHANGE: f64 = 0.54;
 /// Refugee-weighted shares of decrease, no change, increase and no answer (Tab. 5).
 const WEIGHTED_SHARES: [f64; 4] = [0.12, 0.07, 0.75, 0.06];
-/// Capacity change per 100 target persons in the two districts that lack pre-IM staff: the
-/// designed median (no comparison ever sees it).
+/// Capacity change per 100 target persons in the two districts that lack pre-IM staff: starts
+/// at the designed median (no comparison ever sees it).
 const EXCLUDED_CAPACITY: f64 = 0.55;
 /// Share of the municipalities reporting staff before IM that had nobody (report section 3).
 const NOBODY_BEFORE: f64 = 0.25;
-/// Mean FTE before IM (report section 3: 0.69, median 0.2).
+/// Mean and median FTE before IM (report section 3: 0.69, median 0.2).
 const BEFORE_MEAN: f64 = 0.69;
+const BEFORE_MEDIAN: f64 = 0.2;
 /// Median FTE change (Abb. 6: +0.3).
 const MEDIAN_CHANGE: f64 = 0.3;
 
@@ -52,14 +53,13 @@ pub fn staffing(
         *dsum.entry(d_of(m)).or_default() += tp[m] as f64;
         *n_funded.entry(d_of(m)).or_default() += 1;
     }
-    let targets = capacity_targets(dz, &dsum, &n_funded, answering.len());
+    let (targets, excluded_capacity) = capacity_targets(dz, &dsum, &n_funded, answering.len());
     let cat = categories(rng, munis, &answering, &targets, &no_answer);
 
     let (before, raw) = draws(rng, munis, &funded, &cat, &no_answer);
-    // The excluded districts get the designed median, so they look like any other district.
     let mut want_of: BTreeMap<usize, f64> = targets.clone();
     for &d in &dz.capacity_excluded {
-        want_of.insert(d, EXCLUDED_CAPACITY);
+        want_of.insert(d, excluded_capacity);
     }
     let wants: BTreeMap<usize, f64> = want_of
         .iter()
@@ -163,21 +163,36 @@ fn draws(
         };
     }
     // Scale to the published mean; the cap makes this a short fixed point. No municipality had
-    // more than one counsellor per 75 refugees (half an FTE is always possible).
-    let scaled = |f: f64, m: usize| {
-        if before[m] > 0.0 {
-            let cap = (munis[m].refugees_2017 as f64 / 75.0).max(0.5);
-            round_to((before[m] * f).clamp(0.05, cap), 2)
-        } else {
-            0.0
+    // more than one counsellor per 75 refugees (half an FTE is always possible). A power
+    // `g` > 1 skews the values (few large teams, many part-time posts) until the median is the
+    // published one as well.
+    let with_skew = |g: f64| -> Vec<f64> {
+        let scaled = |f: f64, m: usize| {
+            if before[m] > 0.0 {
+                let cap = (munis[m].refugees_2017 as f64 / 75.0).max(0.5);
+                round_to((before[m].powf(g) * f).clamp(0.05, cap), 2)
+            } else {
+                0.0
+            }
+        };
+        let mut f = 1.0;
+        for _ in 0..20 {
+            let now = reporting.iter().map(|&m| scaled(f, m)).sum::<f64>() / reporting.len() as f64;
+            f *= BEFORE_MEAN / now;
         }
+        (0..munis.len()).map(|m| scaled(f, m)).collect()
     };
-    let mut f = 1.0;
-    for _ in 0..20 {
-        let now = reporting.iter().map(|&m| scaled(f, m)).sum::<f64>() / reporting.len() as f64;
-        f *= BEFORE_MEAN / now;
+    let median_of = |v: &[f64]| median(&reporting.iter().map(|&m| v[m]).collect::<Vec<f64>>());
+    let (mut lo, mut hi) = (0.5, 3.0);
+    for _ in 0..30 {
+        let mid = 0.5 * (lo + hi);
+        if median_of(&with_skew(mid)) > BEFORE_MEDIAN {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
     }
-    let before = (0..munis.len()).map(|m| scaled(f, m)).collect();
+    let before = with_skew(hi);
     (before, raw)
 }
 
@@ -352,13 +367,15 @@ fn weighted_order(
 /// median, the group means and the number of increases stay as designed) such that the
 /// state's total change gives the report's mean change per municipality: larger districts
 /// then expand more in FTE. A district of one municipality (a Stadtkreis) never gets a
-/// non-positive value, since one municipality cannot both grow and shrink.
+/// non-positive value, since one municipality cannot both grow and shrink. What a
+/// rearrangement cannot reach is taken up by the two excluded districts (no comparison sees
+/// them): their common value starts at the designed median and is returned second.
 fn capacity_targets(
     dz: &Design,
     dsum: &BTreeMap<usize, f64>,
     n_funded: &BTreeMap<usize, usize>,
     n_answering: usize,
-) -> BTreeMap<usize, f64> {
+) -> (BTreeMap<usize, f64>, f64) {
     let d = |u: &usize| dsum.get(u).copied().unwrap_or(0.0) / 100.0;
     let excluded: f64 = dz
         .capacity_excluded
@@ -396,7 +413,14 @@ fn capacity_targets(
         v.insert(a, xb);
         v.insert(b, xa);
     }
-    v
+    let total: f64 = v.iter().map(|(u, x)| x * d(u)).sum();
+    let room: f64 = dz.capacity_excluded.iter().map(d).sum();
+    let excluded_value = if room > 0.0 {
+        (EXCLUDED_CAPACITY + (goal - total) / room).clamp(0.1, 1.5)
+    } else {
+        EXCLUDED_CAPACITY
+    };
+    (v, excluded_value)
 }
 
 /// Categories (0 decrease, 1 no change, 2 increase) for the answering municipalities: drawn
