@@ -27,6 +27,9 @@ const LAST: [f64; 7] = [11.0, 8.5, 4.0, 13.0, 9.0, 10.0, 13.0];
 /// Labour-market share falls fast in 2017 and slowly afterwards (Abb. 35).
 const LABOUR: [f64; 10] = [26.0, 19.5, 15.5, 13.2, 12.4, 12.0, 11.7, 11.4, 11.2, 11.0];
 
+/// Weight of the district factors per quarter (0 = Q1 2017).
+const RAMP: [f64; 3] = [0.0, 0.5, 1.0];
+
 fn quarter_index(d: NaiveDate) -> usize {
     (((d.year() - 2017) * 4) as usize + (d.month0() / 3) as usize).min(9)
 }
@@ -41,8 +44,12 @@ pub fn topic_mix(q: usize, labour_factor: f64, housing_factor: f64) -> [f64; 8] 
     for i in 0..7 {
         p[i] = (FIRST[i] + (LAST[i] - FIRST[i]) * t) / 100.0;
     }
-    p[0] = LABOUR[q] / 100.0 * labour_factor;
-    p[3] *= housing_factor;
+    // District differences phase in over 2017: the first quarters hold only the few
+    // retroactively funded municipalities, and their districts must not set the state's
+    // Q1 2017 mix (Abb. 35 starts at 26% labour-market talks).
+    let phase = RAMP[q.min(RAMP.len() - 1)];
+    p[0] = LABOUR[q] / 100.0 * (1.0 + (labour_factor - 1.0) * phase);
+    p[3] *= 1.0 + (housing_factor - 1.0) * phase;
     p[7] = 1.0 - p[..7].iter().sum::<f64>();
     p
 }
@@ -108,19 +115,28 @@ pub fn generate(rng: &mut Rng, munis: &[Municipality], grants: &[Grant], dz: &De
     // District factors so that each district's labour and housing shares meet the design:
     // first the share each district would have with factor 1, given when its IMs worked.
     let n_d = munis.iter().map(|m| m.district).max().unwrap_or(0) + 1;
+    // A share is linear in the factor f: base + (f − 1) · slope, summed over the days.
     let mut base = vec![[0.0f64; 2]; n_d];
+    let mut slope = vec![[0.0f64; 2]; n_d];
     let mut cnt = vec![0.0f64; n_d];
     for d in &days {
         let k = munis[grants[d.grant].municipality].district;
-        let p = topic_mix(quarter_index(d.date), 1.0, 1.0);
-        base[k][0] += p[0];
-        base[k][1] += p[3];
+        let q = quarter_index(d.date);
+        let (p1, p2) = (topic_mix(q, 1.0, 1.0), topic_mix(q, 2.0, 2.0));
+        base[k][0] += p1[0];
+        base[k][1] += p1[3];
+        slope[k][0] += p2[0] - p1[0];
+        slope[k][1] += p2[3] - p1[3];
         cnt[k] += 1.0;
     }
     let factor = |k: usize| -> (f64, f64) {
         match (dz.labour_target.get(&k), dz.housing_target.get(&k)) {
-            (Some(l), Some(h)) if cnt[k] > 0.0 => {
-                (l / (base[k][0] / cnt[k]), h / (base[k][1] / cnt[k]))
+            (Some(l), Some(h)) if slope[k][0] > 0.0 && slope[k][1] > 0.0 => {
+                // Summed over the district's days: target · days = base + (f − 1) · slope.
+                (
+                    1.0 + (l * cnt[k] - base[k][0]) / slope[k][0],
+                    1.0 + (h * cnt[k] - base[k][1]) / slope[k][1],
+                )
             }
             _ => (1.0, 1.0),
         }
