@@ -22,8 +22,8 @@ const CONTROL_PRIOR: [f64; 3] = [0.4, 8.0, 8.0];
 /// controls of the BW districts, towards every published figure of Tab. 12–16 at once:
 /// treatment and constant (tight), control coefficients (within half their SE, with the
 /// published sign), standard errors (±0.07, and hard beyond ±0.12), R² (±0.01, hard beyond
-/// ±0.03). A prior keeps both near their
-/// starting values. The controls are then rounded to their written precision.
+/// ±0.03). A prior keeps both near their starting values. The controls are then rounded to
+/// their written precision.
 pub(super) fn shape(
     specs: &[Spec],
     y: &[f64],

@@ -25,8 +25,9 @@ const NEW_DWELLINGS: (i32, (f64, f64), f64) = (3, (0.1, 0.9), 0.1);
 /// Joint least squares over the kept districts' outcome changes and their dwelling controls
 /// (dwellings and new dwellings per 100 inhabitants) towards every Tab. 17 figure at once:
 /// treatment and constant (tight), the capacity column's controls (within half their SE, with
-/// the published sign), every published SE (±0.4, hard beyond ±0.6) and R² (±0.02, hard beyond ±0.03). Updates the specs'
-/// control columns to the rounded values and returns them per district.
+/// the published sign), every published SE (±0.4, hard beyond ±0.6) and R² (±0.02, hard
+/// beyond ±0.03). Updates the specs' control columns to the rounded values and returns them
+/// per district.
 pub(super) fn shape_districts(
     specs: &mut [Spec],
     yd: &[f64],
