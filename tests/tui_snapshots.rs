@@ -124,3 +124,16 @@ fn every_page_draws_at_every_size_without_panicking() {
         screen(&app, w, h);
     }
 }
+
+/// The sample says it is synthetic and names the real data it uses (the district frame's
+/// licence) on the first page, at the smallest supported size too.
+#[test]
+fn overview_shows_synthetic_and_attribution_at_every_size() {
+    let app = sample_app();
+    for (w, h) in [(80, 24), (120, 40)] {
+        let text = screen(&app, w, h);
+        assert!(text.contains("SYNTHETIC"), "{w}x{h}");
+        assert!(text.contains("Destatis"), "{w}x{h}:\n{text}");
+        assert!(text.contains("CC BY 4.0"), "{w}x{h}:\n{text}");
+    }
+}

@@ -4,7 +4,7 @@ use super::{panel, pct};
 use crate::core::bundle::{Severity, Table};
 use crate::core::derive::Outcome;
 use crate::tui::app::{App, Page};
-use crate::tui::widgets::{message, visible_window};
+use crate::tui::widgets::{message, visible_window, wrapped_rows};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -17,8 +17,12 @@ pub struct OverviewPage<'a> {
 
 impl Widget for OverviewPage<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
+        // The bundle panel grows with its text (the source carries the data's attribution and
+        // must stay visible), up to a third of the page.
+        let needed = wrapped_rows(&self.bundle_lines(), area.width.saturating_sub(2));
+        let height = (needed + 2).clamp(7, (area.height / 3).max(7));
         let [head, rest] =
-            Layout::vertical([Constraint::Length(7), Constraint::Fill(1)]).areas(area);
+            Layout::vertical([Constraint::Length(height), Constraint::Fill(1)]).areas(area);
         self.render_bundle(head, buf);
         if self.app.show_changes {
             self.render_changes(rest, buf);
@@ -39,7 +43,9 @@ impl Widget for OverviewPage<'_> {
 }
 
 impl OverviewPage<'_> {
-    fn render_bundle(&self, area: Rect, buf: &mut Buffer) {
+    /// Name (with the SYNTHETIC badge), the synthetic note, the source (attribution first, so
+    /// a short panel still shows it) and the description.
+    fn bundle_lines(&self) -> Vec<Line<'static>> {
         let t = &self.app.theme;
         let info = &self.app.bundle.manifest.bundle;
         let mut title = vec![Span::styled(info.name.clone(), t.title)];
@@ -54,11 +60,16 @@ impl OverviewPage<'_> {
         }
         let mut lines = vec![Line::from(title)];
         lines.extend(note);
-        lines.push(Line::from(info.description.clone()));
         if !info.source.is_empty() {
             lines.push(Line::styled(format!("Source: {}", info.source), t.dim));
         }
-        Paragraph::new(lines)
+        lines.push(Line::from(info.description.clone()));
+        lines
+    }
+
+    fn render_bundle(&self, area: Rect, buf: &mut Buffer) {
+        let t = &self.app.theme;
+        Paragraph::new(self.bundle_lines())
             .wrap(Wrap { trim: true })
             .block(panel(
                 format!(" Bundle: {} ", self.app.bundle_path.display()),

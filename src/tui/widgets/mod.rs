@@ -29,6 +29,32 @@ pub fn message(lines: Vec<Line<'_>>, area: Rect, buf: &mut Buffer) {
         .render(area, buf);
 }
 
+/// Rows that `lines` take when word-wrapped to `width` columns (greedy, as `Wrap` does; a
+/// word longer than the width is split).
+pub fn wrapped_rows(lines: &[Line<'_>], width: u16) -> u16 {
+    let width = usize::from(width.max(1));
+    let mut rows = 0usize;
+    for line in lines {
+        let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+        let mut used = 0usize;
+        let mut line_rows = 1usize;
+        for word in text.split_whitespace() {
+            let w = ratatui::text::Span::raw(word).width();
+            if used == 0 {
+                line_rows += (w.max(1) - 1) / width;
+                used = (w - 1) % width + 1;
+            } else if used + 1 + w <= width {
+                used += 1 + w;
+            } else {
+                line_rows += 1 + (w.max(1) - 1) / width;
+                used = (w.max(1) - 1) % width + 1;
+            }
+        }
+        rows += line_rows;
+    }
+    u16::try_from(rows).unwrap_or(u16::MAX)
+}
+
 /// Shortens `s` to `width` characters, marking the cut with '…'.
 pub fn fit(s: &str, width: usize) -> String {
     let n = s.chars().count();
@@ -46,6 +72,18 @@ pub fn fit(s: &str, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrapped_rows_counts_word_wrapped_lines() {
+        let lines = vec![
+            Line::from("aaa bbb ccc"),
+            Line::from(""),
+            Line::from("abcdefghij"),
+        ];
+        // "aaa bbb" | "ccc", one empty row, "abcdefg" | "hij"
+        assert_eq!(wrapped_rows(&lines, 7), 5);
+        assert_eq!(wrapped_rows(&lines, 11), 3);
+    }
 
     #[test]
     fn window_keeps_the_cursor_visible() {
