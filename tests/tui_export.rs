@@ -78,18 +78,6 @@ fn the_estimate_export_follows_the_toggled_controls() {
 }
 
 #[test]
-fn the_robustness_page_says_it_has_no_export_instead_of_failing_silently() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut app = sample_app();
-    app.export_dir = dir.path().join("never-made");
-    dispatch(&mut app, Msg::GoTo(Page::Robustness));
-    dispatch(&mut app, Msg::Export);
-    let status = app.status.clone().expect("a status message");
-    assert!(status.starts_with("export failed"), "{status}");
-    assert!(!app.export_dir.exists(), "nothing is written");
-}
-
-#[test]
 fn with_every_control_switched_off_the_export_is_the_no_controls_regression() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = sample_app();
