@@ -14,7 +14,7 @@ use crate::core::robust::{
 };
 
 /// Significance level at which a reading flags a problem (as on the page).
-const ALPHA: f64 = 0.05;
+pub const ALPHA: f64 = 0.05;
 
 /// The checks' options for an export request: `wirkung robustness`'s defaults (9,999 draws,
 /// seed 20171211, placebo Dec 2015 → Sep 2017, monthly event study) with the request's
@@ -82,8 +82,8 @@ fn opt(v: Option<f64>) -> Cell {
     v.map_or(Cell::Missing, est)
 }
 
-/// Thousands separator, as the page prints draws.
-fn count(n: usize) -> String {
+/// A count with thousands separators, as the page prints draws (9,999).
+pub fn count(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, ch) in s.chars().enumerate() {
@@ -245,13 +245,32 @@ fn staggered_row(r: &Staggered) -> Result<Row, String> {
     })
 }
 
-fn cells<T>(
-    check: Check,
-    result: &SuiteResult<T>,
-    row: fn(&T) -> Result<Row, String>,
-) -> Vec<Cell> {
+fn result<T: Clone>(r: &SuiteResult<T>) -> Result<&T, String> {
+    r.as_ref().map_err(Clone::clone)
+}
+
+/// What the page shows for `check`, or why the check does not apply.
+fn row_of(check: Check, s: &RobustSuite) -> Result<Row, String> {
+    match check {
+        Check::EventStudy => result(&s.event_study).and_then(event_study_row),
+        Check::Placebo => result(&s.placebo).and_then(placebo_row),
+        Check::Ri => result(&s.ri).and_then(ri_row),
+        Check::Wild => result(&s.wild).and_then(wild_row),
+        Check::Loo => result(&s.loo).and_then(loo_row),
+        Check::Dose => result(&s.dose).and_then(dose_row),
+        Check::Staggered => result(&s.staggered).and_then(staggered_row),
+    }
+}
+
+/// The one-line reading of a check's result, or why it does not apply; the dashboard's table
+/// shows the same words, so the page and its export never disagree.
+pub fn reading(check: Check, s: &RobustSuite) -> Result<String, String> {
+    row_of(check, s).map(|r| r.reading)
+}
+
+fn cells(check: Check, s: &RobustSuite) -> Vec<Cell> {
     let name = Cell::text(check_name(check));
-    match result.as_ref().map_err(Clone::clone).and_then(row) {
+    match row_of(check, s) {
         Ok(r) => vec![
             name,
             Cell::Text(r.statistic),
@@ -265,8 +284,8 @@ fn cells<T>(
         ],
         // As the page does: the check is listed, with why it does not apply.
         Err(why) => {
-            let mut v = vec![name, Cell::Missing];
-            v.extend(std::iter::repeat_n(Cell::Missing, 6));
+            let mut v = vec![name];
+            v.extend(std::iter::repeat_n(Cell::Missing, HEADER.len() - 2));
             v.push(Cell::Text(format!("not applicable: {why}")));
             v
         }
@@ -275,22 +294,10 @@ fn cells<T>(
 
 /// One row per check, in `Check::ALL` order (the page's order).
 pub fn suite_table(title: String, s: &RobustSuite) -> TableData {
-    let rows = Check::ALL
-        .into_iter()
-        .map(|check| match check {
-            Check::EventStudy => cells(check, &s.event_study, event_study_row),
-            Check::Placebo => cells(check, &s.placebo, placebo_row),
-            Check::Ri => cells(check, &s.ri, ri_row),
-            Check::Wild => cells(check, &s.wild, wild_row),
-            Check::Loo => cells(check, &s.loo, loo_row),
-            Check::Dose => cells(check, &s.dose, dose_row),
-            Check::Staggered => cells(check, &s.staggered, staggered_row),
-        })
-        .collect();
     TableData {
         title,
         header: HEADER.iter().map(|h| h.to_string()).collect(),
-        rows,
+        rows: Check::ALL.into_iter().map(|c| cells(c, s)).collect(),
     }
 }
 
