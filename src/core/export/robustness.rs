@@ -7,7 +7,7 @@
 use super::chart::{Chart, ChartBody, IntervalPoint};
 use super::table::{Cell, TableData};
 use super::{ExportRequest, PageContent, caption, controls_label};
-use crate::core::bundle::Bundle;
+use crate::core::bundle::{Bundle, Level};
 use crate::core::robust::{
     Check, DoseResult, EventStudy, LeaveOneOut, PlaceboResult, RandomizationInference,
     RobustOptions, RobustSuite, Staggered, SuiteResult, WildBootstrap,
@@ -360,8 +360,12 @@ pub fn robustness_content(
 ) -> PageContent {
     let cap = caption(bundle, req, &controls_label(&req.spec.controls));
     let options = robust_options(req);
+    let level = match req.spec.level {
+        Level::District => "districts",
+        Level::Municipality => "municipalities",
+    };
     let title = format!(
-        "Robustness checks: {}, {} ({}; seed {})",
+        "Robustness checks: {}, {}, {level} ({}; seed {})",
         req.spec.outcome.label(),
         req.spec.comparison.label(),
         if options.weighted {
@@ -377,5 +381,35 @@ pub fn robustness_content(
         markdown: None,
         latex: None,
         csv: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_check_is_a_row_even_when_none_applies() {
+        let t = suite_table(
+            "t".into(),
+            &RobustSuite::unavailable("housing has two waves"),
+        );
+        assert_eq!(t.rows.len(), Check::ALL.len());
+        for (row, check) in t.rows.iter().zip(Check::ALL) {
+            assert_eq!(row.len(), HEADER.len());
+            assert_eq!(row[0], Cell::text(check_name(check)));
+            assert_eq!(
+                row[HEADER.len() - 1],
+                Cell::text("not applicable: housing has two waves")
+            );
+            assert!(row[1..HEADER.len() - 1].iter().all(|c| *c == Cell::Missing));
+        }
+    }
+
+    #[test]
+    fn counts_read_with_thousands_separators() {
+        assert_eq!(count(16), "16");
+        assert_eq!(count(9_999), "9,999");
+        assert_eq!(count(1_234_567), "1,234,567");
     }
 }
