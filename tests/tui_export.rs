@@ -78,18 +78,6 @@ fn the_estimate_export_follows_the_toggled_controls() {
 }
 
 #[test]
-fn the_robustness_page_says_it_has_no_export_instead_of_failing_silently() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut app = sample_app();
-    app.export_dir = dir.path().join("never-made");
-    dispatch(&mut app, Msg::GoTo(Page::Robustness));
-    dispatch(&mut app, Msg::Export);
-    let status = app.status.clone().expect("a status message");
-    assert!(status.starts_with("export failed"), "{status}");
-    assert!(!app.export_dir.exists(), "nothing is written");
-}
-
-#[test]
 fn with_every_control_switched_off_the_export_is_the_no_controls_regression() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = sample_app();
@@ -111,5 +99,72 @@ fn with_every_control_switched_off_the_export_is_the_no_controls_regression() {
     assert!(
         !csv.contains("urban"),
         "no control in the exported regression:\n{csv}"
+    );
+}
+
+#[test]
+fn e_on_the_robustness_page_writes_the_workers_results_and_nothing_while_they_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("slides");
+    let mut app = sample_app();
+    app.export_dir = out.clone();
+    app.run_checks_in_background();
+    dispatch(&mut app, Msg::GoTo(Page::Robustness));
+    // The worker's result is collected only by the event loop, so it is still running here.
+    assert!(app.checks_running());
+    dispatch(&mut app, Msg::Export);
+    let status = app.status.clone().expect("a status message");
+    assert!(status.contains("still being computed"), "{status}");
+    assert!(!out.exists(), "nothing is written while the checks run");
+
+    app.wait_for_checks();
+    let runs = app.check_runs();
+    dispatch(&mut app, Msg::Export);
+    let status = app.status.clone().expect("a status message");
+    assert!(status.contains("exported 5 files"), "{status}");
+    assert_eq!(
+        names(&out),
+        [
+            "robustness-early-start.csv",
+            "robustness-early-start.md",
+            "robustness-early-start.png",
+            "robustness-early-start.svg",
+            "robustness-early-start.tex"
+        ]
+    );
+    assert_eq!(app.check_runs(), runs, "the export computes nothing again");
+
+    // The file is the headless export of the same choices: same core renderer, same checks.
+    let csv = std::fs::read_to_string(out.join("robustness-early-start.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 7, "{csv}");
+    let headless = dir.path().join("headless.csv");
+    let cli = std::process::Command::new(env!("CARGO_BIN_EXE_wirkung"))
+        .args([
+            "export",
+            wirkung::cli::SAMPLE_BUNDLE,
+            "--page",
+            "robustness",
+        ])
+        .args(["--outcome", "employment", "--comparison", "early-start"])
+        .args(["--format", "csv", "--out"])
+        .arg(&headless)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(
+        cli.status.success(),
+        "{}",
+        String::from_utf8_lossy(&cli.stderr)
+    );
+    assert_eq!(csv, std::fs::read_to_string(&headless).unwrap());
+    let svg = std::fs::read_to_string(out.join("robustness-early-start.svg")).unwrap();
+    assert!(svg.contains("SYNTHETIC") && svg.contains("Early vs late start"));
+
+    // Pressed again: new names, the first files untouched.
+    dispatch(&mut app, Msg::Export);
+    assert_eq!(names(&out).len(), 10);
+    assert_eq!(
+        csv,
+        std::fs::read_to_string(out.join("robustness-early-start-1.csv")).unwrap()
     );
 }

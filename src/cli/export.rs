@@ -10,7 +10,8 @@ use std::process::ExitCode;
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     pub bundle: PathBuf,
-    /// trends, estimate, start-times, topics, staffing or overview.
+    /// trends, estimate, start-times, topics, staffing, overview or robustness (the checks
+    /// run with `wirkung robustness`'s defaults: 9,999 draws, seed 20171211).
     #[arg(long)]
     pub page: String,
     #[arg(long, default_value = "employment")]

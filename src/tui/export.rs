@@ -1,8 +1,11 @@
 //! `e`: write what the current page shows into the export directory, in every format that
 //! page has (charts as SVG and PNG, tables as Markdown, LaTeX and CSV). The files are made by
 //! `core::export`, the same code as `wirkung export`, so a slide can be rebuilt by script.
+//! The Robustness page exports the checks the worker already computed for the current
+//! choices; while they run, nothing is written.
 
 use super::app::{App, Page};
+use super::robust_results::robust_key;
 use crate::core::export::{self, ExportFormat, ExportRequest};
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
@@ -14,16 +17,16 @@ pub fn default_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("wirkung-exports"))
 }
 
-/// The page as `wirkung export` names it; the Robustness page has no export yet.
-fn export_page(page: Page) -> Option<export::Page> {
+/// The page as `wirkung export` names it.
+fn export_page(page: Page) -> export::Page {
     match page {
-        Page::Overview => Some(export::Page::Overview),
-        Page::StartTimes => Some(export::Page::StartTimes),
-        Page::Staffing => Some(export::Page::Staffing),
-        Page::Topics => Some(export::Page::Topics),
-        Page::Trends => Some(export::Page::Trends),
-        Page::Estimate => Some(export::Page::Estimate),
-        Page::Robustness => None,
+        Page::Overview => export::Page::Overview,
+        Page::StartTimes => export::Page::StartTimes,
+        Page::Staffing => export::Page::Staffing,
+        Page::Topics => export::Page::Topics,
+        Page::Trends => export::Page::Trends,
+        Page::Estimate => export::Page::Estimate,
+        Page::Robustness => export::Page::Robustness,
     }
 }
 
@@ -34,10 +37,18 @@ pub fn export_current_page(
     dir: &Path,
     today: NaiveDate,
 ) -> Result<Vec<PathBuf>, String> {
-    let page = export_page(app.page).ok_or_else(|| {
-        "the Robustness page has no export yet; `wirkung robustness … --format csv` prints it"
-            .to_string()
-    })?;
+    let page = export_page(app.page);
+    // Only results computed for exactly these choices are exported; re-running the checks
+    // here would block the dashboard for as long as the worker takes.
+    let suite = match page {
+        export::Page::Robustness => Some(app.robust.current(robust_key(&app.choices)).ok_or_else(
+            || {
+                "the robustness checks are still being computed; press e again when they are shown"
+                    .to_string()
+            },
+        )?),
+        _ => None,
+    };
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let choices = &app.choices;
     let spec = choices.spec(&app.bundle);
@@ -51,7 +62,11 @@ pub fn export_current_page(
                 format,
                 date: today,
             };
-            export::export_to(&app.bundle, &request, dir).map_err(|e| e.to_string())
+            match suite {
+                Some(s) => export::export_robustness_to(&app.bundle, &request, s, dir),
+                None => export::export_to(&app.bundle, &request, dir),
+            }
+            .map_err(|e| e.to_string())
         })
         .collect()
 }

@@ -10,30 +10,19 @@
 use super::analysis::Choices;
 use super::cache::key_of;
 use crate::core::bundle::Bundle;
-use crate::core::derive::{PanelSpec, check_supported};
-use crate::core::robust::{
-    self, DoseResult, EventStudy, LeaveOneOut, PlaceboResult, RandomizationInference, RobustError,
-    RobustOptions, Staggered, WildBootstrap,
-};
+use crate::core::derive::PanelSpec;
+use crate::core::robust::RobustOptions;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread;
 
 /// One check's result, or why it cannot be shown (the core error, in one line).
-pub type CheckResult<T> = Result<T, String>;
+pub type CheckResult<T> = crate::core::robust::SuiteResult<T>;
 
-/// Every check for one set of choices.
-#[derive(Debug)]
-pub struct RobustSuite {
-    pub event_study: CheckResult<EventStudy>,
-    pub placebo: CheckResult<PlaceboResult>,
-    pub ri: CheckResult<RandomizationInference>,
-    pub wild: CheckResult<WildBootstrap>,
-    pub loo: CheckResult<LeaveOneOut>,
-    pub dose: CheckResult<DoseResult>,
-    pub staggered: CheckResult<Staggered>,
-}
+/// Every check for one set of choices (core's type, so that the export writes what the
+/// page shows).
+pub use crate::core::robust::RobustSuite;
 
 /// The checks' own options for these choices: the report's defaults (9,999 draws, fixed
 /// seed, placebo Dec 2015 → Sep 2017, monthly event study) with the user's weighting.
@@ -63,63 +52,13 @@ pub fn robust_key(choices: &Choices) -> u64 {
     ))
 }
 
-fn run<T>(f: impl FnOnce() -> Result<T, RobustError>) -> CheckResult<T> {
-    f().map_err(|e| e.to_string())
-}
-
-impl RobustSuite {
-    /// Runs every check of core::robust for `choices` (the slow part of the page).
-    pub fn compute(bundle: &Bundle, choices: &Choices) -> RobustSuite {
-        let spec = robust_spec(bundle, choices);
-        let options = robust_options(choices);
-        // An unsupported combination (housing by start date ...) is said once, as the
-        // Estimate page says it, instead of seven different ways.
-        if let Err(e) = check_supported(spec.outcome, spec.comparison, spec.level) {
-            let why = e.to_string();
-            return RobustSuite::unavailable(&why);
-        }
-        let (b, s, o) = (bundle, &spec, &options);
-        // The two resampling checks are the slow ones; they run next to the rest.
-        let ((wild, ri), (event_study, placebo, loo, dose, staggered)) = rayon::join(
-            || {
-                (
-                    run(|| robust::wild_bootstrap(b, s, o)),
-                    run(|| robust::randomization_inference(b, s, o)),
-                )
-            },
-            || {
-                (
-                    run(|| robust::event_study(b, s, o)),
-                    run(|| robust::placebo(b, s, o)),
-                    run(|| robust::leave_one_out(b, s, o)),
-                    run(|| robust::dose(b, s, o)),
-                    run(|| robust::staggered(b, s, o)),
-                )
-            },
-        );
-        RobustSuite {
-            event_study,
-            placebo,
-            ri,
-            wild,
-            loo,
-            dose,
-            staggered,
-        }
-    }
-
-    /// Every check fails for the same reason.
-    pub fn unavailable(why: &str) -> RobustSuite {
-        RobustSuite {
-            event_study: Err(why.to_string()),
-            placebo: Err(why.to_string()),
-            ri: Err(why.to_string()),
-            wild: Err(why.to_string()),
-            loo: Err(why.to_string()),
-            dose: Err(why.to_string()),
-            staggered: Err(why.to_string()),
-        }
-    }
+/// Runs every check of core::robust for `choices` (the slow part of the page).
+pub fn compute_suite(bundle: &Bundle, choices: &Choices) -> RobustSuite {
+    RobustSuite::compute(
+        bundle,
+        &robust_spec(bundle, choices),
+        &robust_options(choices),
+    )
 }
 
 /// Suites kept; each is a few hundred kilobytes at most.
@@ -231,7 +170,7 @@ impl RobustJobs {
             };
         }
         if !self.background {
-            let suite = self.store(key, RobustSuite::compute(bundle, choices));
+            let suite = self.store(key, compute_suite(bundle, choices));
             return RobustView::Ready { key, suite };
         }
         match self.running {
@@ -248,7 +187,7 @@ impl RobustJobs {
         let bundle = Arc::clone(bundle);
         let tx = self.done_tx.clone();
         thread::spawn(move || {
-            let suite = RobustSuite::compute(&bundle, &choices);
+            let suite = compute_suite(&bundle, &choices);
             // The receiver lives as long as the dashboard; after it is gone nobody waits.
             let _ = tx.send(Finished { key, suite });
         });

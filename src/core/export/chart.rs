@@ -55,6 +55,23 @@ pub enum ChartBody {
     Bars {
         bars: Vec<Bar>,
     },
+    /// Estimates with their intervals (the event study), a zero line and an optional
+    /// vertical marker (the base period), in x units.
+    Intervals {
+        points: Vec<IntervalPoint>,
+        /// Tick labels by x position (e.g. event time -> `2017-12`).
+        x_labels: Vec<(f64, String)>,
+        marker: Option<f64>,
+    },
+}
+
+/// One estimate with its interval, drawn as a dot on a vertical bar.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IntervalPoint {
+    pub x: f64,
+    pub estimate: f64,
+    pub low: f64,
+    pub high: f64,
 }
 
 /// A chart with its title, y-axis label and the caption under it (bundle, comparison,
@@ -165,6 +182,11 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart) -> Res
             marker,
         } => draw_lines(&main, chart, x_axis, series, *marker),
         ChartBody::Bars { bars } => draw_bars(&main, chart, bars),
+        ChartBody::Intervals {
+            points,
+            x_labels,
+            marker,
+        } => draw_intervals(&main, chart, points, x_labels, *marker),
     }
 }
 
@@ -297,6 +319,86 @@ fn draw_bars<DB: DrawingBackend>(
         r.set_margin(0, 0, 3, 3);
         r
     }))
+    .map_err(err)?;
+    Ok(())
+}
+
+fn draw_intervals<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &Chart,
+    points: &[IntervalPoint],
+    x_labels: &[(f64, String)],
+    marker: Option<f64>,
+) -> Result<(), String> {
+    let xs = points.iter().map(|p| p.x).chain(marker);
+    let (x0, x1) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
+        (l.min(v), h.max(v))
+    });
+    let (x0, x1) = if x0.is_finite() && x1 > x0 {
+        (x0, x1)
+    } else {
+        (-1.0, 1.0)
+    };
+    let pad = ((x1 - x0) * 0.03).max(0.5);
+    // The zero line must be visible: an effect is read against it.
+    let (y0, y1) = y_range(
+        points
+            .iter()
+            .flat_map(|p| [p.low, p.high, p.estimate])
+            .chain([0.0]),
+        false,
+    );
+    let mut ctx = ChartBuilder::on(area)
+        .caption(chart.title.clone(), (FONT, 26))
+        .margin(24)
+        .x_label_area_size(48)
+        .y_label_area_size(80)
+        .build_cartesian_2d((x0 - pad)..(x1 + pad), y0..y1)
+        .map_err(err)?;
+    let x_fmt = |x: &f64| -> String {
+        x_labels
+            .iter()
+            .find(|(at, _)| (at - x).abs() < 1e-6)
+            .map(|(_, l)| l.clone())
+            .unwrap_or_default()
+    };
+    ctx.configure_mesh()
+        .x_labels(10)
+        .x_label_formatter(&x_fmt)
+        .y_desc(chart.y_label.clone())
+        .y_label_formatter(&y_tick)
+        .label_style((FONT, 16))
+        .axis_desc_style((FONT, 18))
+        .light_line_style(RGBColor(235, 235, 235))
+        .draw()
+        .map_err(err)?;
+    let grey = RGBColor(150, 150, 150);
+    ctx.draw_series(LineSeries::new(
+        vec![(x0 - pad, 0.0), (x1 + pad, 0.0)],
+        grey.stroke_width(1),
+    ))
+    .map_err(err)?;
+    if let Some(m) = marker {
+        ctx.draw_series(LineSeries::new(
+            vec![(m, y0), (m, y1)],
+            grey.stroke_width(2),
+        ))
+        .map_err(err)?;
+    }
+    let color = PALETTE[0];
+    ctx.draw_series(points.iter().map(|p| {
+        PathElement::new(
+            vec![(p.x, p.low), (p.x, p.high)],
+            color.mix(0.5).stroke_width(2),
+        )
+    }))
+    .map_err(err)?;
+    // One circle per estimate (tests count them).
+    ctx.draw_series(
+        points
+            .iter()
+            .map(|p| Circle::new((p.x, p.estimate), 4, color.filled())),
+    )
     .map_err(err)?;
     Ok(())
 }

@@ -5,16 +5,19 @@
 pub mod atomic;
 pub mod chart;
 mod pages;
+pub mod robustness;
 pub mod table;
 
 pub use atomic::{free_name, write_atomic, write_new};
-pub use chart::{Bar, Chart, ChartBody, Series, XAxis};
+pub use chart::{Bar, Chart, ChartBody, IntervalPoint, Series, XAxis};
 pub use pages::page_content;
+pub use robustness::{robust_options, robustness_content};
 pub use table::{Cell, TableData};
 
 use crate::core::bundle::Bundle;
 use crate::core::derive::{ControlSelection, DeriveError, PanelSpec};
 use crate::core::estimate::{EstimateError, EstimateOptions};
+use crate::core::robust::RobustSuite;
 use chrono::NaiveDate;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -29,16 +32,18 @@ pub enum Page {
     Topics,
     Staffing,
     Overview,
+    Robustness,
 }
 
 impl Page {
-    pub const ALL: [Page; 6] = [
+    pub const ALL: [Page; 7] = [
         Page::Trends,
         Page::Estimate,
         Page::StartTimes,
         Page::Topics,
         Page::Staffing,
         Page::Overview,
+        Page::Robustness,
     ];
     /// The page's name on the command line and in file names.
     pub fn id(self) -> &'static str {
@@ -49,6 +54,7 @@ impl Page {
             Page::Topics => "topics",
             Page::Staffing => "staffing",
             Page::Overview => "overview",
+            Page::Robustness => "robustness",
         }
     }
 }
@@ -60,7 +66,7 @@ impl FromStr for Page {
             .into_iter()
             .find(|p| p.id() == s.trim())
             .ok_or_else(|| {
-                format!("unknown page '{s}' (expected trends, estimate, start-times, topics, staffing or overview)")
+                format!("unknown page '{s}' (expected trends, estimate, start-times, topics, staffing, overview or robustness)")
             })
     }
 }
@@ -155,10 +161,13 @@ pub fn caption(bundle: &Bundle, req: &ExportRequest, controls: &str) -> String {
         ""
     };
     let mut parts = vec![format!("{}{synthetic}", bundle.manifest.bundle.name)];
-    if matches!(req.page, Page::Trends | Page::Estimate | Page::StartTimes) {
+    if matches!(
+        req.page,
+        Page::Trends | Page::Estimate | Page::StartTimes | Page::Robustness
+    ) {
         parts.push(req.spec.comparison.label().to_string());
     }
-    if req.page == Page::Estimate {
+    if matches!(req.page, Page::Estimate | Page::Robustness) {
         parts.push(format!("controls: {controls}"));
     }
     parts.push(req.date.format("%Y-%m-%d").to_string());
@@ -174,11 +183,35 @@ pub fn controls_label(sel: &ControlSelection) -> String {
     }
 }
 
-/// The exported file's bytes.
+/// The exported file's bytes (the Robustness page computes its checks here; see
+/// `render_robustness` for checks already computed).
 pub fn render(bundle: &Bundle, req: &ExportRequest) -> Result<Vec<u8>, ExportError> {
-    let content = page_content(bundle, req)?;
+    render_content(page_content(bundle, req)?, req.format)
+}
+
+/// The Robustness page's file from checks already computed for the request's choices (the
+/// dashboard's worker results), so nothing is computed twice.
+pub fn render_robustness(
+    bundle: &Bundle,
+    req: &ExportRequest,
+    suite: &RobustSuite,
+) -> Result<Vec<u8>, ExportError> {
+    render_content(robustness_content(bundle, req, suite), req.format)
+}
+
+/// Writes the Robustness page's file from checks already computed (see `export_to`).
+pub fn export_robustness_to(
+    bundle: &Bundle,
+    req: &ExportRequest,
+    suite: &RobustSuite,
+    out: &Path,
+) -> Result<PathBuf, ExportError> {
+    write_to(req, &render_robustness(bundle, req, suite)?, out)
+}
+
+fn render_content(content: PageContent, format: ExportFormat) -> Result<Vec<u8>, ExportError> {
     let caption = content.chart.caption.clone();
-    let text = match req.format {
+    let text = match format {
         ExportFormat::Svg => {
             return chart::svg(&content.chart)
                 .map(String::into_bytes)
@@ -199,7 +232,7 @@ pub fn render(bundle: &Bundle, req: &ExportRequest) -> Result<Vec<u8>, ExportErr
 /// A default file name: `<page>-<comparison>.<ext>` (e.g. `trends-early-start.svg`).
 pub fn default_file_name(req: &ExportRequest) -> String {
     match req.page {
-        Page::Trends | Page::Estimate | Page::StartTimes => format!(
+        Page::Trends | Page::Estimate | Page::StartTimes | Page::Robustness => format!(
             "{}-{}.{}",
             req.page.id(),
             req.spec.comparison.id(),
@@ -212,11 +245,14 @@ pub fn default_file_name(req: &ExportRequest) -> String {
 /// Renders and writes the export to `out` (a file, or a directory for the default name)
 /// without overwriting anything; returns the path written.
 pub fn export_to(bundle: &Bundle, req: &ExportRequest, out: &Path) -> Result<PathBuf, ExportError> {
-    let bytes = render(bundle, req)?;
+    write_to(req, &render(bundle, req)?, out)
+}
+
+fn write_to(req: &ExportRequest, bytes: &[u8], out: &Path) -> Result<PathBuf, ExportError> {
     let path = if out.is_dir() {
         out.join(default_file_name(req))
     } else {
         out.to_path_buf()
     };
-    write_new(&path, &bytes).map_err(ExportError::Write)
+    write_new(&path, bytes).map_err(ExportError::Write)
 }

@@ -9,6 +9,7 @@ use crate::core::derive::{self, capacity, start, topics};
 use crate::core::estimate::estimate_did;
 use crate::core::period::Month;
 use crate::core::report::{self, EstimateReport};
+use crate::core::robust::RobustSuite;
 use std::collections::BTreeMap;
 
 /// The table and chart of the requested page.
@@ -20,6 +21,11 @@ pub fn page_content(bundle: &Bundle, req: &ExportRequest) -> Result<PageContent,
         Page::Topics => topics(bundle, req),
         Page::Staffing => staffing(bundle, req),
         Page::Overview => overview(bundle, req),
+        Page::Robustness => {
+            // Headless: the checks with `wirkung robustness`'s defaults (seeded, repeatable).
+            let suite = RobustSuite::compute(bundle, &req.spec, &super::robust_options(req));
+            Ok(super::robustness_content(bundle, req, &suite))
+        }
     }
 }
 

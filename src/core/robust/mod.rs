@@ -11,6 +11,7 @@ pub mod loo;
 pub mod placebo;
 pub mod ri;
 pub mod staggered;
+pub mod suite;
 pub mod wild;
 
 pub use dose::{DoseResult, dose};
@@ -19,6 +20,7 @@ pub use loo::{LeaveOneOut, leave_one_out};
 pub use placebo::{PlaceboResult, placebo};
 pub use ri::{RandomizationInference, randomization_inference};
 pub use staggered::{Staggered, staggered};
+pub use suite::{RobustSuite, SuiteResult};
 pub use wild::{BootstrapWeights, WildBootstrap, wild_bootstrap};
 
 use crate::core::derive::DeriveError;

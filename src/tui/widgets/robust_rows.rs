@@ -3,26 +3,19 @@
 //! only; the numbers come from core::robust unchanged.
 
 use super::robust_table::{CheckRow, RowResult};
+use crate::core::export::robustness;
 use crate::core::robust::{
     Check, DoseResult, EventStudy, LeaveOneOut, PlaceboResult, RandomizationInference, Staggered,
     WildBootstrap,
 };
 use crate::tui::robust_results::{CheckResult, RobustSuite};
 
-/// Significance level at which a reading flags a problem.
-const ALPHA: f64 = 0.05;
+/// Significance level at which a reading flags a problem (the export's).
+use robustness::ALPHA;
 
-/// The page's short name of each check, in `Check::ALL` order.
+/// The page's short name of each check (core's, so the export names rows the same).
 pub fn name(check: Check) -> &'static str {
-    match check {
-        Check::EventStudy => "Pre-trends",
-        Check::Placebo => "Placebo timing",
-        Check::Ri => "Permutation",
-        Check::Wild => "Wild bootstrap",
-        Check::Loo => "Leave-one-out",
-        Check::Dose => "Dose-response",
-        Check::Staggered => "Staggered (CS)",
-    }
+    robustness::check_name(check)
 }
 
 /// The reason when every check failed for the same one (an unsupported combination).
@@ -54,23 +47,16 @@ fn bound(b: Option<f64>, infinity: &str) -> String {
 
 /// Draws as the user reads them: 9,999 with a thousands separator.
 fn count(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
+    robustness::count(n)
 }
 
-/// The table rows of a suite, in `Check::ALL` order.
+/// The table rows of a suite, in `Check::ALL` order; the readings are core's, the same
+/// words as the export.
 pub fn rows(s: &RobustSuite) -> Vec<CheckRow> {
     Check::ALL
         .into_iter()
         .map(|check| {
-            let result = match check {
+            let shown = match check {
                 Check::EventStudy => shown(&s.event_study, event_study_row),
                 Check::Placebo => shown(&s.placebo, placebo_row),
                 Check::Ri => shown(&s.ri, ri_row),
@@ -78,6 +64,15 @@ pub fn rows(s: &RobustSuite) -> Vec<CheckRow> {
                 Check::Loo => shown(&s.loo, loo_row),
                 Check::Dose => shown(&s.dose, dose_row),
                 Check::Staggered => shown(&s.staggered, staggered_row),
+            };
+            let result = match (shown, robustness::reading(check, s)) {
+                (Ok((statistic, inference, flagged)), Ok(reading)) => RowResult::Shown {
+                    statistic,
+                    inference,
+                    reading,
+                    flagged,
+                },
+                (Err(why), _) | (_, Err(why)) => RowResult::Unavailable(why),
             };
             CheckRow {
                 name: name(check),
@@ -88,94 +83,49 @@ pub fn rows(s: &RobustSuite) -> Vec<CheckRow> {
         .collect()
 }
 
-fn shown<T>(r: &CheckResult<T>, f: fn(&T) -> RowResult) -> RowResult {
-    match r {
-        Ok(v) => f(v),
-        Err(why) => RowResult::Unavailable(why.clone()),
-    }
+/// A check's statistic, its inference and whether the reading flags a problem.
+type Shown = Result<(String, String, bool), String>;
+
+fn shown<T>(r: &CheckResult<T>, f: fn(&T) -> Shown) -> Shown {
+    r.as_ref().map_err(Clone::clone).and_then(f)
 }
 
-fn row(statistic: String, inference: String, reading: String, flagged: bool) -> RowResult {
-    RowResult::Shown {
-        statistic,
-        inference,
-        reading,
-        flagged,
-    }
+fn event_study_row(e: &EventStudy) -> Shown {
+    let w = e
+        .pre_trend_hc1
+        .as_ref()
+        .ok_or_else(|| "no pre-period coefficient to test".to_string())?;
+    Ok((
+        format!("F({}, {}) = {:.2}", w.df_num, w.df_den, w.f),
+        format!("p = {} (HC1)", p(w.p_value)),
+        w.p_value < ALPHA,
+    ))
 }
 
-fn event_study_row(e: &EventStudy) -> RowResult {
-    match &e.pre_trend_hc1 {
-        Some(w) => {
-            let reading = if w.p_value < ALPHA {
-                "pre-trend found: groups drifted apart before the base"
-            } else {
-                "no pre-trend: parallel trends plausible"
-            };
-            row(
-                format!("F({}, {}) = {:.2}", w.df_num, w.df_den, w.f),
-                format!("p = {} (HC1)", p(w.p_value)),
-                reading.into(),
-                w.p_value < ALPHA,
-            )
-        }
-        None => RowResult::Unavailable("no pre-period coefficient to test".into()),
-    }
-}
-
-fn placebo_row(r: &PlaceboResult) -> RowResult {
+fn placebo_row(r: &PlaceboResult) -> Shown {
     let c = &r.placebo;
-    let flagged = c.p_value < ALPHA;
-    let reading = if flagged {
-        format!(
-            "placebo effect {} → {}: trends differ anyway",
-            r.placebo_base, r.placebo_end
-        )
-    } else {
-        format!(
-            "no placebo effect {} → {}: reassuring",
-            r.placebo_base, r.placebo_end
-        )
-    };
-    row(
+    Ok((
         format!("{:+.3} (SE {:.3})", c.estimate, c.std_error),
         format!("p = {} (HC1)", p(c.p_value)),
-        reading,
-        flagged,
-    )
+        c.p_value < ALPHA,
+    ))
 }
 
-fn ri_row(r: &RandomizationInference) -> RowResult {
+fn ri_row(r: &RandomizationInference) -> Shown {
     let how = if r.exact {
         format!("all {}", count(r.draws))
     } else {
         format!("{} draws", count(r.draws))
     };
-    let of = format!(
-        "{} of {} as extreme",
-        count(r.at_least_as_extreme),
-        count(r.draws)
-    );
-    let reading = if r.p_value < ALPHA {
-        format!("unusual among re-assignments ({of})")
-    } else {
-        format!("ordinary among re-assignments ({of})")
-    };
-    row(
+    Ok((
         format!("{:+.3} (t {:+.2})", r.estimate, r.t),
         format!("p = {}, {how}", p(r.p_value)),
-        reading,
         false,
-    )
+    ))
 }
 
-fn wild_row(r: &WildBootstrap) -> RowResult {
-    let draws = if r.enumerated {
-        format!("all {} sign vectors", r.draws)
-    } else {
-        format!("{} draws", count(r.draws))
-    };
-    row(
+fn wild_row(r: &WildBootstrap) -> Shown {
+    Ok((
         format!("{:+.3} (SE {:.3})", r.estimate, r.std_error_cr1),
         format!(
             "p = {} [{}, {}]",
@@ -183,52 +133,34 @@ fn wild_row(r: &WildBootstrap) -> RowResult {
             bound(r.ci_low, "−∞"),
             bound(r.ci_high, "+∞")
         ),
-        format!("{} {} clusters, {draws}", r.clusters.len(), r.cluster_by),
         false,
-    )
+    ))
 }
 
-fn loo_row(r: &LeaveOneOut) -> RowResult {
-    let movers: Vec<String> = r
-        .most_influential
-        .iter()
-        .take(3)
-        .filter_map(|d| d.shift.map(|s| format!("{} {s:+.2}", d.name)))
-        .collect();
-    row(
+fn loo_row(r: &LeaveOneOut) -> Shown {
+    Ok((
         format!("[{:+.3}, {:+.3}]", r.min, r.max),
         format!("all {} units: {:+.3}", r.n, r.estimate),
-        format!("most: {}", movers.join(", ")),
         false,
-    )
+    ))
 }
 
-fn dose_row(r: &DoseResult) -> RowResult {
+fn dose_row(r: &DoseResult) -> Shown {
     let d = &r.dose;
-    row(
+    Ok((
         format!("{:+.3} (SE {:.3})", d.estimate, d.std_error),
         format!("p = {} (HC1)", p(d.p_value)),
-        format!(
-            "per {}; split {:+.3}",
-            r.measure_unit, r.median_split.estimate
-        ),
         false,
-    )
+    ))
 }
 
-fn staggered_row(r: &Staggered) -> RowResult {
+fn staggered_row(r: &Staggered) -> Shown {
     let o = &r.overall;
-    row(
+    Ok((
         format!("ATT {:+.3} ({:.3})", o.estimate, o.std_error),
         format!("95% [{:.2}, {:.2}]", o.ci_low, o.ci_high),
-        format!(
-            "{} cohorts vs not-yet-started, {} – {}",
-            r.cohorts.len(),
-            r.first_month,
-            r.last_month
-        ),
         false,
-    )
+    ))
 }
 
 /// More of what the check under the cursor found (one line each).
