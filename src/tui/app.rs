@@ -297,7 +297,7 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Msg> {
             let dir = app.export_dir.clone();
             app.status = Some(match super::export::export_current_page(app, &dir, today) {
                 Ok(paths) => format!("exported {} files to {}", paths.len(), dir.display()),
-                Err(e) => format!("export failed: {e}"),
+                Err(message) => message,
             });
         }
         Msg::Quit => app.should_quit = true,

@@ -31,7 +31,8 @@ fn export_page(page: Page) -> export::Page {
 }
 
 /// Writes every format of the current page into `dir` (created if needed), never
-/// overwriting a file; returns the paths written, or a message for the status bar.
+/// overwriting a file; returns the paths written, or the status bar's message (it says
+/// whether anything failed or the page is not ready yet).
 pub fn export_current_page(
     app: &App,
     dir: &Path,
@@ -43,13 +44,14 @@ pub fn export_current_page(
     let suite = match page {
         export::Page::Robustness => Some(app.robust.current(robust_key(&app.choices)).ok_or_else(
             || {
-                "the robustness checks are still being computed; press e again when they are shown"
+                "nothing exported yet: the robustness checks are still being computed; press e again when they are shown"
                     .to_string()
             },
         )?),
         _ => None,
     };
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| format!("export failed: cannot create {}: {e}", dir.display()))?;
     let choices = &app.choices;
     let spec = choices.spec(&app.bundle);
     ExportFormat::ALL
@@ -66,7 +68,7 @@ pub fn export_current_page(
                 Some(s) => export::export_robustness_to(&app.bundle, &request, s, dir),
                 None => export::export_to(&app.bundle, &request, dir),
             }
-            .map_err(|e| e.to_string())
+            .map_err(|e| format!("export failed: {e}"))
         })
         .collect()
 }
