@@ -286,3 +286,34 @@ fn committed_asset_is_the_sample_trend_chart() {
         assert_eq!(a, b, "regenerate assets/trends-early-start.svg");
     }
 }
+
+/// Slides made from the sample carry the attribution (and licence) of the real district frame
+/// it uses: every chart and table format except the plain-data CSV names the source.
+#[test]
+fn exports_of_the_sample_name_the_source_and_its_licence() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let sample = bundle::load(&root.join("sample-data/bw-integration")).unwrap();
+    for page in Page::ALL.into_iter().filter(|p| *p != Page::Robustness) {
+        for format in [
+            ExportFormat::Svg,
+            ExportFormat::Markdown,
+            ExportFormat::Latex,
+        ] {
+            let req = request(&sample, page, format);
+            let text = String::from_utf8(export::render(&sample, &req).unwrap()).unwrap();
+            let source_line = text
+                .lines()
+                .find(|l| l.contains("Source: District frame"))
+                .unwrap_or_else(|| panic!("{page:?} {format:?} names no source"));
+            assert!(source_line.contains("CC BY 4.0"), "{source_line}");
+        }
+    }
+    // A bundle that names no source gets no source line.
+    let hand = hand();
+    let req = request(&hand, Page::Trends, ExportFormat::Markdown);
+    let text = String::from_utf8(export::render(&hand, &req).unwrap()).unwrap();
+    assert_eq!(
+        text.contains("Source:"),
+        !hand.manifest.bundle.source.trim().is_empty()
+    );
+}

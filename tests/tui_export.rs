@@ -115,7 +115,10 @@ fn e_on_the_robustness_page_writes_the_workers_results_and_nothing_while_they_ru
     dispatch(&mut app, Msg::Export);
     let status = app.status.clone().expect("a status message");
     assert!(status.contains("still being computed"), "{status}");
-    assert!(!status.contains("failed"), "waiting is not a failure: {status}");
+    assert!(
+        !status.contains("failed"),
+        "waiting is not a failure: {status}"
+    );
     assert!(!out.exists(), "nothing is written while the checks run");
 
     app.wait_for_checks();

@@ -81,6 +81,9 @@ pub struct Chart {
     pub title: String,
     pub y_label: String,
     pub caption: String,
+    /// Where the data come from (the bundle's `source`: attribution and licence), printed
+    /// under the caption.
+    pub source: Option<String>,
     pub body: ChartBody,
 }
 
@@ -166,7 +169,8 @@ fn y_range(values: impl Iterator<Item = f64>, with_zero: bool) -> (f64, f64) {
 fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart) -> Result<(), String> {
     root.fill(&WHITE).map_err(err)?;
     let (w, h) = SIZE;
-    let (main, footer) = root.split_vertically(h - 44);
+    let footer_height = if chart.source.is_some() { 68 } else { 44 };
+    let (main, footer) = root.split_vertically(h - footer_height);
     footer
         .draw(&Text::new(
             chart.caption.clone(),
@@ -174,6 +178,15 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart) -> Res
             (FONT, 18).into_font().color(&RGBColor(90, 90, 90)),
         ))
         .map_err(err)?;
+    if let Some(source) = &chart.source {
+        footer
+            .draw(&Text::new(
+                source.clone(),
+                (24, 38),
+                (FONT, 15).into_font().color(&RGBColor(90, 90, 90)),
+            ))
+            .map_err(err)?;
+    }
     let _ = w;
     match &chart.body {
         ChartBody::Lines {

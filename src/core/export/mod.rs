@@ -186,7 +186,7 @@ pub fn controls_label(sel: &ControlSelection) -> String {
 /// The exported file's bytes (the Robustness page computes its checks here; see
 /// `render_robustness` for checks already computed).
 pub fn render(bundle: &Bundle, req: &ExportRequest) -> Result<Vec<u8>, ExportError> {
-    render_content(page_content(bundle, req)?, req.format)
+    render_content(page_content(bundle, req)?, req.format, source_note(bundle))
 }
 
 /// The Robustness page's file from checks already computed for the request's choices (the
@@ -196,7 +196,18 @@ pub fn render_robustness(
     req: &ExportRequest,
     suite: &RobustSuite,
 ) -> Result<Vec<u8>, ExportError> {
-    render_content(robustness_content(bundle, req, suite), req.format)
+    render_content(
+        robustness_content(bundle, req, suite),
+        req.format,
+        source_note(bundle),
+    )
+}
+
+/// "Source: …" from the bundle's manifest, when it names one: exported slides carry the
+/// attribution (and licence) of the data they show.
+pub fn source_note(bundle: &Bundle) -> Option<String> {
+    let source = bundle.manifest.bundle.source.trim();
+    (!source.is_empty()).then(|| format!("Source: {source}"))
 }
 
 /// Writes the Robustness page's file from checks already computed (see `export_to`).
@@ -209,21 +220,40 @@ pub fn export_robustness_to(
     write_to(req, &render_robustness(bundle, req, suite)?, out)
 }
 
-fn render_content(content: PageContent, format: ExportFormat) -> Result<Vec<u8>, ExportError> {
+fn render_content(
+    content: PageContent,
+    format: ExportFormat,
+    source: Option<String>,
+) -> Result<Vec<u8>, ExportError> {
     let caption = content.chart.caption.clone();
+    let mut chart = content.chart;
+    chart.source = source.clone();
     let text = match format {
         ExportFormat::Svg => {
-            return chart::svg(&content.chart)
+            return chart::svg(&chart)
                 .map(String::into_bytes)
                 .map_err(ExportError::Render);
         }
-        ExportFormat::Png => return chart::png(&content.chart).map_err(ExportError::Render),
-        ExportFormat::Markdown => content
-            .markdown
-            .unwrap_or_else(|| content.table.markdown(&caption)),
-        ExportFormat::Latex => content
-            .latex
-            .unwrap_or_else(|| content.table.latex(&caption)),
+        ExportFormat::Png => return chart::png(&chart).map_err(ExportError::Render),
+        ExportFormat::Markdown => {
+            let mut md = content
+                .markdown
+                .unwrap_or_else(|| content.table.markdown(&caption));
+            if let Some(source) = &source {
+                md.push_str(&format!("\n{}\n", source.replace('*', "\\*")));
+            }
+            md
+        }
+        ExportFormat::Latex => {
+            let mut tex = content
+                .latex
+                .unwrap_or_else(|| content.table.latex(&caption));
+            if let Some(source) = &source {
+                tex.push_str(&format!("% {source}\n"));
+            }
+            tex
+        }
+        // CSV stays plain data: one header row, then rows.
         ExportFormat::Csv => content.csv.unwrap_or_else(|| content.table.csv()),
     };
     Ok(text.into_bytes())

@@ -82,6 +82,7 @@ fn trends(bundle: &Bundle, req: &ExportRequest) -> Result<PageContent, ExportErr
         title,
         y_label: "Employment rate, %".into(),
         caption: caption(bundle, req, "none"),
+        source: None,
         body: ChartBody::Lines {
             x_axis: XAxis::Months,
             series,
@@ -134,6 +135,7 @@ fn estimate(bundle: &Bundle, req: &ExportRequest) -> Result<PageContent, ExportE
         title: format!("{}: group means{effect}", r.labels.outcome),
         y_label: "Weighted mean, %".into(),
         caption: cap.clone(),
+        source: None,
         body: ChartBody::Lines {
             x_axis: XAxis::Categories(vec![r.labels.base.clone(), r.labels.end.clone()]),
             series: vec![
@@ -213,6 +215,7 @@ fn start_times(bundle: &Bundle, req: &ExportRequest) -> Result<PageContent, Expo
         title,
         y_label: "Districts starting".into(),
         caption: caption(bundle, req, "none"),
+        source: None,
         body: ChartBody::Bars { bars },
     };
     Ok(plain(table, chart))
@@ -252,6 +255,7 @@ fn topics(bundle: &Bundle, req: &ExportRequest) -> Result<PageContent, ExportErr
         title,
         y_label: "Share of talks, %".into(),
         caption: caption(bundle, req, "none"),
+        source: None,
         body: ChartBody::Bars { bars },
     };
     Ok(plain(table, chart))
@@ -303,6 +307,7 @@ fn staffing(bundle: &Bundle, req: &ExportRequest) -> Result<PageContent, ExportE
         title: title.to_string(),
         y_label: "FTE change".into(),
         caption: caption(bundle, req, "none"),
+        source: None,
         body: ChartBody::Bars { bars },
     };
     Ok(plain(table, chart))
@@ -354,6 +359,7 @@ fn overview(bundle: &Bundle, req: &ExportRequest) -> Result<PageContent, ExportE
         title,
         y_label: "Rows".into(),
         caption: caption(bundle, req, &controls_label(&req.spec.controls)),
+        source: None,
         body: ChartBody::Bars { bars },
     };
     Ok(plain(table, chart))

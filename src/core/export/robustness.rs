@@ -344,6 +344,7 @@ fn event_chart(req: &ExportRequest, study: &SuiteResult<EventStudy>, cap: String
         title,
         y_label: "Coefficient, pp (95% HC1 interval)".into(),
         caption: cap,
+        source: None,
         body: ChartBody::Intervals {
             points,
             x_labels,
