@@ -1,6 +1,8 @@
 //! Calibration by construction: every WLS coefficient is linear in the outcome,
 //! b = (X'WX)⁻¹X'W y, so published coefficients are linear equality constraints on y.
-//! A "natural" draw y0 is moved by the minimum-norm correction that meets them.
+//! A "natural" draw y0 is moved by the minimum-norm correction that meets them. What is not
+//! linear in y (standard errors, R²) is reached afterwards by nonlinear least squares
+//! (`levenberg_marquardt`), and whole persons by `round_counts` / `round_counts_sequential`.
 
 use nalgebra::{DMatrix, DVector};
 

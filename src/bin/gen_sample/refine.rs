@@ -3,7 +3,10 @@
 //! vector. With four comparisons on the same 44 districts, the asserted figures over-determine
 //! the outcome's projection on the design; what makes them consistent in the report is how the
 //! groups relate to the controls (e.g. which groups are more urban). Swaps of memberships
-//! minimise the least-squares inconsistency of the stacked constraints.
+//! minimise the least-squares inconsistency of the stacked constraints, with the column (1)
+//! rows weighted most: they depend on the weighted treated shares alone, which nothing after
+//! this search can change, while the shaping in `employment::shape` and `housing::shape` can
+//! still move the controls for column (2).
 
 use crate::calibrate::{coefficient_rows, design};
 use crate::design::{self as dsn, Design, Published};
