@@ -3,6 +3,7 @@
 
 use crate::core::period::Month;
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use std::sync::OnceLock;
 
@@ -203,6 +204,56 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart) -> Res
     }
 }
 
+/// The smallest and largest of `xs`, or `fallback` when there is no proper range.
+fn x_extent(xs: impl Iterator<Item = f64>, fallback: (f64, f64)) -> (f64, f64) {
+    let (x0, x1) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
+        (l.min(v), h.max(v))
+    });
+    if x0.is_finite() && x1 > x0 {
+        (x0, x1)
+    } else {
+        fallback
+    }
+}
+
+type Plot<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// A plot area with the chart's title on top and room for both axes' labels.
+fn plot_area<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    chart: &Chart,
+    title_size: u32,
+    x: std::ops::Range<f64>,
+    y: std::ops::Range<f64>,
+) -> Result<Plot<'a, DB>, String> {
+    ChartBuilder::on(area)
+        .caption(chart.title.clone(), (FONT, title_size))
+        .margin(24)
+        .x_label_area_size(48)
+        .y_label_area_size(80)
+        .build_cartesian_2d(x, y)
+        .map_err(err)
+}
+
+/// Grid and axis labels in the house style: light grid, the chart's y label, `x_fmt` ticks.
+fn mesh<DB: DrawingBackend>(
+    ctx: &mut Plot<'_, DB>,
+    chart: &Chart,
+    x_labels: usize,
+    x_fmt: &dyn Fn(&f64) -> String,
+) -> Result<(), String> {
+    ctx.configure_mesh()
+        .x_labels(x_labels)
+        .x_label_formatter(x_fmt)
+        .y_desc(chart.y_label.clone())
+        .y_label_formatter(&y_tick)
+        .label_style((FONT, 16))
+        .axis_desc_style((FONT, 18))
+        .light_line_style(RGBColor(235, 235, 235))
+        .draw()
+        .map_err(err)
+}
+
 fn draw_lines<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     chart: &Chart,
@@ -210,27 +261,16 @@ fn draw_lines<DB: DrawingBackend>(
     series: &[Series],
     marker: Option<f64>,
 ) -> Result<(), String> {
-    let xs = series.iter().flat_map(|s| s.points.iter().map(|p| p.0));
-    let (x0, x1) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
-        (l.min(v), h.max(v))
-    });
-    let (x0, x1) = if x0.is_finite() && x1 > x0 {
-        (x0, x1)
-    } else {
-        (0.0, 1.0)
-    };
+    let (x0, x1) = x_extent(
+        series.iter().flat_map(|s| s.points.iter().map(|p| p.0)),
+        (0.0, 1.0),
+    );
     let pad = (x1 - x0) * 0.03;
     let (y0, y1) = y_range(
         series.iter().flat_map(|s| s.points.iter().map(|p| p.1)),
         false,
     );
-    let mut ctx = ChartBuilder::on(area)
-        .caption(chart.title.clone(), (FONT, 30))
-        .margin(24)
-        .x_label_area_size(48)
-        .y_label_area_size(80)
-        .build_cartesian_2d((x0 - pad)..(x1 + pad), y0..y1)
-        .map_err(err)?;
+    let mut ctx = plot_area(area, chart, 30, (x0 - pad)..(x1 + pad), y0..y1)?;
     let x_fmt = |x: &f64| -> String {
         match x_axis {
             XAxis::Months => Month::from_index(x.round() as i32).to_string(),
@@ -248,16 +288,7 @@ fn draw_lines<DB: DrawingBackend>(
         XAxis::Months => 10,
         XAxis::Categories(names) => names.len().max(2),
     };
-    ctx.configure_mesh()
-        .x_labels(n_labels)
-        .x_label_formatter(&x_fmt)
-        .y_desc(chart.y_label.clone())
-        .y_label_formatter(&y_tick)
-        .label_style((FONT, 16))
-        .axis_desc_style((FONT, 18))
-        .light_line_style(RGBColor(235, 235, 235))
-        .draw()
-        .map_err(err)?;
+    mesh(&mut ctx, chart, n_labels, &x_fmt)?;
     if let Some(m) = marker {
         ctx.draw_series(LineSeries::new(
             vec![(m, y0), (m, y1)],
@@ -343,15 +374,7 @@ fn draw_intervals<DB: DrawingBackend>(
     x_labels: &[(f64, String)],
     marker: Option<f64>,
 ) -> Result<(), String> {
-    let xs = points.iter().map(|p| p.x).chain(marker);
-    let (x0, x1) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
-        (l.min(v), h.max(v))
-    });
-    let (x0, x1) = if x0.is_finite() && x1 > x0 {
-        (x0, x1)
-    } else {
-        (-1.0, 1.0)
-    };
+    let (x0, x1) = x_extent(points.iter().map(|p| p.x).chain(marker), (-1.0, 1.0));
     let pad = ((x1 - x0) * 0.03).max(0.5);
     // The zero line must be visible: an effect is read against it.
     let (y0, y1) = y_range(
@@ -361,13 +384,7 @@ fn draw_intervals<DB: DrawingBackend>(
             .chain([0.0]),
         false,
     );
-    let mut ctx = ChartBuilder::on(area)
-        .caption(chart.title.clone(), (FONT, 26))
-        .margin(24)
-        .x_label_area_size(48)
-        .y_label_area_size(80)
-        .build_cartesian_2d((x0 - pad)..(x1 + pad), y0..y1)
-        .map_err(err)?;
+    let mut ctx = plot_area(area, chart, 26, (x0 - pad)..(x1 + pad), y0..y1)?;
     let x_fmt = |x: &f64| -> String {
         x_labels
             .iter()
@@ -375,16 +392,7 @@ fn draw_intervals<DB: DrawingBackend>(
             .map(|(_, l)| l.clone())
             .unwrap_or_default()
     };
-    ctx.configure_mesh()
-        .x_labels(10)
-        .x_label_formatter(&x_fmt)
-        .y_desc(chart.y_label.clone())
-        .y_label_formatter(&y_tick)
-        .label_style((FONT, 16))
-        .axis_desc_style((FONT, 18))
-        .light_line_style(RGBColor(235, 235, 235))
-        .draw()
-        .map_err(err)?;
+    mesh(&mut ctx, chart, 10, &x_fmt)?;
     let grey = RGBColor(150, 150, 150);
     ctx.draw_series(LineSeries::new(
         vec![(x0 - pad, 0.0), (x1 + pad, 0.0)],
