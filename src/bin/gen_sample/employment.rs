@@ -49,7 +49,6 @@ struct Spec {
     pub1: [f64; 2],
     col2: [Option<f64>; 6],
     soft: [Option<f64>; 4],
-    soft_se: [f64; 4],
     /// Published SEs of the four controls in column (2).
     ctl_se: [f64; 4],
     /// Published SEs (treat1, const1, treat2, const2) and R² (1), (2).
@@ -67,7 +66,7 @@ fn within(
     g: &BTreeMap<usize, bool>,
     p: &Published,
     soft: [f64; 4],
-    soft_se: [f64; 4],
+    ctl_se: [f64; 4],
     se: [f64; 4],
     r2: [f64; 2],
     w: &[f64],
@@ -87,16 +86,18 @@ fn within(
         pub1: [p.treat1, p.const1],
         col2: [Some(p.treat2), Some(p.const2), None, None, None, None],
         soft: soft.map(Some),
-        soft_se: soft_tol(&soft_se),
-        ctl_se: soft_se,
+        ctl_se,
         se,
         r2,
     }
 }
 
-/// Half the published SE, at least 0.03 (a printed 0.0 SE is below 0.05).
-fn soft_tol(se: &[f64; 4]) -> [f64; 4] {
-    se.map(|s| (0.5 * s).max(0.03))
+impl Spec {
+    /// How far each control coefficient may miss at one unit of cost: half its published
+    /// SE, at least 0.03 (a printed 0.0 SE is below 0.05).
+    fn soft_tol(&self) -> [f64; 4] {
+        self.ctl_se.map(|s| (0.5 * s).max(0.03))
+    }
 }
 
 fn x_of(spec: &Spec, z: &[Vec<f64>], controls: bool) -> nalgebra::DMatrix<f64> {
@@ -135,7 +136,7 @@ fn constraints(
             // Each control counts in units of half its published SE (GDP's is tiny).
             for (c, tol) in regression_constraints(n, &s.units, &x2, &ww, &t)
                 .into_iter()
-                .zip(s.soft_se)
+                .zip(s.soft_tol())
             {
                 soft.push(Constraint {
                     row: c.row / tol,
@@ -261,7 +262,6 @@ pub fn generate(rng: &mut Rng, ds: &mut [District], g: &Groups) -> Output {
         pub1: [0.9, 12.4],
         col2: [Some(0.1), Some(14.8), None, None, None, None],
         soft: [Some(-0.6), Some(-0.1), Some(0.1), Some(-3.1)],
-        soft_se: soft_tol(&[0.3, 0.0, 0.1, 1.0]),
         ctl_se: [0.3, 0.0, 0.1, 1.0],
         se: [0.7, 0.6, 0.5, 1.2],
         r2: [0.01, 0.29],
@@ -439,7 +439,6 @@ pub fn generate(rng: &mut Rng, ds: &mut [District], g: &Groups) -> Output {
             pub1: [t1, 0.0],
             col2: [Some(t2), None, None, None, None, None],
             soft: [None; 4],
-            soft_se: [1.0; 4],
             ctl_se: s.ctl_se,
             se: s.se,
             r2: s.r2,

@@ -8,6 +8,7 @@ use crate::calibrate::{
 };
 use crate::design::{self as dsn, Published};
 use crate::frame::{District, Municipality};
+use crate::refine::HOUSING_CONTROLS;
 use crate::util::{Rng, normal, uniform};
 use crate::waves::{Outcomes, outcomes, rows};
 use nalgebra::{DMatrix, DVector};
@@ -60,10 +61,16 @@ pub struct Spec {
 
 impl Spec {
     pub fn x(&self, controls: bool) -> DMatrix<f64> {
-        let mut cols = vec![self.treated.clone(), vec![1.0; self.units.len()]];
         if controls {
-            cols.extend(self.controls.iter().cloned());
+            self.x_with(&self.controls)
+        } else {
+            self.x_with(&[])
         }
+    }
+    /// The design with other values for the controls (the shaping tries many).
+    pub fn x_with(&self, controls: &[Vec<f64>]) -> DMatrix<f64> {
+        let mut cols = vec![self.treated.clone(), vec![1.0; self.units.len()]];
+        cols.extend(controls.iter().cloned());
         design(&cols)
     }
 }
@@ -138,13 +145,22 @@ fn muni_spec(
         units,
         controls,
         col1: vec![None, None],
-        soft_se: vec![2.85, 1.8, 0.1, 3.9, 0.2, 5.3],
+        soft_se: half(&TAB18_CAPACITY_SE[2..]),
         soft,
         se: [f64::NAN, se],
         r2: 0.06,
         centres: col2.iter().flatten().copied().collect(),
         col2,
     }
+}
+
+/// Published Tab. 18 SEs of the municipal capacity column: treatment, constant and the six
+/// controls (in design order).
+const TAB18_CAPACITY_SE: [f64; 8] = [4.7, 22.5, 5.7, 3.6, 0.2, 7.8, 0.4, 10.6];
+
+/// Half of each published SE: how far a soft target may miss at one unit of cost.
+fn half(se: &[f64]) -> Vec<f64> {
+    se.iter().map(|s| 0.5 * s).collect()
 }
 
 /// The waves, and the shaped district dwelling controls (district, dwellings per 100,
@@ -255,17 +271,11 @@ pub fn generate(
         ),
     ];
     let mut specs = specs;
-    specs[0].soft = vec![
-        None,
-        None,
-        Some(3.7),
-        Some(-0.2),
-        Some(0.1),
-        Some(9.7),
-        Some(-0.2),
-        Some(-5.7),
-    ];
-    specs[0].soft_se = vec![1.9, 0.15, 0.2, 5.45, 0.3, 9.15];
+    // Tab. 17 column (2) capacity: the controls' published coefficients, each within half its
+    // published SE.
+    let (coef, se) = HOUSING_CONTROLS;
+    specs[0].soft = [None, None].into_iter().chain(coef.map(Some)).collect();
+    specs[0].soft_se = half(&se);
     let nd = inp.ds.len();
 
     // Stage 1, districts: outcome changes of the kept districts that meet Tab. 17 (within

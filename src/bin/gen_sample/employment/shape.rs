@@ -86,7 +86,7 @@ pub(super) fn shape(
                 r.push(band(b.se[2 + j] - s.ctl_se[j], 0.12, 0.01));
                 let want = s.soft[j].expect("published control");
                 let got = b.coef[2 + j];
-                r.push((got - want) / s.soft_se[j]);
+                r.push((got - want) / s.soft_tol()[j]);
                 // The sign (or a printed 0.0) must survive: a hinge with a small margin.
                 let miss = if want == 0.0 {
                     (got.abs() - 0.03).max(0.0)

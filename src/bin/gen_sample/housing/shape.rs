@@ -2,11 +2,12 @@
 //! (standard errors, R², control signs) depends on the residuals' shape and, at district
 //! level, on the synthetic dwelling controls; both are moved by nonlinear least squares.
 
-use super::Spec;
+use super::{Spec, TAB18_CAPACITY_SE};
 use crate::calibrate::{
     Constraint, band, fit, levenberg_marquardt, levenberg_marquardt_within, null_space_projector,
 };
 use crate::frame::District;
+use crate::refine::HOUSING_CONTROLS;
 use nalgebra::DMatrix;
 
 /// Published Tab. 17 SEs per district spec (treatment (1), constant (1), treatment (2),
@@ -16,8 +17,6 @@ const TAB17_SE: [([f64; 4], f64); 3] = [
     ([2.5, 1.4, 3.0, 33.4], 0.03),
     ([2.7, 2.5, 2.8, 33.4], 0.00),
 ];
-/// Tab. 17 column (2) capacity: published control SEs.
-const TAB17_CONTROL_SE: [f64; 6] = [3.8, 0.3, 0.4, 10.9, 0.6, 18.3];
 /// Written precision, plausible range and prior spread of the district dwelling controls.
 const DWELLINGS: (i32, (f64, f64), f64) = (2, (40.0, 58.0), 2.0);
 const NEW_DWELLINGS: (i32, (f64, f64), f64) = (3, (0.1, 0.9), 0.1);
@@ -47,34 +46,22 @@ pub(super) fn shape_districts(
         .iter()
         .map(|s| s.units.iter().map(|&u| pos(u)).collect())
         .collect();
-    let with = |s: &Spec, ix: &[usize], p: &[f64]| -> (Vec<f64>, Spec) {
+    // A spec's outcome and control columns with the dwelling controls taken from `p`.
+    let with = |s: &Spec, ix: &[usize], p: &[f64]| -> (Vec<f64>, Vec<Vec<f64>>) {
         let mut controls = s.controls.clone();
         for (i, &j) in ix.iter().enumerate() {
             controls[4][i] = p[nk + 2 * j];
             controls[5][i] = p[nk + 2 * j + 1];
         }
-        let y = ix.iter().map(|&j| p[j]).collect();
-        let spec = Spec {
-            controls,
-            units: s.units.clone(),
-            treated: s.treated.clone(),
-            w: s.w.clone(),
-            col1: s.col1.clone(),
-            col2: s.col2.clone(),
-            soft: s.soft.clone(),
-            soft_se: s.soft_se.clone(),
-            centres: s.centres.clone(),
-            ..*s
-        };
-        (y, spec)
+        (ix.iter().map(|&j| p[j]).collect(), controls)
     };
     let resid = |p: &[f64]| -> Vec<f64> {
         let mut r = Vec::new();
         for ((s, ix), (ses, r2_1)) in district.iter().zip(&idx).zip(TAB17_SE) {
-            let (y, sp) = with(s, ix, p);
-            let a = fit(&y, &sp.x(false), &sp.w);
-            let b = fit(&y, &sp.x(true), &sp.w);
-            let targets = [sp.col1[0], sp.col1[1], sp.col2[0], sp.col2[1]];
+            let (y, controls) = with(s, ix, p);
+            let a = fit(&y, &s.x(false), &s.w);
+            let b = fit(&y, &s.x_with(&controls), &s.w);
+            let targets = [s.col1[0], s.col1[1], s.col2[0], s.col2[1]];
             for (c, t) in [a.coef[0], a.coef[1], b.coef[0], b.coef[1]]
                 .iter()
                 .zip(targets)
@@ -86,15 +73,15 @@ pub(super) fn shape_districts(
                 r.push(band(g - want, 0.6, 0.05));
             }
             r.push((a.r2 - r2_1) / 0.02);
-            r.push((b.r2 - sp.r2) / 0.02);
+            r.push((b.r2 - s.r2) / 0.02);
             r.push(band(a.r2 - r2_1, 0.03, 0.002));
-            r.push(band(b.r2 - sp.r2, 0.03, 0.002));
-            for (j, want) in sp.soft.iter().enumerate().skip(2) {
+            r.push(band(b.r2 - s.r2, 0.03, 0.002));
+            for (j, want) in s.soft.iter().enumerate().skip(2) {
                 let Some(want) = want else { continue };
                 let got = b.coef[j];
-                r.push((got - want) / sp.soft_se[j - 2]);
-                r.push((b.se[j] - TAB17_CONTROL_SE[j - 2]) / 0.4);
-                r.push(band(b.se[j] - TAB17_CONTROL_SE[j - 2], 0.6, 0.05));
+                r.push((got - want) / s.soft_se[j - 2]);
+                r.push((b.se[j] - HOUSING_CONTROLS.1[j - 2]) / 0.4);
+                r.push(band(b.se[j] - HOUSING_CONTROLS.1[j - 2], 0.6, 0.05));
                 r.push((0.02 - got * want.signum()).max(0.0) / 0.005);
             }
         }
@@ -123,8 +110,7 @@ pub(super) fn shape_districts(
         written.push((k, rounded[nk + 2 * i], rounded[nk + 2 * i + 1]));
     }
     for (s, ix) in specs.iter_mut().filter(|s| s.district_level).zip(&idx) {
-        let (_, spec) = with(s, ix, &rounded);
-        s.controls = spec.controls;
+        s.controls = with(s, ix, &rounded).1;
     }
     let mut out = yd.to_vec();
     for (i, &k) in kept.iter().enumerate() {
@@ -132,10 +118,6 @@ pub(super) fn shape_districts(
     }
     (out, written)
 }
-
-/// Published Tab. 18 SEs of the municipal capacity column: treatment, constant and the six
-/// controls (in design order).
-const TAB18_CAPACITY_SE: [f64; 8] = [4.7, 22.5, 5.7, 3.6, 0.2, 7.8, 0.4, 10.6];
 
 /// Joint least squares over the municipal outcome changes towards the Tab. 18 SEs, R² and
 /// control signs, holding the pooled district means (stage 1) and the published treatment
