@@ -27,10 +27,7 @@ pub use crate::core::robust::RobustSuite;
 /// The checks' own options for these choices: the report's defaults (9,999 draws, fixed
 /// seed, placebo Dec 2015 → Sep 2017, monthly event study) with the user's weighting.
 pub fn robust_options(choices: &Choices) -> RobustOptions {
-    RobustOptions {
-        weighted: choices.weighted,
-        ..RobustOptions::default()
-    }
+    RobustOptions::weighted(choices.weighted)
 }
 
 /// The panel spec the checks receive: the current choices with column (2)'s controls.

@@ -20,10 +20,7 @@ pub const ALPHA: f64 = 0.05;
 /// seed 20171211, placebo Dec 2015 → Sep 2017, monthly event study) with the request's
 /// weighting, as the dashboard runs them.
 pub fn robust_options(req: &ExportRequest) -> RobustOptions {
-    RobustOptions {
-        weighted: req.options.weighted,
-        ..RobustOptions::default()
-    }
+    RobustOptions::weighted(req.options.weighted)
 }
 
 /// The page's short name of each check.
@@ -412,5 +409,6 @@ mod tests {
         assert_eq!(count(16), "16");
         assert_eq!(count(9_999), "9,999");
         assert_eq!(count(1_234_567), "1,234,567");
+        assert_eq!(count(1_029_530_696_964), "1,029,530,696,964");
     }
 }

@@ -179,6 +179,17 @@ pub struct RobustOptions {
     pub frequency: Frequency,
 }
 
+impl RobustOptions {
+    /// The defaults (`wirkung robustness` without options) with the given weighting: what the
+    /// dashboard runs and what an export of the Robustness page shows.
+    pub fn weighted(weighted: bool) -> Self {
+        RobustOptions {
+            weighted,
+            ..RobustOptions::default()
+        }
+    }
+}
+
 impl Default for RobustOptions {
     fn default() -> Self {
         RobustOptions {

@@ -19,11 +19,12 @@ impl Widget for OverviewPage<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         // The bundle panel grows with its text (the source carries the data's attribution and
         // must stay visible), up to a third of the page.
-        let needed = wrapped_rows(&self.bundle_lines(), area.width.saturating_sub(2));
+        let lines = self.bundle_lines();
+        let needed = wrapped_rows(&lines, area.width.saturating_sub(2));
         let height = (needed + 2).clamp(7, (area.height / 3).max(7));
         let [head, rest] =
             Layout::vertical([Constraint::Length(height), Constraint::Fill(1)]).areas(area);
-        self.render_bundle(head, buf);
+        self.render_bundle(lines, head, buf);
         if self.app.show_changes {
             self.render_changes(rest, buf);
             return;
@@ -67,9 +68,9 @@ impl OverviewPage<'_> {
         lines
     }
 
-    fn render_bundle(&self, area: Rect, buf: &mut Buffer) {
+    fn render_bundle(&self, lines: Vec<Line<'static>>, area: Rect, buf: &mut Buffer) {
         let t = &self.app.theme;
-        Paragraph::new(self.bundle_lines())
+        Paragraph::new(lines)
             .wrap(Wrap { trim: true })
             .block(panel(
                 format!(" Bundle: {} ", self.app.bundle_path.display()),

@@ -3,9 +3,10 @@
 //! question and reading rule of the check under the cursor spelled out for the audience.
 
 use super::panel;
+use crate::core::export::robustness::count;
 use crate::core::robust::{Check, EventStudy};
 use crate::tui::app::{App, Page};
-use crate::tui::robust_results::{CheckResult, RobustSuite, robust_key};
+use crate::tui::robust_results::{CheckResult, RobustSuite, robust_key, robust_options};
 use crate::tui::widgets::message;
 use crate::tui::widgets::robust_event_plot::EventPlot;
 use crate::tui::widgets::robust_rows::{details, name, one_reason, rows};
@@ -48,7 +49,14 @@ impl Widget for RobustnessPage<'_> {
             t,
         )
         .title_bottom(Line::styled(
-            format!(" {weights}; 9,999 draws, seed 20171211; ↑↓ explains a check "),
+            {
+                let o = robust_options(&app.choices);
+                format!(
+                    " {weights}; {} draws, seed {}; ↑↓ explains a check ",
+                    count(o.draws),
+                    o.seed
+                )
+            },
             t.dim,
         ));
         let inner = block.inner(table);

@@ -11,7 +11,7 @@ use crate::core::robust::{
 use crate::tui::robust_results::{CheckResult, RobustSuite};
 
 /// Significance level at which a reading flags a problem (the export's).
-use robustness::ALPHA;
+use robustness::{ALPHA, count};
 
 /// The page's short name of each check (core's, so the export names rows the same).
 pub fn name(check: Check) -> &'static str {
@@ -43,11 +43,6 @@ fn p(value: f64) -> String {
 /// An interval bound; `None` is unbounded on that side.
 fn bound(b: Option<f64>, infinity: &str) -> String {
     b.map_or(infinity.to_string(), |v| format!("{v:.2}"))
-}
-
-/// Draws as the user reads them: 9,999 with a thousands separator.
-fn count(n: usize) -> String {
-    robustness::count(n)
 }
 
 /// The table rows of a suite, in `Check::ALL` order; the readings are core's, the same
@@ -249,10 +244,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn counts_and_p_values_read_as_printed() {
-        assert_eq!(count(16), "16");
-        assert_eq!(count(9_999), "9,999");
-        assert_eq!(count(1_029_530_696_964), "1,029,530,696,964");
+    fn p_values_and_bounds_read_as_printed() {
         assert_eq!(p(0.0004), "< 0.001");
         assert_eq!(p(0.7609), "0.761");
         assert_eq!(bound(None, "−∞"), "−∞");
