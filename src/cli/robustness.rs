@@ -19,18 +19,18 @@ pub struct RobustnessArgs {
     #[command(flatten)]
     pub choices: super::ChoiceArgs,
     /// Draw budget of randomization inference and the wild bootstrap.
-    #[arg(long, default_value_t = 9_999)]
+    #[arg(long, default_value_t = RobustOptions::default().draws)]
     pub draws: usize,
-    #[arg(long, default_value_t = 20_171_211)]
+    #[arg(long, default_value_t = RobustOptions::default().seed)]
     pub seed: u64,
     /// Wild bootstrap multipliers: rademacher or webb.
     #[arg(long, default_value = "rademacher")]
     pub weights: String,
     /// Placebo base month (YYYY-MM).
-    #[arg(long, default_value = "2015-12")]
+    #[arg(long, default_value_t = RobustOptions::default().placebo_base.to_string())]
     pub placebo_base: String,
     /// Placebo end month (YYYY-MM).
-    #[arg(long, default_value = "2017-09")]
+    #[arg(long, default_value_t = RobustOptions::default().placebo_end.to_string())]
     pub placebo_end: String,
     /// Event study in quarters instead of months.
     #[arg(long)]
