@@ -15,8 +15,8 @@ const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-data/bw-integr
 /// Every combination `check_supported` accepts.
 fn supported_specs(bundle: &Bundle) -> Vec<PanelSpec> {
     let mut specs = Vec::new();
-    for outcome in Outcome::ALL {
-        for comparison in Comparison::ALL {
+    for &outcome in Outcome::ALL {
+        for &comparison in Comparison::ALL {
             for level in [Level::District, Level::Municipality] {
                 if derive::check_supported(outcome, comparison, level).is_ok() {
                     specs.push(PanelSpec {

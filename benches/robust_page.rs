@@ -15,7 +15,6 @@ use wirkung::core::robust;
 use wirkung::tui::app::{App, Page, dispatch};
 use wirkung::tui::config::Remembered;
 use wirkung::tui::msg::Msg;
-use wirkung::tui::robust_results::{robust_options, robust_spec};
 use wirkung::tui::theme::Theme;
 use wirkung::tui::view;
 
@@ -49,7 +48,8 @@ fn bench(c: &mut Criterion) {
         group.bench_function(format!("cold refresh + draw, {}", comparison.id()), |b| {
             b.iter(|| {
                 app.clear_check_cache();
-                dispatch(&mut app, Msg::Reestimate);
+                // Any message re-requests the checks for the current choices.
+                dispatch(&mut app, Msg::Resize);
                 terminal.draw(|f| view::draw(&app, f)).expect("draw");
             })
         });
@@ -72,8 +72,8 @@ fn bench(c: &mut Criterion) {
     let app = robustness_page(Comparison::LabourTalks);
     let (b, s, o) = (
         &*app.bundle,
-        &robust_spec(&app.bundle, &app.choices),
-        &robust_options(&app.choices),
+        &app.choices.spec(&app.bundle),
+        &app.choices.robust_options(),
     );
     checks.bench_function("event study", |x| x.iter(|| robust::event_study(b, s, o)));
     checks.bench_function("placebo", |x| x.iter(|| robust::placebo(b, s, o)));

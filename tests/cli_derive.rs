@@ -43,7 +43,7 @@ fn bad_usage_exits_2_with_the_reason() {
                 "--comparison",
                 "plan-b",
             ],
-            "unknown outcome 'jobs'",
+            "invalid value 'jobs' for '--outcome <OUTCOME>'",
         ),
         (
             &[
@@ -54,7 +54,7 @@ fn bad_usage_exits_2_with_the_reason() {
                 "--comparison",
                 "luck",
             ],
-            "unknown comparison 'luck'",
+            "invalid value 'luck' for '--comparison <COMPARISON>'",
         ),
         (
             &[
@@ -67,7 +67,7 @@ fn bad_usage_exits_2_with_the_reason() {
                 "--level",
                 "state",
             ],
-            "unknown level 'state'",
+            "invalid value 'state' for '--level <LEVEL>'",
         ),
         (
             &[
@@ -80,7 +80,7 @@ fn bad_usage_exits_2_with_the_reason() {
                 "--se",
                 "hc9",
             ],
-            "unknown variance type 'hc9'",
+            "invalid value 'hc9' for '--se <SE>'",
         ),
         (
             &[

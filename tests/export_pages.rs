@@ -3,9 +3,10 @@
 
 use chrono::NaiveDate;
 use std::path::PathBuf;
-use wirkung::core::bundle::{self, Bundle, Level};
-use wirkung::core::derive::{self, Comparison, ControlSelection, Outcome, PanelSpec};
-use wirkung::core::estimate::{EstimateOptions, VarianceType, estimate_did};
+use wirkung::core::bundle::{self, Bundle};
+use wirkung::core::choices::Choices;
+use wirkung::core::derive::{self, Comparison, ControlSelection, Outcome};
+use wirkung::core::estimate::estimate_did;
 use wirkung::core::export::{self, ExportFormat, ExportRequest, Page};
 use wirkung::core::report::{self, EstimateReport};
 
@@ -15,20 +16,14 @@ fn hand() -> Bundle {
 }
 
 fn request(bundle: &Bundle, page: Page, format: ExportFormat) -> ExportRequest {
+    let mut choices = Choices::new(bundle, Outcome::Employment, Comparison::EarlyStart);
+    // The hand bundle is too small for the estimate with controls.
+    choices
+        .select_controls(bundle, &ControlSelection::None)
+        .expect("no controls is always a selection");
     ExportRequest {
         page,
-        spec: PanelSpec {
-            outcome: Outcome::Employment,
-            comparison: Comparison::EarlyStart,
-            level: Level::District,
-            // The hand bundle is too small for the estimate with controls.
-            controls: ControlSelection::None,
-            rules: bundle.manifest.rules.clone(),
-        },
-        options: EstimateOptions {
-            variance: VarianceType::Hc1,
-            weighted: true,
-        },
+        choices,
         format,
         date: NaiveDate::from_ymd_opt(2026, 1, 2).unwrap(),
     }
@@ -61,7 +56,7 @@ fn trends_svg_has_both_series_marker_and_caption() {
         .collect();
     assert!(lines.len() >= 3, "{} polylines", lines.len());
     // The treated line has one vertex per month with data.
-    let trends = derive::trends(&b, &req.spec).unwrap();
+    let trends = derive::trends(&b, &req.choices.spec(&b)).unwrap();
     let treated_points = trends
         .points
         .iter()
@@ -104,8 +99,8 @@ fn png_decodes_to_slide_size_with_both_series_colours() {
 fn estimate_tables_reuse_the_report_formatters() {
     let b = hand();
     let req = request(&b, Page::Estimate, ExportFormat::Markdown);
-    let panel = derive::panel(&b, &req.spec).unwrap();
-    let est = estimate_did(&panel, req.options).unwrap();
+    let panel = derive::panel(&b, &req.choices.spec(&b)).unwrap();
+    let est = estimate_did(&panel, req.choices.options()).unwrap();
     let r = EstimateReport::new(&b.manifest, &panel, &est);
     let md = String::from_utf8(export::render(&b, &req).unwrap()).unwrap();
     assert!(md.starts_with(&report::estimate_markdown(&r)));
@@ -116,15 +111,15 @@ fn estimate_tables_reuse_the_report_formatters() {
     let tex = String::from_utf8(tex).unwrap();
     assert!(tex.contains(&report::estimate_latex(&r)));
     let csv = export::render(&b, &request(&b, Page::Trends, ExportFormat::Csv)).unwrap();
-    let trends = derive::trends(&b, &req.spec).unwrap();
+    let trends = derive::trends(&b, &req.choices.spec(&b)).unwrap();
     assert_eq!(String::from_utf8(csv).unwrap(), report::trends_csv(&trends));
 }
 
 #[test]
 fn every_page_renders_in_every_format() {
     let b = hand();
-    for page in Page::ALL {
-        for format in ExportFormat::ALL {
+    for &page in Page::ALL {
+        for &format in ExportFormat::ALL {
             let bytes = export::render(&b, &request(&b, page, format))
                 .unwrap_or_else(|e| panic!("{page} {format:?}: {e}"));
             assert!(bytes.len() > 50, "{page} {format:?} is nearly empty");
@@ -194,7 +189,7 @@ fn interrupted_write_leaves_the_target_as_it_was() {
     let target = dir.path().join("out.csv");
     std::fs::write(&target, "old").unwrap();
     let err = export::write_atomic(&target, b"new content", true, Some(4)).unwrap_err();
-    assert!(err.contains("interrupted"), "{err}");
+    assert!(err.to_string().contains("interrupted"), "{err}");
     assert_eq!(std::fs::read(&target).unwrap(), b"old");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     assert!(export::write_atomic(&target, b"new", false, None).is_err());
@@ -293,7 +288,7 @@ fn committed_asset_is_the_sample_trend_chart() {
 fn exports_of_the_sample_name_the_source_and_its_licence() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let sample = bundle::load(&root.join("sample-data/bw-integration")).unwrap();
-    for page in Page::ALL.into_iter().filter(|p| *p != Page::Robustness) {
+    for &page in Page::ALL.iter().filter(|p| **p != Page::Robustness) {
         for format in [
             ExportFormat::Svg,
             ExportFormat::Markdown,

@@ -154,7 +154,7 @@ fn unsupported_combinations_exit_2_with_the_reason() {
                 "--comparison",
                 "capacity",
             ],
-            "unknown check",
+            "invalid value 'nonsense' for '--check <CHECK>'",
         ),
         (
             &[
@@ -167,7 +167,7 @@ fn unsupported_combinations_exit_2_with_the_reason() {
                 "--weights",
                 "mammen",
             ],
-            "rademacher or webb",
+            "[possible values: rademacher, webb]",
         ),
     ];
     for (args, reason) in cases {
@@ -192,4 +192,74 @@ fn a_missing_bundle_exits_1() {
     ]);
     assert_eq!(code, 1);
     assert!(err.contains("/nonexistent/bundle"), "{err}");
+}
+
+/// District names with commas ("Frankfurt am Main, Stadt") stay one field: the CSV is written
+/// by one RFC 4180 writer, and every row has as many fields as the header.
+#[test]
+fn leave_one_out_csv_quotes_names_with_commas() {
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-data/bw-integration");
+    let (code, out, err) = run(&[
+        sample,
+        "--check",
+        "loo",
+        "--outcome",
+        "employment",
+        "--comparison",
+        "bw-vs-neighbours",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    // Read back by polars' CSV reader, an implementation independent of the writer.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("loo.csv");
+    std::fs::write(&file, &out).unwrap();
+    use polars::prelude::SerReader as _;
+    let df = polars::prelude::CsvReadOptions::default()
+        .with_has_header(true)
+        .with_infer_schema_length(Some(0))
+        .try_into_reader_with_file_path(Some(file))
+        .and_then(|r| r.finish())
+        .expect("the CSV reads back");
+    let names: Vec<&str> = df.get_column_names().iter().map(|c| c.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "unit_id",
+            "name",
+            "treated",
+            "estimate",
+            "std_error",
+            "shift"
+        ]
+    );
+    assert!(df.height() > 100, "one row per district: {}", df.height());
+    let name = df.column("name").unwrap().str().unwrap();
+    assert!(
+        (0..name.len()).any(|i| name.get(i) == Some("Frankfurt am Main, Stadt")),
+        "the comma stays inside the name field"
+    );
+}
+
+/// The text output says what the page says: a p-value from enumerated sign vectors is never
+/// finer than one vector can move it.
+#[test]
+fn wild_text_never_shows_a_p_value_finer_than_its_draws() {
+    let (code, out, err) = run(&[
+        BUNDLE,
+        "--check",
+        "wild",
+        "--outcome",
+        "employment",
+        "--comparison",
+        "bw-vs-neighbours",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("< 0.001"), "{out}");
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("Wild bootstrap:"))
+        .unwrap_or_else(|| panic!("no headline in {out}"));
+    assert!(line.contains("p = ") || line.contains("p < 1/"), "{line}");
 }

@@ -84,7 +84,7 @@ fn every_check_runs_on_the_sample() {
     assert!(staggered.cohorts.len() > 1);
     assert!(staggered.group_time.iter().all(|c| c.control_units > 0));
     // The dispatcher the dashboard uses gives the same results, each with its reading guide.
-    for check in robust::Check::ALL {
+    for &check in robust::Check::ALL {
         let result = robust::run(check, &bundle, &s, &options).unwrap();
         let json = serde_json::to_value(&result).unwrap();
         assert_eq!(json["what_it_tests"], check.what_it_tests(), "{check}");

@@ -25,7 +25,7 @@ fn fixtures(dir: &str) -> Vec<PathBuf> {
 }
 
 fn draw_every_page(app: &mut App) {
-    for page in Page::ALL {
+    for &page in Page::ALL {
         dispatch(app, Msg::GoTo(page));
         for (w, h) in [(80, 24), (120, 40)] {
             let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();

@@ -10,6 +10,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use wirkung::core::derive::{Comparison, ControlSelection, Outcome, PanelSpec};
 use wirkung::core::robust::{self, RobustOptions};
+use wirkung::core::robust::{Check, CheckResult, LeaveOneOut};
 use wirkung::tui::app::{App, Page, collect_checks, dispatch};
 use wirkung::tui::msg::Msg;
 use wirkung::tui::robust_results::{RobustSuite, robust_key};
@@ -29,8 +30,29 @@ fn robustness_page() -> App {
 
 fn current(app: &App) -> &RobustSuite {
     app.robust
-        .current(robust_key(&app.choices))
+        .current(&robust_key(&app.choices))
         .expect("the checks for the current choices are shown")
+}
+
+fn loo(s: &RobustSuite) -> &LeaveOneOut {
+    match s.get(Check::Loo) {
+        Ok(CheckResult::Loo(r)) => r,
+        other => panic!("leave-one-out: {other:?}"),
+    }
+}
+
+fn ri_p(s: &RobustSuite) -> (f64, f64) {
+    match s.get(Check::Ri) {
+        Ok(CheckResult::Ri(r)) => (r.p_value, r.t),
+        other => panic!("ri: {other:?}"),
+    }
+}
+
+fn wild_p(s: &RobustSuite) -> f64 {
+    match s.get(Check::Wild) {
+        Ok(CheckResult::Wild(r)) => r.p_value,
+        other => panic!("wild: {other:?}"),
+    }
 }
 
 #[test]
@@ -49,7 +71,7 @@ fn cursor_explains_the_check_under_it() {
     let s = screen(&app, 120, 40);
     insta::assert_snapshot!("robustness_loo_120x40", s);
     // The leave-one-out panel names the most influential districts.
-    let loo = current(&app).loo.as_ref().expect("leave-one-out runs");
+    let loo = loo(current(&app));
     assert!(s.contains(&loo.most_influential[0].name));
 }
 
@@ -73,13 +95,12 @@ fn unsupported_checks_say_why_instead_of_failing() {
         dispatch(&mut app, Msg::CycleComparison);
     }
     let suite = current(&app);
-    assert!(suite.ri.is_ok() && suite.wild.is_ok() && suite.loo.is_ok() && suite.dose.is_ok());
-    let why = suite
-        .event_study
-        .as_ref()
-        .expect_err("no event study for housing");
-    assert!(why.contains("housing"), "{why}");
-    assert!(suite.placebo.is_err() && suite.staggered.is_err());
+    for check in [Check::Ri, Check::Wild, Check::Loo, Check::Dose] {
+        assert!(suite.get(check).is_ok(), "{check}");
+    }
+    let why = suite.event_study().expect_err("no event study for housing");
+    assert!(why.to_string().contains("housing"), "{why}");
+    assert!(suite.get(Check::Placebo).is_err() && suite.get(Check::Staggered).is_err());
     let s = screen(&app, 120, 40);
     insta::assert_snapshot!("robustness_housing_120x40", s);
     assert!(s.contains("n/a: "));
@@ -116,31 +137,34 @@ fn spec_without(app: &App, off: &str) -> PanelSpec {
 #[test]
 fn toggling_a_control_changes_the_checks_to_what_core_computes() {
     let mut app = robustness_page();
-    let before = current(&app).loo.as_ref().expect("loo").estimate;
-    let before_ri = current(&app).ri.as_ref().expect("ri").p_value;
+    let before = loo(current(&app)).estimate;
+    let before_ri = ri_p(current(&app)).0;
     // Switch off the first control on the Estimate page, then come back.
     let column = control_column(&app, "");
     dispatch(&mut app, Msg::GoTo(Page::Estimate));
     dispatch(&mut app, Msg::ToggleSelected);
-    assert!(app.choices.disabled_controls.contains(&column));
+    assert!(!app.choices.is_control_on(&app.bundle, &column));
     dispatch(&mut app, Msg::GoTo(Page::Robustness));
 
     let spec = spec_without(&app, &column);
     let options = RobustOptions::default();
-    let loo = robust::leave_one_out(&app.bundle, &spec, &options).expect("core loo");
+    let core_loo = robust::leave_one_out(&app.bundle, &spec, &options).expect("core loo");
     let ri = robust::randomization_inference(&app.bundle, &spec, &options).expect("core ri");
     let wild = robust::wild_bootstrap(&app.bundle, &spec, &options).expect("core wild");
     let shown = current(&app);
-    assert_ne!(loo.estimate, before, "the control matters for the estimate");
-    assert_eq!(shown.loo.as_ref().unwrap().estimate, loo.estimate);
-    assert_eq!(shown.loo.as_ref().unwrap().min, loo.min);
-    assert_eq!(shown.ri.as_ref().unwrap().p_value, ri.p_value);
-    assert_eq!(shown.wild.as_ref().unwrap().p_value, wild.p_value);
-    assert_ne!(shown.ri.as_ref().unwrap().t, before_ri);
+    assert_ne!(
+        core_loo.estimate, before,
+        "the control matters for the estimate"
+    );
+    assert_eq!(loo(shown).estimate, core_loo.estimate);
+    assert_eq!(loo(shown).min, core_loo.min);
+    assert_eq!(ri_p(shown).0, ri.p_value);
+    assert_eq!(wild_p(shown), wild.p_value);
+    assert_ne!(ri_p(shown).1, before_ri);
     // The number is on the screen as the table formats it.
     let s = screen(&app, 120, 40);
     assert!(
-        s.contains(&format!("all 44 units: {:+.3}", loo.estimate)),
+        s.contains(&format!("all 44 units: {:+.3}", core_loo.estimate)),
         "{s}"
     );
 
@@ -150,7 +174,7 @@ fn toggling_a_control_changes_the_checks_to_what_core_computes() {
     dispatch(&mut app, Msg::ToggleSelected);
     dispatch(&mut app, Msg::GoTo(Page::Robustness));
     assert_eq!(app.check_runs(), runs);
-    assert_eq!(current(&app).loo.as_ref().unwrap().estimate, before);
+    assert_eq!(loo(current(&app)).estimate, before);
 }
 
 #[test]
@@ -178,13 +202,13 @@ fn background_results_are_shown_only_for_their_choices() {
     assert_ne!(first, second);
     app.wait_for_checks();
     assert!(!app.checks_running());
-    assert!(app.robust.current(first).is_none());
+    assert!(app.robust.current(&first).is_none());
     let suite = current(&app);
     let spec = PanelSpec {
         controls: ControlSelection::All,
         ..spec_without(&app, "")
     };
-    let loo = robust::leave_one_out(&app.bundle, &spec, &RobustOptions::default()).unwrap();
-    assert_eq!(suite.loo.as_ref().unwrap().estimate, loo.estimate);
+    let core_loo = robust::leave_one_out(&app.bundle, &spec, &RobustOptions::default()).unwrap();
+    assert_eq!(loo(suite).estimate, core_loo.estimate);
     assert!(!collect_checks(&mut app), "nothing left to collect");
 }

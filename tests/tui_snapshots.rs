@@ -18,7 +18,7 @@ fn screen(app: &App, width: u16, height: u16) -> String {
 
 fn snapshot_pages(width: u16, height: u16) {
     let mut app = sample_app();
-    for page in Page::ALL {
+    for &page in Page::ALL {
         dispatch(&mut app, Msg::GoTo(page));
         let name = format!(
             "{}_{width}x{height}",
@@ -89,7 +89,7 @@ fn too_small_asks_to_enlarge_and_never_panics() {
 #[test]
 fn status_bar_always_shows_bundle_choices_and_badge() {
     let mut app = sample_app();
-    for page in Page::ALL {
+    for &page in Page::ALL {
         dispatch(&mut app, Msg::GoTo(page));
         for (w, h) in [(80, 24), (120, 40)] {
             let text = screen(&app, w, h);
@@ -111,7 +111,7 @@ fn status_bar_always_shows_bundle_choices_and_badge() {
 fn every_page_draws_at_every_size_without_panicking() {
     let mut app = sample_app();
     dispatch(&mut app, Msg::ToggleFindings);
-    for page in Page::ALL {
+    for &page in Page::ALL {
         dispatch(&mut app, Msg::GoTo(page));
         for w in (1..=160).step_by(7) {
             for h in (1..=60).step_by(5) {

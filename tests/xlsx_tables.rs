@@ -98,8 +98,8 @@ fn xlsx_bundle_gives_identical_tables_panels_and_estimates() {
     };
     assert_eq!(messages(&csv), messages(&xlsx));
     let mut compared = 0;
-    for outcome in Outcome::ALL {
-        for comparison in Comparison::ALL {
+    for &outcome in Outcome::ALL {
+        for &comparison in Comparison::ALL {
             for level in [Level::District, Level::Municipality] {
                 if derive::check_supported(outcome, comparison, level).is_err() {
                     continue;

@@ -1,6 +1,7 @@
 //! `wirkung check BUNDLE [--format text|json]`: every finding with its location, then a
 //! summary of the tables (cli.md, "Exit status" and "JSON shapes").
 
+use super::common::{CliError, CliResult, emit};
 use crate::core::bundle::{self, Bundle, Finding, Table};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
@@ -78,7 +79,12 @@ fn used_rows(b: &Bundle, t: Table) -> usize {
     }
 }
 
-pub fn run(args: CheckArgs) -> color_eyre::Result<ExitCode> {
+/// JSON of a plain report struct; serialising these cannot fail but is reported, not a panic.
+fn to_json<T: Serialize>(value: &T) -> Result<String, CliError> {
+    serde_json::to_string_pretty(value).map_err(CliError::failure)
+}
+
+pub fn run(args: CheckArgs) -> CliResult {
     let failure = ExitCode::from(super::EXIT_FAILURE);
     let bundle = match bundle::load(&args.bundle) {
         Ok(b) => b,
@@ -87,7 +93,7 @@ pub fn run(args: CheckArgs) -> color_eyre::Result<ExitCode> {
             if let CheckFormat::Json = args.format {
                 let finding = serde_json::json!({"table": null, "column": null, "row": null, "message": e.to_string()});
                 let report = serde_json::json!({"errors": [finding], "warnings": [], "tables": {}});
-                println!("{}", serde_json::to_string_pretty(&report)?);
+                emit(&format!("{}\n", to_json(&report)?))?;
             }
             eprintln!("error: {e}");
             return Ok(failure);
@@ -99,11 +105,11 @@ pub fn run(args: CheckArgs) -> color_eyre::Result<ExitCode> {
         tables: summaries(&bundle),
     };
     let output = match args.format {
-        CheckFormat::Json => format!("{}\n", serde_json::to_string_pretty(&report)?),
+        CheckFormat::Json => format!("{}\n", to_json(&report)?),
         CheckFormat::Text => text(&bundle, &report),
     };
     // Through the CLI's one writer: `check … | head` ends quietly on a closed pipe.
-    let written = super::common::emit(&output);
+    let written = emit(&output)?;
     Ok(if !report.errors.is_empty() {
         failure
     } else {

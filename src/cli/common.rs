@@ -1,88 +1,177 @@
-//! What every subcommand shares: opening the bundle, parsing the choices, exit statuses
-//! (cli.md, "Exit status") and writing the output.
+//! What every subcommand shares: the typed choices, opening the bundle, exit statuses
+//! (cli.md, "Exit status") as one error type, and writing the output.
 
-use super::{EXIT_FAILURE, EXIT_USAGE};
 use crate::core::bundle::{self, Bundle, Level};
-use crate::core::derive::{self, Comparison, ControlSelection, DeriveError, Outcome, PanelSpec};
+use crate::core::choices::Choices;
+use crate::core::derive::{self, Comparison, ControlSelection, DeriveError, Outcome};
+use crate::core::estimate::VarianceType;
+use crate::core::export::ExportError;
+use crate::core::robust::RobustError;
+use chrono::NaiveDate;
 use std::path::Path;
 use std::process::ExitCode;
 
-/// Prints `message` on stderr and returns `code` (cli.md, "Exit status").
-pub(super) fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("wirkung: {message}");
-    ExitCode::from(code)
+/// Exit status 2: bad usage or a combination the data cannot support (cli.md).
+pub const EXIT_USAGE: u8 = 2;
+/// Exit status 1: the bundle has errors, or estimation failed.
+pub const EXIT_FAILURE: u8 = 1;
+
+/// A command that failed: what to print on stderr and the exit status (cli.md).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CliError {
+    pub code: u8,
+    pub message: String,
+}
+
+impl CliError {
+    /// Bad usage or a combination the data cannot support (exit status 2).
+    pub fn usage(message: impl std::fmt::Display) -> CliError {
+        CliError {
+            code: EXIT_USAGE,
+            message: message.to_string(),
+        }
+    }
+
+    /// The bundle cannot be read, or estimation failed (exit status 1).
+    pub fn failure(message: impl std::fmt::Display) -> CliError {
+        CliError {
+            code: EXIT_FAILURE,
+            message: message.to_string(),
+        }
+    }
+
+    /// Prints the message on stderr and gives the exit status.
+    pub fn report(&self) -> ExitCode {
+        eprintln!("wirkung: {}", self.message);
+        ExitCode::from(self.code)
+    }
+}
+
+/// A panel that cannot be built: a bad choice is usage (2), missing or empty data is 1.
+impl From<DeriveError> for CliError {
+    fn from(e: DeriveError) -> CliError {
+        match e {
+            DeriveError::Unsupported(_) | DeriveError::UnknownControl(_) => CliError::usage(e),
+            DeriveError::MissingTable { .. } | DeriveError::Empty(_) => CliError::failure(e),
+        }
+    }
+}
+
+impl From<RobustError> for CliError {
+    fn from(e: RobustError) -> CliError {
+        match e {
+            RobustError::Derive(d) => d.into(),
+            e if e.is_usage() => CliError::usage(e),
+            e => CliError::failure(e),
+        }
+    }
+}
+
+impl From<ExportError> for CliError {
+    fn from(e: ExportError) -> CliError {
+        match e {
+            ExportError::Derive(d) => d.into(),
+            e => CliError::failure(e),
+        }
+    }
+}
+
+/// What a command gives back: an exit status (0 or `check`'s 1) or the error to report.
+pub type CliResult = Result<ExitCode, CliError>;
+
+/// The analysis choices of `panel`, `estimate`, `trends` and `robustness` (cli.md), parsed by
+/// clap into core's types: a misspelt value is clap's usage error (exit status 2).
+#[derive(Debug, Clone, clap::Args)]
+pub struct ChoiceArgs {
+    #[arg(long, value_enum)]
+    pub outcome: Outcome,
+    #[arg(long, value_enum)]
+    pub comparison: Comparison,
+    #[arg(long, value_enum, default_value_t = Level::District)]
+    pub level: Level,
+    /// all, none, or a comma-separated list of control columns.
+    #[arg(long, default_value = "all", value_parser = parse_controls)]
+    pub controls: ControlSelection,
+    /// Early-start cutoff (default: the bundle's rule), as the dashboard's `[` and `]` move it.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_cutoff)]
+    pub cutoff: Option<NaiveDate>,
+}
+
+/// The estimate's own options beside the choices.
+#[derive(Debug, Clone, clap::Args)]
+pub struct EstimateArgs {
+    #[arg(long, value_enum, default_value_t = VarianceType::Hc1)]
+    pub se: VarianceType,
+    #[arg(long)]
+    pub unweighted: bool,
+}
+
+fn parse_controls(s: &str) -> Result<ControlSelection, String> {
+    s.parse()
+}
+
+fn parse_cutoff(s: &str) -> Result<NaiveDate, String> {
+    crate::core::period::parse_date(s)
+}
+
+impl ChoiceArgs {
+    /// Whether the data can support the combination at all (checked before the bundle is
+    /// read, so a bad combination is a usage error whatever the bundle).
+    pub fn supported(&self) -> Result<(), CliError> {
+        supported(self.outcome, self.comparison, self.level)
+    }
+
+    /// The choices for `bundle`.
+    pub fn choices(&self, bundle: &Bundle) -> Result<Choices, CliError> {
+        choices(
+            bundle,
+            (self.outcome, self.comparison, self.level),
+            &self.controls,
+            self.cutoff,
+        )
+    }
+}
+
+/// A combination the data cannot support is a usage error naming why.
+pub fn supported(outcome: Outcome, comparison: Comparison, level: Level) -> Result<(), CliError> {
+    derive::check_supported(outcome, comparison, level).map_err(|e| {
+        CliError::usage(format!(
+            "{outcome} with {comparison} at {level} level is not supported: {e}"
+        ))
+    })
+}
+
+/// Choices from the parsed arguments; every named control must be declared (usage error).
+pub fn choices(
+    bundle: &Bundle,
+    (outcome, comparison, level): (Outcome, Comparison, Level),
+    controls: &ControlSelection,
+    cutoff: Option<NaiveDate>,
+) -> Result<Choices, CliError> {
+    let mut choices = Choices {
+        level,
+        ..Choices::new(bundle, outcome, comparison)
+    };
+    choices.select_controls(bundle, controls)?;
+    if let Some(c) = cutoff {
+        choices.cutoff = c;
+    }
+    Ok(choices)
+}
+
+/// Opens the bundle; a bundle that cannot be opened is exit status 1.
+pub fn open(path: &Path) -> Result<Bundle, CliError> {
+    bundle::load(path).map_err(CliError::failure)
 }
 
 /// Writes the command's output; a reader that went away (`| head`) ends the command quietly
 /// instead of a panic, and any other write error is reported (exit 1).
-pub(super) fn emit(text: &str) -> ExitCode {
+pub fn emit(text: &str) -> CliResult {
     use std::io::Write as _;
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(e) => fail(EXIT_FAILURE, format!("cannot write the output: {e}")),
-    }
-}
-
-/// The user's choices, parsed and checked against what the data can support; `Err` is the
-/// exit code after the message was printed.
-pub(super) fn parse_choices(
-    outcome: &str,
-    comparison: &str,
-    level: &str,
-    controls: &str,
-) -> Result<(Outcome, Comparison, Level, ControlSelection), ExitCode> {
-    let usage = |e: String| fail(EXIT_USAGE, e);
-    let outcome: Outcome = outcome.parse().map_err(usage)?;
-    let comparison: Comparison = comparison.parse().map_err(usage)?;
-    let level = derive::parse_level(level).map_err(usage)?;
-    let controls: ControlSelection = controls.parse().map_err(usage)?;
-    derive::check_supported(outcome, comparison, level).map_err(|e| {
-        fail(
-            EXIT_USAGE,
-            format!(
-                "{} with {} at {} level is not supported: {e}",
-                outcome,
-                comparison,
-                level_id(level)
-            ),
-        )
-    })?;
-    Ok((outcome, comparison, level, controls))
-}
-
-fn level_id(level: Level) -> &'static str {
-    match level {
-        Level::District => "district",
-        Level::Municipality => "municipality",
-    }
-}
-
-/// Opens the bundle; a bundle that cannot be opened is exit status 1.
-pub(super) fn open(path: &Path) -> Result<Bundle, ExitCode> {
-    bundle::load(path).map_err(|e| fail(EXIT_FAILURE, e))
-}
-
-/// A panel that cannot be built: a bad choice is usage (2), missing or empty data is 1.
-pub(super) fn derive_failure(e: DeriveError) -> ExitCode {
-    match e {
-        DeriveError::Unsupported(_) | DeriveError::UnknownControl(_) => fail(EXIT_USAGE, e),
-        DeriveError::MissingTable { .. } | DeriveError::Empty(_) => fail(EXIT_FAILURE, e),
-    }
-}
-
-/// The panel spec for the parsed choices, with the manifest's rules.
-pub(super) fn spec(
-    bundle: &Bundle,
-    choices: (Outcome, Comparison, Level, ControlSelection),
-) -> PanelSpec {
-    let (outcome, comparison, level, controls) = choices;
-    PanelSpec {
-        outcome,
-        comparison,
-        level,
-        controls,
-        rules: bundle.manifest.rules.clone(),
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        Err(e) => Err(CliError::failure(format!("cannot write the output: {e}"))),
     }
 }

@@ -1,8 +1,7 @@
-use super::common::{emit, open};
+use super::common::{CliResult, emit, open};
 use crate::core::diff;
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
@@ -20,18 +19,12 @@ pub enum DiffFormat {
     Json,
 }
 
-pub fn run(args: DiffArgs) -> color_eyre::Result<ExitCode> {
-    let old = match open(&args.old) {
-        Ok(b) => b,
-        Err(code) => return Ok(code),
-    };
-    let new = match open(&args.new) {
-        Ok(b) => b,
-        Err(code) => return Ok(code),
-    };
+pub fn run(args: DiffArgs) -> CliResult {
+    let old = open(&args.old)?;
+    let new = open(&args.new)?;
     let d = diff::diff(&old, &new);
-    Ok(emit(&match args.format {
+    emit(&match args.format {
         DiffFormat::Text => diff::diff_text(&d),
         DiffFormat::Json => format!("{}\n", diff::diff_json(&d)),
-    }))
+    })
 }

@@ -1,8 +1,9 @@
-use super::EXIT_FAILURE;
-use super::EXIT_USAGE;
-use super::common::{derive_failure, fail, open, parse_choices, spec};
-use crate::core::estimate::{EstimateOptions, VarianceType};
-use crate::core::export::{self, ExportError, ExportFormat, ExportRequest, Page};
+use super::common::{CliResult, choices, open, supported};
+use crate::core::bundle::Level;
+use crate::core::derive::{Comparison, ControlSelection, Outcome};
+use crate::core::estimate::VarianceType;
+use crate::core::export::{self, ExportFormat, ExportRequest, Page};
+use chrono::NaiveDate;
 use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -10,69 +11,51 @@ use std::process::ExitCode;
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     pub bundle: PathBuf,
-    /// trends, estimate, start-times, topics, staffing, overview or robustness (the checks
-    /// run with `wirkung robustness`'s defaults: 9,999 draws, seed 20171211).
-    #[arg(long)]
-    pub page: String,
-    #[arg(long, default_value = "employment")]
-    pub outcome: String,
-    #[arg(long, default_value = "bw-vs-neighbours")]
-    pub comparison: String,
-    #[arg(long, default_value = "district")]
-    pub level: String,
+    /// The page (the checks of `robustness` run with `wirkung robustness`'s defaults: 9,999
+    /// draws, seed 20171211).
+    #[arg(long, value_enum)]
+    pub page: Page,
+    #[arg(long, value_enum, default_value_t = Outcome::Employment)]
+    pub outcome: Outcome,
+    #[arg(long, value_enum, default_value_t = Comparison::BwVsNeighbours)]
+    pub comparison: Comparison,
+    #[arg(long, value_enum, default_value_t = Level::District)]
+    pub level: Level,
     /// all, none, or a comma-separated list of control columns.
-    #[arg(long, default_value = "all")]
-    pub controls: String,
-    #[arg(long, default_value = "hc1")]
-    pub se: String,
+    #[arg(long, default_value = "all", value_parser = |s: &str| s.parse::<ControlSelection>())]
+    pub controls: ControlSelection,
+    /// Early-start cutoff (default: the bundle's rule).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::core::period::parse_date)]
+    pub cutoff: Option<NaiveDate>,
+    #[arg(long, value_enum, default_value_t = VarianceType::Hc1)]
+    pub se: VarianceType,
     #[arg(long)]
     pub unweighted: bool,
-    /// svg, png, md, tex or csv.
-    #[arg(long)]
-    pub format: String,
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
     /// File to write (never overwritten: -1, -2 ... is added), or a directory.
     #[arg(long)]
     pub out: PathBuf,
 }
 
-pub fn run(args: ExportArgs) -> color_eyre::Result<ExitCode> {
-    let page: Page = match args.page.parse() {
-        Ok(p) => p,
-        Err(e) => return Ok(fail(EXIT_USAGE, e)),
-    };
-    let format: ExportFormat = match args.format.parse() {
-        Ok(f) => f,
-        Err(e) => return Ok(fail(EXIT_USAGE, e)),
-    };
-    let variance: VarianceType = match args.se.parse() {
-        Ok(v) => v,
-        Err(e) => return Ok(fail(EXIT_USAGE, e)),
-    };
-    let choices = match parse_choices(&args.outcome, &args.comparison, &args.level, &args.controls)
-    {
-        Ok(c) => c,
-        Err(code) => return Ok(code),
-    };
-    let bundle = match open(&args.bundle) {
-        Ok(b) => b,
-        Err(code) => return Ok(code),
-    };
+pub fn run(args: ExportArgs) -> CliResult {
+    supported(args.outcome, args.comparison, args.level)?;
+    let bundle = open(&args.bundle)?;
+    let mut choices = choices(
+        &bundle,
+        (args.outcome, args.comparison, args.level),
+        &args.controls,
+        args.cutoff,
+    )?;
+    choices.variance = args.se;
+    choices.weighted = !args.unweighted;
     let req = ExportRequest {
-        page,
-        spec: spec(&bundle, choices),
-        options: EstimateOptions {
-            variance,
-            weighted: !args.unweighted,
-        },
-        format,
+        page: args.page,
+        choices,
+        format: args.format,
         date: chrono::Local::now().date_naive(),
     };
-    match export::export_to(&bundle, &req, &args.out) {
-        Ok(path) => {
-            println!("{}", path.display());
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(ExportError::Derive(e)) => Ok(derive_failure(e)),
-        Err(e) => Ok(fail(EXIT_FAILURE, e)),
-    }
+    let path = export::export_to(&bundle, &req, &args.out)?;
+    super::common::emit(&format!("{}\n", path.display()))?;
+    Ok(ExitCode::SUCCESS)
 }

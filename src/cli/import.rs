@@ -1,10 +1,8 @@
-use super::EXIT_FAILURE;
-use super::common::{emit, fail};
+use super::common::{CliError, CliResult, emit};
 use crate::core::import::{self, ImportError, ImportOptions, ImportReport};
 use clap::{Args, ValueEnum};
 use std::fmt::Write as _;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
@@ -100,18 +98,21 @@ fn text(r: &ImportReport) -> String {
     out
 }
 
-pub fn run(args: ImportArgs) -> color_eyre::Result<ExitCode> {
+pub fn run(args: ImportArgs) -> CliResult {
     let ImportTable::Activity = args.table;
     let options = ImportOptions {
         force: args.force,
         fail_after_bytes: None,
     };
     match import::import_activity(&args.into, &args.files, &options) {
-        Ok(r) => Ok(emit(&match args.format {
+        Ok(r) => emit(&match args.format {
             ImportFormat::Text => text(&r),
-            ImportFormat::Json => format!("{}\n", serde_json::to_string_pretty(&r)?),
-        })),
-        Err(e @ ImportError::Refused(_)) => Ok(fail(super::EXIT_USAGE, e)),
-        Err(e) => Ok(fail(EXIT_FAILURE, e)),
+            ImportFormat::Json => format!(
+                "{}\n",
+                serde_json::to_string_pretty(&r).map_err(CliError::failure)?
+            ),
+        }),
+        Err(e @ ImportError::Refused(_)) => Err(CliError::usage(e)),
+        Err(e) => Err(CliError::failure(e)),
     }
 }

@@ -10,19 +10,13 @@ mod panel;
 mod robustness;
 mod trends;
 
-use crate::core::bundle::Level;
-use crate::core::derive::{Comparison, ControlSelection, Outcome};
-use clap::{Parser, Subcommand, ValueEnum};
+pub use crate::core::bundle::SAMPLE_BUNDLE;
+pub use common::{CliError, EXIT_FAILURE, EXIT_USAGE};
+
+use crate::tui::DashboardArgs;
+use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
-
-/// Exit status 2: bad usage or a combination the data cannot support (cli.md).
-pub const EXIT_USAGE: u8 = 2;
-/// Exit status 1: the bundle has errors, or estimation failed.
-pub const EXIT_FAILURE: u8 = 1;
-
-/// The shipped synthetic sample, opened when no bundle is given.
-pub const SAMPLE_BUNDLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-data/bw-integration");
 
 #[derive(Debug, Parser)]
 #[command(
@@ -37,56 +31,6 @@ pub struct Cli {
     pub bundle: Option<PathBuf>,
     #[command(flatten)]
     pub dashboard: DashboardArgs,
-}
-
-#[derive(Debug, Clone, clap::Args, Default)]
-pub struct DashboardArgs {
-    /// Forget the remembered bundle and choices.
-    #[arg(long)]
-    pub reset: bool,
-    /// Colour theme: full colour, 16 colours, or none (NO_COLOR is honoured too).
-    #[arg(long, value_enum, default_value_t = ThemeArg::Full)]
-    pub theme: ThemeArg,
-    /// A second (older) bundle: the Overview lists what changed since it (`x`), as `wirkung diff`.
-    #[arg(long, value_name = "OLD_BUNDLE")]
-    pub compare: Option<PathBuf>,
-    /// Directory for `e` exports (default: the user's data directory, exports/).
-    #[arg(long)]
-    pub export_dir: Option<PathBuf>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum ThemeArg {
-    #[default]
-    Full,
-    #[value(name = "16")]
-    Sixteen,
-    Mono,
-}
-
-/// The analysis choices of `panel`, `estimate` and `robustness` (cli.md).
-#[derive(Debug, Clone, clap::Args)]
-pub struct ChoiceArgs {
-    /// employment, employment-sv or housing.
-    #[arg(long)]
-    pub outcome: String,
-    /// bw-vs-neighbours, early-start, capacity, plan-b, labour-talks or housing-talks.
-    #[arg(long)]
-    pub comparison: String,
-    /// district or municipality.
-    #[arg(long, default_value = "district")]
-    pub level: String,
-    /// all, none, or a comma-separated list of control columns.
-    #[arg(long, default_value = "all")]
-    pub controls: String,
-}
-
-impl ChoiceArgs {
-    /// Parsed and checked against what the data can support; `Err` is the exit code after
-    /// the message was printed.
-    fn parse(&self) -> Result<(Outcome, Comparison, Level, ControlSelection), ExitCode> {
-        common::parse_choices(&self.outcome, &self.comparison, &self.level, &self.controls)
-    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -110,9 +54,10 @@ pub enum Command {
     Robustness(robustness::RobustnessArgs),
 }
 
-/// Runs the parsed command line.
+/// Runs the parsed command line. A subcommand's failure is its message on stderr and its
+/// exit status (cli.md); color-eyre reports only what is a bug (or the dashboard's terminal).
 pub fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
-    match cli.command {
+    let result = match cli.command {
         Some(Command::Check(a)) => check::run(a),
         Some(Command::Panel(a)) => panel::run(a),
         Some(Command::Estimate(a)) => estimate::run(a),
@@ -121,6 +66,7 @@ pub fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
         Some(Command::Diff(a)) => diff::run(a),
         Some(Command::Import(a)) => import::run(a),
         Some(Command::Robustness(a)) => robustness::run(a),
-        None => crate::tui::run(cli.bundle, cli.dashboard),
-    }
+        None => return crate::tui::run(cli.bundle, cli.dashboard),
+    };
+    Ok(result.unwrap_or_else(|e| e.report()))
 }

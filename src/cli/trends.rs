@@ -1,17 +1,21 @@
-use super::common::{derive_failure, emit, open, parse_choices, spec};
-use crate::core::derive;
+use super::common::{CliResult, choices, emit, open, supported};
+use crate::core::bundle::Level;
+use crate::core::derive::{self, Comparison, ControlSelection, Outcome};
 use crate::core::report;
+use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 #[derive(Debug, Args)]
 pub struct TrendsArgs {
     pub bundle: PathBuf,
-    #[arg(long)]
-    pub outcome: String,
-    #[arg(long)]
-    pub comparison: String,
+    #[arg(long, value_enum)]
+    pub outcome: Outcome,
+    #[arg(long, value_enum)]
+    pub comparison: Comparison,
+    /// Early-start cutoff (default: the bundle's rule).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::core::period::parse_date)]
+    pub cutoff: Option<NaiveDate>,
     #[arg(long, value_enum, default_value_t = TrendsFormat::Csv)]
     pub format: TrendsFormat,
 }
@@ -22,24 +26,19 @@ pub enum TrendsFormat {
     Json,
 }
 
-pub fn run(args: TrendsArgs) -> color_eyre::Result<ExitCode> {
+pub fn run(args: TrendsArgs) -> CliResult {
+    supported(args.outcome, args.comparison, Level::District)?;
+    let bundle = open(&args.bundle)?;
     // Trends are district lines; controls do not enter them.
-    let choices = match parse_choices(&args.outcome, &args.comparison, "district", "none") {
-        Ok(c) => c,
-        Err(code) => return Ok(code),
-    };
-    let (outcome, comparison) = (choices.0, choices.1);
-    let bundle = match open(&args.bundle) {
-        Ok(b) => b,
-        Err(code) => return Ok(code),
-    };
-    let trends = match derive::trends(&bundle, &spec(&bundle, choices)) {
-        Ok(t) => t,
-        Err(e) => return Ok(derive_failure(e)),
-    };
-    let text = match args.format {
+    let choices = choices(
+        &bundle,
+        (args.outcome, args.comparison, Level::District),
+        &ControlSelection::None,
+        args.cutoff,
+    )?;
+    let trends = derive::trends(&bundle, &choices.spec(&bundle))?;
+    emit(&match args.format {
         TrendsFormat::Csv => report::trends_csv(&trends),
-        TrendsFormat::Json => report::trends_json(&trends, outcome, comparison) + "\n",
-    };
-    Ok(emit(&text))
+        TrendsFormat::Json => report::trends_json(&trends, args.outcome, args.comparison) + "\n",
+    })
 }

@@ -271,8 +271,8 @@ pub fn headline(
 
 fn estimates(old: &Bundle, new: &Bundle) -> Vec<EstimateChange> {
     let mut out = Vec::new();
-    for comparison in Comparison::ALL {
-        for outcome in Outcome::ALL {
+    for &comparison in Comparison::ALL {
+        for &outcome in Outcome::ALL {
             for (level, (controls, selection)) in [Level::District, Level::Municipality]
                 .into_iter()
                 .flat_map(|l| {

@@ -79,8 +79,11 @@ pub enum ImportError {
     Bundle(#[from] bundle::BundleError),
     #[error("{0}")]
     Refused(String),
+    /// The new table could not be encoded as Parquet.
     #[error("{0}")]
-    Write(String),
+    Encode(String),
+    #[error(transparent)]
+    Write(#[from] crate::core::export::WriteError),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -365,9 +368,8 @@ pub fn import_activity(
         (&a.0.ids[1], &a.0.ids[0], a.0.date).cmp(&(&b.0.ids[1], &b.0.ids[0], b.0.date))
     });
     let out_rows: Vec<Row> = kept.into_iter().map(|(r, _)| r).collect();
-    let bytes = to_parquet(&out_rows).map_err(ImportError::Write)?;
-    write_atomic(&target, &bytes, options.force, options.fail_after_bytes)
-        .map_err(ImportError::Write)?;
+    let bytes = to_parquet(&out_rows).map_err(ImportError::Encode)?;
+    write_atomic(&target, &bytes, options.force, options.fail_after_bytes)?;
     Ok(ImportReport {
         shadowed: current.filter(|c| *c != target),
         target,

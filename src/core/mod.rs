@@ -2,6 +2,7 @@
 //! No ratatui or crossterm import anywhere below this module.
 
 pub mod bundle;
+pub mod choices;
 pub mod derive;
 pub mod diff;
 pub mod estimate;
@@ -10,3 +11,4 @@ pub mod import;
 pub mod period;
 pub mod report;
 pub mod robust;
+pub mod view;

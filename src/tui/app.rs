@@ -1,67 +1,23 @@
 //! The App model and `update(&mut App, Msg) -> Option<Msg>` (the Elm architecture): all
 //! state changes happen here, drawing only reads.
 
-use super::analysis::{
-    Analysis, BundleFacts, Choices, PanelPair, compute_starts, compute_trends, panel_key,
-    trend_outcome,
-};
-use super::cache::{KeyedCache, key_of};
+use super::analysis::{Analysis, BundleFacts, PanelPair, compute_starts, compute_trends};
+use super::cache::KeyedCache;
 use super::config::Remembered;
 use super::msg::Msg;
 use super::robust_results::{RobustJobs, RobustView};
 use super::theme::Theme;
 use crate::core::bundle::{Bundle, Level, Topic};
+use crate::core::choices::{Choices, PanelKey, TrendKey};
 use crate::core::derive::start::DistrictStart;
-use crate::core::derive::{Comparison, Outcome, Trends};
+use crate::core::derive::{Comparison, DeriveError, Outcome, Trends};
 use crate::core::estimate::VarianceType;
 use crate::core::period::parse_date;
+use chrono::NaiveDate;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// The seven pages, in tab order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Page {
-    Overview,
-    StartTimes,
-    Staffing,
-    Topics,
-    Trends,
-    Estimate,
-    Robustness,
-}
-
-impl Page {
-    pub const ALL: [Page; 7] = [
-        Page::Overview,
-        Page::StartTimes,
-        Page::Staffing,
-        Page::Topics,
-        Page::Trends,
-        Page::Estimate,
-        Page::Robustness,
-    ];
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Page::Overview => "Overview",
-            Page::StartTimes => "Start times",
-            Page::Staffing => "Staffing",
-            Page::Topics => "Topics",
-            Page::Trends => "Trends",
-            Page::Estimate => "Estimate",
-            Page::Robustness => "Robustness",
-        }
-    }
-
-    pub fn index(self) -> usize {
-        Page::ALL.iter().position(|p| *p == self).unwrap_or(0)
-    }
-
-    fn offset(self, by: isize) -> Page {
-        let n = Page::ALL.len() as isize;
-        Page::ALL[(self.index() as isize + by).rem_euclid(n) as usize]
-    }
-}
+pub use crate::core::view::Page;
 
 /// Which talk share ranks the districts on the topics page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,13 +53,23 @@ pub struct App {
     pub status: Option<String>,
     pub facts: BundleFacts,
     pub analysis: Arc<Analysis>,
-    pub trends: Arc<Result<Trends, String>>,
+    pub trends: Arc<Result<Trends, DeriveError>>,
     pub starts: Arc<Vec<DistrictStart>>,
     caches: Caches,
     // Robustness page (robust_results.rs): the checks for the current choices, and the
     // jobs that compute them.
     pub robust: RobustView,
     robust_jobs: RobustJobs,
+    /// What `update` asked the event loop to do outside the model (write an export).
+    effects: Vec<Effect>,
+}
+
+/// Work with the world outside the model that `update` asks for and the event loop performs
+/// (`dispatch`), so that `update` itself never does I/O.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Write every format of the current page into `dir`; the date goes into the captions.
+    Export { dir: PathBuf, date: NaiveDate },
 }
 
 impl App {
@@ -117,15 +83,21 @@ impl App {
             .filter(|_| same_bundle)
             .and_then(|s| parse_date(s).ok())
             .unwrap_or(bundle.manifest.rules.early_cutoff);
-        let choices = Choices {
-            comparison: remembered.comparison.unwrap_or(Comparison::EarlyStart),
-            outcome: remembered.outcome.unwrap_or(Outcome::Employment),
+        let mut choices = Choices {
             level: remembered.level.unwrap_or(Level::District),
-            disabled_controls: remembered.disabled_controls.iter().cloned().collect(),
             variance: remembered.variance.unwrap_or(VarianceType::Hc1),
             weighted: remembered.weighted.unwrap_or(true),
             cutoff,
+            ..Choices::new(
+                &bundle,
+                remembered.outcome.unwrap_or(Outcome::Employment),
+                remembered.comparison.unwrap_or(Comparison::EarlyStart),
+            )
         };
+        choices.disable_controls(
+            &bundle,
+            &remembered.disabled_controls.iter().cloned().collect(),
+        );
         let has_errors = bundle.findings.has_errors();
         // A bundle with errors opens on the Overview with its findings listed.
         let page = match remembered.page.and_then(|i| Page::ALL.get(i)) {
@@ -161,6 +133,7 @@ impl App {
             caches,
             robust: RobustView::NotRequested,
             robust_jobs: RobustJobs::new(false),
+            effects: Vec::new(),
         }
         .with_checks_requested()
     }
@@ -175,14 +148,13 @@ impl App {
             level: Some(self.choices.level),
             variance: Some(self.choices.variance),
             weighted: Some(self.choices.weighted),
-            disabled_controls: self.choices.disabled_controls.iter().cloned().collect(),
+            disabled_controls: self
+                .choices
+                .disabled_controls(&self.bundle)
+                .into_iter()
+                .collect(),
             cutoff: Some(self.choices.cutoff.to_string()),
         }
-    }
-
-    /// Cache key of the current choices.
-    pub fn choices_key(&self) -> u64 {
-        key_of(&self.choices)
     }
 
     /// Estimates computed so far (cache misses), for tests and the bench.
@@ -235,16 +207,16 @@ impl App {
 
 type Results = (
     Arc<Analysis>,
-    Arc<Result<Trends, String>>,
+    Arc<Result<Trends, DeriveError>>,
     Arc<Vec<DistrictStart>>,
 );
 
-/// Results by the hash of what decides them.
+/// Results by what decides them.
 struct Caches {
-    analyses: KeyedCache<Analysis>,
-    panels: KeyedCache<PanelPair>,
-    trends: KeyedCache<Result<Trends, String>>,
-    starts: KeyedCache<Vec<DistrictStart>>,
+    analyses: KeyedCache<Choices, Analysis>,
+    panels: KeyedCache<PanelKey, PanelPair>,
+    trends: KeyedCache<TrendKey, Result<Trends, DeriveError>>,
+    starts: KeyedCache<NaiveDate, Vec<DistrictStart>>,
 }
 
 impl Caches {
@@ -260,23 +232,23 @@ impl Caches {
     /// The results for `choices`, from the caches where possible.
     fn results(&mut self, bundle: &Bundle, choices: &Choices) -> Results {
         let panels = &mut self.panels;
-        let analysis = self.analyses.get_or_compute(key_of(choices), || {
+        // The estimates ignore the checks' options.
+        let estimate_key = Choices {
+            robust: Default::default(),
+            ..choices.clone()
+        };
+        let analysis = self.analyses.get_or_compute(estimate_key, || {
             let pair =
-                panels.get_or_compute(panel_key(choices), || PanelPair::compute(bundle, choices));
+                panels.get_or_compute(choices.panel_key(), || PanelPair::compute(bundle, choices));
             Analysis::compute(bundle, choices, &pair)
         });
         // Trends and start dates ignore controls, level, variance and weights.
-        let trend_key = key_of(&(
-            choices.comparison,
-            trend_outcome(choices.outcome),
-            choices.cutoff,
-        ));
         let trends = self
             .trends
-            .get_or_compute(trend_key, || compute_trends(bundle, choices));
+            .get_or_compute(choices.trend_key(), || compute_trends(bundle, choices));
         let starts = self
             .starts
-            .get_or_compute(key_of(&choices.cutoff), || compute_starts(bundle, choices));
+            .get_or_compute(choices.cutoff, || compute_starts(bundle, choices));
         (analysis, trends, starts)
     }
 }
@@ -286,20 +258,18 @@ fn cycle<T: Copy + PartialEq>(all: &[T], current: T) -> T {
     all[(i + 1) % all.len()]
 }
 
-/// Applies one message; returns a follow-up message when the change needs one.
+/// Applies one message to the model: no I/O and no estimation here (`dispatch` re-estimates
+/// when the choices changed and performs the effects); returns a follow-up message when the
+/// change needs one.
 pub fn update(app: &mut App, msg: Msg) -> Option<Msg> {
-    if !matches!(msg, Msg::Resize | Msg::Reestimate) {
+    if msg != Msg::Resize {
         app.status = None;
     }
     match msg {
-        Msg::Export => {
-            let today = chrono::Local::now().date_naive();
-            let dir = app.export_dir.clone();
-            app.status = Some(match super::export::export_current_page(app, &dir, today) {
-                Ok(paths) => format!("exported {} files to {}", paths.len(), dir.display()),
-                Err(message) => message,
-            });
-        }
+        Msg::Export => app.effects.push(Effect::Export {
+            dir: app.export_dir.clone(),
+            date: chrono::Local::now().date_naive(),
+        }),
         Msg::Quit => app.should_quit = true,
         Msg::Back => {
             if app.help {
@@ -317,25 +287,20 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Msg> {
         Msg::NextPage => app.page = app.page.offset(1),
         Msg::PrevPage => app.page = app.page.offset(-1),
         Msg::CycleComparison => {
-            app.choices.comparison = cycle(&Comparison::ALL, app.choices.comparison);
-            return Some(Msg::Reestimate);
+            app.choices.comparison = cycle(Comparison::ALL, app.choices.comparison);
         }
         Msg::CycleOutcome => {
-            app.choices.outcome = cycle(&Outcome::ALL, app.choices.outcome);
-            return Some(Msg::Reestimate);
+            app.choices.outcome = cycle(Outcome::ALL, app.choices.outcome);
         }
         Msg::CycleLevel => {
             app.choices.level = cycle(&[Level::District, Level::Municipality], app.choices.level);
             app.cursor[Page::Estimate.index()] = 0;
-            return Some(Msg::Reestimate);
         }
         Msg::CycleVariance => {
-            app.choices.variance = cycle(&VarianceType::ALL, app.choices.variance);
-            return Some(Msg::Reestimate);
+            app.choices.variance = cycle(VarianceType::ALL, app.choices.variance);
         }
         Msg::ToggleWeighting => {
             app.choices.weighted = !app.choices.weighted;
-            return Some(Msg::Reestimate);
         }
         Msg::MoveCutoff(days) => {
             let moved = app
@@ -344,7 +309,6 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Msg> {
                 .checked_add_signed(chrono::TimeDelta::days(days));
             if let Some(d) = moved {
                 app.choices.cutoff = d;
-                return Some(Msg::Reestimate);
             }
         }
         Msg::ToggleSvOnly => {
@@ -352,7 +316,6 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Msg> {
                 Outcome::EmploymentSv => Outcome::Employment,
                 _ => Outcome::EmploymentSv,
             };
-            return Some(Msg::Reestimate);
         }
         Msg::ToggleDifference => app.show_difference = !app.show_difference,
         Msg::SwitchRanking => {
@@ -404,7 +367,6 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Msg> {
         }
         Msg::ToggleSelected => return toggle_selected(app),
         Msg::Resize => {}
-        Msg::Reestimate => app.reestimate(),
     }
     None
 }
@@ -425,22 +387,40 @@ fn toggle_selected(app: &mut App) -> Option<Msg> {
                 .available_controls(&app.bundle)
                 .get(cursor)
                 .map(|c| c.column.clone())?;
-            if !app.choices.disabled_controls.remove(&column) {
-                app.choices.disabled_controls.insert(column);
-            }
-            Some(Msg::Reestimate)
+            app.choices.toggle_control(&app.bundle, &column);
+            None
         }
         _ => None,
     }
 }
 
-/// Runs a message and all its follow-ups (what the event loop does for one key).
+/// What the event loop does for one key: the message and its follow-ups, then, if the choices
+/// changed, the results for the new ones (from the caches where possible), then the effects.
 pub fn dispatch(app: &mut App, msg: Msg) {
+    let before = app.choices.clone();
     let mut next = Some(msg);
     while let Some(m) = next {
         next = update(app, m);
     }
+    if app.choices != before {
+        app.reestimate();
+    }
     app.request_checks();
+    for effect in std::mem::take(&mut app.effects) {
+        perform(app, effect);
+    }
+}
+
+/// Performs one effect and says in the status bar how it went.
+fn perform(app: &mut App, effect: Effect) {
+    match effect {
+        Effect::Export { dir, date } => {
+            app.status = Some(match super::export::export_current_page(app, &dir, date) {
+                Ok(paths) => format!("exported {} files to {}", paths.len(), dir.display()),
+                Err(message) => message,
+            });
+        }
+    }
 }
 
 // ---- Robustness page: the checks of core::robust for the current choices ----

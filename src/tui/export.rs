@@ -4,9 +4,8 @@
 //! The Robustness page exports the checks the worker already computed for the current
 //! choices; while they run, nothing is written.
 
-use super::app::{App, Page};
-use super::robust_results::robust_key;
-use crate::core::export::{self, ExportFormat, ExportRequest};
+use super::app::App;
+use crate::core::export::{self, ExportFormat, ExportRequest, Page};
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 
@@ -17,19 +16,6 @@ pub fn default_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("wirkung-exports"))
 }
 
-/// The page as `wirkung export` names it.
-fn export_page(page: Page) -> export::Page {
-    match page {
-        Page::Overview => export::Page::Overview,
-        Page::StartTimes => export::Page::StartTimes,
-        Page::Staffing => export::Page::Staffing,
-        Page::Topics => export::Page::Topics,
-        Page::Trends => export::Page::Trends,
-        Page::Estimate => export::Page::Estimate,
-        Page::Robustness => export::Page::Robustness,
-    }
-}
-
 /// Writes every format of the current page into `dir` (created if needed), never
 /// overwriting a file; returns the paths written, or the status bar's message (it says
 /// whether anything failed or the page is not ready yet).
@@ -38,11 +24,11 @@ pub fn export_current_page(
     dir: &Path,
     today: NaiveDate,
 ) -> Result<Vec<PathBuf>, String> {
-    let page = export_page(app.page);
+    let page = app.page;
     // Only results computed for exactly these choices are exported; re-running the checks
     // here would block the dashboard for as long as the worker takes.
     let suite = match page {
-        export::Page::Robustness => Some(app.robust.current(robust_key(&app.choices)).ok_or_else(
+        Page::Robustness => Some(app.robust.current(&app.choices.robust_key()).ok_or_else(
             || {
                 "nothing exported yet: the robustness checks are still being computed; press e again when they are shown"
                     .to_string()
@@ -52,15 +38,12 @@ pub fn export_current_page(
     };
     std::fs::create_dir_all(dir)
         .map_err(|e| format!("export failed: cannot create {}: {e}", dir.display()))?;
-    let choices = &app.choices;
-    let spec = choices.spec(&app.bundle);
     ExportFormat::ALL
-        .into_iter()
-        .map(|format| {
+        .iter()
+        .map(|&format| {
             let request = ExportRequest {
                 page,
-                spec: spec.clone(),
-                options: choices.options(),
+                choices: app.choices.clone(),
                 format,
                 date: today,
             };

@@ -16,8 +16,8 @@ pub mod theme;
 pub mod view;
 pub mod widgets;
 
-use crate::cli::{DashboardArgs, SAMPLE_BUNDLE};
 use crate::core::bundle;
+use crate::core::bundle::SAMPLE_BUNDLE;
 use app::App;
 use color_eyre::eyre::{WrapErr, eyre};
 use config::Remembered;
@@ -26,7 +26,24 @@ use ratatui::crossterm::event;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use theme::Theme;
+use theme::{Theme, ThemeArg};
+
+/// The dashboard's own options (`wirkung [BUNDLE] [OPTIONS]`).
+#[derive(Debug, Clone, clap::Args, Default)]
+pub struct DashboardArgs {
+    /// Forget the remembered bundle and choices.
+    #[arg(long)]
+    pub reset: bool,
+    /// Colour theme: full colour, 16 colours, or none (NO_COLOR is honoured too).
+    #[arg(long, value_enum, default_value_t = ThemeArg::Full)]
+    pub theme: ThemeArg,
+    /// A second (older) bundle: the Overview lists what changed since it (`x`), as `wirkung diff`.
+    #[arg(long, value_name = "OLD_BUNDLE")]
+    pub compare: Option<PathBuf>,
+    /// Directory for `e` exports (default: the user's data directory, exports/).
+    #[arg(long)]
+    pub export_dir: Option<PathBuf>,
+}
 
 /// Opens the dashboard on `bundle` (else the remembered one, else the shipped sample).
 pub fn run(bundle: Option<PathBuf>, args: DashboardArgs) -> color_eyre::Result<ExitCode> {

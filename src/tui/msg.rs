@@ -1,7 +1,7 @@
-//! Every key or terminal event becomes a `Msg`; the key bindings are a table of Msgs, so
-//! the help overlay lists exactly what the keys do.
+//! Every key or terminal event becomes a `Msg`; the key bindings are one table of Msgs that
+//! both translates keys and fills the help overlay.
 
-use super::app::Page;
+use crate::core::view::Page;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 /// What the user (or `update` itself, as a follow-up) asks the app to do.
@@ -36,10 +36,9 @@ pub enum Msg {
     SwitchRanking,
     /// The terminal was resized; nothing changes but the next frame.
     Resize,
-    /// `e`: export the current page into the export directory.
+    /// `e`: export the current page into the export directory (an `Effect` the event loop
+    /// performs).
     Export,
-    /// Follow-up after a change of choices: make sure the estimate for them is cached.
-    Reestimate,
 }
 
 /// Where a key works, for the help overlay.
@@ -49,115 +48,200 @@ pub enum Scope {
     Page(Page),
 }
 
-/// One key binding: the key as shown in the help, where it works and what it does.
+/// What a key sends: one message, or the page its digit names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sends {
+    Msg(Msg),
+    /// `1`–`7`: the page with that number.
+    PageOfDigit,
+}
+
+/// One key binding: the keys, how the help writes them, where they work and what they do.
+/// `from_key` and the help overlay both read `BINDINGS`, so the help lists exactly what the
+/// keys do; a binding with empty `keys` is the second half of the row before it ("[ / ]") and
+/// has no row of its own.
 pub struct Binding {
+    pub codes: &'static [KeyCode],
     pub keys: &'static str,
     pub scope: Scope,
     pub action: &'static str,
+    pub sends: Sends,
 }
 
-/// Every key the dashboard understands (shown by `?`).
+const fn binding(
+    codes: &'static [KeyCode],
+    keys: &'static str,
+    scope: Scope,
+    action: &'static str,
+    msg: Msg,
+) -> Binding {
+    Binding {
+        codes,
+        keys,
+        scope,
+        action,
+        sends: Sends::Msg(msg),
+    }
+}
+
+use KeyCode::{BackTab, Char, Down, Enter, Esc, PageDown, PageUp, Tab, Up};
+use Scope::Everywhere;
+
+/// Every key the dashboard understands (shown by `?`), page keys after the global ones.
 pub const BINDINGS: &[Binding] = &[
     Binding {
+        codes: &[
+            Char('1'),
+            Char('2'),
+            Char('3'),
+            Char('4'),
+            Char('5'),
+            Char('6'),
+            Char('7'),
+        ],
         keys: "1-7",
-        scope: Scope::Everywhere,
+        scope: Everywhere,
         action: "go to page",
+        sends: Sends::PageOfDigit,
     },
-    Binding {
-        keys: "Tab / Shift-Tab",
-        scope: Scope::Everywhere,
-        action: "next / previous page",
-    },
-    Binding {
-        keys: "c",
-        scope: Scope::Everywhere,
-        action: "cycle comparison",
-    },
-    Binding {
-        keys: "o",
-        scope: Scope::Everywhere,
-        action: "cycle outcome",
-    },
-    Binding {
-        keys: "[ / ]",
-        scope: Scope::Everywhere,
-        action: "move early-start cutoff a week earlier / later",
-    },
-    Binding {
-        keys: "↑ ↓ (k j)",
-        scope: Scope::Everywhere,
-        action: "move in the page's list",
-    },
-    Binding {
-        keys: "PgUp / PgDn",
-        scope: Scope::Everywhere,
-        action: "move ten rows (the district ranking on Topics)",
-    },
-    Binding {
-        keys: "?",
-        scope: Scope::Everywhere,
-        action: "show / hide this help",
-    },
-    Binding {
-        keys: "q / Esc",
-        scope: Scope::Everywhere,
-        action: "quit (Esc closes an overlay first)",
-    },
-    Binding {
-        keys: "e",
-        scope: Scope::Everywhere,
-        action: "export this page (svg, png, md, tex, csv)",
-    },
-    Binding {
-        keys: "f",
-        scope: Scope::Page(Page::Overview),
-        action: "list check findings",
-    },
-    Binding {
-        keys: "space",
-        scope: Scope::Page(Page::Topics),
-        action: "toggle topic in the trend chart",
-    },
-    Binding {
-        keys: "x",
-        scope: Scope::Page(Page::Overview),
-        action: "changes since the --compare bundle",
-    },
-    Binding {
-        keys: "h",
-        scope: Scope::Page(Page::Topics),
-        action: "rank by labour-market / housing talks",
-    },
-    Binding {
-        keys: "s",
-        scope: Scope::Page(Page::Trends),
-        action: "social-security employment only on / off",
-    },
-    Binding {
-        keys: "d",
-        scope: Scope::Page(Page::Trends),
-        action: "show group difference",
-    },
-    Binding {
-        keys: "space",
-        scope: Scope::Page(Page::Estimate),
-        action: "toggle control under cursor",
-    },
-    Binding {
-        keys: "l",
-        scope: Scope::Page(Page::Estimate),
-        action: "cycle level (district / municipality)",
-    },
-    Binding {
-        keys: "v",
-        scope: Scope::Page(Page::Estimate),
-        action: "cycle variance type (hc1, hc0 ...)",
-    },
-    Binding {
-        keys: "w",
-        scope: Scope::Page(Page::Estimate),
-        action: "weighted / unweighted",
-    },
+    binding(
+        &[Tab],
+        "Tab / Shift-Tab",
+        Everywhere,
+        "next / previous page",
+        Msg::NextPage,
+    ),
+    binding(&[BackTab], "", Everywhere, "", Msg::PrevPage),
+    binding(
+        &[Char('c')],
+        "c",
+        Everywhere,
+        "cycle comparison",
+        Msg::CycleComparison,
+    ),
+    binding(
+        &[Char('o')],
+        "o",
+        Everywhere,
+        "cycle outcome",
+        Msg::CycleOutcome,
+    ),
+    binding(
+        &[Char('[')],
+        "[ / ]",
+        Everywhere,
+        "move early-start cutoff a week earlier / later",
+        Msg::MoveCutoff(-7),
+    ),
+    binding(&[Char(']')], "", Everywhere, "", Msg::MoveCutoff(7)),
+    binding(
+        &[Up, Char('k')],
+        "↑ ↓ (k j)",
+        Everywhere,
+        "move in the page's list",
+        Msg::CursorUp,
+    ),
+    binding(&[Down, Char('j')], "", Everywhere, "", Msg::CursorDown),
+    binding(
+        &[PageUp],
+        "PgUp / PgDn",
+        Everywhere,
+        "move ten rows (the district ranking on Topics)",
+        Msg::PageUp,
+    ),
+    binding(&[PageDown], "", Everywhere, "", Msg::PageDown),
+    binding(
+        &[Char('?')],
+        "?",
+        Everywhere,
+        "show / hide this help",
+        Msg::ToggleHelp,
+    ),
+    binding(
+        &[Char('q')],
+        "q / Esc",
+        Everywhere,
+        "quit (Esc closes an overlay first)",
+        Msg::Quit,
+    ),
+    binding(&[Esc], "", Everywhere, "", Msg::Back),
+    binding(
+        &[Char('e')],
+        "e",
+        Everywhere,
+        "export this page (svg, png, md, tex, csv)",
+        Msg::Export,
+    ),
+    binding(
+        &[Char('f')],
+        "f",
+        Scope::Page(Page::Overview),
+        "list check findings",
+        Msg::ToggleFindings,
+    ),
+    binding(
+        &[Char(' '), Enter],
+        "space Enter",
+        Scope::Page(Page::Topics),
+        "toggle topic in the trend chart",
+        Msg::ToggleSelected,
+    ),
+    binding(
+        &[Char('x')],
+        "x",
+        Scope::Page(Page::Overview),
+        "changes since the --compare bundle",
+        Msg::ToggleChanges,
+    ),
+    binding(
+        &[Char('h')],
+        "h",
+        Scope::Page(Page::Topics),
+        "rank by labour-market / housing talks",
+        Msg::SwitchRanking,
+    ),
+    binding(
+        &[Char('s')],
+        "s",
+        Scope::Page(Page::Trends),
+        "social-security employment only on / off",
+        Msg::ToggleSvOnly,
+    ),
+    binding(
+        &[Char('d')],
+        "d",
+        Scope::Page(Page::Trends),
+        "show group difference",
+        Msg::ToggleDifference,
+    ),
+    binding(
+        &[Char(' '), Enter],
+        "space Enter",
+        Scope::Page(Page::Estimate),
+        "toggle control under cursor",
+        Msg::ToggleSelected,
+    ),
+    binding(
+        &[Char('l')],
+        "l",
+        Scope::Page(Page::Estimate),
+        "cycle level (district / municipality)",
+        Msg::CycleLevel,
+    ),
+    binding(
+        &[Char('v')],
+        "v",
+        Scope::Page(Page::Estimate),
+        "cycle variance type (hc1, hc0 ...)",
+        Msg::CycleVariance,
+    ),
+    binding(
+        &[Char('w')],
+        "w",
+        Scope::Page(Page::Estimate),
+        "weighted / unweighted",
+        Msg::ToggleWeighting,
+    ),
 ];
 
 /// Translates a terminal event; `page` decides page-local keys.
@@ -169,40 +253,29 @@ pub fn from_event(event: &Event, page: Page) -> Option<Msg> {
     }
 }
 
-/// Translates one key press.
+/// Translates one key press through `BINDINGS`.
 pub fn from_key(key: KeyEvent, page: Page) -> Option<Msg> {
     if key.modifiers.contains(KeyModifiers::CONTROL) {
         // Raw mode swallows SIGINT; Ctrl-C must still leave.
         return matches!(key.code, KeyCode::Char('c')).then_some(Msg::Quit);
     }
-    let msg = match key.code {
-        KeyCode::Char('q') => Msg::Quit,
-        KeyCode::Esc => Msg::Back,
-        KeyCode::Char('?') => Msg::ToggleHelp,
-        KeyCode::Tab => Msg::NextPage,
-        KeyCode::BackTab => Msg::PrevPage,
-        KeyCode::Char(d @ '1'..='7') => Msg::GoTo(Page::ALL[(d as u8 - b'1') as usize]),
-        KeyCode::Char('c') => Msg::CycleComparison,
-        KeyCode::Char('o') => Msg::CycleOutcome,
-        KeyCode::Char('e') => Msg::Export,
-        KeyCode::Char('[') => Msg::MoveCutoff(-7),
-        KeyCode::Char(']') => Msg::MoveCutoff(7),
-        KeyCode::Up | KeyCode::Char('k') => Msg::CursorUp,
-        KeyCode::Down | KeyCode::Char('j') => Msg::CursorDown,
-        KeyCode::PageUp => Msg::PageUp,
-        KeyCode::PageDown => Msg::PageDown,
-        KeyCode::Char(' ') | KeyCode::Enter => Msg::ToggleSelected,
-        KeyCode::Char('f') if page == Page::Overview => Msg::ToggleFindings,
-        KeyCode::Char('x') if page == Page::Overview => Msg::ToggleChanges,
-        KeyCode::Char('h') if page == Page::Topics => Msg::SwitchRanking,
-        KeyCode::Char('s') if page == Page::Trends => Msg::ToggleSvOnly,
-        KeyCode::Char('d') if page == Page::Trends => Msg::ToggleDifference,
-        KeyCode::Char('l') if page == Page::Estimate => Msg::CycleLevel,
-        KeyCode::Char('v') if page == Page::Estimate => Msg::CycleVariance,
-        KeyCode::Char('w') if page == Page::Estimate => Msg::ToggleWeighting,
-        _ => return None,
+    let applies = |b: &&Binding| match b.scope {
+        Scope::Everywhere => true,
+        Scope::Page(p) => p == page,
     };
-    Some(msg)
+    let b = BINDINGS
+        .iter()
+        .filter(applies)
+        .find(|b| b.codes.contains(&key.code))?;
+    match b.sends {
+        Sends::Msg(m) => Some(m),
+        Sends::PageOfDigit => match key.code {
+            KeyCode::Char(d @ '1'..='9') => Page::ALL
+                .get((d as u8 - b'1') as usize)
+                .map(|&p| Msg::GoTo(p)),
+            _ => None,
+        },
+    }
 }
 
 #[cfg(test)]

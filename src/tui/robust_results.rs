@@ -1,5 +1,5 @@
 //! What the Robustness page shows: every check of `core::robust` for the current choices,
-//! keyed by the hash of what decides them. Nothing here computes a statistic; it calls core
+//! keyed by the choices that decide them. Nothing here computes a statistic; it calls core
 //! and keeps the results (or the one-line reason a check does not apply).
 //!
 //! The checks together take longer than a keystroke may (the wild bootstrap's test inversion
@@ -7,55 +7,29 @@
 //! choices it was computed for; the page shows a result only when that key is the current
 //! one, so a stale result is never presented as current.
 
-use super::analysis::Choices;
-use super::cache::key_of;
 use crate::core::bundle::Bundle;
-use crate::core::derive::PanelSpec;
-use crate::core::robust::RobustOptions;
+use crate::core::choices::Choices;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread;
 
-/// One check's result, or why it cannot be shown (the core error, in one line).
-pub type CheckResult<T> = crate::core::robust::SuiteResult<T>;
-
 /// Every check for one set of choices (core's type, so that the export writes what the
 /// page shows).
 pub use crate::core::robust::RobustSuite;
 
-/// The checks' own options for these choices: the report's defaults (9,999 draws, fixed
-/// seed, placebo Dec 2015 → Sep 2017, monthly event study) with the user's weighting.
-pub fn robust_options(choices: &Choices) -> RobustOptions {
-    RobustOptions::weighted(choices.weighted)
-}
+/// What decides the checks: the choices minus the variance type (each check has its own
+/// inference).
+pub type RobustKey = Choices;
 
-/// The panel spec the checks receive: the current choices with column (2)'s controls.
-pub fn robust_spec(bundle: &Bundle, choices: &Choices) -> PanelSpec {
-    choices.spec(bundle)
-}
-
-/// What decides the checks: every choice except the variance type (each check has its own
-/// inference: HC1, district clusters, permutations or the bootstrap).
-pub fn robust_key(choices: &Choices) -> u64 {
-    key_of(&(
-        "robust",
-        choices.comparison,
-        choices.outcome,
-        choices.level,
-        &choices.disabled_controls,
-        choices.weighted,
-        choices.cutoff,
-    ))
+/// The checks' key for `choices`.
+pub fn robust_key(choices: &Choices) -> RobustKey {
+    choices.robust_key()
 }
 
 /// Runs every check of core::robust for `choices` (the slow part of the page).
 pub fn compute_suite(bundle: &Bundle, choices: &Choices) -> RobustSuite {
-    RobustSuite::compute(
-        bundle,
-        &robust_spec(bundle, choices),
-        &robust_options(choices),
-    )
+    RobustSuite::compute(bundle, &choices.spec(bundle), &choices.robust_options())
 }
 
 /// Suites kept; each is a few hundred kilobytes at most.
@@ -67,20 +41,18 @@ pub enum RobustView {
     /// The page has not been opened yet, so nothing was asked for.
     NotRequested,
     /// The checks for these choices are running.
-    Computing {
-        key: u64,
-    },
+    Computing { key: RobustKey },
     Ready {
-        key: u64,
+        key: RobustKey,
         suite: Arc<RobustSuite>,
     },
 }
 
 impl RobustView {
     /// The suite if it belongs to the choices with `key`; anything else is not current.
-    pub fn current(&self, key: u64) -> Option<&RobustSuite> {
+    pub fn current(&self, key: &RobustKey) -> Option<&RobustSuite> {
         match self {
-            RobustView::Ready { key: k, suite } if *k == key => Some(suite),
+            RobustView::Ready { key: k, suite } if k == key => Some(suite),
             _ => None,
         }
     }
@@ -88,7 +60,7 @@ impl RobustView {
 
 /// A finished computation, tagged with the key of the choices it belongs to.
 struct Finished {
-    key: u64,
+    key: RobustKey,
     suite: RobustSuite,
 }
 
@@ -96,14 +68,14 @@ struct Finished {
 /// benches). `request` is cheap and never blocks; `receive` takes finished results.
 pub struct RobustJobs {
     /// Finished suites by choice key; cleared when full (a re-computation is the only cost).
-    cache: HashMap<u64, Arc<RobustSuite>>,
+    cache: HashMap<RobustKey, Arc<RobustSuite>>,
     computed: usize,
     /// Key of the job running now, if any; only one runs at a time.
-    running: Option<u64>,
+    running: Option<RobustKey>,
     /// Key of the choices the page currently shows.
-    wanted: Option<u64>,
+    wanted: Option<RobustKey>,
     /// Choices to compute once the running job ends (the latest request wins).
-    queued: Option<(u64, Choices)>,
+    queued: Option<RobustKey>,
     done_tx: Sender<Finished>,
     done_rx: Receiver<Finished>,
     background: bool,
@@ -145,7 +117,7 @@ impl RobustJobs {
         self.cache.clear();
     }
 
-    fn store(&mut self, key: u64, suite: RobustSuite) -> Arc<RobustSuite> {
+    fn store(&mut self, key: RobustKey, suite: RobustSuite) -> Arc<RobustSuite> {
         if self.cache.len() >= CACHE_CAPACITY {
             self.cache.clear();
         }
@@ -159,7 +131,7 @@ impl RobustJobs {
     pub fn request(&mut self, bundle: &Arc<Bundle>, choices: &Choices) -> RobustView {
         self.drain();
         let key = robust_key(choices);
-        self.wanted = Some(key);
+        self.wanted = Some(key.clone());
         if let Some(s) = self.cache.get(&key) {
             return RobustView::Ready {
                 key,
@@ -167,24 +139,25 @@ impl RobustJobs {
             };
         }
         if !self.background {
-            let suite = self.store(key, compute_suite(bundle, choices));
+            let suite = self.store(key.clone(), compute_suite(bundle, &key));
             return RobustView::Ready { key, suite };
         }
-        match self.running {
-            Some(k) if k == key => self.queued = None,
+        match &self.running {
+            Some(k) if *k == key => self.queued = None,
             // One job at a time on a two-core laptop: the latest choice waits its turn.
-            Some(_) => self.queued = Some((key, choices.clone())),
-            None => self.start(bundle, key, choices.clone()),
+            Some(_) => self.queued = Some(key.clone()),
+            None => self.start(bundle, key.clone()),
         }
         RobustView::Computing { key }
     }
 
-    fn start(&mut self, bundle: &Arc<Bundle>, key: u64, choices: Choices) {
-        self.running = Some(key);
+    /// Computes the checks for `key` (the choices that decide them) on a worker thread.
+    fn start(&mut self, bundle: &Arc<Bundle>, key: RobustKey) {
+        self.running = Some(key.clone());
         let bundle = Arc::clone(bundle);
         let tx = self.done_tx.clone();
         thread::spawn(move || {
-            let suite = compute_suite(&bundle, &choices);
+            let suite = compute_suite(&bundle, &key);
             // The receiver lives as long as the dashboard; after it is gone nobody waits.
             let _ = tx.send(Finished { key, suite });
         });
@@ -202,21 +175,21 @@ impl RobustJobs {
     }
 
     fn finish(&mut self, Finished { key, suite }: Finished) -> Option<RobustView> {
-        let suite = self.store(key, suite);
-        if self.running == Some(key) {
+        let suite = self.store(key.clone(), suite);
+        if self.running.as_ref() == Some(&key) {
             self.running = None;
         }
-        (self.wanted == Some(key)).then_some(RobustView::Ready { key, suite })
+        (self.wanted.as_ref() == Some(&key)).then_some(RobustView::Ready { key, suite })
     }
 
     /// Starts the queued request if nothing runs and it is still wanted and not cached.
     fn start_queued(&mut self, bundle: &Arc<Bundle>) {
         if self.running.is_none()
-            && let Some((key, choices)) = self.queued.take()
-            && self.wanted == Some(key)
+            && let Some(key) = self.queued.take()
+            && self.wanted.as_ref() == Some(&key)
             && !self.cache.contains_key(&key)
         {
-            self.start(bundle, key, choices);
+            self.start(bundle, key);
         }
     }
 

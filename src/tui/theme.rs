@@ -1,7 +1,15 @@
 //! Named styles. Three variants: full colour, the 16 ANSI colours (safe over SSH and in
 //! old terminals), and monochrome for NO_COLOR (https://no-color.org) and `--theme mono`.
 
-use crate::cli::ThemeArg;
+/// The `--theme` choices: full colour, 16 colours, or none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum ThemeArg {
+    #[default]
+    Full,
+    #[value(name = "16")]
+    Sixteen,
+    Mono,
+}
 use ratatui::style::{Color, Modifier, Style};
 
 #[derive(Debug, Clone, Copy, PartialEq)]

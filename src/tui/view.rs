@@ -127,6 +127,7 @@ fn render_help(app: &App, body: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let lines: Vec<Line> = BINDINGS
         .iter()
+        .filter(|b| !b.keys.is_empty())
         .map(|b| {
             let scope = match b.scope {
                 Scope::Everywhere => String::new(),

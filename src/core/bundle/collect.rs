@@ -111,3 +111,20 @@ mod tests {
         assert!(last.message.contains("25 in all"), "{}", last.message);
     }
 }
+
+/// Data-row numbers (1-based, header excluded) of every typed row, table by table.
+#[derive(Debug, Default)]
+pub(super) struct RowNumbers {
+    pub districts: Vec<usize>,
+    pub municipalities: Vec<usize>,
+    pub grants: Vec<usize>,
+    pub staffing: Vec<usize>,
+    pub target_group: Vec<usize>,
+    pub employment: Vec<usize>,
+    pub population: Vec<usize>,
+    pub activity: Vec<usize>,
+    pub manager_survey: Vec<usize>,
+}
+
+/// The manifest's file name, as findings about it name it.
+pub(super) const MANIFEST: &str = "bundle.toml";

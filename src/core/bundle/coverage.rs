@@ -4,8 +4,8 @@
 //! outside the data's range").
 
 use super::collect::Collector;
+use super::collect::{MANIFEST, RowNumbers};
 use super::model::Table;
-use super::validate::{MANIFEST, RowNumbers};
 use super::{Bundle, Finding};
 use std::collections::{BTreeMap, HashSet};
 

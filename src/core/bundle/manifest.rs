@@ -48,8 +48,24 @@ pub struct Rules {
     pub housing_max_missing: f64,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// The unit of analysis: districts (Landkreise) or municipalities (Gemeinden).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Serialize,
+    Deserialize,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    strum_macros::Display,
+    strum_macros::IntoStaticStr,
+    clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum Level {
     District,
     Municipality,

@@ -19,6 +19,9 @@ mod validate;
 pub mod xlsx;
 
 pub use finding::{Finding, Findings, Severity};
+
+/// The shipped synthetic sample, opened when no bundle is given.
+pub const SAMPLE_BUNDLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-data/bw-integration");
 pub use manifest::{ControlSpec, Level, Manifest, OutcomeFamily, Rules};
 pub use model::*;
 

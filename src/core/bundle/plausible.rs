@@ -5,8 +5,8 @@
 //! (bundle-format.md, "Reading rules"); `check` names each row so the owner can fix it.
 
 use super::collect::Collector;
+use super::collect::RowNumbers;
 use super::model::Table;
-use super::validate::RowNumbers;
 use super::{Bundle, Finding};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap, HashSet};

@@ -2,10 +2,11 @@
 //! into the typed model, then validation. Nothing in the bundle directory is written.
 
 use super::collect::Collector;
+use super::collect::RowNumbers;
 use super::columns::TableReader;
 use super::manifest::Manifest;
 use super::model::{Table, TableSource};
-use super::validate::{self, RowNumbers};
+use super::validate;
 use super::{Bundle, BundleError, Finding, activity, source, tables};
 use polars::prelude::DataFrame;
 use std::collections::{BTreeMap, BTreeSet};

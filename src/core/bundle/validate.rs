@@ -6,28 +6,12 @@
 //! deliveries routinely contain and the tool handles by a stated rule is a warning (a
 //! municipality lacking a survey wave, a district lacking a month).
 
-use super::collect::Collector;
+use super::collect::{Collector, MANIFEST, RowNumbers};
 use super::model::Table;
 use super::{Bundle, Finding, coverage, plausible};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Display;
 use std::hash::Hash;
-
-/// Data-row numbers (1-based, header excluded) of every typed row, table by table.
-#[derive(Debug, Default)]
-pub(super) struct RowNumbers {
-    pub districts: Vec<usize>,
-    pub municipalities: Vec<usize>,
-    pub grants: Vec<usize>,
-    pub staffing: Vec<usize>,
-    pub target_group: Vec<usize>,
-    pub employment: Vec<usize>,
-    pub population: Vec<usize>,
-    pub activity: Vec<usize>,
-    pub manager_survey: Vec<usize>,
-}
-
-pub(super) const MANIFEST: &str = "bundle.toml";
 
 pub(super) fn validate(b: &Bundle, rows: &RowNumbers, out: &mut Collector) {
     manifest(b, out);

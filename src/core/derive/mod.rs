@@ -16,12 +16,26 @@ pub use trends::{TrendPoint, Trends, trends};
 
 use crate::core::bundle::{Level, Rules, Table};
 use serde::{Deserialize, Serialize};
-use std::fmt;
 use std::str::FromStr;
 
 /// The outcome whose change between two periods is the DiD's dependent variable.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum_macros::Display,
+    strum_macros::EnumString,
+    strum_macros::IntoStaticStr,
+    strum_macros::VariantArray,
+    clap::ValueEnum,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum Outcome {
     /// Social-security plus exclusively marginal employment rate of HHL nationals, %.
     Employment,
@@ -32,8 +46,23 @@ pub enum Outcome {
 }
 
 /// Treatment versus control contrast (report section 5, comparisons 1–5 and housing talks).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum_macros::Display,
+    strum_macros::EnumString,
+    strum_macros::IntoStaticStr,
+    strum_macros::VariantArray,
+    clap::ValueEnum,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum Comparison {
     BwVsNeighbours,
     EarlyStart,
@@ -78,13 +107,12 @@ pub enum DeriveError {
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 3] = [Outcome::Employment, Outcome::EmploymentSv, Outcome::Housing];
+    /// Every outcome, in the dashboard's cycling order.
+    pub const ALL: &'static [Outcome] = <Outcome as strum::VariantArray>::VARIANTS;
+
+    /// The outcome as the CLI spells it (`employment-sv`).
     pub fn id(self) -> &'static str {
-        match self {
-            Outcome::Employment => "employment",
-            Outcome::EmploymentSv => "employment-sv",
-            Outcome::Housing => "housing",
-        }
+        self.into()
     }
     pub fn label(self) -> &'static str {
         match self {
@@ -104,23 +132,12 @@ impl Outcome {
 }
 
 impl Comparison {
-    pub const ALL: [Comparison; 6] = [
-        Comparison::BwVsNeighbours,
-        Comparison::EarlyStart,
-        Comparison::Capacity,
-        Comparison::PlanB,
-        Comparison::LabourTalks,
-        Comparison::HousingTalks,
-    ];
+    /// Every comparison, in the report's order (the dashboard cycles through them).
+    pub const ALL: &'static [Comparison] = <Comparison as strum::VariantArray>::VARIANTS;
+
+    /// The comparison as the CLI spells it (`bw-vs-neighbours`).
     pub fn id(self) -> &'static str {
-        match self {
-            Comparison::BwVsNeighbours => "bw-vs-neighbours",
-            Comparison::EarlyStart => "early-start",
-            Comparison::Capacity => "capacity",
-            Comparison::PlanB => "plan-b",
-            Comparison::LabourTalks => "labour-talks",
-            Comparison::HousingTalks => "housing-talks",
-        }
+        self.into()
     }
     pub fn label(self) -> &'static str {
         match self {
@@ -170,36 +187,6 @@ pub fn check_supported(
             "talk shares exist per district only: IM numbers belong to alliances, not municipalities".into(),
         )),
         _ => Ok(()),
-    }
-}
-
-impl fmt::Display for Outcome {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.id())
-    }
-}
-impl fmt::Display for Comparison {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.id())
-    }
-}
-impl FromStr for Outcome {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        Outcome::ALL
-            .into_iter()
-            .find(|o| o.id() == s)
-            .ok_or_else(|| {
-                format!("unknown outcome '{s}' (expected employment, employment-sv or housing)")
-            })
-    }
-}
-impl FromStr for Comparison {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        Comparison::ALL.into_iter().find(|c| c.id() == s).ok_or_else(|| {
-            format!("unknown comparison '{s}' (expected bw-vs-neighbours, early-start, capacity, plan-b, labour-talks or housing-talks)")
-        })
     }
 }
 

@@ -11,12 +11,26 @@ pub use did::{DidEstimate, EstimateOptions, GroupMeans, estimate_did};
 pub use wls::{Coefficient, Fit, wls};
 
 use serde::{Deserialize, Serialize};
-use std::fmt;
-use std::str::FromStr;
 
 /// Variance estimator of the coefficients. `Hc1` equals Stata's `vce(robust)`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    Default,
+    strum_macros::Display,
+    strum_macros::EnumString,
+    strum_macros::IntoStaticStr,
+    strum_macros::VariantArray,
+    clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum VarianceType {
     Classical,
     Hc0,
@@ -27,39 +41,12 @@ pub enum VarianceType {
 }
 
 impl VarianceType {
-    pub const ALL: [VarianceType; 5] = [
-        VarianceType::Classical,
-        VarianceType::Hc0,
-        VarianceType::Hc1,
-        VarianceType::Hc2,
-        VarianceType::Hc3,
-    ];
+    /// Every variance type, in the dashboard's cycling order.
+    pub const ALL: &'static [VarianceType] = <VarianceType as strum::VariantArray>::VARIANTS;
+
+    /// The variance type as the CLI spells it (`hc1`).
     pub fn id(self) -> &'static str {
-        match self {
-            VarianceType::Classical => "classical",
-            VarianceType::Hc0 => "hc0",
-            VarianceType::Hc1 => "hc1",
-            VarianceType::Hc2 => "hc2",
-            VarianceType::Hc3 => "hc3",
-        }
-    }
-}
-
-impl fmt::Display for VarianceType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.id())
-    }
-}
-
-impl FromStr for VarianceType {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        VarianceType::ALL
-            .into_iter()
-            .find(|v| v.id() == s)
-            .ok_or_else(|| {
-                format!("unknown variance type '{s}' (expected hc0, hc1, hc2, hc3 or classical)")
-            })
+        self.into()
     }
 }
 

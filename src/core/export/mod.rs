@@ -6,95 +6,39 @@ pub mod atomic;
 pub mod chart;
 mod pages;
 pub mod robustness;
-pub mod table;
 
-pub use atomic::{free_name, write_atomic, write_new};
+pub use crate::core::view::table::{self, Cell, TableData};
+pub use atomic::{WriteError, free_name, write_atomic, write_new};
 pub use chart::{Bar, Chart, ChartBody, IntervalPoint, Series, XAxis};
 pub use pages::page_content;
-pub use robustness::{robust_options, robustness_content};
-pub use table::{Cell, TableData};
+pub use robustness::robustness_content;
 
 use crate::core::bundle::Bundle;
-use crate::core::derive::{ControlSelection, DeriveError, PanelSpec};
-use crate::core::estimate::{EstimateError, EstimateOptions};
+use crate::core::choices::Choices;
+use crate::core::derive::{ControlSelection, DeriveError};
+use crate::core::estimate::EstimateError;
 use crate::core::robust::RobustSuite;
 use chrono::NaiveDate;
-use std::fmt;
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 
-/// The dashboard pages that can be exported.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Page {
-    Trends,
-    Estimate,
-    StartTimes,
-    Topics,
-    Staffing,
-    Overview,
-    Robustness,
-}
+pub use crate::core::view::Page;
 
-impl Page {
-    pub const ALL: [Page; 7] = [
-        Page::Trends,
-        Page::Estimate,
-        Page::StartTimes,
-        Page::Topics,
-        Page::Staffing,
-        Page::Overview,
-        Page::Robustness,
-    ];
-    /// The page's name on the command line and in file names.
-    pub fn id(self) -> &'static str {
-        match self {
-            Page::Trends => "trends",
-            Page::Estimate => "estimate",
-            Page::StartTimes => "start-times",
-            Page::Topics => "topics",
-            Page::Staffing => "staffing",
-            Page::Overview => "overview",
-            Page::Robustness => "robustness",
-        }
-    }
-}
-
-impl FromStr for Page {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Page, String> {
-        Page::ALL
-            .into_iter()
-            .find(|p| p.id() == s.trim())
-            .ok_or_else(|| {
-                format!("unknown page '{s}' (expected trends, estimate, start-times, topics, staffing, overview or robustness)")
-            })
-    }
-}
-
-impl fmt::Display for Page {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.id())
-    }
-}
-
-/// Output format of an export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Output format of an export; the CLI spells each as its file extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum_macros::VariantArray, clap::ValueEnum)]
 pub enum ExportFormat {
     Svg,
     Png,
+    #[value(name = "md")]
     Markdown,
+    #[value(name = "tex")]
     Latex,
     Csv,
 }
 
 impl ExportFormat {
-    pub const ALL: [ExportFormat; 5] = [
-        ExportFormat::Svg,
-        ExportFormat::Png,
-        ExportFormat::Markdown,
-        ExportFormat::Latex,
-        ExportFormat::Csv,
-    ];
+    /// Every format, in the order the dashboard's `e` writes them.
+    pub const ALL: &'static [ExportFormat] = <ExportFormat as strum::VariantArray>::VARIANTS;
+
     /// File extension (also the CLI's spelling).
     pub fn extension(self) -> &'static str {
         match self {
@@ -107,22 +51,11 @@ impl ExportFormat {
     }
 }
 
-impl FromStr for ExportFormat {
-    type Err = String;
-    fn from_str(s: &str) -> Result<ExportFormat, String> {
-        ExportFormat::ALL
-            .into_iter()
-            .find(|f| f.extension() == s.trim())
-            .ok_or_else(|| format!("unknown format '{s}' (expected svg, png, md, tex or csv)"))
-    }
-}
-
 /// Everything an export depends on: the page, the user's choices and the caption date.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExportRequest {
     pub page: Page,
-    pub spec: PanelSpec,
-    pub options: EstimateOptions,
+    pub choices: Choices,
     pub format: ExportFormat,
     /// Printed in the caption; passed in so that exports are reproducible.
     pub date: NaiveDate,
@@ -137,8 +70,8 @@ pub enum ExportError {
     Estimate(#[from] EstimateError),
     #[error("{0}")]
     Render(String),
-    #[error("{0}")]
-    Write(String),
+    #[error(transparent)]
+    Write(#[from] WriteError),
 }
 
 /// A page's table and chart, before formatting.
@@ -165,7 +98,7 @@ pub fn caption(bundle: &Bundle, req: &ExportRequest, controls: &str) -> String {
         req.page,
         Page::Trends | Page::Estimate | Page::StartTimes | Page::Robustness
     ) {
-        parts.push(req.spec.comparison.label().to_string());
+        parts.push(req.choices.comparison.label().to_string());
     }
     if matches!(req.page, Page::Estimate | Page::Robustness) {
         parts.push(format!("controls: {controls}"));
@@ -265,7 +198,7 @@ pub fn default_file_name(req: &ExportRequest) -> String {
         Page::Trends | Page::Estimate | Page::StartTimes | Page::Robustness => format!(
             "{}-{}.{}",
             req.page.id(),
-            req.spec.comparison.id(),
+            req.choices.comparison.id(),
             req.format.extension()
         ),
         _ => format!("{}.{}", req.page.id(), req.format.extension()),
@@ -284,5 +217,5 @@ fn write_to(req: &ExportRequest, bytes: &[u8], out: &Path) -> Result<PathBuf, Ex
     } else {
         out.to_path_buf()
     };
-    write_new(&path, bytes).map_err(ExportError::Write)
+    Ok(write_new(&path, bytes)?)
 }

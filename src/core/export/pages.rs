@@ -5,7 +5,7 @@ use super::table::{Cell, TableData};
 use super::{ExportError, ExportRequest, Page, PageContent, caption, controls_label};
 use crate::core::bundle::{Bundle, Level, Table, Topic};
 use crate::core::derive::trends::Group;
-use crate::core::derive::{self, capacity, start, topics};
+use crate::core::derive::{self, UnitMeasure, capacity, staffing, start, topics};
 use crate::core::estimate::estimate_did;
 use crate::core::period::Month;
 use crate::core::report::{self, EstimateReport};
@@ -23,7 +23,11 @@ pub fn page_content(bundle: &Bundle, req: &ExportRequest) -> Result<PageContent,
         Page::Overview => overview(bundle, req),
         Page::Robustness => {
             // Headless: the checks with `wirkung robustness`'s defaults (seeded, repeatable).
-            let suite = RobustSuite::compute(bundle, &req.spec, &super::robust_options(req));
+            let suite = RobustSuite::compute(
+                bundle,
+                &req.choices.spec(bundle),
+                &req.choices.robust_options(),
+            );
             Ok(super::robustness_content(bundle, req, &suite))
         }
     }
@@ -44,8 +48,8 @@ fn require(bundle: &Bundle, table: Table, needed_for: &str) -> Result<(), Export
 }
 
 fn trends(bundle: &Bundle, req: &ExportRequest) -> Result<PageContent, ExportError> {
-    let t = derive::trends(bundle, &req.spec)?;
-    let (treated, control) = req.spec.comparison.group_labels();
+    let t = derive::trends(bundle, &req.choices.spec(bundle))?;
+    let (treated, control) = req.choices.comparison.group_labels();
     let mut by_month: BTreeMap<Month, [Option<f64>; 2]> = BTreeMap::new();
     let mut series = vec![
         Series {
@@ -64,8 +68,8 @@ fn trends(bundle: &Bundle, req: &ExportRequest) -> Result<PageContent, ExportErr
     }
     let title = format!(
         "{}: {}",
-        req.spec.outcome.label(),
-        req.spec.comparison.label()
+        req.choices.outcome.label(),
+        req.choices.comparison.label()
     );
     let table = TableData {
         title: title.clone(),
@@ -96,8 +100,8 @@ fn trends(bundle: &Bundle, req: &ExportRequest) -> Result<PageContent, ExportErr
 }
 
 fn estimate(bundle: &Bundle, req: &ExportRequest) -> Result<PageContent, ExportError> {
-    let panel = derive::panel(bundle, &req.spec)?;
-    let est = estimate_did(&panel, req.options)?;
+    let panel = derive::panel(bundle, &req.choices.spec(bundle))?;
+    let est = estimate_did(&panel, req.choices.options())?;
     let r = EstimateReport::new(&bundle.manifest, &panel, &est);
     let controls = if panel.control_labels.is_empty() {
         "none".to_string()
@@ -161,10 +165,10 @@ fn estimate(bundle: &Bundle, req: &ExportRequest) -> Result<PageContent, ExportE
 
 fn start_times(bundle: &Bundle, req: &ExportRequest) -> Result<PageContent, ExportError> {
     require(bundle, Table::Grants, "the start times")?;
-    let starts = start::district_starts(bundle, &req.spec.rules);
+    let starts = start::district_starts(bundle, &req.choices.rules(bundle));
     let title = format!(
         "District start of integration management (cutoff {})",
-        req.spec.rules.early_cutoff
+        req.choices.cutoff
     );
     let table = TableData {
         title: title.clone(),
@@ -263,7 +267,7 @@ fn topics(bundle: &Bundle, req: &ExportRequest) -> Result<PageContent, ExportErr
 
 fn staffing(bundle: &Bundle, req: &ExportRequest) -> Result<PageContent, ExportError> {
     require(bundle, Table::Staffing, "the staffing page")?;
-    let (measures, title, unit) = match req.spec.level {
+    let (measures, title, unit) = match req.choices.level {
         Level::District => (
             capacity::district_capacity_change(bundle),
             "Change in IM staff (FTE) per 100 target persons, by district",
@@ -275,15 +279,18 @@ fn staffing(bundle: &Bundle, req: &ExportRequest) -> Result<PageContent, ExportE
             "fte_change",
         ),
     };
-    let mut values = measures.values.clone();
-    values.sort_by(|a, b| b.value.total_cmp(&a.value));
-    let median = derive::median(&values.iter().map(|v| v.value).collect::<Vec<_>>());
+    // The page's split (stronger = strictly above the median), largest change first.
+    let values: Vec<(UnitMeasure, bool)> = staffing::median_split(measures)
+        .districts
+        .into_iter()
+        .rev()
+        .collect();
     let table = TableData {
         title: title.to_string(),
         header: vec!["unit_id".into(), "name".into(), unit.into()],
         rows: values
             .iter()
-            .map(|v| {
+            .map(|(v, _)| {
                 vec![
                     Cell::text(&v.unit_id),
                     Cell::text(&v.name),
@@ -297,10 +304,10 @@ fn staffing(bundle: &Bundle, req: &ExportRequest) -> Result<PageContent, ExportE
     };
     let bars = values
         .iter()
-        .map(|v| Bar {
+        .map(|(v, above)| Bar {
             label: v.name.clone(),
             value: v.value,
-            highlight: median.is_some_and(|m| v.value > m),
+            highlight: *above,
         })
         .collect();
     let chart = Chart {
@@ -358,7 +365,11 @@ fn overview(bundle: &Bundle, req: &ExportRequest) -> Result<PageContent, ExportE
     let chart = Chart {
         title,
         y_label: "Rows".into(),
-        caption: caption(bundle, req, &controls_label(&req.spec.controls)),
+        caption: caption(
+            bundle,
+            req,
+            &controls_label(&req.choices.control_selection(bundle)),
+        ),
         source: None,
         body: ChartBody::Bars { bars },
     };

@@ -20,19 +20,30 @@ pub use loo::{LeaveOneOut, leave_one_out};
 pub use placebo::{PlaceboResult, placebo};
 pub use ri::{RandomizationInference, randomization_inference};
 pub use staggered::{Staggered, staggered};
-pub use suite::{RobustSuite, SuiteResult};
+pub use suite::RobustSuite;
 pub use wild::{BootstrapWeights, WildBootstrap, wild_bootstrap};
 
 use crate::core::derive::DeriveError;
 use crate::core::estimate::EstimateError;
 use crate::core::period::Month;
 use serde::Serialize;
-use std::fmt;
-use std::str::FromStr;
 
-/// The robustness checks, as the CLI names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+/// The robustness checks, as the CLI names them (`event-study`, `ri` ...).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    strum_macros::Display,
+    strum_macros::IntoStaticStr,
+    strum_macros::VariantArray,
+    clap::ValueEnum,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum Check {
     EventStudy,
     Placebo,
@@ -44,25 +55,12 @@ pub enum Check {
 }
 
 impl Check {
-    pub const ALL: [Check; 7] = [
-        Check::EventStudy,
-        Check::Placebo,
-        Check::Ri,
-        Check::Wild,
-        Check::Loo,
-        Check::Dose,
-        Check::Staggered,
-    ];
+    /// Every check, in the page's order.
+    pub const ALL: &'static [Check] = <Check as strum::VariantArray>::VARIANTS;
+
+    /// The check's name on the command line (`event-study`).
     pub fn id(self) -> &'static str {
-        match self {
-            Check::EventStudy => "event-study",
-            Check::Placebo => "placebo",
-            Check::Ri => "ri",
-            Check::Wild => "wild",
-            Check::Loo => "loo",
-            Check::Dose => "dose",
-            Check::Staggered => "staggered",
-        }
+        self.into()
     }
     /// One line: the threat to the DiD this check addresses.
     pub fn what_it_tests(self) -> &'static str {
@@ -116,21 +114,6 @@ impl Check {
     }
 }
 
-impl fmt::Display for Check {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.id())
-    }
-}
-
-impl FromStr for Check {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        Check::ALL.into_iter().find(|c| c.id() == s).ok_or_else(|| {
-            format!("unknown check '{s}' (expected event-study, placebo, ri, wild, loo, dose or staggered)")
-        })
-    }
-}
-
 /// The result of any check, for callers that hold the check as a value (the dashboard).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
@@ -163,7 +146,7 @@ pub fn run(
 }
 
 /// The user's choices for the checks; each check reads the fields it needs.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct RobustOptions {
     /// Weight by the estimation weights of the panel (the report's choice).
     pub weighted: bool,
@@ -223,6 +206,9 @@ pub enum RobustError {
     /// The data cannot support the check (too few units, no variation ...).
     #[error("{0}")]
     Data(String),
+    /// A suite was asked for a check it does not hold.
+    #[error("not computed")]
+    NotComputed,
 }
 
 impl RobustError {

@@ -2,80 +2,68 @@
 //! be shown. The dashboard's Robustness page and `wirkung export --page robustness` hold the
 //! same value, so a page and its export can never disagree.
 
-use super::{
-    DoseResult, EventStudy, LeaveOneOut, PlaceboResult, RandomizationInference, RobustError,
-    RobustOptions, Staggered, WildBootstrap,
-};
+use super::{Check, CheckResult, EventStudy, RobustError, RobustOptions};
 use crate::core::bundle::Bundle;
 use crate::core::derive::{PanelSpec, check_supported};
+use rayon::prelude::*;
 
-/// One check's result, or why it cannot be shown (the core error, in one line).
-pub type SuiteResult<T> = Result<T, String>;
-
-/// Every check of core::robust for one set of choices.
+/// Every check of core::robust for one set of choices, in `Check::ALL` order, each as its
+/// result or why it cannot be shown; or, when the combination is not supported at all, why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RobustSuite {
-    pub event_study: SuiteResult<EventStudy>,
-    pub placebo: SuiteResult<PlaceboResult>,
-    pub ri: SuiteResult<RandomizationInference>,
-    pub wild: SuiteResult<WildBootstrap>,
-    pub loo: SuiteResult<LeaveOneOut>,
-    pub dose: SuiteResult<DoseResult>,
-    pub staggered: SuiteResult<Staggered>,
-}
-
-fn run<T>(f: impl FnOnce() -> Result<T, RobustError>) -> SuiteResult<T> {
-    f().map_err(|e| e.to_string())
+    /// Why no check applies to these choices (housing by start date ...), said once.
+    unsupported: Option<RobustError>,
+    results: Vec<(Check, Result<CheckResult, RobustError>)>,
 }
 
 impl RobustSuite {
-    /// Runs every check on `spec` (the slow part of the Robustness page).
+    /// Runs every check on `spec` (the slow part of the Robustness page), side by side on
+    /// all cores.
     pub fn compute(bundle: &Bundle, spec: &PanelSpec, options: &RobustOptions) -> RobustSuite {
         // An unsupported combination (housing by start date ...) is said once, as the
-        // Estimate page says it, instead of seven different ways.
+        // Estimate page says it, instead of once per check in different words.
         if let Err(e) = check_supported(spec.outcome, spec.comparison, spec.level) {
-            return RobustSuite::unavailable(&e.to_string());
+            return RobustSuite::unsupported(RobustError::Derive(e));
         }
-        let (b, s, o) = (bundle, spec, options);
-        // The two resampling checks are the slow ones; they run next to the rest.
-        let ((wild, ri), (event_study, placebo, loo, dose, staggered)) = rayon::join(
-            || {
-                (
-                    run(|| super::wild_bootstrap(b, s, o)),
-                    run(|| super::randomization_inference(b, s, o)),
-                )
-            },
-            || {
-                (
-                    run(|| super::event_study(b, s, o)),
-                    run(|| super::placebo(b, s, o)),
-                    run(|| super::leave_one_out(b, s, o)),
-                    run(|| super::dose(b, s, o)),
-                    run(|| super::staggered(b, s, o)),
-                )
-            },
-        );
+        let results = Check::ALL
+            .par_iter()
+            .map(|&c| (c, super::run(c, bundle, spec, options)))
+            .collect();
         RobustSuite {
-            event_study,
-            placebo,
-            ri,
-            wild,
-            loo,
-            dose,
-            staggered,
+            unsupported: None,
+            results,
         }
     }
 
-    /// Every check fails for the same reason.
-    pub fn unavailable(why: &str) -> RobustSuite {
+    /// No check applies, for one reason.
+    pub fn unsupported(why: RobustError) -> RobustSuite {
         RobustSuite {
-            event_study: Err(why.to_string()),
-            placebo: Err(why.to_string()),
-            ri: Err(why.to_string()),
-            wild: Err(why.to_string()),
-            loo: Err(why.to_string()),
-            dose: Err(why.to_string()),
-            staggered: Err(why.to_string()),
+            results: Check::ALL.iter().map(|&c| (c, Err(why.clone()))).collect(),
+            unsupported: Some(why),
+        }
+    }
+
+    /// Why no check applies to these choices, if none does.
+    pub fn unsupported_reason(&self) -> Option<&RobustError> {
+        self.unsupported.as_ref()
+    }
+
+    /// The result of `check`, or why it has none.
+    pub fn get(&self, check: Check) -> Result<&CheckResult, &RobustError> {
+        match self.results.iter().find(|(c, _)| *c == check) {
+            Some((_, r)) => r.as_ref(),
+            None => Err(&NOT_COMPUTED),
+        }
+    }
+
+    /// The event study (its coefficients are the page's chart).
+    pub fn event_study(&self) -> Result<&EventStudy, &RobustError> {
+        match self.get(Check::EventStudy)? {
+            CheckResult::EventStudy(e) => Ok(e),
+            _ => Err(&NOT_COMPUTED),
         }
     }
 }
+
+/// A check missing from a suite (cannot happen for suites built here; said, not a panic).
+static NOT_COMPUTED: RobustError = RobustError::NotComputed;

@@ -195,7 +195,7 @@ impl EstimatePage<'_> {
             .iter()
             .enumerate()
             .map(|(i, s)| {
-                let on = !app.choices.disabled_controls.contains(&s.column);
+                let on = app.choices.is_control_on(&app.bundle, &s.column);
                 let line = Line::from(vec![
                     Span::raw(if on { "[x] " } else { "[ ] " }),
                     Span::styled(

@@ -3,6 +3,7 @@
 use super::{panel, pct};
 use crate::core::bundle::{Severity, Table};
 use crate::core::derive::Outcome;
+use crate::core::view::format::count;
 use crate::tui::app::{App, Page};
 use crate::tui::widgets::{message, visible_window, wrapped_rows};
 use ratatui::buffer::Buffer;
@@ -88,8 +89,9 @@ impl OverviewPage<'_> {
             (Some(a), Some(z)) => format!("{a}–{z}"),
             _ => String::new(),
         };
-        let row =
-            |label: &str, n: usize, extra: String| Line::from(format!("{label:<14}{n:>7} {extra}"));
+        let row = |label: &str, n: usize, extra: String| {
+            Line::from(format!("{label:<14}{:>7} {extra}", count(n)))
+        };
         let lines = vec![
             row("Districts", b.districts.len(), format!("{bw} in BW")),
             row(
@@ -128,7 +130,9 @@ impl OverviewPage<'_> {
             ]),
             Line::from(format!(
                 "activity: {} rows read, {} exact duplicates dropped, {} conflicting kept",
-                c.rows_read, c.exact_duplicates_dropped, c.conflicting_rows
+                count(c.rows_read),
+                count(c.exact_duplicates_dropped),
+                count(c.conflicting_rows)
             )),
         ];
         let unreadable: Vec<&str> = Table::ALL

@@ -3,13 +3,12 @@
 //! question and reading rule of the check under the cursor spelled out for the audience.
 
 use super::panel;
-use crate::core::export::robustness::count;
-use crate::core::robust::{Check, EventStudy};
+use crate::core::robust::{Check, EventStudy, RobustError};
+use crate::core::view::format::count;
+use crate::core::view::robust::{CheckView, one_reason, suite_views};
 use crate::tui::app::{App, Page};
-use crate::tui::robust_results::{CheckResult, RobustSuite, robust_key, robust_options};
 use crate::tui::widgets::message;
 use crate::tui::widgets::robust_event_plot::EventPlot;
-use crate::tui::widgets::robust_rows::{details, name, one_reason, rows};
 use crate::tui::widgets::robust_table::RobustTable;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -25,7 +24,8 @@ impl Widget for RobustnessPage<'_> {
         let app = self.app;
         let t = &app.theme;
         let roomy = area.height >= 34;
-        let table_h = if roomy { 2 * 7 + 3 } else { 7 + 3 };
+        let checks = Check::ALL.len() as u16;
+        let table_h = if roomy { 2 * checks + 3 } else { checks + 3 };
         let [hint, table, bottom] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Length(table_h),
@@ -50,7 +50,7 @@ impl Widget for RobustnessPage<'_> {
         )
         .title_bottom(Line::styled(
             {
-                let o = robust_options(&app.choices);
+                let o = app.choices.robust_options();
                 format!(
                     " {weights}; {} draws, seed {}; ↑↓ explains a check ",
                     count(o.draws),
@@ -61,7 +61,7 @@ impl Widget for RobustnessPage<'_> {
         ));
         let inner = block.inner(table);
         block.render(table, buf);
-        let Some(suite) = app.robust.current(robust_key(&app.choices)) else {
+        let Some(suite) = app.robust.current(&app.choices.robust_key()) else {
             message(
                 vec![Line::styled(
                     "Computing the checks for these choices…",
@@ -81,20 +81,20 @@ impl Widget for RobustnessPage<'_> {
                 inner,
                 buf,
             );
-            self.render_plot(&suite.event_study, plot, buf);
+            self.render_plot(suite.event_study(), plot, buf);
             self.render_about(None, about, buf);
             return;
         }
-        let rows = rows(suite);
+        let views = suite_views(suite);
         RobustTable {
-            rows: &rows,
+            rows: &views,
             cursor: self.cursor(),
             with_questions: roomy,
             theme: t,
         }
         .render(inner, buf);
-        self.render_plot(&suite.event_study, plot, buf);
-        self.render_about(Some(suite), about, buf);
+        self.render_plot(suite.event_study(), plot, buf);
+        self.render_about(views.get(self.cursor()), about, buf);
     }
 }
 
@@ -124,7 +124,7 @@ impl RobustnessPage<'_> {
         buf.set_line(area.x, area.y, &line, area.width);
     }
 
-    fn render_plot(&self, study: &CheckResult<EventStudy>, area: Rect, buf: &mut Buffer) {
+    fn render_plot(&self, study: Result<&EventStudy, &RobustError>, area: Rect, buf: &mut Buffer) {
         let t = &self.app.theme;
         match study {
             Ok(study) => EventPlot {
@@ -157,8 +157,8 @@ impl RobustnessPage<'_> {
     }
 
     /// The question and the reading rule of the check under the cursor, and what it found
-    /// in more detail than the table has room for.
-    fn render_about(&self, suite: Option<&RobustSuite>, area: Rect, buf: &mut Buffer) {
+    /// in more detail than the table has room for (what limits it first).
+    fn render_about(&self, view: Option<&CheckView>, area: Rect, buf: &mut Buffer) {
         let t = &self.app.theme;
         let check = Check::ALL[self.cursor()];
         let mut lines = vec![
@@ -171,16 +171,24 @@ impl RobustnessPage<'_> {
                 Span::raw(check.how_to_read()),
             ]),
         ];
-        if let Some(s) = suite {
-            lines.extend(
-                details(check, s)
-                    .into_iter()
-                    .map(|d| Line::styled(d, t.dim)),
-            );
+        match view.map(|v| &v.shown) {
+            Some(Ok(s)) => {
+                lines.extend(
+                    s.warnings
+                        .iter()
+                        .map(|w| Line::styled(w.clone(), t.warning)),
+                );
+                lines.extend(s.details.iter().map(|d| Line::styled(d.clone(), t.dim)));
+            }
+            Some(Err(why)) => lines.push(Line::styled(format!("Not available here: {why}"), t.dim)),
+            None => {}
         }
         Paragraph::new(lines)
             .wrap(Wrap { trim: true })
-            .block(panel(format!(" {} ", name(check)), t))
+            .block(panel(
+                format!(" {} ", crate::core::view::robust::name(check)),
+                t,
+            ))
             .render(area, buf);
     }
 }

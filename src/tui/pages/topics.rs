@@ -5,6 +5,7 @@
 use super::{panel, pct};
 use crate::core::bundle::Topic;
 use crate::core::derive::Comparison;
+use crate::core::view::format::count;
 use crate::tui::app::{App, Page, Ranking};
 use crate::tui::widgets::message;
 use crate::tui::widgets::ranked_bars::RankedBars;
@@ -36,8 +37,14 @@ impl TopicsPage<'_> {
         let t = &app.theme;
         let totals = &app.facts.topic_totals;
         let all: i64 = totals.iter().sum();
-        let block = panel(format!(" Talks by topic (Abb. 34), N = {all} "), t)
-            .title_bottom(Line::styled(" space: show in chart ", t.dim));
+        let block = panel(
+            format!(
+                " Talks by topic (Abb. 34), N = {} ",
+                count(usize::try_from(all).unwrap_or(0))
+            ),
+            t,
+        )
+        .title_bottom(Line::styled(" space: show in chart ", t.dim));
         let inner = block.inner(area);
         block.render(area, buf);
         let cursor = app.cursor(Page::Topics);

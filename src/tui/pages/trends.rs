@@ -152,7 +152,7 @@ impl TrendsPage<'_> {
                 .style(t.control)
                 .data(&control),
         ];
-        let outcome = super::super::analysis::trend_outcome(app.choices.outcome);
+        let outcome = crate::core::choices::trend_outcome(app.choices.outcome);
         let title = format!(" {} – {} ", outcome.label(), app.choices.comparison.label());
         Chart::new(datasets)
             .block(panel(title, t))

@@ -4,7 +4,6 @@ pub mod histogram;
 pub mod ranked_bars;
 pub mod regression_table;
 pub mod robust_event_plot;
-pub mod robust_rows;
 pub mod robust_table;
 
 use ratatui::buffer::Buffer;

@@ -4,6 +4,7 @@
 use super::fit;
 use crate::core::derive::Panel;
 use crate::core::estimate::{Coefficient, DidEstimate};
+use crate::tui::analysis::AnalysisError;
 use crate::tui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
@@ -13,7 +14,7 @@ use ratatui::widgets::{Cell, Row, Table, Widget};
 /// One model column: its header and what estimating it gave.
 pub struct Model<'a> {
     pub header: &'a str,
-    pub result: &'a Result<(Panel, DidEstimate), String>,
+    pub result: &'a Result<(Panel, DidEstimate), AnalysisError>,
 }
 
 pub struct RegressionTable<'a> {

@@ -3,6 +3,7 @@
 //! highlighted. A check that does not apply shows its reason across the result columns.
 
 use super::fit;
+use crate::core::view::robust::CheckView;
 use crate::tui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -10,29 +11,8 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
-/// What one row shows.
-pub struct CheckRow {
-    pub name: &'static str,
-    /// One line: what the check tests (shown under the row when there is room).
-    pub question: &'static str,
-    pub result: RowResult,
-}
-
-/// A check's numbers, or why there are none.
-pub enum RowResult {
-    Shown {
-        statistic: String,
-        inference: String,
-        reading: String,
-        /// Whether the reading flags a problem for the DiD (drawn in the warning style).
-        flagged: bool,
-    },
-    /// Not available for these choices: the reason, in one line.
-    Unavailable(String),
-}
-
 pub struct RobustTable<'a> {
-    pub rows: &'a [CheckRow],
+    pub rows: &'a [CheckView],
     pub cursor: usize,
     /// Draw each check's question under its row.
     pub with_questions: bool,
@@ -65,26 +45,21 @@ impl Widget for RobustTable<'_> {
             t.title,
         )];
         for (i, row) in self.rows.iter().enumerate() {
-            let mut line = match &row.result {
-                RowResult::Shown {
-                    statistic,
-                    inference,
-                    reading,
-                    flagged,
-                } => Line::from(vec![
+            let mut line = match &row.shown {
+                Ok(s) => Line::from(vec![
                     Span::styled(format!("{} ", fit(row.name, wn)), t.text),
-                    Span::raw(format!("{} ", fit(statistic, ws))),
-                    Span::raw(format!("{} ", fit(inference, wi))),
+                    Span::raw(format!("{} ", fit(&s.headline, ws))),
+                    Span::raw(format!("{} ", fit(&s.inference, wi))),
                     Span::styled(
-                        fit(reading, wr),
-                        if *flagged {
+                        fit(&s.reading, wr),
+                        if s.flagged {
                             t.warning
                         } else {
                             Style::default()
                         },
                     ),
                 ]),
-                RowResult::Unavailable(why) => Line::from(vec![
+                Err(why) => Line::from(vec![
                     Span::styled(format!("{} ", fit(row.name, wn)), t.text),
                     Span::styled(
                         fit(&format!("n/a: {why}"), total.saturating_sub(wn + 1)),
