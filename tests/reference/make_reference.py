@@ -1,4 +1,4 @@
-"""Reference values for wirkung's weighted least squares (tests/estimate_reference.rs).
+"""Reference values for wirkung's weighted least squares (tests/core/estimate_reference.rs).
 
 Writes one JSON file per fixture into this directory. Each fixture's data are drawn here from a
 fixed numpy seed, so running the script again reproduces the files byte for byte (given the

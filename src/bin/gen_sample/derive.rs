@@ -1,6 +1,6 @@
 //! The generator's own small copies of the derived quantities (bundle-format.md, "Derived
 //! quantities"), used only to calibrate; the real pipeline in `wirkung::core::derive` is the
-//! judge (tests/sample_report.rs).
+//! judge (tests/sample/sample_report.rs).
 
 use crate::activity::{Activity, last_day};
 use crate::frame::Municipality;

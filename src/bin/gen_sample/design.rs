@@ -163,9 +163,11 @@ fn choose(
     set
 }
 
-/// `munis_per_district` counts funded municipalities: early districts must hold enough of them
-/// for more than half of all municipalities to start by Jan 2018 (Abb. 4).
-pub fn make(
+/// First memberships of the five groups, each chosen alone for its column (1) identity;
+/// `refine::refine` then searches them jointly, and `set_targets` fills in the per-district
+/// targets. `munis_per_district` counts funded municipalities: early districts must hold
+/// enough of them for more than half of all municipalities to start by Jan 2018 (Abb. 4).
+pub fn memberships(
     rng: &mut Rng,
     ds: &[District],
     d_weight: &[f64],
@@ -209,8 +211,8 @@ pub fn make(
         a * a + b * b
     });
 
-    let mut dz = Design {
-        bw: bw.clone(),
+    Design {
+        bw,
         capacity_excluded,
         housing_excluded,
         early,
@@ -219,18 +221,17 @@ pub fn make(
         labour,
         housing_talks,
         ..Default::default()
-    };
-    let (before, after) =
-        crate::refine::refine(rng, &mut dz, ds, d_weight, munis_per_district, 30000);
-    dz.log.push(format!(
-        "design inconsistency (employment, housing): {before:.1?} -> {after:.1?}"
-    ));
+    }
+}
+
+/// Per-district targets on the final memberships: start dates, and the values behind each
+/// median split (capacity, plan B, labour and housing talks).
+pub fn set_targets(rng: &mut Rng, dz: &mut Design) {
     dz.start_target = start_targets(rng, &dz.early);
     dz.capacity_target = split_values(rng, &dz.capacity, 0.55, 0.27, 0.83, 0.04, Some(3));
     dz.plan_b_target = split_values(rng, &dz.plan_b, 0.26, 0.12, 0.52, 0.03, None);
     dz.labour_target = split_values(rng, &dz.labour, 0.109, 0.09, 0.13, 0.004, None);
     dz.housing_target = split_values(rng, &dz.housing_talks, 0.13, 0.105, 0.16, 0.005, None);
-    dz
 }
 
 /// District start dates: early group around 1 Jan 2018 (all on or before 15 Feb), late group

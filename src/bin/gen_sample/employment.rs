@@ -8,7 +8,7 @@ use crate::calibrate::{
 };
 use crate::design::{self as dsn, Published};
 use crate::frame::{DROPPED_DISTRICT, District};
-use crate::paths::{monthly, persons_at};
+use crate::paths::{EmploymentRow, monthly, persons_at};
 use crate::util::{Rng, normal};
 use nalgebra::DVector;
 use std::collections::BTreeMap;
@@ -22,15 +22,6 @@ pub struct Groups {
     pub capacity: BTreeMap<usize, bool>,
     pub plan_b: BTreeMap<usize, bool>,
     pub labour: BTreeMap<usize, bool>,
-}
-
-/// One row of `employment`.
-pub struct EmploymentRow {
-    pub district: usize,
-    pub year: i32,
-    pub month: u32,
-    pub total: i64,
-    pub sv: i64,
 }
 
 pub struct Output {
@@ -191,20 +182,79 @@ fn mismatch(specs: &[Spec], y: &[f64], z: &[Vec<f64>], w: &[f64]) -> f64 {
 /// seekers, GDP, SV employees) together with the outcome, so call it before anything that
 /// reads those controls for the housing tables.
 pub fn generate(rng: &mut Rng, ds: &mut [District], g: &Groups) -> Output {
-    let n = ds.len();
     let mut log = Vec::new();
-    let active: Vec<bool> = ds.iter().map(|d| d.id != DROPPED_DISTRICT).collect();
-    let all: Vec<usize> = (0..n).filter(|&k| active[k]).collect();
-    let bw: Vec<usize> = all.iter().copied().filter(|&k| ds[k].is_bw()).collect();
-    let nb: Vec<usize> = all.iter().copied().filter(|&k| !ds[k].is_bw()).collect();
-    let w: Vec<f64> = ds.iter().map(|d| d.persons_2017() as f64).collect();
+    let units = Units::of(ds);
+    let base = base_rates(rng, ds, g, &units);
+    let specs = specs(ds, g, &units);
+    let change = changes(rng, &specs, ds, &units, &mut log);
+    // The controls as the shaping left them: what the written regressions see.
     let z = dsn::employment_controls(ds);
+    let end = end_counts(ds, &specs, &units, &base, &change, &z, &mut log);
+    let sv = sv_only(rng, &specs, &units, &base, &change, &end, &z, &mut log);
+    let rows = monthly(
+        ds,
+        &units.active,
+        &base.rates,
+        &end.change,
+        &sv.base,
+        &sv.change,
+        &base.counts,
+        &end.counts,
+        &sv.base_counts,
+        &sv.end_counts,
+        rng,
+    );
+    Output { rows, log }
+}
 
-    // Dec 2017 rates: Tab. 11 group means, capacity groups 28.5 vs 31.8, early ≈ late.
-    let mean_row = |units: &[usize], sign: f64| {
-        let tot: f64 = units.iter().map(|&u| w[u]).sum();
+/// The districts of the employment regressions and their weights.
+struct Units {
+    /// Every district but the dropped one.
+    active: Vec<bool>,
+    all: Vec<usize>,
+    bw: Vec<usize>,
+    /// The neighbouring states' districts.
+    nb: Vec<usize>,
+    /// Persons at Dec 2017, the regression weight.
+    w: Vec<f64>,
+}
+
+impl Units {
+    fn of(ds: &[District]) -> Units {
+        let n = ds.len();
+        let active: Vec<bool> = ds.iter().map(|d| d.id != DROPPED_DISTRICT).collect();
+        let all: Vec<usize> = (0..n).filter(|&k| active[k]).collect();
+        let bw: Vec<usize> = all.iter().copied().filter(|&k| ds[k].is_bw()).collect();
+        let nb: Vec<usize> = all.iter().copied().filter(|&k| !ds[k].is_bw()).collect();
+        let w: Vec<f64> = ds.iter().map(|d| d.persons_2017() as f64).collect();
+        Units {
+            active,
+            all,
+            bw,
+            nb,
+            w,
+        }
+    }
+}
+
+/// Employment at Dec 2017, the base month.
+struct Base {
+    /// Employed persons per district.
+    counts: Vec<i64>,
+    /// The rate per 100 persons those whole counts give.
+    rates: Vec<f64>,
+    /// Persons at Dec 2017.
+    persons: Vec<f64>,
+}
+
+/// Dec 2017 rates: Tab. 11 group means, capacity groups 28.5 vs 31.8, early ≈ late.
+fn base_rates(rng: &mut Rng, ds: &[District], g: &Groups, units: &Units) -> Base {
+    let n = ds.len();
+    let w = &units.w;
+    let mean_row = |group: &[usize], sign: f64| {
+        let tot: f64 = group.iter().map(|&u| w[u]).sum();
         let mut r = DVector::zeros(n);
-        for &u in units {
+        for &u in group {
             r[u] = sign * w[u] / tot;
         }
         r
@@ -217,11 +267,11 @@ pub fn generate(rng: &mut Rng, ds: &mut [District], g: &Groups) -> Output {
     };
     let base_cs = vec![
         Constraint {
-            row: mean_row(&bw, 1.0),
+            row: mean_row(&units.bw, 1.0),
             target: 30.1,
         },
         Constraint {
-            row: mean_row(&nb, 1.0),
+            row: mean_row(&units.nb, 1.0),
             target: 29.5,
         },
         Constraint {
@@ -244,12 +294,20 @@ pub fn generate(rng: &mut Rng, ds: &mut [District], g: &Groups) -> Output {
     let base = correct(&base0, &base_cs, &[], &vec![1.0; n]);
     let tol: Vec<(Constraint, f64)> = base_cs.iter().map(|c| (c.clone(), 0.02)).collect();
     let p2017: Vec<f64> = ds.iter().map(|d| d.persons_2017() as f64).collect();
-    let emp_base = round_counts(&base, &p2017, &active, &tol);
+    let emp_base = round_counts(&base, &p2017, &units.active, &tol);
     let base_real: Vec<f64> = (0..n)
         .map(|k| emp_base[k] as f64 * 100.0 / p2017[k])
         .collect();
+    Base {
+        counts: emp_base,
+        rates: base_real,
+        persons: p2017,
+    }
+}
 
-    // Changes Dec 2017 → Sep 2019.
+/// The five comparisons of Tab. 12–16 on the changes Dec 2017 → Sep 2019.
+fn specs(ds: &[District], g: &Groups, units: &Units) -> Vec<Spec> {
+    let (all, w) = (&units.all, &units.w);
     let m_bw = dsn::BW_CHANGE;
     let c1 = Spec {
         name: "bw-vs-neighbours",
@@ -266,7 +324,7 @@ pub fn generate(rng: &mut Rng, ds: &mut [District], g: &Groups) -> Output {
         se: [0.7, 0.6, 0.5, 1.2],
         r2: [0.01, 0.29],
     };
-    let specs = vec![
+    vec![
         c1,
         within(
             "early-start",
@@ -276,7 +334,7 @@ pub fn generate(rng: &mut Rng, ds: &mut [District], g: &Groups) -> Output {
             [1.1, 0.0, 0.1, 1.9],
             [0.8, 0.4, 0.7, 3.4],
             [0.03, 0.33],
-            &w,
+            w,
             Some(m_bw),
         ),
         within(
@@ -287,7 +345,7 @@ pub fn generate(rng: &mut Rng, ds: &mut [District], g: &Groups) -> Output {
             [1.0, 0.0, 0.1, 1.8],
             [0.8, 0.6, 0.7, 3.0],
             [0.07, 0.25],
-            &w,
+            w,
             None,
         ),
         within(
@@ -298,7 +356,7 @@ pub fn generate(rng: &mut Rng, ds: &mut [District], g: &Groups) -> Output {
             [1.2, 0.0, 0.1, 2.1],
             [0.9, 0.6, 0.7, 3.4],
             [0.02, 0.34],
-            &w,
+            w,
             Some(m_bw),
         ),
         within(
@@ -309,11 +367,35 @@ pub fn generate(rng: &mut Rng, ds: &mut [District], g: &Groups) -> Output {
             [1.1, 0.0, 0.1, 2.1],
             [0.9, 0.7, 0.7, 3.4],
             [0.01, 0.35],
-            &w,
+            w,
             Some(m_bw),
         ),
-    ];
-    let (hard, soft) = constraints(&specs, &z, &w, n, false);
+    ]
+}
+
+/// The solved rate changes, before rounding to whole persons.
+struct Changes {
+    /// Change Dec 2017 → Sep 2019 in points per 100 persons.
+    y: Vec<f64>,
+    /// Noise scale per district (also the metric of the corrections).
+    scale: Vec<f64>,
+    /// The hard constraints, retargeted to what the boxed solution reached.
+    hard: Vec<Constraint>,
+}
+
+/// Changes Dec 2017 → Sep 2019 that meet every published figure within its rounding box,
+/// shaped jointly with the BW districts' controls (which it moves in `ds`).
+fn changes(
+    rng: &mut Rng,
+    specs: &[Spec],
+    ds: &mut [District],
+    units: &Units,
+    log: &mut Vec<String>,
+) -> Changes {
+    let n = ds.len();
+    let (all, w) = (&units.all, &units.w);
+    let z = dsn::employment_controls(ds);
+    let (hard, soft) = constraints(specs, &z, w, n, false);
     // Boxes of ±0.035 around each published figure; Tab. 12 column (1) tighter, because
     // Tab. 11 prints the group means that its treatment and constant add up to.
     let mut halves = vec![0.035; hard.len()];
@@ -348,21 +430,21 @@ pub fn generate(rng: &mut Rng, ds: &mut [District], g: &Groups) -> Output {
         for b in 1..=14 {
             let (sb, sn) = (0.4 * a as f64, 0.4 * b as f64);
             let (y0, scale) = natural(sb, sn);
-            let y = correct_boxed(&y0, &hard, &centres(&specs, false), &halves, &soft, &scale);
-            let e = mismatch(&specs, &y, &z, &w);
+            let y = correct_boxed(&y0, &hard, &centres(specs, false), &halves, &soft, &scale);
+            let e = mismatch(specs, &y, &z, w);
             if e < best.0 {
                 best = (e, sb, sn);
             }
         }
     }
     let (y0, scale) = natural(best.1, best.2);
-    let y = correct_boxed(&y0, &hard, &centres(&specs, false), &halves, &soft, &scale);
+    let y = correct_boxed(&y0, &hard, &centres(specs, false), &halves, &soft, &scale);
     // What the linear correction cannot reach (standard errors, R², control signs) depends
     // on the residuals' shape and on the controls themselves: move both jointly.
-    let y = shape(&specs, &y, ds, &all, &bw, &w, &scale, &mut log);
+    let y = shape(specs, &y, ds, all, &units.bw, w, &scale, log);
     let z = dsn::employment_controls(ds);
-    let (hard, _) = constraints(&specs, &z, &w, n, false);
-    let y = correct_boxed(&y, &hard, &centres(&specs, false), &halves, &[], &scale);
+    let (hard, _) = constraints(specs, &z, w, n, false);
+    let y = correct_boxed(&y, &hard, &centres(specs, false), &halves, &[], &scale);
     // Rounding to whole persons aims at what the boxed solution reached.
     let yv = DVector::from_column_slice(&y);
     let hard: Vec<Constraint> = hard
@@ -376,8 +458,33 @@ pub fn generate(rng: &mut Rng, ds: &mut [District], g: &Groups) -> Output {
         "employment noise sd: BW {:.1}, neighbours {:.1}",
         best.1, best.2
     ));
+    Changes { y, scale, hard }
+}
 
-    // Integer counts at Sep 2019: x = end rate, constraints move by the base rates.
+/// Employment at Sep 2019, the end month.
+struct End {
+    /// Persons at Sep 2019.
+    persons: Vec<f64>,
+    /// Employed persons per district.
+    counts: Vec<i64>,
+    /// The rate change those whole counts give (0 for the dropped district).
+    change: Vec<f64>,
+}
+
+/// Integer counts at Sep 2019: x = end rate, the constraints move by the base rates.
+fn end_counts(
+    ds: &[District],
+    specs: &[Spec],
+    units: &Units,
+    base: &Base,
+    change: &Changes,
+    z: &[Vec<f64>],
+    log: &mut Vec<String>,
+) -> End {
+    let n = ds.len();
+    let (active, w) = (&units.active, &units.w);
+    let base_real = &base.rates;
+    let y = &change.y;
     let p_end: Vec<f64> = ds.iter().map(|d| persons_at(d, 2019, 9)).collect();
     let end: Vec<f64> = (0..n).map(|k| base_real[k] + y[k]).collect();
     let shift = |cs: &[Constraint], tol: f64| -> Vec<(Constraint, f64)> {
@@ -387,11 +494,7 @@ pub fn generate(rng: &mut Rng, ds: &mut [District], g: &Groups) -> Output {
                     Constraint {
                         row: c.row.clone(),
                         target: c.target
-                            + c.row
-                                .iter()
-                                .zip(&base_real)
-                                .map(|(a, b)| a * b)
-                                .sum::<f64>(),
+                            + c.row.iter().zip(base_real).map(|(a, b)| a * b).sum::<f64>(),
                     },
                     tol,
                 )
@@ -400,8 +503,8 @@ pub fn generate(rng: &mut Rng, ds: &mut [District], g: &Groups) -> Output {
     };
     // Only the exact figures steer the rounding: the control coefficients are where the
     // joint shaping left them, and a whole person moves them far less than their tolerance.
-    let cs = shift(&hard, 0.01);
-    let emp_end = round_counts(&end, &p_end, &active, &cs);
+    let cs = shift(&change.hard, 0.01);
+    let emp_end = round_counts(&end, &p_end, active, &cs);
     let y_real: Vec<f64> = (0..n)
         .map(|k| {
             if active[k] {
@@ -411,16 +514,48 @@ pub fn generate(rng: &mut Rng, ds: &mut [District], g: &Groups) -> Output {
             }
         })
         .collect();
-    for s in &specs {
-        let (a, b) = stats(s, &y_real, &z, &w);
+    for s in specs {
+        let (a, b) = stats(s, &y_real, z, w);
         log.push(format!(
             "{:<17} (1) treat {:.3} ({:.2}) const {:.3} ({:.2}) R² {:.2} | (2) treat {:.3} ({:.2}) const {:.3} ({:.2}) controls {} R² {:.2}",
             s.name, a.coef[0], a.se[0], a.coef[1], a.se[1], a.r2, b.coef[0], b.se[0], b.coef[1], b.se[1],
             (2..6).map(|j| format!("{:.2} ({:.2})", b.coef[j], b.se[j])).collect::<Vec<_>>().join(" "), b.r2
         ));
     }
+    End {
+        persons: p_end,
+        counts: emp_end,
+        change: y_real,
+    }
+}
 
-    // Social-security employment only: treatment coefficients of the SV variants.
+/// Social-security employment, the SV-only variant of the outcome.
+struct SvOnly {
+    base_counts: Vec<i64>,
+    /// Rate per 100 persons at Dec 2017.
+    base: Vec<f64>,
+    end_counts: Vec<i64>,
+    /// Rate change Dec 2017 → Sep 2019 (0 for the dropped district).
+    change: Vec<f64>,
+}
+
+/// Social-security employment only: meets the treatment coefficients of the SV variants
+/// and never exceeds total employment.
+fn sv_only(
+    rng: &mut Rng,
+    specs: &[Spec],
+    units: &Units,
+    base: &Base,
+    change: &Changes,
+    end: &End,
+    z: &[Vec<f64>],
+    log: &mut Vec<String>,
+) -> SvOnly {
+    let n = units.active.len();
+    let (active, w) = (&units.active, &units.w);
+    let (emp_base, base_real, p2017) = (&base.counts, &base.rates, &base.persons);
+    let (emp_end, y_real, p_end) = (&end.counts, &end.change, &end.persons);
+    let scale = &change.scale;
     let sv_pub = [
         (1.3, 0.5),
         (-0.8, -0.5),
@@ -444,7 +579,7 @@ pub fn generate(rng: &mut Rng, ds: &mut [District], g: &Groups) -> Output {
             r2: s.r2,
         })
         .collect();
-    let (sv_hard, _) = constraints(&sv_specs, &z, &w, n, true);
+    let (sv_hard, _) = constraints(&sv_specs, z, w, n, true);
     let ratio: Vec<f64> = (0..n).map(|_| 0.72 + 0.03 * normal(rng)).collect();
     let sv_base_counts: Vec<i64> = (0..n)
         .map(|k| (emp_base[k] as f64 * ratio[k]).round() as i64)
@@ -461,7 +596,7 @@ pub fn generate(rng: &mut Rng, ds: &mut [District], g: &Groups) -> Output {
         &centres(&sv_specs, true),
         &vec![0.035; sv_hard.len()],
         &[],
-        &scale,
+        scale,
     );
     let sv_end: Vec<f64> = (0..n)
         .map(|k| (sv_base[k] + ysv[k]).min(base_real[k] + y_real[k] - 0.5))
@@ -478,9 +613,9 @@ pub fn generate(rng: &mut Rng, ds: &mut [District], g: &Groups) -> Output {
             )
         })
         .collect();
-    let sv_end_counts: Vec<i64> = round_counts(&sv_end, &p_end, &active, &sv_cs)
+    let sv_end_counts: Vec<i64> = round_counts(&sv_end, p_end, active, &sv_cs)
         .iter()
-        .zip(&emp_end)
+        .zip(emp_end)
         .map(|(s, t)| (*s).min(*t))
         .collect();
     let ysv_real: Vec<f64> = (0..n)
@@ -493,25 +628,16 @@ pub fn generate(rng: &mut Rng, ds: &mut [District], g: &Groups) -> Output {
         })
         .collect();
     for s in &sv_specs {
-        let (a, b) = stats(s, &ysv_real, &z, &w);
+        let (a, b) = stats(s, &ysv_real, z, w);
         log.push(format!(
             "{:<17} SV-only treat (1) {:.3} (2) {:.3}",
             s.name, a.coef[0], b.coef[0]
         ));
     }
-
-    let rows = monthly(
-        ds,
-        &active,
-        &base_real,
-        &y_real,
-        &sv_base,
-        &ysv_real,
-        &emp_base,
-        &emp_end,
-        &sv_base_counts,
-        &sv_end_counts,
-        rng,
-    );
-    Output { rows, log }
+    SvOnly {
+        base_counts: sv_base_counts,
+        base: sv_base,
+        end_counts: sv_end_counts,
+        change: ysv_real,
+    }
 }

@@ -3,30 +3,20 @@
 //! shares, Tab. 17) and municipality level (Tab. 18) come out as published.
 
 use crate::calibrate::{
-    Constraint, FitStats, column1_targets, correct, correct_boxed, design, fit,
-    regression_constraints, round_counts,
+    Constraint, FitStats, column1_targets, correct, correct_boxed, fit, regression_constraints,
+    round_counts, round_counts_sequential,
 };
 use crate::design::{self as dsn, Published};
 use crate::frame::{District, Municipality};
+use crate::housing_spec::Spec;
 use crate::refine::HOUSING_CONTROLS;
 use crate::util::{Rng, normal, uniform};
-use crate::waves::{Outcomes, outcomes, rows};
-use nalgebra::{DMatrix, DVector};
+use crate::waves::{Outcomes, WaveRow, outcomes, rows};
+use nalgebra::DVector;
 use std::collections::BTreeMap;
 
 mod shape;
 use shape::{shape_districts, shape_municipalities};
-
-/// One row of `target_group`.
-pub struct WaveRow {
-    pub municipality: usize,
-    pub end_wave: bool,
-    pub target_persons: Option<i64>,
-    pub decentral: Option<i64>,
-    pub shared: Option<i64>,
-    pub unknown: Option<i64>,
-    pub with_plan: Option<i64>,
-}
 
 pub struct Inputs<'a> {
     pub ds: &'a [District],
@@ -38,41 +28,6 @@ pub struct Inputs<'a> {
     pub talks: &'a BTreeMap<usize, bool>,
     pub muni_capacity: &'a BTreeMap<usize, bool>,
     pub muni_plan_b: &'a BTreeMap<usize, bool>,
-}
-
-pub struct Spec {
-    pub name: &'static str,
-    pub district_level: bool,
-    pub units: Vec<usize>,
-    pub treated: Vec<f64>,
-    pub w: Vec<f64>,
-    pub controls: Vec<Vec<f64>>,
-    pub col1: Vec<Option<f64>>,
-    pub col2: Vec<Option<f64>>,
-    pub soft: Vec<Option<f64>>,
-    /// Tolerance of each soft target (half the published SE), in emission order.
-    pub soft_se: Vec<f64>,
-    /// Published SE of the treatment in (1) and (2) (NaN = not published) and R² (2).
-    pub se: [f64; 2],
-    pub r2: f64,
-    /// Published values of the hard targets, in emission order (col1 then col2).
-    pub centres: Vec<f64>,
-}
-
-impl Spec {
-    pub fn x(&self, controls: bool) -> DMatrix<f64> {
-        if controls {
-            self.x_with(&self.controls)
-        } else {
-            self.x_with(&[])
-        }
-    }
-    /// The design with other values for the controls (the shaping tries many).
-    pub fn x_with(&self, controls: &[Vec<f64>]) -> DMatrix<f64> {
-        let mut cols = vec![self.treated.clone(), vec![1.0; self.units.len()]];
-        cols.extend(controls.iter().cloned());
-        design(&cols)
-    }
 }
 
 fn stats(o: &Outcomes, s: &Spec, x: &[f64]) -> (FitStats, FitStats) {
@@ -170,6 +125,39 @@ pub fn generate(
     inp: &Inputs,
     log: &mut Vec<String>,
 ) -> (Vec<WaveRow>, Vec<(usize, f64, f64)>) {
+    let draws = draw_waves(rng, inp);
+    let dw: Vec<f64> = dsn::district_target_persons(inp.munis, inp.tp_base, inp.ds.len());
+    let kept = kept_districts(inp, &draws.complete);
+    let mut specs = specs(inp, &draws.complete, &kept, &dw);
+    let (yd, dwellings) = stage1_districts(rng, &mut specs, &kept, inp.ds, log);
+    let (y, hard) = stage2_municipalities(rng, &specs, inp, &draws, &kept, &yd, log);
+    let dec_base = base_shares(inp, &draws, &y);
+    let dec_end = end_counts(inp, &specs, &draws, &dec_base, &kept, &yd, &y, &hard, log);
+    (
+        rows(
+            rng,
+            inp.munis,
+            inp.tp_base,
+            &draws.complete,
+            &draws.tp_end,
+            &dec_base,
+            &dec_end,
+        ),
+        dwellings,
+    )
+}
+
+/// What is drawn per municipality before any calibration.
+struct Draws {
+    /// Funded and reporting both waves.
+    complete: Vec<bool>,
+    /// Target persons at the end wave.
+    tp_end: Vec<i64>,
+    /// Decentrally housed persons at the base wave, as first drawn.
+    dec_base: Vec<i64>,
+}
+
+fn draw_waves(rng: &mut Rng, inp: &Inputs) -> Draws {
     let munis = inp.munis;
     let n = munis.len();
     let complete: Vec<bool> = (0..n).map(|m| munis[m].funded && !inp.missing[m]).collect();
@@ -194,11 +182,19 @@ pub fn generate(
                 as i64
         })
         .collect();
-    let dw: Vec<f64> = dsn::district_target_persons(munis, inp.tp_base, inp.ds.len());
-    // Districts kept: at most 40% of their funded municipalities miss a wave.
+    Draws {
+        complete,
+        tp_end,
+        dec_base,
+    }
+}
+
+/// Districts kept: at most 40% of their funded municipalities miss a wave.
+fn kept_districts(inp: &Inputs, complete: &[bool]) -> Vec<usize> {
+    let munis = inp.munis;
+    let n = munis.len();
     let bw: Vec<usize> = (0..inp.ds.len()).filter(|&k| inp.ds[k].is_bw()).collect();
-    let kept: Vec<usize> = bw
-        .iter()
+    bw.iter()
         .copied()
         .filter(|&k| {
             let f: Vec<usize> = (0..n)
@@ -206,8 +202,12 @@ pub fn generate(
                 .collect();
             f.iter().filter(|&&m| !complete[m]).count() as f64 <= 0.4 * f.len() as f64
         })
-        .collect();
-    let specs = vec![
+        .collect()
+}
+
+/// The three district regressions of Tab. 17 and the two municipal ones of Tab. 18.
+fn specs(inp: &Inputs, complete: &[bool], kept: &[usize], dw: &[f64]) -> Vec<Spec> {
+    let mut specs = vec![
         district_spec(
             "housing capacity",
             inp.capacity,
@@ -218,7 +218,7 @@ pub fn generate(
                 .filter(|k| inp.capacity.contains_key(k))
                 .collect::<Vec<_>>(),
             inp,
-            &dw,
+            dw,
             [2.6, 2.6],
             0.15,
         ),
@@ -226,9 +226,9 @@ pub fn generate(
             "housing plan-b",
             inp.plan_b,
             &dsn::H_PLAN_B,
-            &kept,
+            kept,
             inp,
-            &dw,
+            dw,
             [2.5, 3.0],
             0.16,
         ),
@@ -236,9 +236,9 @@ pub fn generate(
             "housing talks",
             inp.talks,
             &dsn::H_TALKS,
-            &kept,
+            kept,
             inp,
-            &dw,
+            dw,
             [2.7, 2.8],
             0.14,
         ),
@@ -246,7 +246,7 @@ pub fn generate(
             "municipal capacity",
             inp.muni_capacity,
             inp,
-            &complete,
+            complete,
             vec![Some(3.7), Some(-3.4)],
             vec![
                 None,
@@ -264,23 +264,38 @@ pub fn generate(
             "municipal plan-b",
             inp.muni_plan_b,
             inp,
-            &complete,
+            complete,
             vec![Some(4.2)],
             vec![],
             4.8,
         ),
     ];
-    let mut specs = specs;
     // Tab. 17 column (2) capacity: the controls' published coefficients, each within half its
     // published SE.
     let (coef, se) = HOUSING_CONTROLS;
     specs[0].soft = [None, None].into_iter().chain(coef.map(Some)).collect();
     specs[0].soft_se = half(&se);
-    let nd = inp.ds.len();
+    specs
+}
 
-    // Stage 1, districts: outcome changes of the kept districts that meet Tab. 17 (within
-    // the rounding boxes) with controls near the published ones; noise level by SE fit.
-    let (d_hard, d_centres, d_soft) = district_constraints(&specs, nd);
+/// Columns (1) and (2) of a district spec on district outcome changes `yd`.
+fn district_stats(yd: &[f64], sp: &Spec) -> (FitStats, FitStats) {
+    let y: Vec<f64> = sp.units.iter().map(|&u| yd[u]).collect();
+    (fit(&y, &sp.x(false), &sp.w), fit(&y, &sp.x(true), &sp.w))
+}
+
+/// Stage 1, districts: outcome changes of the kept districts that meet Tab. 17 (within the
+/// rounding boxes) with controls near the published ones; noise level by SE fit. Returns the
+/// changes and the shaped dwelling controls.
+fn stage1_districts(
+    rng: &mut Rng,
+    specs: &mut [Spec],
+    kept: &[usize],
+    ds: &[District],
+    log: &mut Vec<String>,
+) -> (Vec<f64>, Vec<(usize, f64, f64)>) {
+    let nd = ds.len();
+    let (d_hard, d_centres, d_soft) = district_constraints(specs, nd);
     let eps_d: Vec<f64> = (0..nd).map(|_| normal(rng)).collect();
     let d_scale: Vec<f64> = (0..nd)
         .map(|k| if kept.contains(&k) { 1.0 } else { 1e-4 })
@@ -296,10 +311,6 @@ pub fn generate(
             &d_scale,
         )
     };
-    let d_stats = |yd: &[f64], sp: &Spec| {
-        let y: Vec<f64> = sp.units.iter().map(|&u| yd[u]).collect();
-        (fit(&y, &sp.x(false), &sp.w), fit(&y, &sp.x(true), &sp.w))
-    };
     let mut best = (f64::MAX, 1.0);
     for sd in [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 12.0] {
         let yd = solve_d(sd);
@@ -307,7 +318,7 @@ pub fn generate(
             .iter()
             .filter(|s| s.district_level)
             .map(|sp| {
-                let (a, b) = d_stats(&yd, sp);
+                let (a, b) = district_stats(&yd, sp);
                 (a.se[0] / sp.se[0]).ln().powi(2)
                     + (b.se[0] / sp.se[1]).ln().powi(2)
                     + ((b.r2 - sp.r2) / 0.05).powi(2) * 0.3
@@ -322,8 +333,8 @@ pub fn generate(
     // Standard errors, R² and control signs depend on the residuals' shape and on the
     // synthetic dwelling controls: move both jointly, then meet the boxes again on the
     // written (rounded) controls.
-    let (yd, dwellings) = shape_districts(&mut specs, &yd, &kept, inp.ds, log);
-    let (d_hard, d_centres, _) = district_constraints(&specs, nd);
+    let (yd, dwellings) = shape_districts(specs, &yd, kept, ds, log);
+    let (d_hard, d_centres, _) = district_constraints(specs, nd);
     let yd = correct_boxed(
         &yd,
         &d_hard,
@@ -333,20 +344,34 @@ pub fn generate(
         &d_scale,
     );
     for sp in specs.iter().filter(|s| s.district_level) {
-        let (a, b) = d_stats(&yd, sp);
+        let (a, b) = district_stats(&yd, sp);
         log.push(format!(
             "  stage 1 {}: (1) {:.3} {:.3} (2) {:.3} {:.3}",
             sp.name, a.coef[0], a.coef[1], b.coef[0], b.coef[1]
         ));
     }
+    (yd, dwellings)
+}
 
-    // Stage 2, municipalities: changes whose pooled district means equal stage 1 (disjoint,
-    // well-conditioned constraints) and that meet Tab. 18; base shares are chosen afterwards
-    // so both waves lie within 0–100.
+/// Stage 2, municipalities: changes whose pooled district means equal stage 1 (disjoint,
+/// well-conditioned constraints) and that meet Tab. 18; base shares are chosen afterwards
+/// so both waves lie within 0–100. Returns the changes and the hard constraints they meet.
+fn stage2_municipalities(
+    rng: &mut Rng,
+    specs: &[Spec],
+    inp: &Inputs,
+    draws: &Draws,
+    kept: &[usize],
+    yd: &[f64],
+    log: &mut Vec<String>,
+) -> (Vec<f64>, Vec<Constraint>) {
+    let munis = inp.munis;
+    let n = munis.len();
+    let complete = &draws.complete;
     let zero = vec![0i64; n];
-    let o_change = outcomes(munis, inp.tp_base, &tp_end, &zero, &complete);
+    let o_change = outcomes(munis, inp.tp_base, &draws.tp_end, &zero, complete);
     let mut hard: Vec<Constraint> = Vec::new();
-    for &k in &kept {
+    for &k in kept {
         let mut row = DVector::zeros(n);
         for (m, a) in &o_change.district[&k] {
             row[*m] = *a;
@@ -400,41 +425,7 @@ pub fn generate(
                 }
             })
             .collect();
-        // A change beyond ±85 points cannot be realised next to a base share: such
-        // municipalities are held at the bound and the others solve again (an active set).
-        let mut held: Vec<Option<f64>> = vec![None; n];
-        let mut y = y0.clone();
-        for _round in 0..40 {
-            let hold = |cs: &[Constraint]| -> Vec<Constraint> {
-                cs.iter()
-                    .map(|c| {
-                        let mut row = c.row.clone();
-                        let mut target = c.target;
-                        for m in 0..n {
-                            if let Some(v) = held[m] {
-                                target -= row[m] * v;
-                                row[m] = 0.0;
-                            }
-                        }
-                        Constraint { row, target }
-                    })
-                    .collect()
-            };
-            y = correct(&y0, &hold(&hard), &hold(&soft), &scale);
-            let mut moved = false;
-            for m in 0..n {
-                if let Some(v) = held[m] {
-                    y[m] = v;
-                } else if complete[m] && y[m].abs() > 85.0 {
-                    held[m] = Some(y[m].clamp(-85.0, 85.0));
-                    moved = true;
-                }
-            }
-            if !moved {
-                break;
-            }
-        }
-        y
+        held_at_bounds(&y0, &hard, &soft, &scale, complete)
     };
     let mut best_m = (f64::MAX, 1.0);
     for sm in [2.0, 4.0, 6.0, 8.0, 11.0, 14.0, 18.0] {
@@ -455,7 +446,7 @@ pub fn generate(
         }
     }
     let y = solve_m(best_m.1);
-    let y = shape_municipalities(&specs, &y, &hard, &complete, log);
+    let y = shape_municipalities(specs, &y, &hard, complete, log);
     log.push(format!(
         "housing municipality noise sd {:.0}, largest change {:.0} pp",
         best_m.1,
@@ -464,9 +455,60 @@ pub fn generate(
             .map(|m| y[m].abs())
             .fold(0.0, f64::max)
     ));
-    // Base shares: a natural draw moved into the range that keeps the end share in 1–99.
-    let mut dec_base = dec_base;
-    for m in (0..n).filter(|&m| complete[m]) {
+    (y, hard)
+}
+
+/// The corrected changes, with municipalities whose change lies beyond ±85 points held at
+/// the bound (such a change cannot be realised next to a base share) while the others solve
+/// again: an active set.
+fn held_at_bounds(
+    y0: &[f64],
+    hard: &[Constraint],
+    soft: &[Constraint],
+    scale: &[f64],
+    complete: &[bool],
+) -> Vec<f64> {
+    let n = y0.len();
+    let mut held: Vec<Option<f64>> = vec![None; n];
+    let mut y = y0.to_vec();
+    for _round in 0..40 {
+        let hold = |cs: &[Constraint]| -> Vec<Constraint> {
+            cs.iter()
+                .map(|c| {
+                    let mut row = c.row.clone();
+                    let mut target = c.target;
+                    for m in 0..n {
+                        if let Some(v) = held[m] {
+                            target -= row[m] * v;
+                            row[m] = 0.0;
+                        }
+                    }
+                    Constraint { row, target }
+                })
+                .collect()
+        };
+        y = correct(y0, &hold(hard), &hold(soft), scale);
+        let mut moved = false;
+        for m in 0..n {
+            if let Some(v) = held[m] {
+                y[m] = v;
+            } else if complete[m] && y[m].abs() > 85.0 {
+                held[m] = Some(y[m].clamp(-85.0, 85.0));
+                moved = true;
+            }
+        }
+        if !moved {
+            break;
+        }
+    }
+    y
+}
+
+/// Base shares: the natural draw moved into the range that keeps the end share (base share
+/// plus change `y`) in 1–99.
+fn base_shares(inp: &Inputs, draws: &Draws, y: &[f64]) -> Vec<i64> {
+    let mut dec_base = draws.dec_base.clone();
+    for m in (0..dec_base.len()).filter(|&m| draws.complete[m]) {
         let tp = inp.tp_base[m] as f64;
         let s0 = dec_base[m] as f64 / tp * 100.0;
         let lo = 1.0f64.max(1.0 - y[m]);
@@ -474,15 +516,33 @@ pub fn generate(
         let sb = if lo <= hi { s0.clamp(lo, hi) } else { 50.0 };
         dec_base[m] = (sb * tp / 100.0).round() as i64;
     }
-    let o = outcomes(munis, inp.tp_base, &tp_end, &dec_base, &complete);
-    // Whole persons at the end wave: x = end share, constraints shift by the base shares.
+    dec_base
+}
+
+/// Whole persons decentrally housed at the end wave: x = end share, the constraints shift by
+/// the base shares.
+fn end_counts(
+    inp: &Inputs,
+    specs: &[Spec],
+    draws: &Draws,
+    dec_base: &[i64],
+    kept: &[usize],
+    yd: &[f64],
+    y: &[f64],
+    hard: &[Constraint],
+    log: &mut Vec<String>,
+) -> Vec<i64> {
+    let munis = inp.munis;
+    let n = munis.len();
+    let complete = &draws.complete;
+    let o = outcomes(munis, inp.tp_base, &draws.tp_end, dec_base, complete);
     let shift = |c: &Constraint| -> Constraint {
         Constraint {
             target: c.target + (0..n).map(|m| c.row[m] * o.muni_base[m]).sum::<f64>(),
             row: c.row.clone(),
         }
     };
-    let yv = DVector::from_column_slice(&y);
+    let yv = DVector::from_column_slice(y);
     // The first rows pool municipalities into district means: they only tie the two stages
     // together, so they may give way (loose) to the published district coefficients below,
     // which high-leverage districts would otherwise move by more than their rounding box.
@@ -502,7 +562,7 @@ pub fn generate(
     // The district regressions themselves (constants of column (2) are very sensitive to
     // single persons): their stage-1 coefficients, in end-share space.
     for sp in specs.iter().filter(|s| s.district_level) {
-        let (a, b) = d_stats(&yd, sp);
+        let (a, b) = district_stats(yd, sp);
         let t1 = [Some(a.coef[0]), Some(a.coef[1])];
         let t2 = [Some(b.coef[0]), Some(b.coef[1])];
         for c in o
@@ -516,9 +576,9 @@ pub fn generate(
     let xs: Vec<f64> = (0..n)
         .map(|m| (o.muni_base[m] + y[m]).clamp(0.0, 100.0))
         .collect();
-    let tpe: Vec<f64> = tp_end.iter().map(|&t| t.max(1) as f64).collect();
-    let xs = crate::calibrate::round_counts_sequential(&xs, &tpe, &complete, &cs);
-    let dec_end = round_counts(&xs, &tpe, &complete, &cs);
+    let tpe: Vec<f64> = draws.tp_end.iter().map(|&t| t.max(1) as f64).collect();
+    let xs = round_counts_sequential(&xs, &tpe, complete, &cs);
+    let dec_end = round_counts(&xs, &tpe, complete, &cs);
     let xr: Vec<f64> = (0..n)
         .map(|m| {
             if complete[m] {
@@ -528,7 +588,7 @@ pub fn generate(
             }
         })
         .collect();
-    for s in &specs {
+    for s in specs {
         let (a, b) = stats(&o, s, &xr);
         log.push(format!(
             "{:<18} N {} (1) treat {:.3} ({:.2}) const {:.3} ({:.2}) R² {:.2} | (2) treat {:.3} ({:.2}) const {:.3} ({:.2}) R² {:.2} controls {}",
@@ -536,10 +596,7 @@ pub fn generate(
             (2..b.coef.len()).map(|j| format!("{:.2} ({:.2})", b.coef[j], b.se[j])).collect::<Vec<_>>().join(" ")
         ));
     }
-    (
-        rows(rng, inp, &complete, &tp_end, &dec_base, &dec_end),
-        dwellings,
-    )
+    dec_end
 }
 
 /// Hard constraints (columns (1) and (2) treatment and constant), their published centres

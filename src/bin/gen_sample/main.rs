@@ -21,6 +21,7 @@ mod design;
 mod employment;
 mod frame;
 mod housing;
+mod housing_spec;
 mod paths;
 mod programme;
 mod refine;
@@ -110,6 +111,23 @@ fn protection_of(d: &mut frame::District) -> &mut f64 {
     &mut d.protection_pct
 }
 
+/// Group memberships and targets, fixed before any outcome is drawn: first choices, the
+/// joint swap search that makes the published figures consistent, then the targets.
+fn draw_design(
+    rng: &mut util::Rng,
+    ds: &[frame::District],
+    dw: &[f64],
+    munis_per_district: &[f64],
+) -> design::Design {
+    let mut dz = design::memberships(rng, ds, dw, munis_per_district);
+    let (before, after) = refine::refine(rng, &mut dz, ds, dw, munis_per_district, 30000);
+    dz.log.push(format!(
+        "design inconsistency (employment, housing): {before:.1?} -> {after:.1?}"
+    ));
+    design::set_targets(rng, &mut dz);
+    dz
+}
+
 fn run(seed: u64, out: &Path) -> Result<Vec<String>, String> {
     let mut rng = util::Rng::seed_from_u64(seed);
     let mut ds = frame::districts(&mut rng);
@@ -120,7 +138,7 @@ fn run(seed: u64, out: &Path) -> Result<Vec<String>, String> {
     for m in munis.iter().filter(|m| m.funded) {
         munis_per_district[m.district] += 1.0;
     }
-    let dz = design::make(&mut rng, &ds, &dw, &munis_per_district);
+    let dz = draw_design(&mut rng, &ds, &dw, &munis_per_district);
     let grants = programme::grants(&mut rng, &ds, &munis, &dz);
     let missing = programme::housing_missing(&mut rng, &munis, &dz);
     let staff = programme::staffing(&mut rng, &munis, &tp, &dz, &missing);

@@ -1,9 +1,17 @@
 //! Monthly employment paths Jan 2014–Sep 2019 (report Abb. 41–46) through the calibrated
 //! Dec 2017 and Sep 2019 counts, and the interpolated register denominators.
 
-use crate::employment::EmploymentRow;
 use crate::frame::District;
 use crate::util::{Rng, normal};
+
+/// One row of `employment`: the counts of one district in one month.
+pub struct EmploymentRow {
+    pub district: usize,
+    pub year: i32,
+    pub month: u32,
+    pub total: i64,
+    pub sv: i64,
+}
 
 /// Persons in month `month` of `year`: linear between year-ends, December = the year-end
 /// figure (bundle-format.md, "Derived quantities").

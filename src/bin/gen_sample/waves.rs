@@ -4,10 +4,21 @@
 use crate::calibrate::Constraint;
 use crate::design as dsn;
 use crate::frame::Municipality;
-use crate::housing::{Inputs, Spec, WaveRow};
+use crate::housing_spec::Spec;
 use crate::util::{Rng, normal, uniform, weighted};
 use nalgebra::DVector;
 use std::collections::BTreeMap;
+
+/// One row of `target_group`.
+pub struct WaveRow {
+    pub municipality: usize,
+    pub end_wave: bool,
+    pub target_persons: Option<i64>,
+    pub decentral: Option<i64>,
+    pub shared: Option<i64>,
+    pub unknown: Option<i64>,
+    pub with_plan: Option<i64>,
+}
 
 /// Unit outcomes as affine functions of x (end-wave shares): y_u = L_u · x − c_u.
 pub struct Outcomes {
@@ -112,14 +123,15 @@ pub fn outcomes(
 /// decentral count in one of the waves.
 pub fn rows(
     rng: &mut Rng,
-    inp: &Inputs,
+    munis: &[Municipality],
+    tp_base: &[i64],
     complete: &[bool],
     tp_end: &[i64],
     dec_base: &[i64],
     dec_end: &[i64],
 ) -> Vec<WaveRow> {
     let mut out = Vec::new();
-    for (m, mu) in inp.munis.iter().enumerate() {
+    for (m, mu) in munis.iter().enumerate() {
         if !mu.funded {
             continue;
         }
@@ -128,7 +140,7 @@ pub fn rows(
         } else {
             1 + weighted(rng, &[0.55, 0.25, 0.20])
         };
-        let tpb = inp.tp_base[m];
+        let tpb = tp_base[m];
         let natural_end =
             ((dec_base[m] as f64 / tpb as f64 * 100.0 + dsn::HOUSING_MEAN + 12.0 * normal(rng))
                 .clamp(0.0, 100.0)

@@ -3,11 +3,11 @@
 //! values the generator calibrated on; nothing is iterated from a hash map.
 
 use crate::activity::Activity;
-use crate::employment::EmploymentRow;
 use crate::frame::{District, Municipality};
-use crate::housing::WaveRow;
+use crate::paths::EmploymentRow;
 use crate::programme::{Grant, Staffing};
 use crate::survey::Response;
+use crate::waves::WaveRow;
 use polars::prelude::*;
 use std::fmt::Write as _;
 use std::path::Path;

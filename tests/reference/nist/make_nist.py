@@ -1,4 +1,4 @@
-"""Writes the NIST StRD linear-regression sets used by tests/estimate_nist.rs as JSON.
+"""Writes the NIST StRD linear-regression sets used by tests/core/estimate_nist.rs as JSON.
 
 Source: NIST Information Technology Laboratory, Statistical Reference Datasets (StRD),
 linear least squares, https://www.itl.nist.gov/div898/strd/lls/lls.shtml

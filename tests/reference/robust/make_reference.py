@@ -1,4 +1,4 @@
-"""Independent reference values for the robustness checks (tests/robust_reference.rs).
+"""Independent reference values for the robustness checks (tests/core/robust_reference.rs).
 
 Reads the CSVs of tests/reference/robust/bundle directly and re-implements the bundle's
 definitions in pandas (bundle-format.md, "Derived quantities"), then estimates with

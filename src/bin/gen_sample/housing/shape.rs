@@ -2,11 +2,12 @@
 //! (standard errors, R², control signs) depends on the residuals' shape and, at district
 //! level, on the synthetic dwelling controls; both are moved by nonlinear least squares.
 
-use super::{Spec, TAB18_CAPACITY_SE};
+use super::TAB18_CAPACITY_SE;
 use crate::calibrate::{
     Constraint, band, fit, levenberg_marquardt, levenberg_marquardt_within, null_space_projector,
 };
 use crate::frame::District;
+use crate::housing_spec::Spec;
 use crate::refine::HOUSING_CONTROLS;
 use nalgebra::DMatrix;
 

@@ -3,9 +3,7 @@
 //! checks that do not apply say why, and results from the worker thread are never shown for
 //! choices they were not computed for.
 
-mod common_tui;
-
-use common_tui::{control_column, sample_app};
+use crate::common_tui::{control_column, sample_app};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use wirkung::core::derive::{Comparison, ControlSelection, Outcome, PanelSpec};

@@ -1,9 +1,7 @@
 //! Panels and trends of tests/fixtures/hand, worked out by hand below
 //! (bundle-format.md, "Units", "Median splits", "Controls"; cli.md "trends").
 
-mod common;
-
-use common::{assert_close, hand, month, reason};
+use crate::common::{assert_close, hand, month, reason};
 use wirkung::core::bundle::{Bundle, Level, Table};
 use wirkung::core::derive::trends::Group;
 use wirkung::core::derive::{

@@ -1,7 +1,7 @@
 //! End-to-end tests of `panel`, `estimate` and `trends`: exit statuses and output shapes
 //! (cli.md) on tests/fixtures/hand.
 
-mod common;
+use crate::common;
 
 use std::process::{Command, Output};
 

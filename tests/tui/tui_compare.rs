@@ -1,12 +1,9 @@
 //! `wirkung NEW --compare OLD`: the Overview lists what changed (`x`), the same report as
 //! `wirkung diff OLD NEW`.
 
-mod common;
-mod common_tui;
+use crate::common::{hand_dir, revised_hand_copy};
 
-use common::{hand_dir, revised_hand_copy};
-
-use common_tui::app_for;
+use crate::common_tui::app_for;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! Panels and trends of the hand fixture against an independent Python implementation of
 //! bundle-format.md (tests/fixtures/hand/reference/derive.py → panels.json).
 
-mod common;
+use crate::common;
 
 use serde_json::Value;
 use wirkung::core::bundle::Bundle;

@@ -3,7 +3,7 @@
 //! types and as all-text CSV. The budget (load + validate of the whole sample well under
 //! 300 ms in release) is asserted loosely here (2 s: a guard against a quadratic slip, not
 //! a benchmark; benches/pipeline.rs measures) so that a busy machine does not fail the
-//! test; the measured time is printed (`cargo test --release --test load_large -- --nocapture`).
+//! test; the measured time is printed (`cargo test --release --test core load_large -- --nocapture`).
 
 use chrono::{Datelike, NaiveDate, Weekday};
 use polars::prelude::*;
@@ -77,7 +77,8 @@ fn copy_valid_without_activity(to: &Path) {
 }
 
 /// CPU time of this process (all threads) from /proc, in milliseconds, where available: on
-/// a busy machine it shows what the load costs apart from waiting for a core.
+/// a busy machine it shows what the load costs apart from waiting for a core. The process is
+/// the whole `core` test binary, so tests running beside this one count too (an upper bound).
 fn cpu_ms() -> Option<u64> {
     let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
     let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();

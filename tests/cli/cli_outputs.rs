@@ -1,7 +1,7 @@
 //! End-to-end output of `panel`, `estimate` and `trends` on tests/fixtures/hand (cli.md,
 //! "JSON shapes"); the expected numbers are worked out by hand in the comments.
 
-mod common;
+use crate::common;
 
 use serde_json::Value;
 use std::path::Path;

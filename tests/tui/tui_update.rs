@@ -1,9 +1,7 @@
 //! `update` driven directly, without a terminal: every choice re-estimates through core,
 //! and the dashboard shows exactly what core (and the CLI) computes.
 
-mod common_tui;
-
-use common_tui::{control_column, sample_app};
+use crate::common_tui::{control_column, sample_app};
 use wirkung::core::bundle::Level;
 use wirkung::core::derive::{self, Comparison, ControlSelection, Outcome, PanelSpec};
 use wirkung::core::estimate::{EstimateOptions, VarianceType, estimate_did};

@@ -2,7 +2,7 @@
 //! presses keys through every page, switches a control off, reads the changed coefficient
 //! from the screen, quits, and checks that the shell's screen and terminal mode came back.
 
-mod common_tui;
+use crate::common_tui;
 
 use std::process::Command;
 use std::time::{Duration, Instant};

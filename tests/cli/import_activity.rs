@@ -241,7 +241,7 @@ fn interrupted_import_leaves_the_bundle_byte_identical() {
 
 #[test]
 fn shipped_example_workbook_imports() {
-    // Regenerate with: WIRKUNG_WRITE_FIXTURES=1 cargo test --release --test import_activity
+    // Regenerate with: WIRKUNG_WRITE_FIXTURES=1 cargo test --release --test cli import_activity
     if std::env::var_os("WIRKUNG_WRITE_FIXTURES").is_some() {
         workbook(&example_path(), &HEADER, &EXAMPLE_ROWS);
     }

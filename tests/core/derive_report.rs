@@ -1,6 +1,6 @@
 //! Report formatting (cli.md, "JSON shapes"): fields, rounding, stars, full precision.
 
-mod common;
+use crate::common;
 
 use wirkung::core::bundle::Level;
 use wirkung::core::derive::{

@@ -1,9 +1,7 @@
 //! Every page drawn into ratatui's TestBackend at a roomy (120×40) and the smallest
-//! supported size (80×24), compared with the reviewed snapshots in tests/snapshots/.
+//! supported size (80×24), compared with the reviewed snapshots in tests/tui/snapshots/.
 
-mod common_tui;
-
-use common_tui::sample_app;
+use crate::common_tui::sample_app;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use wirkung::tui::app::{App, Page, dispatch};

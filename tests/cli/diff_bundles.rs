@@ -1,9 +1,7 @@
 //! `wirkung diff`: a copy of a bundle with one revised month reports that month, the revised
 //! values and the estimates that moved.
 
-mod common;
-
-use common::{copy_bundle, hand_dir, revised_hand_copy};
+use crate::common::{copy_bundle, hand_dir, revised_hand_copy};
 use std::path::PathBuf;
 use wirkung::core::bundle;
 use wirkung::core::derive::{Comparison, Outcome};

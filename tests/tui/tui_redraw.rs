@@ -1,7 +1,7 @@
 //! A toggle redraws only what changed: the frame after switching a control sends a few
 //! kilobytes to the terminal, not a full screen (SSH workshops over slow links).
 
-mod common_tui;
+use crate::common_tui;
 
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;

@@ -1,9 +1,7 @@
 //! Derived quantities of tests/fixtures/hand, each worked out by hand below
 //! (bundle-format.md, "Derived quantities"). The arithmetic is in the comments.
 
-mod common;
-
-use common::{assert_close, hand, month, reason};
+use crate::common::{assert_close, hand, month, reason};
 use wirkung::core::bundle::{Level, Topic};
 use wirkung::core::derive::employment::{Employed, EmploymentData, employment_outcomes};
 use wirkung::core::derive::{capacity, housing, plan_b, start, topics};

@@ -1,7 +1,7 @@
 //! NIST StRD linear regression (tests/reference/nist/): `wls` against certified values. Reports
 //! the log relative error (LRE, "significant digits") the way the StRD literature does:
 //! −log10(|ours − certified| / |certified|), capped at 15, minimum over terms.
-//! Run with `cargo test --release --test estimate_nist -- --nocapture` to see the digits.
+//! Run with `cargo test --release --test core estimate_nist -- --nocapture` to see the digits.
 
 use serde_json::Value;
 use std::path::PathBuf;

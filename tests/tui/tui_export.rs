@@ -1,9 +1,7 @@
 //! `e` exports the page on screen through `core::export`: every format, into the chosen
 //! directory, never overwriting, and the status bar says where.
 
-mod common_tui;
-
-use common_tui::sample_app;
+use crate::common_tui::sample_app;
 use wirkung::tui::app::{Page, dispatch};
 use wirkung::tui::msg::Msg;
 

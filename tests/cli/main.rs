@@ -1,0 +1,17 @@
+//! The command line and the files it reads and writes: `check`, `derive`, the outputs,
+//! `diff`, `import` and the exports.
+//!
+//! One test binary for these modules (each was its own file under tests/ before): every
+//! integration-test binary links the library and polars, so fewer binaries link faster.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod check_bad;
+mod check_cli;
+mod cli_derive;
+mod cli_outputs;
+mod diff_bundles;
+mod export_pages;
+mod export_robustness;
+mod import_activity;

@@ -1,0 +1,27 @@
+//! The library core: estimation, derived panels and measures, loading, .xlsx tables and
+//! the robustness checks, against hand-worked and independently computed references.
+//!
+//! One test binary for these modules (each was its own file under tests/ before): every
+//! integration-test binary links the library and polars, so fewer binaries link faster.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod derive_hand_measures;
+mod derive_hand_panels;
+mod derive_reference;
+mod derive_report;
+mod estimate_did;
+mod estimate_nist;
+mod estimate_properties;
+mod estimate_reference;
+mod estimate_wls;
+mod load_large;
+mod load_parquet;
+mod load_valid;
+mod robust_cli;
+mod robust_reference;
+mod robust_ri;
+mod robust_sample;
+mod robust_sample_reference;
+mod xlsx_tables;
