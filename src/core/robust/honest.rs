@@ -956,9 +956,6 @@ impl Flci {
         ];
         let settings = DefaultSettingsBuilder::default()
             .verbose(false)
-            .tol_gap_abs(1e-10)
-            .tol_gap_rel(1e-10)
-            .tol_feas(1e-10)
             .build()
             .map_err(|e| HonestError::Solver(format!("{e:?}")))?;
         let mut solver = DefaultSolver::new(&pzero, &q, &a, &b, &cones, settings)
