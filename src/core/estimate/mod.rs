@@ -4,6 +4,7 @@
 mod design;
 pub mod did;
 mod inference;
+pub mod power;
 mod variance;
 pub mod wls;
 

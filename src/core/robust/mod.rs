@@ -6,6 +6,7 @@
 pub mod design;
 pub mod dose;
 pub mod event_study;
+pub mod honest;
 mod linalg;
 pub mod loo;
 pub mod placebo;
