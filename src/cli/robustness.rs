@@ -81,6 +81,7 @@ fn options(args: &RobustnessArgs) -> Result<RobustOptions, ExitCode> {
         } else {
             Frequency::Monthly
         },
+        pretrend_frequency: RobustOptions::default().pretrend_frequency,
     })
 }
 
@@ -189,6 +190,7 @@ pub fn run(args: RobustnessArgs) -> color_eyre::Result<ExitCode> {
             }
             render(&r, args.format, text, csv)
         }),
+        Check::PretrendPower => robust::pretrend_power(&bundle, &spec, &options).map(|r| render(&r, args.format, format!("{}\n", r.reading), r.power_against_linear.iter().fold("slope,power\n".to_string(), |csv, p| csv + &format!("{},{}\n", p.slope, p.power)))),
     };
     match output {
         Ok(text) => Ok(emit(&format!("{}{text}", check_header(check, args.format)))),

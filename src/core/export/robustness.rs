@@ -9,8 +9,8 @@ use super::table::{Cell, TableData};
 use super::{ExportRequest, PageContent, caption, controls_label};
 use crate::core::bundle::{Bundle, Level};
 use crate::core::robust::{
-    Check, DoseResult, EventStudy, LeaveOneOut, PlaceboResult, RandomizationInference,
-    RobustOptions, RobustSuite, Staggered, SuiteResult, WildBootstrap,
+    Check, DoseResult, EventStudy, LeaveOneOut, PlaceboResult, PretrendPower, PretrendVariance,
+    RandomizationInference, RobustOptions, RobustSuite, Staggered, SuiteResult, WildBootstrap,
 };
 
 /// Significance level at which a reading flags a problem (as on the page).
@@ -33,6 +33,7 @@ pub fn check_name(check: Check) -> &'static str {
         Check::Loo => "Leave-one-out",
         Check::Dose => "Dose-response",
         Check::Staggered => "Staggered (CS)",
+        Check::PretrendPower => "Pre-trend power",
     }
 }
 
@@ -242,6 +243,32 @@ fn staggered_row(r: &Staggered) -> Result<Row, String> {
     })
 }
 
+/// The slope of a linear pre-trend detected with 80% power, and the pre-test's joint p.
+fn pretrend_power_row(r: &PretrendPower) -> Result<Row, String> {
+    let s80 = r.slope_for_power.get("0.8").copied().unwrap_or(f64::NAN);
+    let joint = match r.variance {
+        PretrendVariance::Cluster => r.joint_cluster.as_ref(),
+        PretrendVariance::Hc1 => r.joint_hc1.as_ref(),
+    };
+    Ok(Row {
+        statistic: format!("slope with 80% power, {}", r.slope_unit),
+        estimate: est(s80),
+        std_error: Cell::Missing,
+        low: Cell::Missing,
+        high: Cell::Missing,
+        p_value: joint.map_or(Cell::Missing, |w| pval(w.p_value)),
+        draws: Cell::Missing,
+        reading: if r.rejects {
+            format!("pre-trend found; 80% power from {s80:.2} {}", r.slope_unit)
+        } else {
+            format!(
+                "no pre-trend found, but 80% power only from {s80:.2} {}",
+                r.slope_unit
+            )
+        },
+    })
+}
+
 fn result<T: Clone>(r: &SuiteResult<T>) -> Result<&T, String> {
     r.as_ref().map_err(Clone::clone)
 }
@@ -256,6 +283,7 @@ fn row_of(check: Check, s: &RobustSuite) -> Result<Row, String> {
         Check::Loo => result(&s.loo).and_then(loo_row),
         Check::Dose => result(&s.dose).and_then(dose_row),
         Check::Staggered => result(&s.staggered).and_then(staggered_row),
+        Check::PretrendPower => result(&s.pretrend_power).and_then(pretrend_power_row),
     }
 }
 

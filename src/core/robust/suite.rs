@@ -3,8 +3,8 @@
 //! same value, so a page and its export can never disagree.
 
 use super::{
-    DoseResult, EventStudy, LeaveOneOut, PlaceboResult, RandomizationInference, RobustError,
-    RobustOptions, Staggered, WildBootstrap,
+    DoseResult, EventStudy, LeaveOneOut, PlaceboResult, PretrendPower, RandomizationInference,
+    RobustError, RobustOptions, Staggered, WildBootstrap,
 };
 use crate::core::bundle::Bundle;
 use crate::core::derive::{PanelSpec, check_supported};
@@ -22,6 +22,7 @@ pub struct RobustSuite {
     pub loo: SuiteResult<LeaveOneOut>,
     pub dose: SuiteResult<DoseResult>,
     pub staggered: SuiteResult<Staggered>,
+    pub pretrend_power: SuiteResult<PretrendPower>,
 }
 
 fn run<T>(f: impl FnOnce() -> Result<T, RobustError>) -> SuiteResult<T> {
@@ -32,29 +33,31 @@ impl RobustSuite {
     /// Runs every check on `spec` (the slow part of the Robustness page).
     pub fn compute(bundle: &Bundle, spec: &PanelSpec, options: &RobustOptions) -> RobustSuite {
         // An unsupported combination (housing by start date ...) is said once, as the
-        // Estimate page says it, instead of seven different ways.
+        // Estimate page says it, instead of eight different ways.
         if let Err(e) = check_supported(spec.outcome, spec.comparison, spec.level) {
             return RobustSuite::unavailable(&e.to_string());
         }
         let (b, s, o) = (bundle, spec, options);
         // The two resampling checks are the slow ones; they run next to the rest.
-        let ((wild, ri), (event_study, placebo, loo, dose, staggered)) = rayon::join(
-            || {
-                (
-                    run(|| super::wild_bootstrap(b, s, o)),
-                    run(|| super::randomization_inference(b, s, o)),
-                )
-            },
-            || {
-                (
-                    run(|| super::event_study(b, s, o)),
-                    run(|| super::placebo(b, s, o)),
-                    run(|| super::leave_one_out(b, s, o)),
-                    run(|| super::dose(b, s, o)),
-                    run(|| super::staggered(b, s, o)),
-                )
-            },
-        );
+        let ((wild, ri, pretrend_power), (event_study, placebo, loo, dose, staggered)) =
+            rayon::join(
+                || {
+                    (
+                        run(|| super::wild_bootstrap(b, s, o)),
+                        run(|| super::randomization_inference(b, s, o)),
+                        run(|| super::pretrend_power(b, s, o)),
+                    )
+                },
+                || {
+                    (
+                        run(|| super::event_study(b, s, o)),
+                        run(|| super::placebo(b, s, o)),
+                        run(|| super::leave_one_out(b, s, o)),
+                        run(|| super::dose(b, s, o)),
+                        run(|| super::staggered(b, s, o)),
+                    )
+                },
+            );
         RobustSuite {
             event_study,
             placebo,
@@ -63,6 +66,7 @@ impl RobustSuite {
             loo,
             dose,
             staggered,
+            pretrend_power,
         }
     }
 
@@ -76,6 +80,7 @@ impl RobustSuite {
             loo: Err(why.to_string()),
             dose: Err(why.to_string()),
             staggered: Err(why.to_string()),
+            pretrend_power: Err(why.to_string()),
         }
     }
 }

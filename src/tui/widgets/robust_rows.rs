@@ -5,8 +5,8 @@
 use super::robust_table::{CheckRow, RowResult};
 use crate::core::export::robustness;
 use crate::core::robust::{
-    Check, DoseResult, EventStudy, LeaveOneOut, PlaceboResult, RandomizationInference, Staggered,
-    WildBootstrap,
+    Check, DoseResult, EventStudy, LeaveOneOut, PlaceboResult, PretrendPower,
+    RandomizationInference, Staggered, WildBootstrap,
 };
 use crate::tui::robust_results::{CheckResult, RobustSuite};
 
@@ -27,7 +27,8 @@ pub fn one_reason(s: &RobustSuite) -> Option<&str> {
         && same(s.wild.as_ref().err())
         && same(s.loo.as_ref().err())
         && same(s.dose.as_ref().err())
-        && same(s.staggered.as_ref().err()))
+        && same(s.staggered.as_ref().err())
+        && same(s.pretrend_power.as_ref().err()))
     .then_some(why.as_str())
 }
 
@@ -59,6 +60,7 @@ pub fn rows(s: &RobustSuite) -> Vec<CheckRow> {
                 Check::Loo => shown(&s.loo, loo_row),
                 Check::Dose => shown(&s.dose, dose_row),
                 Check::Staggered => shown(&s.staggered, staggered_row),
+                Check::PretrendPower => shown(&s.pretrend_power, pretrend_power_row),
             };
             let result = match (shown, robustness::reading(check, s)) {
                 (Ok((statistic, inference, flagged)), Ok(reading)) => RowResult::Shown {
@@ -129,6 +131,15 @@ fn wild_row(r: &WildBootstrap) -> Shown {
             bound(r.ci_high, "+∞")
         ),
         false,
+    ))
+}
+
+fn pretrend_power_row(r: &PretrendPower) -> Shown {
+    let slope = |key: &str| r.slope_for_power.get(key).copied().unwrap_or(f64::NAN);
+    Ok((
+        format!("80% power: {:.2} {}", slope("0.8"), r.slope_unit),
+        format!("50%: {:.2}", slope("0.5")),
+        r.rejects,
     ))
 }
 
@@ -222,6 +233,10 @@ pub fn details(check: Check, s: &RobustSuite) -> Vec<String> {
                 r.median_split.estimate,
                 p(r.median_split.p_value)
             )],
+            Err(e) => why(e),
+        },
+        Check::PretrendPower => match &s.pretrend_power {
+            Ok(r) => vec![r.reading.clone()],
             Err(e) => why(e),
         },
         Check::Staggered => match &s.staggered {
