@@ -90,6 +90,9 @@ pub struct PretrendPower {
     pub power_against_linear: Vec<PowerPoint>,
     /// Largest quasi-Monte Carlo standard error of the powers above.
     pub power_std_error: f64,
+    /// The power at slope 0: how often the pre-test rejects under parallel trends. Above α,
+    /// since each of the pre-periods is tested at α.
+    pub size: f64,
     /// One or two sentences: what the test found and what drift it could have seen.
     pub reading: String,
     pub notes: Vec<String>,
@@ -325,6 +328,15 @@ fn pre_periods(
     (pre, relative, cov)
 }
 
+/// A slope with two significant digits (slopes of 0.006 pp per quarter occur).
+fn slope_text(x: f64) -> String {
+    if !(x.is_finite() && x != 0.0) {
+        return format!("{x}");
+    }
+    let decimals = (1 - x.abs().log10().floor() as i32).clamp(2, 8) as usize;
+    format!("{x:.decimals$}")
+}
+
 fn p_text(p: f64) -> String {
     if p < 0.001 {
         "< 0.001".into()
@@ -433,17 +445,33 @@ pub fn pretrend_power_of(es: &EventStudy) -> Result<PretrendPower, RobustError> 
             p_text(w.p_value)
         )
     });
+    let half = if s50 > 0.0 {
+        format!("{} with 50%", slope_text(s50))
+    } else {
+        "50% already without any drift".into()
+    };
     let power_text = format!(
-        "it could detect a linear drift of {s80:.2} {slope_unit} with 80% power ({s50:.2} with 50%)"
+        "it could detect a linear drift of {} {slope_unit} with 80% power ({half})",
+        slope_text(s80)
     );
+    let size = power_against_linear[0].power;
+    let size_text = if size > 2.0 * PRETEST_ALPHA {
+        format!(
+            " Even with parallel trends this pre-test rejects {:.0}% of the time ({} separate 5% tests).",
+            100.0 * size,
+            pre.len()
+        )
+    } else {
+        String::new()
+    };
     let reading = if rejects {
         format!(
-            "The pre-test rejects: {significant} of {} pre-period {period}s differ significantly at 5% ({se_kind} SEs{joint_text}), so the groups drifted apart before the programme; {power_text}.",
+            "The pre-test rejects: {significant} of {} pre-period {period}s differ significantly at 5% ({se_kind} SEs{joint_text}), so the groups may have drifted apart before the programme; {power_text}.{size_text}",
             pre.len()
         )
     } else {
         format!(
-            "No pre-period {period} differs significantly at 5% ({se_kind} SEs{joint_text}). That does not show parallel trends: {power_text}, and smaller drifts would likely go unnoticed."
+            "No pre-period {period} differs significantly at 5% ({se_kind} SEs{joint_text}). That does not show parallel trends: {power_text}, and smaller drifts would likely go unnoticed.{size_text}"
         )
     };
     Ok(PretrendPower {
@@ -464,6 +492,7 @@ pub fn pretrend_power_of(es: &EventStudy) -> Result<PretrendPower, RobustError> 
         slope_for_power,
         power_against_linear,
         power_std_error: std_error,
+        size,
         reading,
         notes,
     })
