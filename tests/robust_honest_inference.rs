@@ -277,11 +277,13 @@ fn pretest_power_equals_scipy_multivariate_normal() {
         assert_eq!(variance, r["variance"], "{key}: variance");
         assert_eq!(result.frequency, frequency);
         assert_eq!(Value::Bool(result.rejects), r["rejects"], "{key}: rejects");
+        // The accuracy the result states: quasi-Monte Carlo standard error (16 random shifts).
         assert!(
-            result.power_std_error < 5e-4,
+            result.power_std_error < 1e-3,
             "{key}: {}",
             result.power_std_error
         );
+        let tolerance = 1e-3f64.max(3.0 * result.power_std_error);
 
         // The same test on pyfixest's covariance of the pre-periods.
         let pre: Vec<usize> = r["relative"]
@@ -305,7 +307,7 @@ fn pretest_power_equals_scipy_multivariate_normal() {
             let slope = num(&point["slope"]);
             let power = test.power(slope).power;
             assert!(
-                (power - num(&point["power"])).abs() < 1e-3,
+                (power - num(&point["power"])).abs() < tolerance,
                 "{key}: power at {slope}: {power} vs scipy {}",
                 point["power"]
             );

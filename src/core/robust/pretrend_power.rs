@@ -18,6 +18,7 @@ use crate::core::derive::PanelSpec;
 use nalgebra::DMatrix;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
 use serde::Serialize;
 use statrs::function::erf::{erfc, erfc_inv};
 use std::collections::BTreeMap;
@@ -27,8 +28,10 @@ pub const PRETEST_ALPHA: f64 = 0.05;
 /// Powers whose slopes are reported, as the keys of `slope_for_power`.
 pub const POWER_TARGETS: [(f64, &str); 2] = [(0.5, "0.5"), (0.8, "0.8")];
 /// Random shifts of the lattice and points per shift (each used with its antithetic point).
-const SHIFTS: usize = 8;
+const SHIFTS: usize = 16;
 const POINTS: usize = 512;
+/// Shifts used while searching for a slope.
+const SEARCH_SHIFTS: usize = 4;
 /// Seed of the lattice shifts, so that a power is the same number on every run.
 const SEED: u64 = 20_171_211;
 
@@ -109,6 +112,57 @@ fn normal_quantile(u: f64) -> f64 {
     -std::f64::consts::SQRT_2 * erfc_inv(2.0 * u)
 }
 
+/// Φ⁻¹ by Acklam's rational approximation (relative error below 1.2e-9), several times faster
+/// than `normal_quantile`: it runs inside the integrand, where errors far below the
+/// quasi-Monte Carlo error do not matter.
+fn fast_normal_quantile(u: f64) -> f64 {
+    const A: [f64; 6] = [
+        -3.969_683_028_665_376e1,
+        2.209_460_984_245_205e2,
+        -2.759_285_104_469_687e2,
+        1.383_577_518_672_69e2,
+        -3.066_479_806_614_716e1,
+        2.506_628_277_459_239,
+    ];
+    const B: [f64; 5] = [
+        -5.447_609_879_822_406e1,
+        1.615_858_368_580_409e2,
+        -1.556_989_798_598_866e2,
+        6.680_131_188_771_972e1,
+        -1.328_068_155_288_572e1,
+    ];
+    const C: [f64; 6] = [
+        -7.784_894_002_430_293e-3,
+        -3.223_964_580_411_365e-1,
+        -2.400_758_277_161_838,
+        -2.549_732_539_343_734,
+        4.374_664_141_464_968,
+        2.938_163_982_698_783,
+    ];
+    const D: [f64; 4] = [
+        7.784_695_709_041_462e-3,
+        3.224_671_290_700_398e-1,
+        2.445_134_137_142_996,
+        3.754_408_661_907_416,
+    ];
+    const LOW: f64 = 0.024_25;
+    let u = u.clamp(1e-300, 1.0 - 1e-16);
+    let tail = |q: f64| {
+        (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
+            / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
+    };
+    if u < LOW {
+        tail((-2.0 * u.ln()).sqrt())
+    } else if u > 1.0 - LOW {
+        -tail((-2.0 * (1.0 - u).ln()).sqrt())
+    } else {
+        let q = u - 0.5;
+        let r = q * q;
+        (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
+            / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
+    }
+}
+
 /// The conventional pre-test on given pre-period coefficients: their covariance Σ and
 /// relative periods e (all negative). Holds the Cholesky factor of the correlation matrix and
 /// the lattice, so that many slopes are evaluated with the same points (their powers are then
@@ -178,8 +232,14 @@ impl LinearPretest {
         self.critical
     }
 
-    /// Power against δ_e = slope·e.
+    /// Power against δ_e = slope·e, from all the lattice shifts.
     pub fn power(&self, slope: f64) -> PowerEstimate {
+        self.power_with(slope, self.shifts.len())
+    }
+
+    /// Power from the first `shifts` lattice shifts: the slope search uses a quarter of them
+    /// (its steps need a smooth curve, not the last digit), the reported powers all.
+    fn power_with(&self, slope: f64, shifts: usize) -> PowerEstimate {
         let m = self.relative.len();
         // Standardised limits of the centred Z = β̂/σ − δ/σ: |Z + μ| ≤ z.
         let mu: Vec<f64> = (0..m)
@@ -187,12 +247,12 @@ impl LinearPretest {
             .collect();
         let lower: Vec<f64> = mu.iter().map(|u| -self.critical - u).collect();
         let upper: Vec<f64> = mu.iter().map(|u| self.critical - u).collect();
-        let mut y = vec![0.0; m];
-        let mut w = vec![0.0; m.saturating_sub(1)];
-        let estimates: Vec<f64> = self
-            .shifts
-            .iter()
+        // The shifts are independent replicates: they run in parallel.
+        let estimates: Vec<f64> = self.shifts[..shifts.clamp(2, self.shifts.len())]
+            .par_iter()
             .map(|shift| {
+                let mut y = vec![0.0; m];
+                let mut w = vec![0.0; m.saturating_sub(1)];
                 let mut sum = 0.0;
                 for j in 1..=POINTS {
                     for (k, g) in self.generator.iter().enumerate() {
@@ -236,7 +296,7 @@ impl LinearPretest {
                 return 0.0;
             }
             let u = if antithetic { 1.0 - w[i - 1] } else { w[i - 1] };
-            y[i - 1] = normal_quantile(d + u * (e - d));
+            y[i - 1] = fast_normal_quantile(d + u * (e - d));
             let s: f64 = (0..i).map(|j| c[(i, j)] * y[j]).sum();
             d = normal_cdf((lower[i] - s) / c[(i, i)]);
             e = normal_cdf((upper[i] - s) / c[(i, i)]);
@@ -246,9 +306,9 @@ impl LinearPretest {
     }
 
     /// The slope γ > 0 with power `target` (between the size at 0 and 1), found by the
-    /// Illinois variant of regula falsi on the smooth power curve; relative precision 1e-6.
+    /// Illinois variant of regula falsi on the smooth power curve; relative precision 1e-5.
     pub fn slope_for_power(&self, target: f64) -> f64 {
-        let f = |g: f64| self.power(g).power - target;
+        let f = |g: f64| self.power_with(g, SEARCH_SHIFTS).power - target;
         // One coefficient alone has about 80% power at (z + 0.84)·σ_e/|e|; more coefficients
         // only add power, so that is an upper bracket for 80% (doubled until it is one).
         let mut hi = (0..self.sd.len())
@@ -285,7 +345,8 @@ impl LinearPretest {
                 }
                 side = 1;
             }
-            if hi - lo <= 1e-6 * hi || fx.abs() < 1e-9 {
+            // 1e-5 of the slope is far below what the power's own error allows.
+            if hi - lo <= 1e-5 * hi || fx.abs() < 1e-7 {
                 return x;
             }
         }
@@ -547,8 +608,20 @@ mod tests {
             );
         }
         let s80 = test.slope_for_power(0.8);
-        assert!((test.power(s80).power - 0.8).abs() < 1e-6);
+        // Found on a quarter of the shifts, checked on all: equal within the QMC error.
+        assert!((test.power(s80).power - 0.8).abs() < 2e-3);
         assert!(test.slope_for_power(0.5) < s80);
+    }
+
+    #[test]
+    fn the_fast_quantile_agrees_with_statrs() {
+        for u in [1e-12, 1e-6, 0.001, 0.02425, 0.1, 0.5, 0.7, 0.975, 0.999_999] {
+            let (fast, exact) = (fast_normal_quantile(u), normal_quantile(u));
+            assert!(
+                (fast - exact).abs() <= 1e-8 * exact.abs().max(1.0),
+                "{u}: {fast} vs {exact}"
+            );
+        }
     }
 
     #[test]
