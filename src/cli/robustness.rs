@@ -23,8 +23,8 @@ pub struct RobustnessArgs {
     pub draws: usize,
     #[arg(long, default_value_t = RobustOptions::default().seed)]
     pub seed: u64,
-    /// Wild bootstrap multipliers: rademacher or webb.
-    #[arg(long, default_value = "rademacher")]
+    /// Wild bootstrap multipliers: auto (webb below 12 clusters), rademacher or webb.
+    #[arg(long, default_value = "auto")]
     pub weights: String,
     /// Placebo base month (YYYY-MM).
     #[arg(long, default_value_t = RobustOptions::default().placebo_base.to_string())]
