@@ -21,7 +21,7 @@ pub struct RobustnessArgs {
     pub draws: usize,
     #[arg(long, default_value_t = RobustOptions::default().seed)]
     pub seed: u64,
-    /// Wild bootstrap multipliers.
+    /// Wild bootstrap multipliers: auto (Webb below 12 clusters, else Rademacher).
     #[arg(long, value_enum, default_value_t = RobustOptions::default().bootstrap_weights)]
     pub weights: BootstrapWeights,
     /// Placebo base month (YYYY-MM).
@@ -33,6 +33,10 @@ pub struct RobustnessArgs {
     /// Event study in quarters instead of months.
     #[arg(long)]
     pub quarterly: bool,
+    /// Frequency of the pre-trend power check's event study (quarterly: clustered test
+    /// estimable with few districts).
+    #[arg(long, value_enum, default_value_t = RobustOptions::default().pretrend_frequency)]
+    pub pretrend_frequency: Frequency,
     #[arg(long)]
     pub unweighted: bool,
     #[arg(long, value_enum, default_value_t = RobustFormat::Text)]
@@ -73,6 +77,7 @@ fn options(args: &RobustnessArgs) -> Result<RobustOptions, CliError> {
         } else {
             Frequency::Monthly
         },
+        pretrend_frequency: args.pretrend_frequency,
     })
 }
 

@@ -9,7 +9,7 @@ use std::process::Command;
 const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-data/bw-integration");
 
 /// The page's row names in `Check::ALL` order, with the CLI's check ids.
-const CHECKS: [(&str, &str); 7] = [
+const CHECKS: [(&str, &str); 8] = [
     ("Pre-trends", "event-study"),
     ("Placebo timing", "placebo"),
     ("Permutation", "ri"),
@@ -17,6 +17,7 @@ const CHECKS: [(&str, &str); 7] = [
     ("Leave-one-out", "loo"),
     ("Dose-response", "dose"),
     ("Staggered (CS)", "staggered"),
+    ("Pre-trend power", "pretrend-power"),
 ];
 
 fn wirkung(args: &[&str]) -> (i32, String, String) {
@@ -146,6 +147,11 @@ fn expected(check: &str, j: &Value) -> Vec<(&'static str, Option<f64>)> {
             ("high", f(&j["overall"]["ci_high"])),
             ("p_value", None),
         ],
+        "pretrend-power" => vec![
+            ("estimate", f(&j["slope_for_power"]["0.8"])),
+            ("std_error", None),
+            ("p_value", f(&j["joint_cluster"]["p_value"])),
+        ],
         other => panic!("unknown check {other}"),
     }
 }
@@ -212,6 +218,7 @@ fn markdown_and_latex_have_a_row_per_check_with_the_rounded_numbers() {
             "placebo" => format!("{:.3}", json["placebo"]["estimate"].as_f64().unwrap()),
             "dose" => format!("{:.3}", json["dose"]["estimate"].as_f64().unwrap()),
             "staggered" => format!("{:.3}", json["overall"]["estimate"].as_f64().unwrap()),
+            "pretrend-power" => format!("{:.3}", json["slope_for_power"]["0.8"].as_f64().unwrap()),
             _ => format!("{:.3}", json["estimate"].as_f64().unwrap()),
         };
         let md_rows: Vec<&str> = md

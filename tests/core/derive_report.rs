@@ -84,6 +84,7 @@ fn example() -> (Panel, DidEstimate) {
             base: 30.2,
             end: 43.8,
         },
+        warnings: vec![],
     };
     (panel, estimate)
 }

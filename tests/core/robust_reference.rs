@@ -237,23 +237,25 @@ fn wild_rademacher_with_four_regions_enumerates_and_equals_wildboottest() {
 }
 
 #[test]
-fn wild_webb_p_value_within_0_01_of_wildboottest() {
+fn wild_webb_with_four_regions_enumerates_all_1296_vectors_and_equals_wildboottest() {
     let (_, reference) = load();
     let r = &reference["wild"]["early-start webb"];
-    let w = wild(Comparison::EarlyStart, BootstrapWeights::Webb, 99_999);
-    assert!(!w.enumerated);
+    assert_eq!(r["draws"].as_u64(), Some(1296));
+    let w = wild(Comparison::EarlyStart, BootstrapWeights::Webb, 9_999);
+    assert!(w.enumerated, "6^4 = 1296 <= 9999 draws: enumerated");
+    assert_eq!(w.draws, 1296);
+    assert_eq!(w.p_resolution, 1.0 / 1296.0);
     close(w.t_cr1, num(&r["t"]), 1e-8, "t");
-    let expected = num(&r["p_value"]);
-    assert!(
-        (w.p_value - expected).abs() < 0.01,
-        "Webb p {} vs wildboottest {expected}",
-        w.p_value
+    assert_eq!(
+        w.p_value,
+        num(&r["p_value"]),
+        "enumerated p-values agree exactly"
     );
     // The interval is the hull of the accepted nulls: it holds the estimate, and 0 when
-    // H0: beta = 0 is accepted (here p is just above 0.05 and stays there as beta0 grows, so
-    // the interval is unbounded above: four clusters cannot rule out large effects).
+    // H0: beta = 0 is accepted (p just above 0.05 here).
     let lo = w.ci_low.unwrap_or(f64::NEG_INFINITY);
     let hi = w.ci_high.unwrap_or(f64::INFINITY);
+    assert_eq!(w.ci_bounded, w.ci_low.is_some() && w.ci_high.is_some());
     assert!(lo < w.estimate && w.estimate < hi);
     if w.p_value >= 0.05 {
         assert!(
@@ -262,6 +264,31 @@ fn wild_webb_p_value_within_0_01_of_wildboottest() {
             w.p_value
         );
     }
+}
+
+#[test]
+fn wild_webb_drawn_at_random_is_within_monte_carlo_error_of_wildboottest() {
+    let (_, reference) = load();
+    let r = &reference["wild"]["early-start webb drawn"];
+    let w = wild(Comparison::EarlyStart, BootstrapWeights::Webb, 999);
+    assert!(!w.enumerated, "999 < 6^4 draws: drawn at random");
+    assert_eq!(w.draws, 999);
+    close(w.t_cr1, num(&r["t"]), 1e-8, "t");
+    // Different random draws on each side: the difference of two p-values near 0.05 from 999
+    // draws each has a standard deviation of about 0.01; four of them is the tolerance.
+    let expected = num(&r["p_value"]);
+    assert!(
+        (w.p_value - expected).abs() < 0.04,
+        "Webb p {} vs wildboottest {expected}",
+        w.p_value
+    );
+    // And both are near the exact (enumerated) p-value.
+    let exact = num(&reference["wild"]["early-start webb"]["p_value"]);
+    assert!(
+        (w.p_value - exact).abs() < 0.04,
+        "{} vs exact {exact}",
+        w.p_value
+    );
 }
 
 #[test]

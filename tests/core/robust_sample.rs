@@ -75,7 +75,9 @@ fn every_check_runs_on_the_sample() {
     assert_eq!(ri.draws, 999);
     let wild = robust::wild_bootstrap(&bundle, &s, &options).unwrap();
     assert_eq!(wild.cluster_by, "region");
-    assert!(wild.enumerated);
+    // Four regions: Webb weights by default, and 999 draws are fewer than their 6^4 vectors.
+    assert_eq!(wild.weights, robust::BootstrapWeights::Webb);
+    assert!(!wild.enumerated && wild.draws == 999);
     let dose = robust::dose(&bundle, &s, &options).unwrap();
     assert_eq!(dose.n, loo.n);
     let placebo = robust::placebo(&bundle, &s, &options).unwrap();

@@ -94,20 +94,62 @@ fn placebo_and_leave_one_out_on_the_sample_match_statsmodels() {
     }
 }
 
+/// Enumerated p-values are exact fractions: equal to wildboottest's with the same tie rule.
 #[test]
-fn wild_bootstrap_over_the_four_states_equals_wildboottest_on_the_sample() {
+fn wild_bootstrap_on_the_sample_equals_wildboottest_for_both_weights_and_comparisons() {
     let (bundle, spec, reference) = load();
-    let options = RobustOptions {
-        bootstrap_weights: robust::BootstrapWeights::Rademacher,
-        ..RobustOptions::default()
-    };
-    let w = robust::wild_bootstrap(&bundle, &spec, &options).unwrap();
-    assert!(
-        w.enumerated && w.draws == 16,
-        "2^4 sign vectors are enumerated"
-    );
-    close(w.t_cr1, &reference["wild"]["t"], 1e-8, "t (CR1)");
-    assert_eq!(Some(w.p_value), reference["wild"]["p_value"].as_f64());
+    for (comparison, weights, key, draws) in [
+        (
+            Comparison::BwVsNeighbours,
+            robust::BootstrapWeights::Rademacher,
+            "bw-vs-neighbours rademacher",
+            16,
+        ),
+        (
+            Comparison::BwVsNeighbours,
+            robust::BootstrapWeights::Auto,
+            "bw-vs-neighbours webb",
+            1296,
+        ),
+        (
+            Comparison::EarlyStart,
+            robust::BootstrapWeights::Auto,
+            "early-start webb",
+            1296,
+        ),
+        (
+            Comparison::EarlyStart,
+            robust::BootstrapWeights::Rademacher,
+            "early-start rademacher",
+            16,
+        ),
+    ] {
+        let spec = PanelSpec {
+            comparison,
+            ..spec.clone()
+        };
+        let options = RobustOptions {
+            bootstrap_weights: weights,
+            ..RobustOptions::default()
+        };
+        let w = robust::wild_bootstrap(&bundle, &spec, &options).unwrap();
+        let r = &reference["wild"][key];
+        assert!(
+            w.enumerated && w.draws == draws,
+            "{key}: all {draws} vectors"
+        );
+        assert_eq!(r["draws"].as_u64(), Some(draws as u64), "{key}");
+        close(w.t_cr1, &r["t"], 1e-8, &format!("{key}: t (CR1)"));
+        assert_eq!(Some(w.p_value), r["p_value"].as_f64(), "{key}: p");
+        // Ties count: the constant vectors always reproduce |t|.
+        let constant = if draws == 16 { 2.0 } else { 6.0 };
+        assert!(
+            w.p_value >= constant / draws as f64,
+            "{key}: p = {}",
+            w.p_value
+        );
+        assert_eq!(w.p_resolution, 1.0 / draws as f64);
+    }
 }
 
 #[test]

@@ -3,7 +3,9 @@
 use super::wls::wls_labelled;
 use super::{EstimateError, Fit, VarianceType};
 use crate::core::derive::{Panel, PanelRow};
-use serde::Serialize;
+use nalgebra::DMatrix;
+use serde::{Serialize, Serializer};
+use std::fmt;
 
 /// The user's estimation choices besides the panel: variance estimator and weighting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -37,6 +39,117 @@ pub struct DidEstimate {
     pub options: EstimateOptions,
     pub treated: GroupMeans,
     pub control: GroupMeans,
+    /// Why the robust standard errors of this fit may be far too small (few units, a unit
+    /// with leverage near 1); empty when none applies. Serialised as sentences.
+    pub warnings: Vec<SmallSampleWarning>,
+}
+
+/// Fewer units than this in the treated or the control group draw a warning: robust
+/// standard errors then rest on a handful of residuals.
+pub const FEW_UNITS: usize = 5;
+/// A hat value of the weighted design at or above this draws a warning: the unit nearly
+/// determines a coefficient by itself, so its residual, and its share of the robust
+/// variance, is close to 0.
+pub const HIGH_LEVERAGE: f64 = 0.99;
+
+/// A reason the usual (robust) standard errors of a DiD are not to be trusted; the
+/// permutation p-value (check `ri`) is then the reference.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SmallSampleWarning {
+    FewTreatedUnits {
+        units: usize,
+    },
+    FewControlUnits {
+        units: usize,
+    },
+    /// `unit` is "ID (name)".
+    HighLeverage {
+        unit: String,
+        leverage: f64,
+    },
+}
+
+impl fmt::Display for SmallSampleWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const REFERENCE: &str = "the permutation p-value (robustness check ri) is the reference";
+        match self {
+            SmallSampleWarning::FewTreatedUnits { units } => write!(
+                f,
+                "only {units} treated unit{} (fewer than {FEW_UNITS}): robust standard errors \
+                 rest on very few residuals and can be far too small; {REFERENCE}",
+                if *units == 1 { "" } else { "s" }
+            ),
+            SmallSampleWarning::FewControlUnits { units } => write!(
+                f,
+                "only {units} control unit{} (fewer than {FEW_UNITS}): robust standard errors \
+                 rest on very few residuals and can be far too small; {REFERENCE}",
+                if *units == 1 { "" } else { "s" }
+            ),
+            SmallSampleWarning::HighLeverage { unit, leverage } => write!(
+                f,
+                "unit {unit} has leverage {leverage:.3} (at least {HIGH_LEVERAGE}): it alone \
+                 (nearly) determines a coefficient, its residual is (nearly) 0, so HC0/HC1 \
+                 understate the standard error and HC2/HC3 are undefined or unstable; {REFERENCE}"
+            ),
+        }
+    }
+}
+
+impl Serialize for SmallSampleWarning {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// The small-sample warnings of the DiD on `panel` (report eq. 1, weighted unless
+/// `weighted` is false): fewer than `FEW_UNITS` treated or control units, and every unit whose
+/// hat value in the √w-scaled design [treated, const, controls] is at least `HIGH_LEVERAGE`.
+/// The leverages are skipped when the design is rank deficient (the DiD fails then anyway).
+pub fn small_sample_warnings(panel: &Panel, weighted: bool) -> Vec<SmallSampleWarning> {
+    let mut warnings = Vec::new();
+    let treated = panel.rows.iter().filter(|r| r.treated).count();
+    let control = panel.rows.len() - treated;
+    if treated < FEW_UNITS {
+        warnings.push(SmallSampleWarning::FewTreatedUnits { units: treated });
+    }
+    if control < FEW_UNITS {
+        warnings.push(SmallSampleWarning::FewControlUnits { units: control });
+    }
+    let (n, k) = (panel.rows.len(), 2 + panel.control_names.len());
+    if n <= k {
+        return warnings;
+    }
+    let xw = DMatrix::from_fn(n, k, |i, j| {
+        let r = &panel.rows[i];
+        let value = match j {
+            0 => f64::from(u8::from(r.treated)),
+            1 => 1.0,
+            _ => r.controls.get(j - 2).copied().unwrap_or(f64::NAN),
+        };
+        let w: f64 = if weighted { r.weight } else { 1.0 };
+        value * w.sqrt()
+    });
+    if xw.iter().any(|v| !v.is_finite()) {
+        return warnings;
+    }
+    let scale = xw.column_iter().map(|c| c.norm()).fold(0.0, f64::max);
+    let qr = xw.qr();
+    let r = qr.r();
+    if (0..k).any(|j| r[(j, j)].abs() <= 1e-10 * scale.max(1e-300)) {
+        return warnings;
+    }
+    // Hat values h_ii = ‖row i of the thin Q‖².
+    let q = qr.q();
+    for (i, row) in panel.rows.iter().enumerate() {
+        let leverage = q.row(i).norm_squared();
+        if leverage >= HIGH_LEVERAGE {
+            warnings.push(SmallSampleWarning::HighLeverage {
+                unit: format!("{} ({})", row.unit_id, row.name),
+                leverage: leverage.min(1.0),
+            });
+        }
+    }
+    warnings
 }
 
 /// Estimates the DiD on `panel` (report eq. 1): regresses outcome_end − outcome_base on
@@ -80,6 +193,7 @@ pub fn estimate_did(panel: &Panel, options: EstimateOptions) -> Result<DidEstima
         options,
         treated: group_means(panel, true, options.weighted),
         control: group_means(panel, false, options.weighted),
+        warnings: small_sample_warnings(panel, options.weighted),
     })
 }
 

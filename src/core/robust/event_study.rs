@@ -18,7 +18,7 @@ use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, FisherSnedecor, StudentsT};
 
 /// Period length of the event-study panel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Frequency {
     #[default]
@@ -74,6 +74,11 @@ pub struct EventStudy {
     /// `None` when there are more pre-period coefficients than clusters − 1 (the clustered
     /// covariance of the pre-periods is then singular).
     pub pre_trend_cluster: Option<WaldTest>,
+    /// Covariance of the coefficients, HC1 and district-clustered (CRV1), rows and columns in
+    /// the order of `coefficients`, so the estimates can be taken elsewhere (HonestDiD,
+    /// pretrends).
+    pub vcov_hc1: Vec<Vec<f64>>,
+    pub vcov_cluster: Vec<Vec<f64>>,
     pub excluded: Vec<Exclusion>,
 }
 
@@ -99,6 +104,10 @@ fn demean(x: &[f64], units: usize, periods: usize, w: &[f64]) -> Vec<f64> {
     (0..units * periods)
         .map(|j| x[j] - unit_mean[j / periods] - period_mean[j % periods] + grand)
         .collect()
+}
+
+fn rows(m: &DMatrix<f64>) -> Vec<Vec<f64>> {
+    m.row_iter().map(|r| r.iter().copied().collect()).collect()
 }
 
 fn wald(beta: &DVector<f64>, v: &DMatrix<f64>, pre: &[usize], df_den: usize) -> Option<WaldTest> {
@@ -286,6 +295,8 @@ pub fn event_study(
         coefficients,
         pre_trend_hc1: wald(&fit.beta, &hetero, &pre, df_hc1),
         pre_trend_cluster,
+        vcov_hc1: rows(&hetero),
+        vcov_cluster: rows(&cluster),
         excluded,
     })
 }

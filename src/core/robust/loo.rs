@@ -21,6 +21,17 @@ pub struct LooDrop {
     pub error: Option<String>,
 }
 
+/// A unit whose removal leaves a panel that cannot be estimated (the only treated unit, a
+/// control level held by that unit alone ...).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InestimableDrop {
+    pub unit_id: String,
+    pub name: String,
+    pub treated: bool,
+    /// Why the smaller panel cannot be estimated.
+    pub reason: String,
+}
+
 /// Leave-one-out result: every drop, the range, and the most influential units.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LeaveOneOut {
@@ -29,8 +40,13 @@ pub struct LeaveOneOut {
     pub n: usize,
     pub estimate: f64,
     pub std_error: f64,
+    /// Range of the estimates over the units whose removal can be estimated; the units in
+    /// `inestimable` are not in it.
     pub min: f64,
     pub max: f64,
+    /// Units whose removal makes the model inestimable, in panel order: the range above says
+    /// nothing about them (without the only treated unit there is no DiD at all).
+    pub inestimable: Vec<InestimableDrop>,
     /// Up to five units with the largest |shift|, largest first.
     pub most_influential: Vec<LooDrop>,
     /// One entry per unit, in panel order.
@@ -74,6 +90,19 @@ pub fn leave_one_out(
         })
         .collect();
     let estimates: Vec<f64> = drops.iter().filter_map(|d| d.estimate).collect();
+    let inestimable = drops
+        .iter()
+        .filter(|d| d.estimate.is_none())
+        .map(|d| InestimableDrop {
+            unit_id: d.unit_id.clone(),
+            name: d.name.clone(),
+            treated: d.treated,
+            reason: d
+                .error
+                .clone()
+                .unwrap_or_else(|| "the smaller panel has no treatment coefficient".into()),
+        })
+        .collect();
     if estimates.is_empty() {
         return Err(RobustError::Data(
             "no leave-one-out panel could be estimated".into(),
@@ -97,6 +126,7 @@ pub fn leave_one_out(
         std_error: treated.std_error,
         min: estimates.iter().copied().fold(f64::INFINITY, f64::min),
         max: estimates.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        inestimable,
         most_influential: ranked,
         drops,
     })

@@ -10,6 +10,7 @@ pub mod honest;
 mod linalg;
 pub mod loo;
 pub mod placebo;
+pub mod pretrend_power;
 pub mod ri;
 pub mod staggered;
 pub mod suite;
@@ -19,6 +20,7 @@ pub use dose::{DoseResult, dose};
 pub use event_study::{EventStudy, Frequency, event_study};
 pub use loo::{LeaveOneOut, leave_one_out};
 pub use placebo::{PlaceboResult, placebo};
+pub use pretrend_power::{PretrendPower, PretrendVariance, pretrend_power};
 pub use ri::{RandomizationInference, randomization_inference};
 pub use staggered::{Staggered, staggered};
 pub use suite::RobustSuite;
@@ -53,6 +55,7 @@ pub enum Check {
     Loo,
     Dose,
     Staggered,
+    PretrendPower,
 }
 
 impl Check {
@@ -85,13 +88,16 @@ impl Check {
             Check::Staggered => {
                 "Staggered starts: effects by start cohort and months since start, compared only with districts not yet started (Callaway-Sant'Anna)."
             }
+            Check::PretrendPower => {
+                "Power of the pre-trend test: which linear drift before the programme would the district-clustered pre-test have detected (Roth 2022)?"
+            }
         }
     }
     /// One line: how to read the result.
     pub fn how_to_read(self) -> &'static str {
         match self {
             Check::EventStudy => {
-                "Pre-period coefficients near zero and a large joint-test p-value support parallel trends; post-period coefficients trace the effect over time."
+                "Pre-period coefficients far from zero speak against parallel trends; coefficients near zero do not prove them (see the pre-trend power). Post-period coefficients trace the effect over time."
             }
             Check::Placebo => {
                 "A placebo estimate near zero with a large p-value is reassuring; a 'significant' placebo means the groups differ in trend anyway."
@@ -100,7 +106,7 @@ impl Check {
                 "The permutation p-value is the share of re-assignments whose |t| is at least the observed |t|; small means the estimate is unusual."
             }
             Check::Wild => {
-                "Compare the bootstrap p-value and interval with the robust ones: with 4 clusters the bootstrap is the honest one and is usually wider."
+                "The bootstrap p-value moves in steps of 1/draws and an interval may be unbounded; with one treated cluster no cluster-robust p-value is reliable and the permutation test is the reference."
             }
             Check::Loo => {
                 "A narrow range means no single district drives the estimate; the listed districts move it most."
@@ -110,6 +116,9 @@ impl Check {
             }
             Check::Staggered => {
                 "ATT(g,t) before a cohort's start should be near zero; the event-time curve and the overall ATT summarise the effect after start."
+            }
+            Check::PretrendPower => {
+                "A rejection means the groups already drifted apart; a non-rejection means only that no drift as large as the slope with 80% power was there to see."
             }
         }
     }
@@ -126,6 +135,7 @@ pub enum CheckResult {
     Loo(LeaveOneOut),
     Dose(DoseResult),
     Staggered(Staggered),
+    PretrendPower(PretrendPower),
 }
 
 /// Runs `check` on the comparison of `spec`.
@@ -143,6 +153,7 @@ pub fn run(
         Check::Loo => CheckResult::Loo(leave_one_out(bundle, spec, options)?),
         Check::Dose => CheckResult::Dose(dose(bundle, spec, options)?),
         Check::Staggered => CheckResult::Staggered(staggered(bundle, spec, options)?),
+        Check::PretrendPower => CheckResult::PretrendPower(pretrend_power(bundle, spec, options)?),
     })
 }
 
@@ -155,12 +166,16 @@ pub struct RobustOptions {
     pub draws: usize,
     /// Seed of every random draw, so that results are reproducible.
     pub seed: u64,
+    /// Wild bootstrap multipliers; `Auto` = Webb below 12 clusters, else Rademacher.
     pub bootstrap_weights: BootstrapWeights,
     /// Fake base and end months of the placebo DiD (before the programme).
     pub placebo_base: Month,
     pub placebo_end: Month,
     /// Event-study frequency: months or quarters.
     pub frequency: Frequency,
+    /// Frequency of the pre-trend test and its power: quarterly by default, where the
+    /// district-clustered test can be estimated (monthly has more pre-periods than districts).
+    pub pretrend_frequency: Frequency,
 }
 
 impl RobustOptions {
@@ -180,7 +195,7 @@ impl Default for RobustOptions {
             weighted: true,
             draws: 9_999,
             seed: 20_171_211,
-            bootstrap_weights: BootstrapWeights::Rademacher,
+            bootstrap_weights: BootstrapWeights::Auto,
             placebo_base: Month {
                 year: 2015,
                 month: 12,
@@ -190,6 +205,7 @@ impl Default for RobustOptions {
                 month: 9,
             },
             frequency: Frequency::Monthly,
+            pretrend_frequency: Frequency::Quarterly,
         }
     }
 }

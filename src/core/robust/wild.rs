@@ -15,24 +15,51 @@ use statrs::distribution::{ContinuousCDF, StudentsT};
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
+/// Below this many clusters the default multipliers are Webb's six-point weights: with G
+/// clusters Rademacher weights give only 2^G distinct draws (16 for four states), Webb's 6^G
+/// (MacKinnon and Webb 2017; Webb 2014; boottest's advice for G < 12).
+pub const WEBB_BELOW_CLUSTERS: usize = 12;
+
+/// A |t*| within this relative distance of |t| is a tie and counts as an exceedance
+/// (boottest's convention): the constant multiplier vectors reproduce the observed t exactly in
+/// theory, and rounding must not decide whether they count.
+pub const TIE_TOLERANCE: f64 = 1e-9;
+
 /// Distribution of the cluster multipliers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum BootstrapWeights {
+    /// Webb below `WEBB_BELOW_CLUSTERS` clusters, else Rademacher; a result always names the
+    /// weights it used, never `auto`.
+    #[default]
+    Auto,
     /// ±1 with probability ½; enumerated when 2^G < draws (as wildboottest does).
     Rademacher,
-    /// Six points ±√(1/2), ±1, ±√(3/2) (Webb 2014), better with very few clusters.
+    /// Six points ±√(1/2), ±1, ±√(3/2) (Webb 2014), better with very few clusters; enumerated
+    /// when 6^G ≤ draws.
     Webb,
+}
+
+impl BootstrapWeights {
+    /// The weights used with `clusters` clusters (`Auto` resolved).
+    pub fn resolve(self, clusters: usize) -> BootstrapWeights {
+        match self {
+            BootstrapWeights::Auto if clusters < WEBB_BELOW_CLUSTERS => BootstrapWeights::Webb,
+            BootstrapWeights::Auto => BootstrapWeights::Rademacher,
+            chosen => chosen,
+        }
+    }
 }
 
 impl FromStr for BootstrapWeights {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
         match s {
+            "auto" => Ok(BootstrapWeights::Auto),
             "rademacher" => Ok(BootstrapWeights::Rademacher),
             "webb" => Ok(BootstrapWeights::Webb),
             _ => Err(format!(
-                "unknown bootstrap weights '{s}' (expected rademacher or webb)"
+                "unknown bootstrap weights '{s}' (expected auto, rademacher or webb)"
             )),
         }
     }
@@ -47,8 +74,9 @@ pub struct WildBootstrap {
     /// What the clusters are: `state` or `region` (`cluster` for labels given directly).
     pub cluster_by: &'static str,
     pub clusters: Vec<String>,
+    /// The multipliers used (`Auto` resolved to Webb or Rademacher).
     pub weights: BootstrapWeights,
-    /// Bootstrap draws used (2^G when enumerated).
+    /// Bootstrap draws used (2^G or 6^G when enumerated).
     pub draws: usize,
     pub enumerated: bool,
     pub seed: u64,
@@ -58,13 +86,29 @@ pub struct WildBootstrap {
     pub t_cr1: f64,
     /// p from Student's t with G − 1 df, for comparison.
     pub p_value_cr1: f64,
-    /// Bootstrap p-value: share of draws with |t*| > |t| (wildboottest's definition).
+    /// Bootstrap p-value: share of draws with |t*| ≥ |t|, ties within a relative
+    /// `TIE_TOLERANCE` counted (boottest's convention). A multiple of `p_resolution`.
     pub p_value: f64,
+    /// The step in which the p-value moves, 1/draws: "16 draws: p moves in steps of 1/16".
+    /// A p-value of 0 never occurs with enumerated draws (the constant vectors tie).
+    pub p_resolution: f64,
     /// 95% interval by test inversion with the same draws: the convex hull of the β₀ whose
-    /// bootstrap p-value is at least 0.05; `None` on a side where β₀ at 1000 SE is accepted.
+    /// bootstrap p-value is at least 0.05; `None` (JSON null) on a side where β₀ at 1000 SE is
+    /// still accepted, i.e. no effect size on that side can be rejected.
     pub ci_low: Option<f64>,
     pub ci_high: Option<f64>,
-    /// What limits the result, in words (few distinct draws, unbounded interval).
+    /// Both ends of the interval are finite.
+    pub ci_bounded: bool,
+    /// Clusters that contain treated units, and clusters that contain control units.
+    pub treated_clusters: usize,
+    pub control_clusters: usize,
+    /// Only one cluster contains treated units (BW as one state among four), or only one
+    /// contains controls (the same regression with the groups swapped): then no
+    /// cluster-robust inference, CR1 or bootstrap, is reliable (MacKinnon and Webb 2017) and
+    /// the permutation test (check `ri`) is the reference.
+    pub one_treated_cluster: bool,
+    /// What limits the result, in words (few distinct draws, unbounded interval, one treated
+    /// cluster).
     pub notes: Vec<String>,
 }
 
@@ -119,10 +163,10 @@ impl WcrAlgebra {
                     .map(|g| (0..self.g).map(|h| vb[h] * c[g][h]).sum::<f64>().powi(2))
                     .sum();
                 let t = num / (self.factor * den).sqrt();
-                // Strictly greater, as wildboottest counts. The sign vectors ±(1, …, 1)
-                // reproduce the observed t exactly in theory; rounding must not turn that
-                // tie into an exceedance (with 16 draws it would move p by 2/16).
-                t.abs() > t_obs * (1.0 + 1e-9)
+                // At least as extreme, ties included: the constant vectors c·(1, …, 1)
+                // reproduce the observed t exactly in theory, so they always count and
+                // p ≥ 2/2^G (Rademacher) or 6/6^G (Webb); rounding must not decide that.
+                t.abs() >= t_obs * (1.0 - TIE_TOLERANCE)
             })
             .count();
         exceed as f64 / v.len() as f64
@@ -161,51 +205,68 @@ impl WcrAlgebra {
     }
 }
 
-/// Cluster multipliers: all 2^G sign vectors (Rademacher, 2^G < draws) or seeded draws.
+/// Webb's six points, in wildboottest's order.
+const WEBB_POINTS: [f64; 6] = [
+    -1.224_744_871_391_589,
+    -1.0,
+    -std::f64::consts::FRAC_1_SQRT_2,
+    std::f64::consts::FRAC_1_SQRT_2,
+    1.0,
+    1.224_744_871_391_589,
+];
+
+/// Cluster multipliers for `g` clusters (`Auto` resolved by `g`): every vector of the
+/// distribution's support when that fits the draw budget (Rademacher: 2^G < draws, as
+/// wildboottest; Webb: 6^G ≤ draws), else `draws` seeded draws. Returns the draws and whether
+/// they are the full enumeration.
 pub fn multipliers(
     weights: BootstrapWeights,
     g: usize,
     draws: usize,
     seed: u64,
 ) -> (Vec<Vec<f64>>, bool) {
-    if weights == BootstrapWeights::Rademacher && g < 63 && (1u64 << g) < draws as u64 {
-        // Same order as itertools.product([-1, 1], repeat=G): first cluster slowest.
-        let all = (0..1u64 << g)
+    let points: &[f64] = match weights.resolve(g) {
+        BootstrapWeights::Webb => &WEBB_POINTS,
+        _ => &[-1.0, 1.0],
+    };
+    let support = u32::try_from(g)
+        .ok()
+        .and_then(|g| (points.len() as u64).checked_pow(g));
+    let enumerate = match (weights.resolve(g), support) {
+        (BootstrapWeights::Webb, Some(count)) => count <= draws as u64,
+        (_, Some(count)) => count < draws as u64,
+        (_, None) => false,
+    };
+    if let (true, Some(count)) = (enumerate, support) {
+        // Same order as itertools.product(points, repeat=G): first cluster slowest.
+        let base = points.len() as u64;
+        let all = (0..count)
             .map(|code| {
-                (0..g)
-                    .map(|h| {
-                        if code >> (g - 1 - h) & 1 == 1 {
-                            1.0
-                        } else {
-                            -1.0
-                        }
-                    })
-                    .collect()
+                let mut digits = vec![0.0; g];
+                let mut rest = code;
+                for h in (0..g).rev() {
+                    digits[h] = points[(rest % base) as usize];
+                    rest /= base;
+                }
+                digits
             })
             .collect();
         return (all, true);
     }
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let webb = [
-        -(1.5f64).sqrt(),
-        -1.0,
-        -(0.5f64).sqrt(),
-        (0.5f64).sqrt(),
-        1.0,
-        (1.5f64).sqrt(),
-    ];
     let draw = (0..draws)
         .map(|_| {
             (0..g)
-                .map(|_| match weights {
-                    BootstrapWeights::Rademacher => {
+                .map(|_| match points.len() {
+                    // A fair coin, as the Rademacher draws have always been made.
+                    2 => {
                         if rng.random_bool(0.5) {
                             1.0
                         } else {
                             -1.0
                         }
                     }
-                    BootstrapWeights::Webb => webb[rng.random_range(0..6)],
+                    len => points[rng.random_range(0..len)],
                 })
                 .collect()
         })
@@ -263,6 +324,7 @@ pub fn wild_bootstrap_design(
         estimate,
         se,
     };
+    let weights = weights.resolve(g);
     let (v_draws, enumerated) = multipliers(weights, g, draws, seed);
     let p_value = algebra.p_value(0.0, &v_draws);
     let t_cr1 = estimate / se;
@@ -270,15 +332,59 @@ pub fn wild_bootstrap_design(
         algebra.bound(&v_draws, -1.0, 0.05),
         algebra.bound(&v_draws, 1.0, 0.05),
     );
+    let holding = |treated: bool| -> Vec<&str> {
+        let mut held = vec![false; g];
+        for (i, &c) in algebra.cluster.iter().enumerate() {
+            if (design.treated[i] > 0.5) == treated {
+                held[c] = true;
+            }
+        }
+        (0..g)
+            .filter(|&c| held[c])
+            .map(|c| names[c].as_str())
+            .collect()
+    };
+    let (treated_in, control_in) = (holding(true), holding(false));
+    let one_treated_cluster = treated_in.len() == 1 || control_in.len() == 1;
     let mut notes = Vec::new();
-    if enumerated {
+    if one_treated_cluster {
+        let (side, only) = if treated_in.len() == 1 {
+            ("treated", treated_in[0])
+        } else {
+            ("control", control_in[0])
+        };
         notes.push(format!(
-            "with {g} clusters only {} distinct Rademacher sign vectors exist: the p-value moves in steps of 1/{}; Webb weights give a finer distribution",
-            v_draws.len(),
-            v_draws.len()
+            "only one cluster ({only}) contains {side} units: with one treated cluster no \
+             cluster-robust inference, CR1 or this bootstrap, is reliable (MacKinnon and Webb \
+             2017); the permutation test (ri) is the reference"
         ));
     }
-    if ci_low.is_none() || ci_high.is_none() {
+    let count = v_draws.len();
+    if enumerated {
+        let constant = if weights == BootstrapWeights::Webb {
+            6
+        } else {
+            2
+        };
+        notes.push(format!(
+            "{count} draws (all {weights:?} vectors of {g} clusters): p moves in steps of \
+             1/{count} and is at least {constant}/{count}, since the constant vectors reproduce \
+             the observed t"
+        ));
+    } else {
+        notes.push(format!(
+            "{count} random draws: p moves in steps of 1/{count}"
+        ));
+    }
+    if weights == BootstrapWeights::Rademacher && g < WEBB_BELOW_CLUSTERS {
+        notes.push(format!(
+            "Rademacher weights with {g} clusters allow only {} distinct draws; Webb's six-point \
+             weights are the default below {WEBB_BELOW_CLUSTERS} clusters",
+            1u64.checked_shl(g as u32).unwrap_or(u64::MAX)
+        ));
+    }
+    let ci_bounded = ci_low.is_some() && ci_high.is_some();
+    if !ci_bounded {
         notes.push(
             "the interval is unbounded on a side: no effect size there can be rejected at 5% with these clusters".into(),
         );
@@ -291,9 +397,8 @@ pub fn wild_bootstrap_design(
         how_to_read: Check::Wild.how_to_read(),
         n,
         cluster_by: "cluster",
-        clusters: names,
         weights,
-        draws: v_draws.len(),
+        draws: count,
         enumerated,
         seed,
         estimate,
@@ -301,9 +406,15 @@ pub fn wild_bootstrap_design(
         t_cr1,
         p_value_cr1,
         p_value,
+        p_resolution: 1.0 / count as f64,
         ci_low,
         ci_high,
+        ci_bounded,
+        treated_clusters: treated_in.len(),
+        control_clusters: control_in.len(),
+        one_treated_cluster,
         notes,
+        clusters: names,
     })
 }
 

@@ -77,6 +77,11 @@ pub fn count(n: usize) -> String {
     out
 }
 
+/// A share as a whole percentage: `48%`.
+pub fn percent(share: f64) -> String {
+    format!("{:.0}%", share * 100.0)
+}
+
 /// A number with `decimals` decimals and a sign: `+0.125`, `-1.300`.
 pub fn signed(v: f64, decimals: usize) -> String {
     format!("{v:+.decimals$}")
@@ -115,7 +120,10 @@ mod tests {
             PValue::from_draws(123.0 / 9_999.0, 9_999).to_string(),
             "0.012"
         );
-        assert_eq!(PValue::from_draws(5.0 / 9_999.0, 9_999).to_string(), "0.0005");
+        assert_eq!(
+            PValue::from_draws(5.0 / 9_999.0, 9_999).to_string(),
+            "0.0005"
+        );
         assert_eq!(PValue::from_draws(0.0, 16).stated(), "p < 1/16");
         assert_eq!(PValue::analytic(0.25).stated(), "p = 0.250");
         assert_eq!(PValue::from_draws(0.5, 199).to_string(), "0.500");

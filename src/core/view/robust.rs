@@ -9,8 +9,9 @@
 use super::format::{PValue, count, fixed, interval, signed};
 use super::table::{Cell, TableData};
 use crate::core::robust::{
-    Check, CheckResult, DoseResult, EventStudy, LeaveOneOut, PlaceboResult, RandomizationInference,
-    RobustError, RobustSuite, Staggered, WildBootstrap,
+    BootstrapWeights, Check, CheckResult, DoseResult, EventStudy, LeaveOneOut, PlaceboResult,
+    PretrendPower, PretrendVariance, RandomizationInference, RobustError, RobustSuite, Staggered,
+    WildBootstrap,
 };
 
 /// Significance level at which a reading flags a problem.
@@ -83,6 +84,7 @@ impl CheckView {
             Ok(CheckResult::Loo(r)) => Ok(loo(r)),
             Ok(CheckResult::Dose(r)) => Ok(dose(r)),
             Ok(CheckResult::Staggered(r)) => Ok(staggered(r)),
+            Ok(CheckResult::PretrendPower(r)) => Ok(pretrend_power(r)),
             Err(why) => Err(why.clone()),
         };
         CheckView {
@@ -119,6 +121,7 @@ pub fn name(check: Check) -> &'static str {
         Check::Loo => "Leave-one-out",
         Check::Dose => "Dose-response",
         Check::Staggered => "Staggered (CS)",
+        Check::PretrendPower => "Pre-test power",
     }
 }
 
@@ -354,20 +357,19 @@ fn ri(r: &RandomizationInference) -> CheckShown {
 
 fn wild(r: &WildBootstrap) -> CheckShown {
     let p = PValue::from_draws(r.p_value, r.draws);
+    let weights = match r.weights {
+        BootstrapWeights::Webb => "Webb",
+        _ => "Rademacher",
+    };
     let draws = if r.enumerated {
-        format!("all {} sign vectors", count(r.draws))
+        format!("all {} {weights} vectors", count(r.draws))
     } else {
-        format!("{} draws", count(r.draws))
+        format!("{} {weights} draws", count(r.draws))
     };
     let ci = interval(r.ci_low, r.ci_high, 2);
-    let mut warnings = r.notes.clone();
-    if let Some(step) = p.resolution().filter(|s| *s > 0.001) {
-        warnings.push(format!(
-            "{} draws: p moves in steps of {}",
-            count(r.draws),
-            fixed(step, 3)
-        ));
-    }
+    // The notes say what limits the result: the p-value's step, one treated cluster, an
+    // unbounded interval.
+    let warnings = r.notes.clone();
     CheckShown {
         statistic:
             "DiD, CR1 SE; wild cluster bootstrap p, 95% by test inversion (empty: unbounded)".into(),
@@ -603,6 +605,72 @@ fn staggered(r: &Staggered) -> CheckShown {
                         full(c.std_error),
                         Cell::int(c.cohort_units as i64),
                         Cell::int(c.control_units as i64),
+                    ]
+                })
+                .collect(),
+        ),
+    }
+}
+
+fn pretrend_power(r: &PretrendPower) -> CheckShown {
+    let s80 = r.slope_for_power.get("0.8").copied();
+    let s50 = r.slope_for_power.get("0.5").copied();
+    let (joint, variance) = match r.variance {
+        PretrendVariance::Cluster => (r.joint_cluster.as_ref(), "district-clustered"),
+        PretrendVariance::Hc1 => (r.joint_hc1.as_ref(), "HC1"),
+    };
+    let p = joint.map(|w| PValue::analytic(w.p_value));
+    let slope = |v: Option<f64>| v.map_or("n/a".to_string(), |v| fixed(v, 3));
+    let mut details = vec![format!(
+        "{} pre-periods, base {}; largest |t| {:.2} against {:.2}; 50% power at {} {}; rejects {} of the time with no drift",
+        r.pre_periods,
+        r.base_period,
+        r.max_abs_t,
+        r.critical_value,
+        slope(s50),
+        r.slope_unit,
+        crate::core::view::format::percent(r.size)
+    )];
+    if let Some(hc1) = &r.joint_hc1 {
+        details.push(format!(
+            "joint HC1 test beside it: F({}, {}) = {:.2}, {}",
+            hc1.df_num,
+            hc1.df_den,
+            hc1.f,
+            PValue::analytic(hc1.p_value).stated()
+        ));
+    }
+    CheckShown {
+        statistic: format!(
+            "slope with 80% power, {} ({variance} pre-test, {:?})",
+            r.slope_unit, r.frequency
+        ),
+        headline: format!("80% at {} {}", slope(s80), r.slope_unit),
+        inference: match (joint, p) {
+            (Some(w), Some(p)) => format!("F({}, {}): {}", w.df_num, w.df_den, p.stated()),
+            _ => "joint test n/a".into(),
+        },
+        estimate: s80.and_then(|v| num(v, 3)),
+        std_error: None,
+        interval: None,
+        p_value: p,
+        draws: None,
+        reading: r.reading.clone(),
+        flagged: r.rejects,
+        warnings: r.notes.clone(),
+        details,
+        table: table(
+            "Power of the pre-test against a linear drift",
+            &["slope", "power"],
+            r.power_against_linear
+                .iter()
+                .map(|pt| {
+                    vec![
+                        Cell::Number {
+                            value: pt.slope,
+                            decimals: 4,
+                        },
+                        full(pt.power),
                     ]
                 })
                 .collect(),

@@ -5,7 +5,8 @@ definitions in pandas (bundle-format.md, "Derived quantities"), then estimates w
   - pyfixest feols (event study: weights, vcov "hetero" and {"CRV1": "district"}; dose),
   - statsmodels WLS HC1 (placebo, leave-one-out),
   - wildboottest (WCR, bootstrap_type "11", on the sqrt(w)-scaled regression: wildboottest
-    ignores weights, and WLS is OLS on sqrt(w)-scaled data),
+    ignores weights, and WLS is OLS on sqrt(w)-scaled data; ties |t*| = |t| count and Webb's
+    weights are enumerated when 6^G <= B, see wild_p.py),
   - csdid att_gt (control_group "notyettreated", unweighted, analytic SEs) and aggte.
 Writes reference.json next to this script. Run: python3 make_reference.py
 Versions used: see the "versions" entry of reference.json.
@@ -145,19 +146,21 @@ for i in df.index:
 ref["loo bw-vs-neighbours"] = {"full": wls_hc1(df, "treated")["estimate"], "drops": loo}
 
 # --- wild cluster bootstrap ----------------------------------------------------------------
-from wild_p import wild_p  # ties: see wild_p.py
+from wild_p import wild_p  # tie rule and Webb enumeration: see wild_p.py
 def wild(name, cluster_col, weights_type, B):
     df = did_frame(name)
     s = np.sqrt(df["w"])
     X = sm.add_constant(df[["treated"] + CONTROLS]).mul(s, axis=0)
     y = df["change"] * s
     model = sm.OLS(y, X)
-    p, t = wild_p(model, "treated", pd.factorize(df[cluster_col], sort=True)[0], B, weights_type)
-    return {"p_value": p, "t": t, "draws": B}
+    return wild_p(model, "treated", pd.factorize(df[cluster_col], sort=True)[0], B, weights_type)
 ref["wild"] = {
     "capacity rademacher": wild("capacity", "region", "rademacher", 9999),
     "bw-vs-neighbours rademacher": wild("bw-vs-neighbours", "state", "rademacher", 9999),
-    "early-start webb": wild("early-start", "region", "webb", 99999),
+    # 6^4 = 1296 <= 9999: all Webb vectors, so the p-value is exact.
+    "early-start webb": wild("early-start", "region", "webb", 9999),
+    # 999 < 1296: drawn at random (numpy's draws, not wirkung's: compared within Monte Carlo error).
+    "early-start webb drawn": wild("early-start", "region", "webb", 999),
 }
 
 # --- Callaway-Sant'Anna --------------------------------------------------------------------

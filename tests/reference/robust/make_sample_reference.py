@@ -2,7 +2,8 @@
 the monthly event study (pyfixest feols, weights = persons at the base month, vcov "hetero"
 and {"CRV1": "district_id"}), the placebo DiD Dec 2015 -> Sep 2017 and leave-one-out
 (statsmodels WLS HC1), with the report's controls; the wild cluster bootstrap over the four
-states (wildboottest, Rademacher, all 16 sign vectors); Callaway-Sant'Anna's overall ATT on
+states and, for early vs late start, over the four government regions (wildboottest's t*, all
+16 Rademacher or all 1296 Webb vectors, ties counted: see wild_p.py); Callaway-Sant'Anna's overall ATT on
 the BW districts (csdid, not-yet-treated controls, unweighted, analytic SE). Re-implements the bundle's definitions in
 pandas from sample-data/bw-integration's CSVs (bundle-format.md, "Derived quantities").
 Writes sample_reference.json next to this script. Run: python3 make_sample_reference.py
@@ -82,19 +83,8 @@ df = did_frame(BASE, END)
 ref["loo"] = {"full": wls_hc1(df)["estimate"],
               "drops": {i: wls_hc1(df.drop(index=i))["estimate"] for i in df.index}}
 
-# --- wild cluster bootstrap: four state clusters, Rademacher (all 16 sign vectors) ----------
-import numpy as np
-from wild_p import wild_p  # ties: see wild_p.py
-df["state"] = districts.set_index("district_id").loc[df.index, "state"]
-sw = np.sqrt(df["w"])
-X = sm.add_constant(df[["treated"] + CONTROLS]).mul(sw, axis=0)
-p, t = wild_p(sm.OLS(df["change"] * sw, X), "treated",
-              pd.factorize(df["state"], sort=True)[0], 9999, "rademacher")
-ref["wild"] = {"p_value": p, "t": t}
-
-# --- Callaway-Sant'Anna on the BW districts, cohorts = district start month -----------------
+# --- district start dates (early vs late start; Callaway-Sant'Anna cohorts) -----------------
 import math
-from csdid.att_gt import ATTgt
 munis = pd.read_csv(os.path.join(B, "municipalities.csv"), dtype={"district_id": str, "municipality_id": str})
 grants = pd.read_csv(os.path.join(B, "grants.csv"), dtype={"municipality_id": str})
 g = grants[grants["issued"] <= "2018-09-30"].merge(munis[["municipality_id", "district_id"]])
@@ -103,6 +93,31 @@ def start_day(s):
     return s[max(math.ceil(0.5 * len(s) - 1e-9), 1) - 1]
 start = g.groupby("district_id")["start"].apply(start_day)
 bw = sorted(i for i in ids if treated[i] == 1.0 and i in start.index)
+
+# --- wild cluster bootstrap (tie rule and Webb enumeration: see wild_p.py) ------------------
+import numpy as np
+from wild_p import wild_p
+def wild(frame, cluster_col, weights_type):
+    sw = np.sqrt(frame["w"])
+    X = sm.add_constant(frame[["treated"] + CONTROLS]).mul(sw, axis=0)
+    return wild_p(sm.OLS(frame["change"] * sw, X), "treated",
+                  pd.factorize(frame[cluster_col], sort=True)[0], 9999, weights_type)
+df["state"] = districts.set_index("district_id").loc[df.index, "state"]
+early = df.loc[bw].copy()
+early["treated"] = [float(start[i] <= "2018-02-15") for i in bw]
+early["region"] = districts.set_index("district_id").loc[bw, "region"]
+ref["wild"] = {
+    # BW vs neighbours over the four states: all 16 Rademacher sign vectors, and all 6^4 Webb
+    # vectors (the default below 12 clusters).
+    "bw-vs-neighbours rademacher": wild(df, "state", "rademacher"),
+    "bw-vs-neighbours webb": wild(df, "state", "webb"),
+    # The Robustness page's default comparison: early vs late start over the four regions.
+    "early-start webb": wild(early, "region", "webb"),
+    "early-start rademacher": wild(early, "region", "rademacher"),
+}
+
+# --- Callaway-Sant'Anna on the BW districts, cohorts = district start month -----------------
+from csdid.att_gt import ATTgt
 emp["t"] = (emp["year"] - 2014) * 12 + emp["m"]
 cs = emp[emp["district_id"].isin(bw)][["district_id", "t", "rate"]].copy()
 cs["g"] = cs["district_id"].map(lambda i: (int(start[i][:4]) - 2014) * 12 + int(start[i][5:7]))
