@@ -6,7 +6,6 @@
 pub mod design;
 pub mod dose;
 pub mod event_study;
-mod linalg;
 pub mod loo;
 pub mod placebo;
 pub mod ri;
