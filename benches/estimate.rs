@@ -8,10 +8,13 @@ use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use statrs::distribution::{ContinuousCDF, StudentsT};
 use std::hint::black_box;
 use wirkung::core::bundle::{Level, Rules};
 use wirkung::core::derive::{Comparison, ControlSelection, Outcome, Panel, PanelRow, PanelSpec};
-use wirkung::core::estimate::{EstimateOptions, VarianceType, estimate_did, wls};
+use wirkung::core::estimate::{
+    EstimateOptions, Heteroskedastic, LeastSquares, VarianceType, estimate_did, wls,
+};
 
 const UNITS: usize = 201;
 const CONTROLS: [&str; 4] = ["protection_share", "gdp_per_capita", "sv_per_100", "urban"];
@@ -123,4 +126,32 @@ fn bench_estimate(c: &mut Criterion) {
 }
 
 criterion_group!(benches, bench_estimate);
-criterion_main!(benches);
+criterion_main!(benches, parts);
+
+/// Where the time of `wls_hc1_201x6` goes: the kernel alone (load, QR, HC0 sandwich, in a
+/// reused workspace) and one statrs p-value (the fit computes six).
+fn bench_parts(c: &mut Criterion) {
+    let SharedData {
+        y,
+        regressors,
+        weights,
+    } = shared_data();
+    let sqrt_w: Vec<f64> = weights.iter().map(|w| w.sqrt()).collect();
+    let mut ls = LeastSquares::new();
+    c.bench_function("kernel_hc1_201x6", |b| {
+        b.iter(|| {
+            ls.load(
+                black_box(&y),
+                regressors.iter().map(|(_, v)| v.as_slice()),
+                Some(&sqrt_w),
+                None,
+            );
+            ls.fit().unwrap();
+            ls.heteroskedastic(Heteroskedastic::Hc0, 1.0).unwrap()[0]
+        })
+    });
+    let t = StudentsT::new(0.0, 1.0, 195.0).unwrap();
+    c.bench_function("statrs_t_sf_195_df", |b| b.iter(|| t.sf(black_box(1.37))));
+}
+
+criterion_group!(parts, bench_parts);

@@ -47,9 +47,9 @@ pub(super) fn check_inputs(
             k: columns.len(),
         });
     }
-    check_finite("y", y)?;
+    check_finite(&|| "y".into(), y)?;
     for (name, values) in columns {
-        check_finite(&format!("column '{name}'"), values)?;
+        check_finite(&|| format!("column '{name}'"), values)?;
     }
     if let Some(w) = weights {
         check_weights(w)?;
@@ -57,10 +57,12 @@ pub(super) fn check_inputs(
     Ok(())
 }
 
-fn check_finite(what: &str, values: &[f64]) -> Result<(), EstimateError> {
+/// `what` names the values only when they fail, so a valid fit formats nothing.
+fn check_finite(what: &dyn Fn() -> String, values: &[f64]) -> Result<(), EstimateError> {
     match values.iter().position(|v| !v.is_finite()) {
         Some(row) => Err(invalid(format!(
-            "{what}: value in row {} is {} (must be a finite number)",
+            "{}: value in row {} is {} (must be a finite number)",
+            what(),
             row + 1,
             values[row]
         ))),
@@ -71,7 +73,7 @@ fn check_finite(what: &str, values: &[f64]) -> Result<(), EstimateError> {
 /// Analytic weights must be positive: Stata drops zero-weight rows from n while statsmodels
 /// keeps them in n − k, so a zero weight has no single meaning and is refused.
 fn check_weights(w: &[f64]) -> Result<(), EstimateError> {
-    check_finite("weights", w)?;
+    check_finite(&|| "weights".into(), w)?;
     if let Some(row) = w.iter().position(|&v| v <= 0.0) {
         return Err(invalid(format!(
             "weights: value in row {} is {} (weights must be positive; drop the row instead)",
