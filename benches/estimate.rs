@@ -1,14 +1,20 @@
 //! Timing of one re-estimation: the dashboard re-runs `estimate_did` whenever the user changes
 //! a choice, so one fit on the largest district panel (201 units) must stay far below a frame.
+//!
+//! `wls_hc1_201x6` fits benches/data/wls_201x6.csv, the file `python3 benches/statsmodels_wls.py`
+//! times statsmodels on, so the two medians compare the same regression on the same doubles.
 
 use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use statrs::distribution::{ContinuousCDF, StudentsT};
 use std::hint::black_box;
 use wirkung::core::bundle::{Level, Rules};
 use wirkung::core::derive::{Comparison, ControlSelection, Outcome, Panel, PanelRow, PanelSpec};
-use wirkung::core::estimate::{EstimateOptions, VarianceType, estimate_did, wls};
+use wirkung::core::estimate::{
+    EstimateOptions, Heteroskedastic, LeastSquares, VarianceType, estimate_did, wls,
+};
 
 const UNITS: usize = 201;
 const CONTROLS: [&str; 4] = ["protection_share", "gdp_per_capita", "sv_per_100", "urban"];
@@ -58,22 +64,50 @@ fn synthetic_panel() -> Panel {
     }
 }
 
+/// The 201 × 6 regression shared with the statsmodels timing script.
+struct SharedData {
+    y: Vec<f64>,
+    /// (term, values) in the file's column order.
+    regressors: Vec<(String, Vec<f64>)>,
+    weights: Vec<f64>,
+}
+
+fn shared_data() -> SharedData {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/data/wls_201x6.csv");
+    let text = std::fs::read_to_string(path).expect("benches/data/wls_201x6.csv");
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let mut values: Vec<Vec<f64>> = vec![Vec::new(); header.len()];
+    for line in lines {
+        for (column, cell) in values.iter_mut().zip(line.split(',')) {
+            column.push(cell.parse().expect("number"));
+        }
+    }
+    let take = |name: &str| values[header.iter().position(|h| *h == name).expect(name)].clone();
+    let regressors = header
+        .iter()
+        .filter(|h| !matches!(**h, "y" | "weight"))
+        .map(|h| (h.to_string(), take(h)))
+        .collect();
+    SharedData {
+        y: take("y"),
+        regressors,
+        weights: take("weight"),
+    }
+}
+
 fn bench_estimate(c: &mut Criterion) {
     let panel = synthetic_panel();
-    let y: Vec<f64> = panel.rows.iter().map(PanelRow::outcome_change).collect();
-    let treated: Vec<f64> = panel.rows.iter().map(|r| r.treated as u8 as f64).collect();
-    let ones = vec![1.0; UNITS];
-    let controls: Vec<Vec<f64>> = (0..CONTROLS.len())
-        .map(|j| panel.rows.iter().map(|r| r.controls[j]).collect())
+    let SharedData {
+        y,
+        regressors,
+        weights,
+    } = shared_data();
+    assert_eq!((y.len(), regressors.len()), (UNITS, 6));
+    let columns: Vec<(&str, &[f64])> = regressors
+        .iter()
+        .map(|(name, values)| (name.as_str(), values.as_slice()))
         .collect();
-    let weights: Vec<f64> = panel.rows.iter().map(|r| r.weight).collect();
-    let mut columns: Vec<(&str, &[f64])> = vec![("treated", &treated), ("const", &ones)];
-    columns.extend(
-        CONTROLS
-            .iter()
-            .copied()
-            .zip(controls.iter().map(Vec::as_slice)),
-    );
 
     c.bench_function("wls_hc1_201x6", |b| {
         b.iter(|| {
@@ -92,4 +126,32 @@ fn bench_estimate(c: &mut Criterion) {
 }
 
 criterion_group!(benches, bench_estimate);
-criterion_main!(benches);
+criterion_main!(benches, parts);
+
+/// Where the time of `wls_hc1_201x6` goes: the kernel alone (load, QR, HC0 sandwich, in a
+/// reused workspace) and one statrs p-value (the fit computes six).
+fn bench_parts(c: &mut Criterion) {
+    let SharedData {
+        y,
+        regressors,
+        weights,
+    } = shared_data();
+    let sqrt_w: Vec<f64> = weights.iter().map(|w| w.sqrt()).collect();
+    let mut ls = LeastSquares::new();
+    c.bench_function("kernel_hc1_201x6", |b| {
+        b.iter(|| {
+            ls.load(
+                black_box(&y),
+                regressors.iter().map(|(_, v)| v.as_slice()),
+                Some(&sqrt_w),
+                None,
+            );
+            ls.fit().unwrap();
+            ls.heteroskedastic(Heteroskedastic::Hc0, 1.0).unwrap()[0]
+        })
+    });
+    let t = StudentsT::new(0.0, 1.0, 195.0).unwrap();
+    c.bench_function("statrs_t_sf_195_df", |b| b.iter(|| t.sf(black_box(1.37))));
+}
+
+criterion_group!(parts, bench_parts);

@@ -1,6 +1,8 @@
 //! The report's equation 1: change in outcome on treatment and controls, weighted, robust SE.
 
-use super::wls::wls_labelled;
+use super::design::{PanelDesign, Regressor};
+use super::kernel::LeastSquares;
+use super::wls::{covariance, weighted_r2, wls_labelled};
 use super::{EstimateError, Fit, VarianceType};
 use crate::core::derive::{Panel, PanelRow};
 use nalgebra::DMatrix;
@@ -156,35 +158,16 @@ pub fn small_sample_warnings(panel: &Panel, weighted: bool) -> Vec<SmallSampleWa
 /// `treated`, `const` and the panel's controls, weighted unless `options.weighted` is false.
 pub fn estimate_did(panel: &Panel, options: EstimateOptions) -> Result<DidEstimate, EstimateError> {
     check_panel(panel, options.weighted)?;
-    let weights: Option<Vec<f64>> = options
-        .weighted
-        .then(|| panel.rows.iter().map(|r| r.weight).collect());
-    let change: Vec<f64> = panel.rows.iter().map(PanelRow::outcome_change).collect();
-    let treated: Vec<f64> = panel
-        .rows
-        .iter()
-        .map(|r| if r.treated { 1.0 } else { 0.0 })
-        .collect();
-    let constant = vec![1.0; panel.rows.len()];
-    let controls: Vec<Vec<f64>> = (0..panel.control_names.len())
-        .map(|j| panel.rows.iter().map(|r| r.controls[j]).collect())
-        .collect();
-    let mut columns: Vec<(&str, &[f64])> = vec![("treated", &treated), ("const", &constant)];
-    columns.extend(
-        panel
-            .control_names
-            .iter()
-            .map(String::as_str)
-            .zip(controls.iter().map(Vec::as_slice)),
-    );
+    let design = PanelDesign::from_panel(panel, Regressor::Treated, options.weighted)
+        .map_err(|e| EstimateError::InvalidInput(e.to_string()))?;
     let unit = |row: usize| {
         let r = &panel.rows[row];
         format!("unit {} ({})", r.unit_id, r.name)
     };
     let fit = wls_labelled(
-        &change,
-        &columns,
-        weights.as_deref(),
+        &design.y,
+        &design.named_columns(),
+        design.weights.as_deref(),
         options.variance,
         &unit,
     )?;
@@ -195,6 +178,46 @@ pub fn estimate_did(panel: &Panel, options: EstimateOptions) -> Result<DidEstima
         control: group_means(panel, false, options.weighted),
         warnings: small_sample_warnings(panel, options.weighted),
     })
+}
+
+/// The treatment coefficient and its standard error of the DiD on `design` without unit
+/// `skip`, computed in `ls` without allocating (leave-one-out refits it once per unit).
+/// `None` when `estimate_did` would refuse that smaller panel, which then says why; otherwise
+/// the numbers are those of `estimate_did`, bit for bit, since both run the same kernel on the
+/// same values in the same order. `sqrt_w` is [`PanelDesign::sqrt_weights`].
+pub fn treated_without(
+    design: &PanelDesign,
+    sqrt_w: Option<&[f64]>,
+    skip: usize,
+    variance: VarianceType,
+    ls: &mut LeastSquares,
+) -> Option<(f64, f64)> {
+    let treated = &design.columns[0];
+    let treated_left = treated.iter().filter(|&&d| d == 1.0).count()
+        - usize::from(treated.get(skip) == Some(&1.0));
+    if treated_left == 0 || treated_left + 1 == treated.len() {
+        return None;
+    }
+    design.load(ls, sqrt_w, Some(skip));
+    ls.fit().ok()?;
+    covariance(ls, variance).ok()?;
+    let k = ls.k();
+    let valid = |v: f64| {
+        let se = v.max(0.0).sqrt();
+        se > 0.0 && se.is_finite()
+    };
+    let covariance = ls.covariance();
+    if !(0..k).all(|j| valid(covariance[j * k + j])) {
+        return None;
+    }
+    weighted_r2(
+        &design.y,
+        design.weights.as_deref(),
+        ls.residuals(),
+        Some(skip),
+    )
+    .ok()?;
+    Some((ls.coefficients()[0], covariance[0].max(0.0).sqrt()))
 }
 
 /// Every unit needs finite outcomes, a positive weight and one value per control; the message

@@ -1,14 +1,21 @@
 //! Weighted least squares with classical and heteroskedasticity-robust variances, and the
 //! two-period DiD of the report (equation 1) on a derived panel.
+//!
+//! Every regression of wirkung runs on the one least-squares kernel ([`kernel::LeastSquares`]:
+//! QR, one rank rule, HC0–HC3 and CR1 covariances) and builds equation 1 with the one panel →
+//! design builder ([`PanelDesign`]); the robustness checks use both.
 
-mod design;
+pub mod design;
 pub mod did;
-mod inference;
+pub mod inference;
+pub mod kernel;
 pub mod power;
-mod variance;
 pub mod wls;
 
-pub use did::{DidEstimate, EstimateOptions, GroupMeans, estimate_did};
+pub use design::{MissingMeasure, PanelDesign, Regressor};
+pub use did::{DidEstimate, EstimateOptions, GroupMeans, estimate_did, treated_without};
+pub use inference::TInference;
+pub use kernel::{Heteroskedastic, KernelError, LeastSquares, cr1_factor};
 pub use wls::{Coefficient, Fit, wls};
 
 use serde::{Deserialize, Serialize};

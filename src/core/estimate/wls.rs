@@ -1,11 +1,11 @@
-//! Weighted least squares by a QR decomposition of the weighted design.
+//! Weighted least squares with named terms and inference, on the least-squares kernel.
 
-use super::design::{WeightedDesign, check_inputs, collinear_terms, first_dependent_column};
+use super::design::{check_inputs, collinear_terms};
 use super::inference::TInference;
-use super::variance::covariance;
+use super::kernel::{Heteroskedastic, KernelError, LeastSquares, dot};
 use super::{EstimateError, VarianceType};
-use nalgebra::{DMatrix, DVector};
 use serde::Serialize;
+use std::cell::RefCell;
 
 /// One estimated coefficient with its inference (t distribution, n − k df).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -52,6 +52,12 @@ pub fn wls(
     })
 }
 
+thread_local! {
+    /// One kernel workspace and √w buffer per thread: repeated fits (the dashboard's
+    /// re-estimation, leave-one-out, the placebo) reuse their buffers instead of allocating.
+    static WORKSPACE: RefCell<(LeastSquares, Vec<f64>)> = RefCell::new(Default::default());
+}
+
 /// `wls`, with `row_label` naming a row in errors that concern one observation (the DiD names
 /// the unit instead of its row number).
 pub(super) fn wls_labelled(
@@ -62,82 +68,113 @@ pub(super) fn wls_labelled(
     row_label: &dyn Fn(usize) -> String,
 ) -> Result<Fit, EstimateError> {
     check_inputs(y, columns, weights)?;
-    let design = WeightedDesign::new(y, columns, weights);
-    check_magnitudes(&design)?;
-    let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
-    let (n, k) = design.x.shape();
-    let qr = design.xw.clone().qr();
-    let (q, r) = (qr.q(), qr.r());
-    if first_dependent_column(&r, &design.xw).is_some() {
-        return Err(EstimateError::Collinear {
-            terms: collinear_terms(&design.xw, &names),
+    WORKSPACE.with_borrow_mut(|(ls, sqrt_w)| {
+        let sqrt_w = weights.map(|w| {
+            sqrt_w.clear();
+            sqrt_w.extend(w.iter().map(|v| v.sqrt()));
+            sqrt_w.as_slice()
         });
-    }
-    let singular = || EstimateError::Collinear {
-        terms: names.iter().map(|t| t.to_string()).collect(),
-    };
-    let mut estimates = r
-        .solve_upper_triangular(&q.tr_mul(&design.yw))
-        .ok_or_else(singular)?;
-    // One step of iterative refinement: solving again for the weighted residual of the first
-    // solution removes part of the back substitution's rounding (Longley: 10.8 → 11.0 digits
-    // for coefficients, 12.5 → 14.8 for the residual SD).
-    let correction = r
-        .solve_upper_triangular(&q.tr_mul(&(&design.yw - &design.xw * &estimates)))
-        .ok_or_else(singular)?;
-    estimates += correction;
-    let r_inv = r
-        .solve_upper_triangular(&DMatrix::identity(k, k))
-        .ok_or_else(singular)?;
-    let residuals = DVector::from_column_slice(y) - &design.x * &estimates;
-    let weighted_residuals = residuals.component_mul(&design.sqrt_w);
-    let covariance = covariance(variance, &q, &r_inv, &weighted_residuals, row_label)?;
-    let inference = TInference::new(n - k)?;
-    let coefficients = names
-        .iter()
-        .enumerate()
-        .map(|(j, term)| inference.coefficient(term, estimates[j], covariance[(j, j)]))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Fit {
-        coefficients,
-        n,
-        df_resid: n - k,
-        r2: weighted_r2(y, weights, &weighted_residuals)?,
-        variance,
-        residuals: residuals.iter().copied().collect(),
+        ls.load(y, columns.iter().map(|(_, c)| *c), sqrt_w, None);
+        fit_loaded(ls, y, columns, weights, sqrt_w, variance, row_label)
     })
 }
 
-/// Values so large that their squares overflow would turn the factorisation into NaN.
-fn check_magnitudes(design: &WeightedDesign) -> Result<(), EstimateError> {
-    let finite =
-        design.yw.norm().is_finite() && design.xw.column_iter().all(|c| c.norm().is_finite());
-    if finite {
-        Ok(())
-    } else {
-        Err(EstimateError::InvalidInput(
+/// The fit of the design already loaded into `ls` (the √w-scaled `columns` and `y`).
+fn fit_loaded(
+    ls: &mut LeastSquares,
+    y: &[f64],
+    columns: &[(&str, &[f64])],
+    weights: Option<&[f64]>,
+    sqrt_w: Option<&[f64]>,
+    variance: VarianceType,
+    row_label: &dyn Fn(usize) -> String,
+) -> Result<Fit, EstimateError> {
+    let kernel_error = |e: KernelError| match e {
+        KernelError::Dependent { .. } => EstimateError::Collinear {
+            terms: collinear_terms(y, columns, sqrt_w),
+        },
+        KernelError::TooFewRows { n, k } => EstimateError::TooFewObservations { n, k },
+        KernelError::NotFinite => EstimateError::InvalidInput(
             "values too large to square in double precision; rescale the data".into(),
-        ))
+        ),
+        KernelError::LeverageOne { row } => EstimateError::InvalidInput(format!(
+            "{} has leverage 1 (it alone determines a coefficient, e.g. the only unit with a \
+             dummy set), so HC2/HC3 are undefined; use hc1 or hc0",
+            row_label(row)
+        )),
+    };
+    ls.fit().map_err(kernel_error)?;
+    let (n, k) = (ls.n(), ls.k());
+    let df_resid = n - k;
+    covariance(ls, variance).map_err(kernel_error)?;
+    let inference = TInference::new(df_resid)?;
+    let (estimates, covariance) = (ls.coefficients(), ls.covariance());
+    let coefficients = columns
+        .iter()
+        .enumerate()
+        .map(|(j, (term, _))| inference.coefficient(term, estimates[j], covariance[j * k + j]))
+        .collect::<Result<Vec<_>, _>>()?;
+    let weighted_residuals = ls.residuals();
+    let residuals = match sqrt_w {
+        Some(s) => weighted_residuals
+            .iter()
+            .zip(s)
+            .map(|(e, s)| e / s)
+            .collect(),
+        None => weighted_residuals.to_vec(),
+    };
+    Ok(Fit {
+        coefficients,
+        n,
+        df_resid,
+        r2: weighted_r2(y, weights, weighted_residuals, None)?,
+        variance,
+        residuals,
+    })
+}
+
+/// The covariance of the fitted coefficients in `ls` for `variance`.
+pub(super) fn covariance(ls: &mut LeastSquares, variance: VarianceType) -> Result<(), KernelError> {
+    let df_resid = (ls.n() - ls.k()) as f64;
+    match variance {
+        VarianceType::Classical => {
+            ls.xtx_inverse(true);
+        }
+        VarianceType::Hc0 => {
+            ls.heteroskedastic(Heteroskedastic::Hc0, 1.0)?;
+        }
+        // Stata `vce(robust)`: HC0 × n/(n − k).
+        VarianceType::Hc1 => {
+            ls.heteroskedastic(Heteroskedastic::Hc0, ls.n() as f64 / df_resid)?;
+        }
+        // statsmodels HC2: e_w² / (1 − h_ii); HC3: e_w² / (1 − h_ii)².
+        VarianceType::Hc2 => {
+            ls.heteroskedastic(Heteroskedastic::Hc2, 1.0)?;
+        }
+        VarianceType::Hc3 => {
+            ls.heteroskedastic(Heteroskedastic::Hc3, 1.0)?;
+        }
     }
+    Ok(())
 }
 
 /// 1 − Σ w e² / Σ w (y − ȳ_w)², centred on the weighted mean ȳ_w (statsmodels WLS `rsquared`
-/// for a model with a constant; Stata `regress [aw=w]`).
-fn weighted_r2(
+/// for a model with a constant; Stata `regress [aw=w]`), over the rows other than `skip`.
+pub(super) fn weighted_r2(
     y: &[f64],
     weights: Option<&[f64]>,
-    weighted_residuals: &DVector<f64>,
+    weighted_residuals: &[f64],
+    skip: Option<usize>,
 ) -> Result<f64, EstimateError> {
     let weight = |i: usize| weights.map_or(1.0, |w| w[i]);
-    let total_weight: f64 = (0..y.len()).map(weight).sum();
-    let mean = (0..y.len()).map(|i| weight(i) * y[i]).sum::<f64>() / total_weight;
-    let total_ss: f64 = (0..y.len())
-        .map(|i| weight(i) * (y[i] - mean).powi(2))
-        .sum();
+    let rows = || (0..y.len()).filter(|&i| Some(i) != skip);
+    let total_weight: f64 = rows().map(weight).sum();
+    let mean = rows().map(|i| weight(i) * y[i]).sum::<f64>() / total_weight;
+    let total_ss: f64 = rows().map(|i| weight(i) * (y[i] - mean).powi(2)).sum();
     if !(total_ss > 0.0 && total_ss.is_finite()) {
         return Err(EstimateError::InvalidInput(
             "y does not vary, so R² is undefined".into(),
         ));
     }
-    Ok(1.0 - weighted_residuals.norm_squared() / total_ss)
+    Ok(1.0 - dot(weighted_residuals, weighted_residuals) / total_ss)
 }

@@ -1,8 +1,10 @@
 //! The report's equation 1 as plain arrays, shared by the checks that refit it many times.
+//! Built by the one panel → design builder of core::estimate ([`PanelDesign`]) and scaled by √w
+//! into the least-squares kernel.
 
 use super::RobustError;
 use crate::core::derive::Panel;
-use nalgebra::{DMatrix, DVector};
+use crate::core::estimate::{LeastSquares, PanelDesign, Regressor};
 
 /// y = outcome change, d = treatment, Z = [const, controls], w = weights (1 when unweighted).
 #[derive(Debug, Clone, PartialEq)]
@@ -21,12 +23,6 @@ impl DidDesign {
     /// The design of `panel`; fails with the unit's name on a non-finite value or weight.
     pub fn from_panel(panel: &Panel, weighted: bool) -> Result<DidDesign, RobustError> {
         let rows = &panel.rows;
-        let mut others = vec![vec![1.0; rows.len()]];
-        others.extend(
-            (0..panel.control_names.len()).map(|j| rows.iter().map(|r| r.controls[j]).collect()),
-        );
-        let mut other_names = vec!["const".to_string()];
-        other_names.extend(panel.control_names.iter().cloned());
         for r in rows {
             let bad_weight = weighted && !(r.weight > 0.0 && r.weight.is_finite());
             if bad_weight || !r.outcome_change().is_finite() {
@@ -39,20 +35,23 @@ impl DidDesign {
                 )));
             }
         }
+        let PanelDesign {
+            y,
+            mut terms,
+            mut columns,
+            weights,
+        } = PanelDesign::from_panel(panel, Regressor::Treated, weighted)
+            .map_err(|e| RobustError::Data(e.to_string()))?;
+        let others = columns.split_off(1);
+        let treated = columns.pop().unwrap_or_default();
         Ok(DidDesign {
             unit_ids: rows.iter().map(|r| r.unit_id.clone()).collect(),
             names: rows.iter().map(|r| r.name.clone()).collect(),
-            y: rows.iter().map(|r| r.outcome_change()).collect(),
-            treated: rows
-                .iter()
-                .map(|r| if r.treated { 1.0 } else { 0.0 })
-                .collect(),
+            y,
+            treated,
             others,
-            other_names,
-            weights: rows
-                .iter()
-                .map(|r| if weighted { r.weight } else { 1.0 })
-                .collect(),
+            other_names: terms.split_off(1),
+            weights: weights.unwrap_or_else(|| vec![1.0; rows.len()]),
         })
     }
 
@@ -65,22 +64,27 @@ impl DidDesign {
         1 + self.others.len()
     }
 
-    /// √w·y, √w·d and √w·Z: weighted least squares as ordinary least squares.
-    pub fn scaled(&self) -> (DVector<f64>, DVector<f64>, DMatrix<f64>) {
-        let s: Vec<f64> = self.weights.iter().map(|w| w.sqrt()).collect();
-        let n = self.n();
-        let y = DVector::from_iterator(n, (0..n).map(|i| s[i] * self.y[i]));
-        let d = DVector::from_iterator(n, (0..n).map(|i| s[i] * self.treated[i]));
-        let z = DMatrix::from_fn(n, self.others.len(), |i, j| s[i] * self.others[j][i]);
-        (y, d, z)
+    /// √w per unit.
+    pub fn sqrt_weights(&self) -> Vec<f64> {
+        self.weights.iter().map(|w| w.sqrt()).collect()
     }
 
-    /// √w·[d, Z] (treatment first).
-    pub fn scaled_full(&self) -> (DVector<f64>, DMatrix<f64>) {
-        let (y, d, z) = self.scaled();
-        let mut x = DMatrix::zeros(self.n(), self.k());
-        x.set_column(0, &d);
-        x.view_mut((0, 1), (self.n(), self.k() - 1)).copy_from(&z);
-        (y, x)
+    /// √w·y on √w·[d, Z] (treatment first) into the kernel: weighted least squares as
+    /// ordinary least squares.
+    pub fn load_full(&self, ls: &mut LeastSquares, sqrt_w: &[f64]) {
+        let columns = std::iter::once(self.treated.as_slice())
+            .chain(self.others.iter().map(Vec::as_slice))
+            .collect::<Vec<_>>();
+        ls.load(&self.y, columns.into_iter(), Some(sqrt_w), None);
+    }
+
+    /// √w·y on √w·Z (the controls alone: the model under β_treated = 0) into the kernel.
+    pub fn load_controls(&self, ls: &mut LeastSquares, sqrt_w: &[f64]) {
+        ls.load(
+            &self.y,
+            self.others.iter().map(Vec::as_slice),
+            Some(sqrt_w),
+            None,
+        );
     }
 }

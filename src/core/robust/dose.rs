@@ -3,7 +3,10 @@
 use super::{Check, RobustError, RobustOptions};
 use crate::core::bundle::Bundle;
 use crate::core::derive::{self, Comparison, PanelSpec};
-use crate::core::estimate::{Coefficient, EstimateOptions, VarianceType, estimate_did, wls};
+use crate::core::estimate::{
+    Coefficient, EstimateOptions, MissingMeasure, PanelDesign, Regressor, VarianceType,
+    estimate_did, wls,
+};
 use serde::Serialize;
 
 /// The dose-response slope next to the median-split estimate.
@@ -49,33 +52,16 @@ pub fn dose(
         ))
     })?;
     let panel = derive::panel(bundle, spec)?;
-    let measure: Vec<f64> = panel
-        .rows
-        .iter()
-        .map(|r| {
-            r.measure.ok_or_else(|| {
-                RobustError::Data(format!("unit {} ({}) has no measure", r.unit_id, r.name))
-            })
-        })
-        .collect::<Result<_, _>>()?;
-    let y: Vec<f64> = panel.rows.iter().map(|r| r.outcome_change()).collect();
-    let constant = vec![1.0; y.len()];
-    let controls: Vec<Vec<f64>> = (0..panel.control_names.len())
-        .map(|j| panel.rows.iter().map(|r| r.controls[j]).collect())
-        .collect();
-    let mut columns: Vec<(&str, &[f64])> = vec![("measure", &measure), ("const", &constant)];
-    columns.extend(
-        panel
-            .control_names
-            .iter()
-            .map(String::as_str)
-            .zip(controls.iter().map(Vec::as_slice)),
-    );
-    let weights: Vec<f64> = panel.rows.iter().map(|r| r.weight).collect();
+    let design = PanelDesign::from_panel(&panel, Regressor::Measure, options.weighted).map_err(
+        |MissingMeasure { row }| {
+            let r = &panel.rows[row];
+            RobustError::Data(format!("unit {} ({}) has no measure", r.unit_id, r.name))
+        },
+    )?;
     let fit = wls(
-        &y,
-        &columns,
-        options.weighted.then_some(weights.as_slice()),
+        &design.y,
+        &design.named_columns(),
+        design.weights.as_deref(),
         VarianceType::Hc1,
     )?;
     let split = estimate_did(

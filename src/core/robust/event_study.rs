@@ -6,16 +6,16 @@
 //! early-start cutoff (mid-Feb 2018) lies after many districts had started, so using it would
 //! put treated months into the "pre" period; the report's DiD also measures from Dec 2017.
 
-use super::linalg::{clustered, least_squares};
 use super::{Check, RobustError, RobustOptions};
 use crate::core::bundle::{Bundle, Level};
 use crate::core::derive::employment::{Employed, EmploymentData};
 use crate::core::derive::panel::{assign_groups, require_tables};
 use crate::core::derive::{Exclusion, PanelSpec, check_supported};
+use crate::core::estimate::{Heteroskedastic, LeastSquares, TInference};
 use crate::core::period::Month;
 use nalgebra::{DMatrix, DVector};
 use serde::Serialize;
-use statrs::distribution::{ContinuousCDF, FisherSnedecor, StudentsT};
+use statrs::distribution::{ContinuousCDF, FisherSnedecor};
 
 /// Period length of the event-study panel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default, clap::ValueEnum)]
@@ -207,57 +207,54 @@ pub fn event_study(
     let event_periods: Vec<usize> = (0..periods).filter(|&t| t != base_index).collect();
     let k = event_periods.len();
     let sqrt_w: Vec<f64> = (0..n).map(|j| weights[j / periods].sqrt()).collect();
-    let y = DVector::from_iterator(
-        n,
-        demean(&rates, units, periods, &weights)
-            .into_iter()
+    let mut ls = LeastSquares::new();
+    {
+        let (x, y) = ls.design_mut(n, k);
+        for ((y, v), s) in y
+            .iter_mut()
+            .zip(demean(&rates, units, periods, &weights))
             .zip(&sqrt_w)
-            .map(|(v, s)| v * s),
-    );
-    let mut x = DMatrix::zeros(n, k);
-    for (c, &s) in event_periods.iter().enumerate() {
-        let raw: Vec<f64> = (0..n)
-            .map(|j| f64::from(u8::from(treated[j / periods] && j % periods == s)))
-            .collect();
-        for (j, v) in demean(&raw, units, periods, &weights)
-            .into_iter()
-            .enumerate()
         {
-            x[(j, c)] = v * sqrt_w[j];
+            *y = v * s;
+        }
+        for (c, &s) in event_periods.iter().enumerate() {
+            let raw: Vec<f64> = (0..n)
+                .map(|j| f64::from(u8::from(treated[j / periods] && j % periods == s)))
+                .collect();
+            let column = &mut x[c * n..(c + 1) * n];
+            for ((x, v), w) in column
+                .iter_mut()
+                .zip(demean(&raw, units, periods, &weights))
+                .zip(&sqrt_w)
+            {
+                *x = v * w;
+            }
         }
     }
-    let fit = least_squares(&x, &y)
-        .ok_or_else(|| RobustError::Data("the event-study design is singular".into()))?;
+    let singular = || RobustError::Data("the event-study design is singular".into());
+    ls.fit().map_err(|_| singular())?;
     let df_hc1 = n
         .checked_sub(k + units + periods - 1)
         .filter(|&d| d > 0)
         .ok_or_else(|| RobustError::Data("too few observations for the fixed effects".into()))?;
     let hc1_factor = n as f64 / df_hc1 as f64;
-    let all: Vec<usize> = (0..n).collect();
-    let hetero = clustered(&x, &fit.residuals, &fit.xtx_inv, &all, n, hc1_factor);
+    ls.heteroskedastic(Heteroskedastic::Hc0, hc1_factor)
+        .map_err(|_| singular())?;
+    let hetero = ls.covariance_matrix();
     let unit_of: Vec<usize> = (0..n).map(|j| j / periods).collect();
     let g = units;
     let cluster_factor = g as f64 / (g - 1) as f64 * (n - 1) as f64 / (n - k - periods) as f64;
-    let cluster = clustered(
-        &x,
-        &fit.residuals,
-        &fit.xtx_inv,
-        &unit_of,
-        g,
-        cluster_factor,
-    );
-    let t_crit = |df: usize| {
-        StudentsT::new(0.0, 1.0, df as f64)
-            .map(|t| t.inverse_cdf(0.975))
-            .unwrap_or(f64::NAN)
-    };
+    ls.clustered(&unit_of, g, cluster_factor);
+    let cluster = ls.covariance_matrix();
+    let beta = ls.coefficient_vector();
+    let t_crit = |df: usize| TInference::new(df).map_or(f64::NAN, |t| t.critical());
     let (c_hc1, c_cl) = (t_crit(df_hc1), t_crit(g - 1));
     let coefficients = event_periods
         .iter()
         .enumerate()
         .map(|(c, &t)| {
             let (b, s1, s2) = (
-                fit.beta[c],
+                beta[c],
                 hetero[(c, c)].max(0.0).sqrt(),
                 cluster[(c, c)].max(0.0).sqrt(),
             );
@@ -276,7 +273,7 @@ pub fn event_study(
         .collect();
     let pre: Vec<usize> = (0..k).filter(|&c| event_periods[c] < base_index).collect();
     let pre_trend_cluster = if pre.len() < g {
-        wald(&fit.beta, &cluster, &pre, g - 1)
+        wald(&beta, &cluster, &pre, g - 1)
     } else {
         None
     };
@@ -293,7 +290,7 @@ pub fn event_study(
         df_hc1,
         clusters: g,
         coefficients,
-        pre_trend_hc1: wald(&fit.beta, &hetero, &pre, df_hc1),
+        pre_trend_hc1: wald(&beta, &hetero, &pre, df_hc1),
         pre_trend_cluster,
         vcov_hc1: rows(&hetero),
         vcov_cluster: rows(&cluster),

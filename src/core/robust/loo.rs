@@ -3,7 +3,10 @@
 use super::{Check, RobustError, RobustOptions};
 use crate::core::bundle::Bundle;
 use crate::core::derive::{self, PanelSpec};
-use crate::core::estimate::{EstimateOptions, VarianceType, estimate_did};
+use crate::core::estimate::{
+    EstimateOptions, LeastSquares, PanelDesign, Regressor, VarianceType, estimate_did,
+    treated_without,
+};
 use serde::Serialize;
 
 /// The estimate without one unit.
@@ -69,23 +72,42 @@ pub fn leave_one_out(
         .fit
         .coefficient("treated")
         .ok_or_else(|| RobustError::Data("the DiD has no treatment coefficient".into()))?;
-    let drops: Vec<LooDrop> = (0..panel.rows.len())
-        .map(|i| {
-            let mut smaller = panel.clone();
-            let row = smaller.rows.remove(i);
-            let fit = estimate_did(&smaller, est_options);
-            let coef = fit
-                .as_ref()
-                .ok()
-                .and_then(|f| f.fit.coefficient("treated").cloned());
+    // Every refit runs in one kernel workspace; only a panel the kernel path refuses is
+    // cloned and estimated in full, to report estimate_did's own reason.
+    let design = PanelDesign::from_panel(&panel, Regressor::Treated, options.weighted)
+        .map_err(|e| RobustError::Data(e.to_string()))?;
+    let sqrt_w = design.sqrt_weights();
+    let mut ls = LeastSquares::new();
+    let drops: Vec<LooDrop> = panel
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let (coef, error) =
+                match treated_without(&design, sqrt_w.as_deref(), i, VarianceType::Hc1, &mut ls) {
+                    Some(numbers) => (Some(numbers), None),
+                    None => {
+                        let mut smaller = panel.clone();
+                        smaller.rows.remove(i);
+                        match estimate_did(&smaller, est_options) {
+                            Ok(fit) => (
+                                fit.fit
+                                    .coefficient("treated")
+                                    .map(|c| (c.estimate, c.std_error)),
+                                None,
+                            ),
+                            Err(e) => (None, Some(e.to_string())),
+                        }
+                    }
+                };
             LooDrop {
-                unit_id: row.unit_id,
-                name: row.name,
+                unit_id: row.unit_id.clone(),
+                name: row.name.clone(),
                 treated: row.treated,
-                estimate: coef.as_ref().map(|c| c.estimate),
-                std_error: coef.as_ref().map(|c| c.std_error),
-                shift: coef.as_ref().map(|c| c.estimate - treated.estimate),
-                error: fit.err().map(|e| e.to_string()),
+                estimate: coef.map(|c| c.0),
+                std_error: coef.map(|c| c.1),
+                shift: coef.map(|c| c.0 - treated.estimate),
+                error,
             }
         })
         .collect();

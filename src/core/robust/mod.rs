@@ -7,7 +7,6 @@ pub mod design;
 pub mod dose;
 pub mod event_study;
 pub mod honest;
-mod linalg;
 pub mod loo;
 pub mod placebo;
 pub mod pretrend_power;

@@ -4,7 +4,8 @@ use super::design::DidDesign;
 use super::{Check, RobustError, RobustOptions};
 use crate::core::bundle::Bundle;
 use crate::core::derive::{self, PanelSpec};
-use nalgebra::{DMatrix, DVector};
+use crate::core::estimate::LeastSquares;
+use crate::core::estimate::kernel::dot;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
@@ -40,54 +41,84 @@ pub struct RandomizationInference {
 /// Precomputed projection for the Frisch–Waugh shortcut: with Z fixed, the t of any
 /// assignment needs only M_Z d, since M_Z y is computed once.
 pub struct PermutationEngine {
-    /// Orthonormal basis of √w·Z (n × m).
-    q: DMatrix<f64>,
+    n: usize,
+    /// Orthonormal basis of √w·Z, n × m column-major (the kernel's thin Q).
+    q: Vec<f64>,
     sqrt_w: Vec<f64>,
     /// M_Z √w·y.
-    ey: DVector<f64>,
+    ey: Vec<f64>,
     /// n/(n−k), the HC1 factor of the full model.
     hc1: f64,
+    /// Mean weight: the scale of ‖M_Z d‖² below which a treatment counts as lying in the span
+    /// of the controls.
+    mean_weight: f64,
+}
+
+/// Buffers of one thread's t statistics, so that evaluating an assignment allocates nothing.
+pub struct PermutationScratch {
+    qd: Vec<f64>,
+    ed: Vec<f64>,
 }
 
 impl PermutationEngine {
-    /// Prepares the projection of `design`'s controls.
-    pub fn new(design: &DidDesign) -> PermutationEngine {
-        let (y, _, z) = design.scaled();
-        let q = z.qr().q();
-        let ey = &y - &q * q.tr_mul(&y);
+    /// Prepares the projection of `design`'s controls; fails when the controls are collinear.
+    pub fn new(design: &DidDesign) -> Result<PermutationEngine, RobustError> {
+        let sqrt_w = design.sqrt_weights();
+        let mut ls = LeastSquares::new();
+        design.load_controls(&mut ls, &sqrt_w);
+        ls.fit().map_err(|_| {
+            RobustError::Data(format!(
+                "singular design: {} are collinear",
+                design.other_names.join(", ")
+            ))
+        })?;
         let (n, k) = (design.n(), design.k());
-        PermutationEngine {
+        let q = (0..ls.k()).flat_map(|j| ls.q_column(j).to_vec()).collect();
+        Ok(PermutationEngine {
+            n,
             q,
-            sqrt_w: design.weights.iter().map(|w| w.sqrt()).collect(),
-            ey,
+            ey: ls.residuals().to_vec(),
+            mean_weight: design.weights.iter().sum::<f64>() / n as f64,
+            sqrt_w,
             hc1: n as f64 / (n - k) as f64,
+        })
+    }
+
+    /// Buffers for [`PermutationEngine::t_stat_in`].
+    pub fn scratch(&self) -> PermutationScratch {
+        PermutationScratch {
+            qd: vec![0.0; self.q.len() / self.n],
+            ed: vec![0.0; self.n],
         }
     }
 
     /// (β, HC1 t) of the treatment when exactly the units `treated` are treated; t is NaN
     /// when that treatment lies in the span of the controls.
     pub fn t_stat(&self, treated: &[usize]) -> (f64, f64) {
-        let (n, m) = self.q.shape();
-        let mut qd = vec![0.0; m];
-        for &i in treated {
-            for (j, v) in qd.iter_mut().enumerate() {
-                *v += self.sqrt_w[i] * self.q[(i, j)];
-            }
+        self.t_stat_in(treated, &mut self.scratch())
+    }
+
+    /// [`PermutationEngine::t_stat`] in the caller's buffers.
+    pub fn t_stat_in(&self, treated: &[usize], scratch: &mut PermutationScratch) -> (f64, f64) {
+        let n = self.n;
+        let PermutationScratch { qd, ed } = scratch;
+        for (j, v) in qd.iter_mut().enumerate() {
+            let column = &self.q[j * n..(j + 1) * n];
+            *v = treated.iter().map(|&i| self.sqrt_w[i] * column[i]).sum();
         }
-        let mut ed = vec![0.0; n];
+        ed.fill(0.0);
         for &i in treated {
             ed[i] = self.sqrt_w[i];
         }
         for (j, &c) in qd.iter().enumerate() {
-            let col = self.q.column(j);
-            for (i, e) in ed.iter_mut().enumerate() {
-                *e -= c * col[i];
+            let column = &self.q[j * n..(j + 1) * n];
+            for (e, &q) in ed.iter_mut().zip(column) {
+                *e -= c * q;
             }
         }
-        let dd: f64 = ed.iter().map(|x| x * x).sum();
-        let dy: f64 = ed.iter().zip(self.ey.iter()).map(|(a, b)| a * b).sum();
-        let scale = self.sqrt_w.iter().map(|s| s * s).sum::<f64>() / n as f64;
-        if dd <= 1e-12 * scale * treated.len().max(1) as f64 {
+        let dd = dot(ed, ed);
+        let dy = dot(ed, &self.ey);
+        if dd <= 1e-12 * self.mean_weight * treated.len().max(1) as f64 {
             return (f64::NAN, f64::NAN);
         }
         let beta = dy / dd;
@@ -120,6 +151,7 @@ pub fn binomial(n: usize, k: usize) -> u64 {
 enum Assignments {
     All {
         n: usize,
+        /// The next subset to hand out; `None` after the last one.
         next: Option<Vec<usize>>,
     },
     Random {
@@ -130,26 +162,30 @@ enum Assignments {
     },
 }
 
-impl Iterator for Assignments {
-    type Item = Vec<usize>;
-    fn next(&mut self) -> Option<Vec<usize>> {
+impl Assignments {
+    /// Appends the next assignment's treated units to `out`; false when none is left.
+    fn push_next(&mut self, out: &mut Vec<usize>) -> bool {
         match self {
             Assignments::All { n, next } => {
-                let current = next.take()?;
+                let Some(current) = next else {
+                    return false;
+                };
+                out.extend_from_slice(current);
                 let k = current.len();
-                if let Some(i) = (0..k).rev().find(|&i| current[i] != i + *n - k) {
-                    let mut following = current.clone();
-                    following[i] += 1;
-                    for j in i + 1..k {
-                        following[j] = following[j - 1] + 1;
+                match (0..k).rev().find(|&i| current[i] != i + *n - k) {
+                    Some(i) => {
+                        current[i] += 1;
+                        for j in i + 1..k {
+                            current[j] = current[j - 1] + 1;
+                        }
                     }
-                    *next = Some(following);
+                    None => *next = None,
                 }
-                Some(current)
+                true
             }
             Assignments::Random { rng, pool, k, left } => {
                 if *left == 0 {
-                    return None;
+                    return false;
                 }
                 *left -= 1;
                 let n = pool.len();
@@ -157,7 +193,8 @@ impl Iterator for Assignments {
                     let j = rng.random_range(i..n);
                     pool.swap(i, j);
                 }
-                Some(pool[..*k].to_vec())
+                out.extend_from_slice(&pool[..*k]);
+                true
             }
         }
     }
@@ -186,14 +223,15 @@ pub fn permutation_test(
             design.k()
         )));
     }
-    let (y, x) = design.scaled_full();
-    if super::linalg::least_squares(&x, &y).is_none() {
+    let mut ls = LeastSquares::new();
+    design.load_full(&mut ls, &design.sqrt_weights());
+    if ls.fit().is_err() {
         return Err(RobustError::Data(format!(
             "singular design: the treatment and {} are collinear",
             design.other_names.join(", ")
         )));
     }
-    let engine = PermutationEngine::new(design);
+    let engine = PermutationEngine::new(design)?;
     let (estimate, t) = engine.t_stat(&observed);
     if !t.is_finite() {
         return Err(RobustError::Data(
@@ -219,22 +257,31 @@ pub fn permutation_test(
     // despite rounding in a different summation order.
     let threshold = t.abs() * (1.0 - 1e-9);
     let (mut extreme, mut degenerate, mut evaluated) = (0usize, 0usize, 0usize);
+    // One flat buffer of BLOCK assignments (n₁ units each), reused block after block.
+    let mut block: Vec<usize> = Vec::with_capacity(BLOCK * n1);
     loop {
-        let block: Vec<Vec<usize>> = assignments_left.by_ref().take(BLOCK).collect();
-        if block.is_empty() {
+        block.clear();
+        let mut drawn = 0;
+        while drawn < BLOCK && assignments_left.push_next(&mut block) {
+            drawn += 1;
+        }
+        if drawn == 0 {
             break;
         }
-        evaluated += block.len();
+        evaluated += drawn;
         let (e, d) = block
-            .par_iter()
-            .map(|s| {
-                let (_, tb) = engine.t_stat(s);
-                if tb.is_nan() {
-                    (0usize, 1usize)
-                } else {
-                    (usize::from(tb.abs() >= threshold), 0)
-                }
-            })
+            .par_chunks(n1)
+            .map_init(
+                || engine.scratch(),
+                |scratch, s| {
+                    let (_, tb) = engine.t_stat_in(s, scratch);
+                    if tb.is_nan() {
+                        (0usize, 1usize)
+                    } else {
+                        (usize::from(tb.abs() >= threshold), 0)
+                    }
+                },
+            )
             .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
         extreme += e;
         degenerate += d;

@@ -3,10 +3,10 @@
 //! states for BW vs neighbours, government regions within BW.
 
 use super::design::DidDesign;
-use super::linalg::{clustered, cr1_factor, least_squares};
 use super::{Check, RobustError, RobustOptions};
 use crate::core::bundle::{Bundle, Level};
 use crate::core::derive::{self, Comparison, PanelSpec};
+use crate::core::estimate::{LeastSquares, cr1_factor};
 use nalgebra::DMatrix;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -300,24 +300,32 @@ pub fn wild_bootstrap_design(
         .map(|(i, s)| (s.as_str(), i))
         .collect();
     let cluster: Vec<usize> = cluster_labels.iter().map(|c| index[c.as_str()]).collect();
-    let (y, x) = design.scaled_full();
-    let (n, k) = x.shape();
     let collinear = || RobustError::Data("the design is singular (collinear terms)".into());
-    let full = least_squares(&x, &y).ok_or_else(collinear)?;
+    let sqrt_w = design.sqrt_weights();
+    let mut ls = LeastSquares::new();
+    design.load_full(&mut ls, &sqrt_w);
+    ls.fit().map_err(|_| collinear())?;
+    let (n, k) = (ls.n(), ls.k());
     let factor = cr1_factor(g, n, k);
-    let v = clustered(&x, &full.residuals, &full.xtx_inv, &cluster, g, factor);
-    let se = v[(0, 0)].max(0.0).sqrt();
-    let estimate = full.beta[0];
-    let (_, d, z) = design.scaled();
-    let restricted = least_squares(&z, &y).ok_or_else(collinear)?;
-    let d_on_z = least_squares(&z, &d).ok_or_else(collinear)?;
-    let a_row = full.xtx_inv.row(0) * x.transpose();
+    let se = ls.clustered(&cluster, g, factor)[0].max(0.0).sqrt();
+    let estimate = ls.coefficients()[0];
+    let mut a = vec![0.0; n];
+    ls.pseudo_inverse_row(0, &mut a);
+    let x = ls.design_matrix();
+    let xtx_inv = DMatrix::from_column_slice(k, k, ls.xtx_inverse(false));
+    let d = ls.design_column(0).to_vec();
+    // Restricted model (β = 0): residuals of √w·y and √w·d on √w·Z.
+    design.load_controls(&mut ls, &sqrt_w);
+    ls.fit().map_err(|_| collinear())?;
+    let uy = ls.residuals().to_vec();
+    let mut ud = vec![0.0; n];
+    ls.annihilate(&d, &mut ud);
     let algebra = WcrAlgebra {
-        a: a_row.iter().copied().collect(),
-        x: x.clone(),
-        xtx_inv: full.xtx_inv.clone(),
-        uy: restricted.residuals.iter().copied().collect(),
-        ud: d_on_z.residuals.iter().copied().collect(),
+        a,
+        x,
+        xtx_inv,
+        uy,
+        ud,
         cluster,
         g,
         factor,
