@@ -22,6 +22,7 @@ mod load_valid;
 mod power;
 mod robust_cli;
 mod robust_honest_did;
+mod robust_honest_inference;
 mod robust_reference;
 mod robust_ri;
 mod robust_sample;

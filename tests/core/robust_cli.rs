@@ -167,7 +167,7 @@ fn unsupported_combinations_exit_2_with_the_reason() {
                 "--weights",
                 "mammen",
             ],
-            "[possible values: rademacher, webb]",
+            "[possible values: auto, rademacher, webb]",
         ),
     ];
     for (args, reason) in cases {

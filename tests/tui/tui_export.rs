@@ -138,7 +138,11 @@ fn e_on_the_robustness_page_writes_the_workers_results_and_nothing_while_they_ru
 
     // The file is the headless export of the same choices: same core renderer, same checks.
     let csv = std::fs::read_to_string(out.join("robustness-early-start.csv")).unwrap();
-    assert_eq!(csv.lines().count(), 1 + 7, "{csv}");
+    assert_eq!(
+        csv.lines().count(),
+        1 + wirkung::core::robust::Check::ALL.len(),
+        "{csv}"
+    );
     let headless = dir.path().join("headless.csv");
     let cli = std::process::Command::new(env!("CARGO_BIN_EXE_wirkung"))
         .args([

@@ -54,8 +54,10 @@ impl TInference {
         (2.0 * self.distribution.sf(t.abs())).min(1.0)
     }
 
-    /// Coefficient with t = b/se, p = 2·P(T > |t|), CI = b ± t_{0.975} se. Fails rather than
-    /// returning NaN or infinity when se is zero (an exact fit).
+    /// Coefficient with t = b/se, p = 2·P(T > |t|), CI = b ± t_{0.975} se. A standard error of
+    /// exactly zero (one unit alone determines the term, and its residual is zero) leaves t, p
+    /// and the interval undefined: NaN here, `null` in JSON, never a spurious p = 1e-16. A
+    /// non-finite one is an error.
     pub(super) fn coefficient(
         &self,
         term: &str,
@@ -63,7 +65,18 @@ impl TInference {
         variance: f64,
     ) -> Result<Coefficient, EstimateError> {
         let std_error = variance.max(0.0).sqrt();
-        if !(std_error > 0.0 && std_error.is_finite()) {
+        if std_error == 0.0 && estimate.is_finite() {
+            return Ok(Coefficient {
+                term: term.to_string(),
+                estimate,
+                std_error,
+                t: f64::NAN,
+                p_value: f64::NAN,
+                ci_low: f64::NAN,
+                ci_high: f64::NAN,
+            });
+        }
+        if !std_error.is_finite() {
             return Err(EstimateError::InvalidInput(format!(
                 "the standard error of '{term}' is {std_error}: the regressors fit y exactly (or the \
                  residuals are all zero), so t and p are undefined"

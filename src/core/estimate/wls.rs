@@ -107,6 +107,18 @@ fn fit_loaded(
     let (n, k) = (ls.n(), ls.k());
     let df_resid = n - k;
     covariance(ls, variance).map_err(kernel_error)?;
+    // Residuals that are all zero (up to rounding) are an exact fit: no variance, no inference.
+    let max_sqrt_w = sqrt_w.map_or(1.0, |s| s.iter().fold(0.0_f64, |m, v| m.max(*v)));
+    let y_scale = y
+        .iter()
+        .fold(0.0_f64, |m, v| m.max(v.abs()))
+        .max(f64::MIN_POSITIVE)
+        * max_sqrt_w;
+    if ls.residuals().iter().all(|e| e.abs() <= 1e-12 * y_scale) {
+        return Err(EstimateError::InvalidInput(
+            "the regressors fit y exactly (the residuals are all zero), so standard errors, t and p are undefined".into(),
+        ));
+    }
     let inference = TInference::new(df_resid)?;
     let (estimates, covariance) = (ls.coefficients(), ls.covariance());
     let coefficients = columns

@@ -121,7 +121,7 @@ pub fn name(check: Check) -> &'static str {
         Check::Loo => "Leave-one-out",
         Check::Dose => "Dose-response",
         Check::Staggered => "Staggered (CS)",
-        Check::PretrendPower => "Pre-test power",
+        Check::PretrendPower => "Pre-trend power",
     }
 }
 
