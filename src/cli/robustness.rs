@@ -3,6 +3,7 @@
 
 use super::common::{ChoiceArgs, CliError, CliResult, emit, open};
 use crate::core::period::Month;
+use crate::core::robust::honest::{Restriction, Target};
 use crate::core::robust::{self, BootstrapWeights, Check, Frequency, RobustOptions};
 use crate::core::view::robust::CheckView;
 use clap::{Args, ValueEnum};
@@ -37,6 +38,12 @@ pub struct RobustnessArgs {
     /// estimable with few districts).
     #[arg(long, value_enum, default_value_t = RobustOptions::default().pretrend_frequency)]
     pub pretrend_frequency: Frequency,
+    /// HonestDiD restriction: rm (relative magnitudes) or sd (smoothness).
+    #[arg(long, default_value = "rm", value_parser = |s: &str| s.parse::<Restriction>().map_err(|e| e.to_string()))]
+    pub restriction: Restriction,
+    /// HonestDiD target: average (of the post-period coefficients) or e=K.
+    #[arg(long, default_value = "average", value_parser = |s: &str| s.parse::<Target>().map_err(|e| e.to_string()))]
+    pub target: Target,
     #[arg(long)]
     pub unweighted: bool,
     #[arg(long, value_enum, default_value_t = RobustFormat::Text)]
@@ -78,6 +85,8 @@ fn options(args: &RobustnessArgs) -> Result<RobustOptions, CliError> {
             Frequency::Monthly
         },
         pretrend_frequency: args.pretrend_frequency,
+        honest_restriction: args.restriction,
+        honest_target: args.target,
     })
 }
 

@@ -9,7 +9,7 @@ use std::process::Command;
 const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-data/bw-integration");
 
 /// The page's row names in `Check::ALL` order, with the CLI's check ids.
-const CHECKS: [(&str, &str); 8] = [
+const CHECKS: [(&str, &str); 9] = [
     ("Pre-trends", "event-study"),
     ("Placebo timing", "placebo"),
     ("Permutation", "ri"),
@@ -18,6 +18,7 @@ const CHECKS: [(&str, &str); 8] = [
     ("Dose-response", "dose"),
     ("Staggered (CS)", "staggered"),
     ("Pre-trend power", "pretrend-power"),
+    ("HonestDiD", "honest"),
 ];
 
 fn wirkung(args: &[&str]) -> (i32, String, String) {
@@ -152,6 +153,14 @@ fn expected(check: &str, j: &Value) -> Vec<(&'static str, Option<f64>)> {
             ("std_error", None),
             ("p_value", f(&j["joint_cluster"]["p_value"])),
         ],
+        // The row carries the original interval; the robust sets are the check's own table.
+        "honest" => vec![
+            ("estimate", f(&j["original"]["estimate"])),
+            ("std_error", f(&j["original"]["std_error"])),
+            ("low", f(&j["original"]["ci_low"])),
+            ("high", f(&j["original"]["ci_high"])),
+            ("p_value", None),
+        ],
         other => panic!("unknown check {other}"),
     }
 }
@@ -219,6 +228,7 @@ fn markdown_and_latex_have_a_row_per_check_with_the_rounded_numbers() {
             "dose" => format!("{:.3}", json["dose"]["estimate"].as_f64().unwrap()),
             "staggered" => format!("{:.3}", json["overall"]["estimate"].as_f64().unwrap()),
             "pretrend-power" => format!("{:.3}", json["slope_for_power"]["0.8"].as_f64().unwrap()),
+            "honest" => format!("{:.3}", json["original"]["estimate"].as_f64().unwrap()),
             _ => format!("{:.3}", json["estimate"].as_f64().unwrap()),
         };
         let md_rows: Vec<&str> = md

@@ -1127,6 +1127,39 @@ fn brent_minimise(
     Ok(best)
 }
 
+/// The check of the Robustness page: the sensitivity analysis of the comparison's event study
+/// at the pre-trend check's frequency (quarterly by default: few enough pre-periods for the
+/// district-clustered covariance to be estimable), with that clustered covariance.
+pub fn honest_check(
+    bundle: &crate::core::bundle::Bundle,
+    spec: &crate::core::derive::PanelSpec,
+    options: &super::RobustOptions,
+) -> Result<HonestDid, super::RobustError> {
+    let es = super::event_study(
+        bundle,
+        spec,
+        &super::RobustOptions {
+            frequency: options.pretrend_frequency,
+            ..options.clone()
+        },
+    )?;
+    let relative: Vec<i32> = es.coefficients.iter().map(|c| c.relative).collect();
+    let estimates: Vec<f64> = es.coefficients.iter().map(|c| c.estimate).collect();
+    let data = |e: HonestError| super::RobustError::Data(e.to_string());
+    let sigma = sigma_from_rows(&es.vcov_cluster).map_err(data)?;
+    honest_did_event_study(
+        &relative,
+        &estimates,
+        &sigma,
+        &HonestOptions {
+            restriction: options.honest_restriction,
+            target: options.honest_target,
+            ..HonestOptions::default()
+        },
+    )
+    .map_err(data)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -55,6 +55,7 @@ pub enum Check {
     Dose,
     Staggered,
     PretrendPower,
+    Honest,
 }
 
 impl Check {
@@ -87,6 +88,7 @@ impl Check {
             Check::Staggered => {
                 "Staggered starts: effects by start cohort and months since start, compared only with districts not yet started (Callaway-Sant'Anna)."
             }
+            Check::Honest => honest::WHAT_IT_TESTS,
             Check::PretrendPower => {
                 "Power of the pre-trend test: which linear drift before the programme would the district-clustered pre-test have detected (Roth 2022)?"
             }
@@ -116,6 +118,7 @@ impl Check {
             Check::Staggered => {
                 "ATT(g,t) before a cohort's start should be near zero; the event-time curve and the overall ATT summarise the effect after start."
             }
+            Check::Honest => honest::HOW_TO_READ,
             Check::PretrendPower => {
                 "A rejection means the groups already drifted apart; a non-rejection means only that no drift as large as the slope with 80% power was there to see."
             }
@@ -135,6 +138,7 @@ pub enum CheckResult {
     Dose(DoseResult),
     Staggered(Staggered),
     PretrendPower(PretrendPower),
+    Honest(honest::HonestDid),
 }
 
 /// Runs `check` on the comparison of `spec`.
@@ -153,6 +157,7 @@ pub fn run(
         Check::Dose => CheckResult::Dose(dose(bundle, spec, options)?),
         Check::Staggered => CheckResult::Staggered(staggered(bundle, spec, options)?),
         Check::PretrendPower => CheckResult::PretrendPower(pretrend_power(bundle, spec, options)?),
+        Check::Honest => CheckResult::Honest(honest::honest_check(bundle, spec, options)?),
     })
 }
 
@@ -175,6 +180,9 @@ pub struct RobustOptions {
     /// Frequency of the pre-trend test and its power: quarterly by default, where the
     /// district-clustered test can be estimated (monthly has more pre-periods than districts).
     pub pretrend_frequency: Frequency,
+    /// Restriction and target of the HonestDiD sensitivity analysis.
+    pub honest_restriction: honest::Restriction,
+    pub honest_target: honest::Target,
 }
 
 impl RobustOptions {
@@ -205,6 +213,8 @@ impl Default for RobustOptions {
             },
             frequency: Frequency::Monthly,
             pretrend_frequency: Frequency::Quarterly,
+            honest_restriction: honest::Restriction::default(),
+            honest_target: honest::Target::default(),
         }
     }
 }
