@@ -48,6 +48,8 @@ pub struct EstimateReport {
     pub coefficients: Vec<Coefficient>,
     pub groups: GroupSummary,
     pub excluded: Vec<Exclusion>,
+    /// What limits the inference (few units, leverage near 1), one sentence each.
+    pub warnings: Vec<String>,
     #[serde(skip)]
     pub labels: ReportLabels,
 }
@@ -98,6 +100,7 @@ impl EstimateReport {
                 control: estimate.control.clone(),
             },
             excluded: panel.excluded.clone(),
+            warnings: estimate.warnings.iter().map(|w| w.to_string()).collect(),
             labels: ReportLabels {
                 outcome: spec.outcome.label().to_string(),
                 comparison: spec.comparison.label().to_string(),
@@ -271,6 +274,9 @@ pub fn estimate_text(r: &EstimateReport) -> String {
         );
     }
     write_excluded_text(&mut out, &r.excluded);
+    for w in &r.warnings {
+        let _ = writeln!(out, "warning: {w}");
+    }
     out
 }
 

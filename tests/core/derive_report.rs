@@ -123,6 +123,7 @@ fn estimate_json_has_exactly_the_documented_fields() {
             "outcome",
             "r2",
             "se",
+            "warnings",
             "weighted"
         ]
     );

@@ -113,17 +113,23 @@ impl EstimatePage<'_> {
     fn render_excluded(&self, area: Rect, buf: &mut Buffer) {
         let t = &self.app.theme;
         let a = &self.app.analysis;
-        let excluded = match (&a.with_controls, &a.without_controls) {
-            (Ok((p, _)), _) | (Err(_), Ok((p, _))) => &p.excluded[..],
-            _ => &[],
+        let (excluded, warnings) = match (&a.with_controls, &a.without_controls) {
+            (Ok((p, e)), _) | (Err(_), Ok((p, e))) => (&p.excluded[..], &e.warnings[..]),
+            _ => (&[][..], &[][..]),
         };
         let block = panel(format!(" Excluded units: {} ", excluded.len()), t);
         let inner = block.inner(area);
         block.render(area, buf);
         let width = inner.width as usize;
-        let mut lines: Vec<Line> = excluded
+        // What limits the inference comes first: it decides how to read every p-value above.
+        let mut lines: Vec<Line> = warnings
             .iter()
-            .map(|e| Line::from(fit(&format!("{}: {}", e.unit, e.reason), width)))
+            .map(|w| Line::styled(fit(&format!("! {w}"), width), t.warning))
+            .chain(
+                excluded
+                    .iter()
+                    .map(|e| Line::from(fit(&format!("{}: {}", e.unit, e.reason), width))),
+            )
             .collect();
         let room = inner.height as usize;
         if room > 0 && lines.len() > room {
