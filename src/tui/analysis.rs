@@ -43,7 +43,7 @@ impl PanelPair {
     /// The panel for `selection`. A subset of the controls is the all-controls panel with
     /// fewer columns whenever no unit was dropped for a missing control value (then every
     /// subset keeps exactly the same units, the same median split and the same exclusions);
-    /// otherwise core builds it. `tests/tui_update.rs` checks this against core.
+    /// otherwise core builds it. `tests/tui/tui_update.rs` checks this against core.
     pub fn panel(
         &self,
         bundle: &Bundle,
