@@ -1,5 +1,6 @@
-//! The App model and `update(&mut App, Msg) -> Option<Msg>` (the Elm architecture): all
-//! state changes happen here, drawing only reads.
+//! The App model and `update(&mut App, Msg)` (the Elm architecture): all state changes happen
+//! here, drawing only reads; `dispatch` re-estimates when the choices changed and performs the
+//! effects `update` asked for.
 
 use super::analysis::{Analysis, BundleFacts, PanelPair, compute_starts, compute_trends};
 use super::cache::KeyedCache;
@@ -259,9 +260,8 @@ fn cycle<T: Copy + PartialEq>(all: &[T], current: T) -> T {
 }
 
 /// Applies one message to the model: no I/O and no estimation here (`dispatch` re-estimates
-/// when the choices changed and performs the effects); returns a follow-up message when the
-/// change needs one.
-pub fn update(app: &mut App, msg: Msg) -> Option<Msg> {
+/// when the choices changed and performs the effects).
+pub fn update(app: &mut App, msg: Msg) {
     if msg != Msg::Resize {
         app.status = None;
     }
@@ -365,43 +365,39 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Msg> {
             };
             *c = c.saturating_add_signed(step).min(len.saturating_sub(1));
         }
-        Msg::ToggleSelected => return toggle_selected(app),
+        Msg::ToggleSelected => toggle_selected(app),
         Msg::Resize => {}
     }
-    None
 }
 
 /// Space on a list: a topic on the topics page, a control on the estimate page.
-fn toggle_selected(app: &mut App) -> Option<Msg> {
+fn toggle_selected(app: &mut App) {
     let cursor = app.cursor(app.page);
     match app.page {
         Page::Topics => {
             if let Some(shown) = app.topics_shown.get_mut(cursor) {
                 *shown = !*shown;
             }
-            None
         }
         Page::Estimate => {
             let column = app
                 .choices
                 .available_controls(&app.bundle)
                 .get(cursor)
-                .map(|c| c.column.clone())?;
-            app.choices.toggle_control(&app.bundle, &column);
-            None
+                .map(|c| c.column.clone());
+            if let Some(column) = column {
+                app.choices.toggle_control(&app.bundle, &column);
+            }
         }
-        _ => None,
+        _ => {}
     }
 }
 
-/// What the event loop does for one key: the message and its follow-ups, then, if the choices
-/// changed, the results for the new ones (from the caches where possible), then the effects.
+/// What the event loop does for one key: the message, then, if the choices changed, the
+/// results for the new ones (from the caches where possible), then the effects.
 pub fn dispatch(app: &mut App, msg: Msg) {
     let before = app.choices.clone();
-    let mut next = Some(msg);
-    while let Some(m) = next {
-        next = update(app, m);
-    }
+    update(app, msg);
     if app.choices != before {
         app.reestimate();
     }

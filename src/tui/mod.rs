@@ -1,7 +1,8 @@
 //! The dashboard: ratatui + crossterm. Arranges what `core` computes; computes nothing itself.
 //!
 //! Elm style: a terminal event becomes a `Msg` (msg.rs), `app::update` changes the model
-//! and may return a follow-up, `view::draw` draws from the model without changing it.
+//! and `app::dispatch` re-estimates and performs effects, `view::draw` draws from the model
+//! without changing it.
 
 pub mod analysis;
 pub mod app;
