@@ -13,7 +13,6 @@ use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 use std::collections::BTreeMap;
-use std::str::FromStr;
 
 /// Below this many clusters the default multipliers are Webb's six-point weights: with G
 /// clusters Rademacher weights give only 2^G distinct draws (16 for four states), Webb's 6^G
@@ -47,20 +46,6 @@ impl BootstrapWeights {
             BootstrapWeights::Auto if clusters < WEBB_BELOW_CLUSTERS => BootstrapWeights::Webb,
             BootstrapWeights::Auto => BootstrapWeights::Rademacher,
             chosen => chosen,
-        }
-    }
-}
-
-impl FromStr for BootstrapWeights {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "auto" => Ok(BootstrapWeights::Auto),
-            "rademacher" => Ok(BootstrapWeights::Rademacher),
-            "webb" => Ok(BootstrapWeights::Webb),
-            _ => Err(format!(
-                "unknown bootstrap weights '{s}' (expected auto, rademacher or webb)"
-            )),
         }
     }
 }

@@ -24,11 +24,6 @@ impl PValue {
             draws: Some(draws),
         }
     }
-
-    /// The smallest step the p-value can take: 1/draws (`None` when analytic).
-    pub fn resolution(&self) -> Option<f64> {
-        self.draws.filter(|&d| d > 0).map(|d| 1.0 / d as f64)
-    }
 }
 
 impl PValue {
@@ -127,7 +122,6 @@ mod tests {
         assert_eq!(PValue::from_draws(0.0, 16).stated(), "p < 1/16");
         assert_eq!(PValue::analytic(0.25).stated(), "p = 0.250");
         assert_eq!(PValue::from_draws(0.5, 199).to_string(), "0.500");
-        assert_eq!(PValue::from_draws(0.5, 16).resolution(), Some(0.0625));
     }
 
     #[test]
