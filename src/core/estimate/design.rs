@@ -59,6 +59,11 @@ pub(super) fn check_inputs(
 
 /// `what` names the values only when they fail, so a valid fit formats nothing.
 fn check_finite(what: &dyn Fn() -> String, values: &[f64]) -> Result<(), EstimateError> {
+    // A branch-free pass first (it vectorises; an early-exit search does not), the search for
+    // the row only when something is wrong.
+    if !values.iter().fold(false, |bad, v| bad | !v.is_finite()) {
+        return Ok(());
+    }
     match values.iter().position(|v| !v.is_finite()) {
         Some(row) => Err(invalid(format!(
             "{}: value in row {} is {} (must be a finite number)",
@@ -74,17 +79,18 @@ fn check_finite(what: &dyn Fn() -> String, values: &[f64]) -> Result<(), Estimat
 /// keeps them in n − k, so a zero weight has no single meaning and is refused.
 fn check_weights(w: &[f64]) -> Result<(), EstimateError> {
     check_finite(&|| "weights".into(), w)?;
-    if let Some(row) = w.iter().position(|&v| v <= 0.0) {
-        return Err(invalid(format!(
+    // Finite and positive weights have a positive sum, so no separate check of the sum.
+    if !w.iter().fold(false, |bad, &v| bad | (v <= 0.0)) {
+        return Ok(());
+    }
+    match w.iter().position(|&v| v <= 0.0) {
+        Some(row) => Err(invalid(format!(
             "weights: value in row {} is {} (weights must be positive; drop the row instead)",
             row + 1,
             w[row]
-        )));
+        ))),
+        None => Ok(()),
     }
-    if w.iter().sum::<f64>() <= 0.0 {
-        return Err(invalid("weights sum to zero"));
-    }
-    Ok(())
 }
 
 fn invalid(message: impl Into<String>) -> EstimateError {
