@@ -11,7 +11,9 @@ use rand_chacha::ChaCha8Rng;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 use std::hint::black_box;
 use wirkung::core::bundle::{Level, Rules};
-use wirkung::core::derive::{Comparison, ControlSelection, Outcome, Panel, PanelRow, PanelSpec};
+use wirkung::core::derive::{
+    ClusterBy, Comparison, ControlSelection, Outcome, Panel, PanelRow, PanelSpec,
+};
 use wirkung::core::estimate::{
     EstimateOptions, Heteroskedastic, LeastSquares, VarianceType, estimate_did, wls,
 };
@@ -39,6 +41,7 @@ fn synthetic_panel() -> Panel {
                     rng.random_range(25.0..50.0),
                     if rng.random_bool(0.2) { 1.0 } else { 0.0 },
                 ],
+                cluster: Some(format!("state {}", i % 4)),
             }
         })
         .collect();
@@ -61,6 +64,7 @@ fn synthetic_panel() -> Panel {
         control_labels: CONTROLS.iter().map(|s| s.to_string()).collect(),
         median: None,
         excluded: vec![],
+        cluster_by: ClusterBy::State,
     }
 }
 

@@ -7,6 +7,7 @@ mod estimate;
 mod export;
 mod import;
 mod panel;
+mod power;
 mod robustness;
 mod trends;
 
@@ -49,6 +50,9 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// Merge per-IM key-figure workbooks into a bundle's activity table.
     Import(import::ImportArgs),
+    /// Power: the smallest effect a comparison can detect, and the units a pilot would need
+    /// to detect a given effect (--effect, pp), at district and municipality level.
+    Power(power::PowerArgs),
     /// Robustness checks: event study, placebo, randomization inference, wild bootstrap,
     /// leave-one-out, dose response, staggered adoption.
     Robustness(robustness::RobustnessArgs),
@@ -65,6 +69,7 @@ pub fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
         Some(Command::Export(a)) => export::run(a),
         Some(Command::Diff(a)) => diff::run(a),
         Some(Command::Import(a)) => import::run(a),
+        Some(Command::Power(a)) => power::run(a),
         Some(Command::Robustness(a)) => robustness::run(a),
         None => return crate::tui::run(cli.bundle, cli.dashboard),
     };

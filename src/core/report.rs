@@ -8,7 +8,7 @@ pub use data::{
 };
 
 use crate::core::bundle::{Level, Manifest};
-use crate::core::derive::{Comparison, Exclusion, Outcome, Panel};
+use crate::core::derive::{ClusterBy, Comparison, Exclusion, Outcome, Panel};
 use crate::core::estimate::{Coefficient, DidEstimate, GroupMeans, VarianceType};
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -32,6 +32,10 @@ pub struct ReportLabels {
     pub end: String,
     /// One label per coefficient, in the same order.
     pub terms: Vec<String>,
+    /// The variance convention in words.
+    pub se: String,
+    /// The minimum detectable effect in words.
+    pub mde: Option<String>,
 }
 
 /// One estimate, shaped exactly as `estimate --format json` prints it (cli.md).
@@ -45,6 +49,15 @@ pub struct EstimateReport {
     pub n: usize,
     pub r2: f64,
     pub df_resid: usize,
+    /// Degrees of freedom of the t distribution behind p-values and intervals: `df_resid`, or
+    /// G − 1 under CR1.
+    pub df_inference: usize,
+    /// The clusters of CR1 standard errors; `null` for the other variance types.
+    pub clusters: Option<ClusterSummary>,
+    /// The smallest true effect of the treatment (in the outcome's units) this estimate would
+    /// detect with 80% power in a two-sided 5% t test, from its own SE and `df_inference`;
+    /// `null` when the SE is undefined.
+    pub mde_80: Option<f64>,
     pub coefficients: Vec<Coefficient>,
     pub groups: GroupSummary,
     pub excluded: Vec<Exclusion>,
@@ -52,6 +65,13 @@ pub struct EstimateReport {
     pub warnings: Vec<String>,
     #[serde(skip)]
     pub labels: ReportLabels,
+}
+
+/// What CR1 standard errors cluster on, and how many clusters there are.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ClusterSummary {
+    pub by: ClusterBy,
+    pub count: usize,
 }
 
 /// The label of a regression term: the treated group, "Constant", or the control's label.
@@ -94,6 +114,12 @@ impl EstimateReport {
             n: fit.n,
             r2: fit.r2,
             df_resid: fit.df_resid,
+            df_inference: fit.df_inference,
+            clusters: fit.clusters.map(|count| ClusterSummary {
+                by: panel.cluster_by,
+                count,
+            }),
+            mde_80: estimate.mde_80,
             coefficients: fit.coefficients.clone(),
             groups: GroupSummary {
                 treated: estimate.treated.clone(),
@@ -113,6 +139,8 @@ impl EstimateReport {
                     .iter()
                     .map(|c| term_label(panel, &c.term))
                     .collect(),
+                se: estimate.se_label(),
+                mde: estimate.mde_line(),
             },
         }
     }
@@ -144,11 +172,14 @@ impl EstimateReport {
             .collect()
     }
 
-    fn se_label(&self) -> String {
-        match self.se {
-            VarianceType::Classical => "classical standard errors".to_string(),
-            v => format!("robust standard errors ({})", v.id().to_uppercase()),
-        }
+    /// The variance convention in words (`DidEstimate::se_label`).
+    pub fn se_label(&self) -> &str {
+        &self.labels.se
+    }
+
+    /// The minimum detectable effect in words (`DidEstimate::mde_line`).
+    pub fn mde_line(&self) -> Option<&str> {
+        self.labels.mde.as_deref()
     }
 
     fn title(&self) -> String {
@@ -258,6 +289,9 @@ pub fn estimate_text(r: &EstimateReport) -> String {
     let _ = writeln!(out, "{:<width$}  {:>10}", "N", r.n);
     let _ = writeln!(out, "{:<width$}  {:>10.2}", "R²", r.r2);
     let _ = writeln!(out, "{STAR_NOTE}");
+    if let Some(mde) = r.mde_line() {
+        let _ = writeln!(out, "{mde}");
+    }
     let _ = writeln!(out);
     let _ = writeln!(
         out,
@@ -312,6 +346,10 @@ pub fn estimate_markdown(r: &EstimateReport) -> String {
     let _ = writeln!(out, "| N | {} |\n| R² | {:.2} |", r.n, r.r2);
     let _ = writeln!(out);
     let _ = writeln!(out, "{}", md(STAR_NOTE));
+    if let Some(mde) = r.mde_line() {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "{}", md(mde));
+    }
     let _ = writeln!(out);
     let _ = writeln!(
         out,
@@ -391,6 +429,13 @@ pub fn estimate_latex(r: &EstimateReport) -> String {
         out,
         "\\multicolumn{{2}}{{l}}{{\\footnotesize $^{{*}}$ p<0.10, $^{{**}}$ p<0.05, $^{{***}}$ p<0.01}} \\\\"
     );
+    if let Some(mde) = r.mde_line() {
+        let _ = writeln!(
+            out,
+            "\\multicolumn{{2}}{{l}}{{\\footnotesize {}}} \\\\",
+            latex_escape(mde)
+        );
+    }
     let _ = writeln!(out, "\\end{{tabular}}");
     out
 }

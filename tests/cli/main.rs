@@ -11,6 +11,7 @@ mod check_bad;
 mod check_cli;
 mod cli_derive;
 mod cli_outputs;
+mod cli_power;
 mod diff_bundles;
 mod export_pages;
 mod export_robustness;

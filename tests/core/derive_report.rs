@@ -4,7 +4,7 @@ use crate::common;
 
 use wirkung::core::bundle::Level;
 use wirkung::core::derive::{
-    Comparison, ControlSelection, Exclusion, Outcome, Panel, PanelRow, PanelSpec,
+    ClusterBy, Comparison, ControlSelection, Exclusion, Outcome, Panel, PanelRow, PanelSpec,
 };
 use wirkung::core::estimate::{
     Coefficient, DidEstimate, EstimateOptions, Fit, GroupMeans, VarianceType,
@@ -44,6 +44,7 @@ fn example() -> (Panel, DidEstimate) {
         outcome_end: END,
         weight: 1200.0,
         controls: vec![1.2],
+        cluster: None,
     };
     let panel = Panel {
         spec,
@@ -53,6 +54,7 @@ fn example() -> (Panel, DidEstimate) {
         ],
         control_names: vec!["protection_seekers_pct_2017".into()],
         control_labels: vec!["Protection seekers, % of population 2017".into()],
+        cluster_by: ClusterBy::State,
         median: None,
         excluded: vec![Exclusion {
             unit: "08117".into(),
@@ -67,6 +69,8 @@ fn example() -> (Panel, DidEstimate) {
         ],
         n: 44,
         df_resid: 41,
+        df_inference: 41,
+        clusters: None,
         r2: 0.3349,
         variance: VarianceType::Hc1,
         residuals: vec![],
@@ -85,6 +89,8 @@ fn example() -> (Panel, DidEstimate) {
             end: 43.8,
         },
         warnings: vec![],
+        cluster_by: ClusterBy::State,
+        mde_80: Some(2.0),
     };
     (panel, estimate)
 }
@@ -113,12 +119,15 @@ fn estimate_json_has_exactly_the_documented_fields() {
     assert_eq!(
         keys,
         [
+            "clusters",
             "coefficients",
             "comparison",
+            "df_inference",
             "df_resid",
             "excluded",
             "groups",
             "level",
+            "mde_80",
             "n",
             "outcome",
             "r2",

@@ -2,7 +2,9 @@
 
 use chrono::NaiveDate;
 use wirkung::core::bundle::{Level, Rules};
-use wirkung::core::derive::{Comparison, ControlSelection, Outcome, Panel, PanelRow, PanelSpec};
+use wirkung::core::derive::{
+    ClusterBy, Comparison, ControlSelection, Outcome, Panel, PanelRow, PanelSpec,
+};
 use wirkung::core::estimate::{EstimateError, EstimateOptions, VarianceType, estimate_did};
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -28,6 +30,7 @@ fn panel(rows: Vec<PanelRow>, control_names: &[&str]) -> Panel {
         control_labels: control_names.iter().map(|s| s.to_string()).collect(),
         median: None,
         excluded: vec![],
+        cluster_by: ClusterBy::Region,
     }
 }
 
@@ -42,6 +45,7 @@ fn row(i: usize, treated: bool, base: f64, end: f64, weight: f64, controls: &[f6
         outcome_end: end,
         weight,
         controls: controls.to_vec(),
+        cluster: Some(format!("cluster {}", i % 3)),
     }
 }
 

@@ -3,7 +3,9 @@
 use chrono::NaiveDate;
 use proptest::prelude::*;
 use wirkung::core::bundle::{Level, Rules};
-use wirkung::core::derive::{Comparison, ControlSelection, Outcome, Panel, PanelRow, PanelSpec};
+use wirkung::core::derive::{
+    ClusterBy, Comparison, ControlSelection, Outcome, Panel, PanelRow, PanelSpec,
+};
 use wirkung::core::estimate::{
     EstimateError, EstimateOptions, Fit, VarianceType, estimate_did, wls,
 };
@@ -135,6 +137,7 @@ proptest! {
             outcome_end: base + change,
             weight,
             controls: vec![],
+            cluster: None,
         });
         let panel = empty_panel(rows.collect());
         let result = estimate_did(&panel, EstimateOptions { variance: VarianceType::Hc1, weighted });
@@ -175,5 +178,6 @@ fn empty_panel(rows: Vec<PanelRow>) -> Panel {
         control_labels: vec![],
         median: None,
         excluded: vec![],
+        cluster_by: ClusterBy::State,
     }
 }

@@ -160,9 +160,44 @@ impl Comparison {
             Comparison::HousingTalks => ("More housing talks", "Fewer housing talks"),
         }
     }
+    /// What the units are clustered by for cluster-robust inference (CR1, the wild bootstrap):
+    /// the state when BW is compared with its neighbours, else the government region.
+    pub fn cluster_by(self) -> ClusterBy {
+        match self {
+            Comparison::BwVsNeighbours => ClusterBy::State,
+            _ => ClusterBy::Region,
+        }
+    }
     /// Whether treatment is a median split of a measure (all but the first two).
     pub fn is_median_split(self) -> bool {
         !matches!(self, Comparison::BwVsNeighbours | Comparison::EarlyStart)
+    }
+}
+
+/// The clusters of cluster-robust inference: treatment and shocks are shared within a state
+/// (BW vs neighbours) or a government region (within BW), so residuals are correlated there.
+/// Municipalities belong to their district's cluster.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClusterBy {
+    State,
+    Region,
+}
+
+impl ClusterBy {
+    /// The districts column that holds the cluster (also its name in JSON).
+    pub fn column(self) -> &'static str {
+        match self {
+            ClusterBy::State => "state",
+            ClusterBy::Region => "region",
+        }
+    }
+    /// The clusters in words, plural.
+    pub fn plural(self) -> &'static str {
+        match self {
+            ClusterBy::State => "states",
+            ClusterBy::Region => "government regions",
+        }
     }
 }
 

@@ -4,8 +4,8 @@ use super::employment::{Employed, employment_outcomes};
 use super::housing::{district_housing, municipality_housing};
 use super::start::district_starts;
 use super::{
-    Comparison, ControlSelection, DeriveError, Measures, Outcome, PanelSpec, TREATED_STATE,
-    capacity, check_supported, median, plan_b, topics,
+    ClusterBy, Comparison, ControlSelection, DeriveError, Measures, Outcome, PanelSpec,
+    TREATED_STATE, capacity, check_supported, median, plan_b, topics,
 };
 use crate::core::bundle::{Bundle, ControlSpec, Level, Rules, Table, Topic};
 use serde::Serialize;
@@ -26,6 +26,9 @@ pub struct PanelRow {
     pub weight: f64,
     /// Values of `Panel::control_names`, in that order.
     pub controls: Vec<f64>,
+    /// The unit's state or government region (`Panel::cluster_by`), if the districts table
+    /// gives one: the cluster of CR1 standard errors and the wild bootstrap.
+    pub cluster: Option<String>,
 }
 
 impl PanelRow {
@@ -54,6 +57,8 @@ pub struct Panel {
     /// Unweighted median of the measure over all units of the comparison that have it.
     pub median: Option<f64>,
     pub excluded: Vec<Exclusion>,
+    /// What `PanelRow::cluster` holds.
+    pub cluster_by: ClusterBy,
 }
 
 /// A unit's group in a comparison, decided before any outcome is looked at.
@@ -344,6 +349,38 @@ pub fn panel(bundle: &Bundle, spec: &PanelSpec) -> Result<Panel, DeriveError> {
             .map(|m| (m.municipality_id.as_str(), &m.controls))
             .collect(),
     };
+    let cluster_by = spec.comparison.cluster_by();
+    let cluster_of_district: BTreeMap<&str, Option<&str>> = bundle
+        .districts
+        .iter()
+        .map(|d| {
+            let label = match cluster_by {
+                ClusterBy::State => Some(d.state.as_str()),
+                ClusterBy::Region => d.region.as_deref(),
+            };
+            (
+                d.district_id.as_str(),
+                label.filter(|l| !l.trim().is_empty()),
+            )
+        })
+        .collect();
+    let district_of: BTreeMap<&str, &str> = match spec.level {
+        Level::District => BTreeMap::new(),
+        Level::Municipality => bundle
+            .municipalities
+            .iter()
+            .map(|m| (m.municipality_id.as_str(), m.district_id.as_str()))
+            .collect(),
+    };
+    let cluster = |unit: &str| {
+        let district = match spec.level {
+            Level::District => Some(unit),
+            Level::Municipality => district_of.get(unit).copied(),
+        };
+        district
+            .and_then(|d| cluster_of_district.get(d).copied().flatten())
+            .map(str::to_string)
+    };
     let mut rows = Vec::new();
     let mut excluded = groups.excluded.clone();
     for (id, name) in &groups.units {
@@ -384,6 +421,7 @@ pub fn panel(bundle: &Bundle, spec: &PanelSpec) -> Result<Panel, DeriveError> {
                 outcome_end: end,
                 weight,
                 controls: values,
+                cluster: cluster(id),
             }),
             _ => excluded.push(Exclusion {
                 unit: id.clone(),
@@ -409,5 +447,6 @@ pub fn panel(bundle: &Bundle, spec: &PanelSpec) -> Result<Panel, DeriveError> {
             .collect(),
         median: groups.median,
         excluded,
+        cluster_by,
     })
 }

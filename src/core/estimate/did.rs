@@ -2,9 +2,9 @@
 
 use super::design::{PanelDesign, Regressor};
 use super::kernel::LeastSquares;
-use super::wls::{covariance, weighted_r2, wls_labelled};
-use super::{EstimateError, Fit, VarianceType};
-use crate::core::derive::{Panel, PanelRow};
+use super::wls::{ClusterIndex, covariance, weighted_r2, wls_labelled};
+use super::{EstimateError, Fit, VarianceType, power};
+use crate::core::derive::{ClusterBy, Panel, PanelRow};
 use nalgebra::DMatrix;
 use serde::{Serialize, Serializer};
 use std::fmt;
@@ -44,6 +44,50 @@ pub struct DidEstimate {
     /// Why the robust standard errors of this fit may be far too small (few units, a unit
     /// with leverage near 1); empty when none applies. Serialised as sentences.
     pub warnings: Vec<SmallSampleWarning>,
+    /// What the panel's units cluster on (used when `options.variance` is CR1).
+    pub cluster_by: ClusterBy,
+    /// The smallest true treatment effect this estimate detects with 80% power in a two-sided
+    /// 5% t test, from the treatment's SE and `fit.df_inference`; `None` when the SE is
+    /// undefined.
+    pub mde_80: Option<f64>,
+}
+
+impl DidEstimate {
+    /// The variance convention in words, as every front-end names it.
+    pub fn se_label(&self) -> String {
+        match (self.options.variance, self.fit.clusters) {
+            (VarianceType::Classical, _) => "classical standard errors".to_string(),
+            (VarianceType::Cr1, Some(g)) => format!(
+                "cluster-robust standard errors (CR1, {g} {}, t({}))",
+                self.cluster_by.plural(),
+                self.fit.df_inference
+            ),
+            (v, _) => format!("robust standard errors ({})", v.id().to_uppercase()),
+        }
+    }
+
+    /// `se_label` for narrow places (a panel's border): "HC1 SE", "CR1 SE (4 states, t(3))".
+    pub fn se_short(&self) -> String {
+        match (self.options.variance, self.fit.clusters) {
+            (VarianceType::Cr1, Some(g)) => format!(
+                "CR1 SE ({g} {}s, t({}))",
+                self.cluster_by.column(),
+                self.fit.df_inference
+            ),
+            (v, _) => format!("{} SE", v.id().to_uppercase()),
+        }
+    }
+
+    /// The minimum detectable effect in words.
+    pub fn mde_line(&self) -> Option<String> {
+        // Every outcome is a percentage, so effects are percentage points.
+        self.mde_80.map(|m| {
+            format!(
+                "MDE (80% power, 5% two-sided, t({})): {:.1} pp",
+                self.fit.df_inference, m
+            )
+        })
+    }
 }
 
 /// Fewer units than this in the treated or the control group draw a warning: robust
@@ -69,7 +113,22 @@ pub enum SmallSampleWarning {
         unit: String,
         leverage: f64,
     },
+    /// CR1 with fewer than [`FEW_CLUSTERS`] clusters: t(G − 1) over-rejects.
+    FewClusters {
+        clusters: usize,
+        by: ClusterBy,
+    },
+    /// CR1 with every treated unit in one cluster: no cluster-robust inference is reliable
+    /// (MacKinnon & Webb 2017).
+    OneTreatedCluster {
+        cluster: String,
+        by: ClusterBy,
+    },
 }
+
+/// Fewer clusters than this draw a warning under CR1: with few clusters the cluster-robust
+/// t test over-rejects (Cameron, Gelbach & Miller 2008; MacKinnon & Webb 2017).
+pub const FEW_CLUSTERS: usize = 12;
 
 impl fmt::Display for SmallSampleWarning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -92,6 +151,21 @@ impl fmt::Display for SmallSampleWarning {
                 "unit {unit} has leverage {leverage:.3} (at least {HIGH_LEVERAGE}): it alone \
                  (nearly) determines a coefficient, its residual is (nearly) 0, so HC0/HC1 \
                  understate the standard error and HC2/HC3 are undefined or unstable; {REFERENCE}"
+            ),
+            SmallSampleWarning::FewClusters { clusters, by } => write!(
+                f,
+                "only {clusters} clusters ({}; fewer than {FEW_CLUSTERS}): CR1 with t({}) \
+                 over-rejects with so few clusters; the wild cluster bootstrap (robustness \
+                 check wild) and the permutation p-value (check ri) are the references",
+                by.plural(),
+                clusters.saturating_sub(1)
+            ),
+            SmallSampleWarning::OneTreatedCluster { cluster, by } => write!(
+                f,
+                "every treated unit is in one cluster ({} {cluster}): no cluster-robust \
+                 inference is reliable with a single treated cluster (MacKinnon & Webb 2017); \
+                 {REFERENCE}",
+                by.column()
             ),
         }
     }
@@ -158,6 +232,10 @@ pub fn small_sample_warnings(panel: &Panel, weighted: bool) -> Vec<SmallSampleWa
 /// `treated`, `const` and the panel's controls, weighted unless `options.weighted` is false.
 pub fn estimate_did(panel: &Panel, options: EstimateOptions) -> Result<DidEstimate, EstimateError> {
     check_panel(panel, options.weighted)?;
+    let clusters = match options.variance {
+        VarianceType::Cr1 => Some(panel_clusters(panel)?),
+        _ => None,
+    };
     let design = PanelDesign::from_panel(panel, Regressor::Treated, options.weighted)
         .map_err(|e| EstimateError::InvalidInput(e.to_string()))?;
     let unit = |row: usize| {
@@ -169,15 +247,73 @@ pub fn estimate_did(panel: &Panel, options: EstimateOptions) -> Result<DidEstima
         &design.named_columns(),
         design.weights.as_deref(),
         options.variance,
+        clusters.as_ref(),
         &unit,
     )?;
+    let mut warnings = small_sample_warnings(panel, options.weighted);
+    if let Some(clusters) = &clusters {
+        warnings.extend(cluster_warnings(panel, clusters));
+    }
+    let mde_80 = fit
+        .coefficient("treated")
+        .and_then(|c| power::mde_80(c.std_error, fit.df_inference as f64).ok());
     Ok(DidEstimate {
         fit,
         options,
         treated: group_means(panel, true, options.weighted),
         control: group_means(panel, false, options.weighted),
-        warnings: small_sample_warnings(panel, options.weighted),
+        warnings,
+        cluster_by: panel.cluster_by,
+        mde_80,
     })
+}
+
+/// The CR1 clusters of the panel's units; every unit needs one.
+fn panel_clusters(panel: &Panel) -> Result<ClusterIndex, EstimateError> {
+    let labels = panel
+        .rows
+        .iter()
+        .map(|r| {
+            r.cluster.as_deref().ok_or_else(|| {
+                EstimateError::InvalidInput(format!(
+                    "districts, column '{}': unit {} ({}) has no value, so it has no cluster for \
+                     CR1 standard errors",
+                    panel.cluster_by.column(),
+                    r.unit_id,
+                    r.name
+                ))
+            })
+        })
+        .collect::<Result<Vec<&str>, _>>()?;
+    Ok(ClusterIndex::new(&labels))
+}
+
+/// Few clusters, or a single treated cluster, under CR1.
+fn cluster_warnings(panel: &Panel, clusters: &ClusterIndex) -> Vec<SmallSampleWarning> {
+    let by = panel.cluster_by;
+    let mut warnings = Vec::new();
+    if clusters.count() < FEW_CLUSTERS {
+        warnings.push(SmallSampleWarning::FewClusters {
+            clusters: clusters.count(),
+            by,
+        });
+    }
+    let mut treated: Vec<usize> = panel
+        .rows
+        .iter()
+        .zip(&clusters.of_row)
+        .filter(|(r, _)| r.treated)
+        .map(|(_, &g)| g)
+        .collect();
+    treated.sort_unstable();
+    treated.dedup();
+    if let [only] = treated[..] {
+        warnings.push(SmallSampleWarning::OneTreatedCluster {
+            cluster: clusters.labels[only].clone(),
+            by,
+        });
+    }
+    warnings
 }
 
 /// The treatment coefficient and its standard error of the DiD on `design` without unit
@@ -200,7 +336,7 @@ pub fn treated_without(
     }
     design.load(ls, sqrt_w, Some(skip));
     ls.fit().ok()?;
-    covariance(ls, variance).ok()?;
+    covariance(ls, variance, None).ok()?;
     let k = ls.k();
     let valid = |v: f64| {
         let se = v.max(0.0).sqrt();

@@ -16,7 +16,7 @@ pub use design::{MissingMeasure, PanelDesign, Regressor};
 pub use did::{DidEstimate, EstimateOptions, GroupMeans, estimate_did, treated_without};
 pub use inference::TInference;
 pub use kernel::{Heteroskedastic, KernelError, LeastSquares, cr1_factor};
-pub use wls::{Coefficient, Fit, wls};
+pub use wls::{ClusterIndex, Coefficient, Fit, wls, wls_clustered};
 
 use serde::{Deserialize, Serialize};
 
@@ -46,11 +46,24 @@ pub enum VarianceType {
     Hc1,
     Hc2,
     Hc3,
+    /// Cluster-robust CR1 (Stata `vce(cluster)`, statsmodels `cov_type="cluster"`): the
+    /// clusters' score sums, scaled by G/(G − 1) · (n − 1)/(n − k), with t inference on G − 1
+    /// degrees of freedom. Needs the cluster of every row.
+    Cr1,
 }
 
 impl VarianceType {
     /// Every variance type, in the dashboard's cycling order.
     pub const ALL: &'static [VarianceType] = <VarianceType as strum::VariantArray>::VARIANTS;
+
+    /// The variance types a regression without cluster labels supports (all but CR1).
+    pub const UNCLUSTERED: &'static [VarianceType] = &[
+        VarianceType::Classical,
+        VarianceType::Hc0,
+        VarianceType::Hc1,
+        VarianceType::Hc2,
+        VarianceType::Hc3,
+    ];
 
     /// The variance type as the CLI spells it (`hc1`).
     pub fn id(self) -> &'static str {

@@ -13,6 +13,7 @@
 //!   panel's treated share, and the MDE with the current number of units — the computation of
 //!   statsmodels' `TTestIndPower` (pooled variance, noncentral t with n − 2 df).
 
+use crate::core::derive::Panel;
 use serde::Serialize;
 use statrs::distribution::{ChiSquared, ContinuousCDF, Normal, StudentsT};
 use statrs::function::gamma::ln_gamma;
@@ -134,6 +135,22 @@ pub struct DesignUnit {
     pub delta_y: f64,
     pub weight: f64,
     pub treated: bool,
+}
+
+impl DesignUnit {
+    /// The units of an analysis panel: outcome change, estimation weight (1 when unweighted)
+    /// and group.
+    pub fn from_panel(panel: &Panel, weighted: bool) -> Vec<DesignUnit> {
+        panel
+            .rows
+            .iter()
+            .map(|r| DesignUnit {
+                delta_y: r.outcome_change(),
+                weight: if weighted { r.weight } else { 1.0 },
+                treated: r.treated,
+            })
+            .collect()
+    }
 }
 
 /// Units needed to detect the effect.

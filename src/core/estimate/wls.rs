@@ -2,7 +2,7 @@
 
 use super::design::{check_inputs, collinear_terms};
 use super::inference::TInference;
-use super::kernel::{Heteroskedastic, KernelError, LeastSquares, dot};
+use super::kernel::{Heteroskedastic, KernelError, LeastSquares, cr1_factor, dot};
 use super::{EstimateError, VarianceType};
 use serde::Serialize;
 use std::cell::RefCell;
@@ -25,6 +25,11 @@ pub struct Fit {
     pub coefficients: Vec<Coefficient>,
     pub n: usize,
     pub df_resid: usize,
+    /// Degrees of freedom of the t distribution behind p-values and intervals: n − k, or
+    /// G − 1 for cluster-robust variance.
+    pub df_inference: usize,
+    /// Number of clusters G (CR1 only).
+    pub clusters: Option<usize>,
     /// Weighted R² around the weighted mean (as Stata and statsmodels report it).
     pub r2: f64,
     pub variance: VarianceType,
@@ -39,17 +44,75 @@ impl Fit {
     }
 }
 
+/// The cluster of each row as an index 0..G, clusters numbered in sorted order of their labels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClusterIndex {
+    /// `of_row[i]` < `labels.len()`: the cluster of row i.
+    pub of_row: Vec<usize>,
+    /// The clusters' labels, sorted.
+    pub labels: Vec<String>,
+}
+
+impl ClusterIndex {
+    /// Numbers the distinct `labels` in sorted order.
+    pub fn new<S: AsRef<str>>(labels: &[S]) -> ClusterIndex {
+        let mut distinct: Vec<&str> = labels.iter().map(AsRef::as_ref).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let of_row = labels
+            .iter()
+            .map(|l| distinct.binary_search(&l.as_ref()).unwrap_or(0))
+            .collect();
+        ClusterIndex {
+            of_row,
+            labels: distinct.into_iter().map(str::to_string).collect(),
+        }
+    }
+
+    /// The number of clusters G.
+    pub fn count(&self) -> usize {
+        self.labels.len()
+    }
+}
+
 /// Regresses `y` on the named `columns` (include a constant column yourself) with optional
-/// analytic weights, and the requested variance estimator.
+/// analytic weights, and the requested variance estimator (not [`VarianceType::Cr1`], which
+/// needs clusters: [`wls_clustered`]).
 pub fn wls(
     y: &[f64],
     columns: &[(&str, &[f64])],
     weights: Option<&[f64]>,
     variance: VarianceType,
 ) -> Result<Fit, EstimateError> {
-    wls_labelled(y, columns, weights, variance, &|row| {
+    wls_labelled(y, columns, weights, variance, None, &|row| {
         format!("row {}", row + 1)
     })
+}
+
+/// `wls` with cluster-robust CR1 standard errors, `clusters[i]` the cluster label of row i,
+/// and t inference on G − 1 degrees of freedom.
+pub fn wls_clustered<S: AsRef<str>>(
+    y: &[f64],
+    columns: &[(&str, &[f64])],
+    weights: Option<&[f64]>,
+    clusters: &[S],
+) -> Result<Fit, EstimateError> {
+    if clusters.len() != y.len() {
+        return Err(EstimateError::InvalidInput(format!(
+            "clusters have {} values but y has {}",
+            clusters.len(),
+            y.len()
+        )));
+    }
+    let index = ClusterIndex::new(clusters);
+    wls_labelled(
+        y,
+        columns,
+        weights,
+        VarianceType::Cr1,
+        Some(&index),
+        &|row| format!("row {}", row + 1),
+    )
 }
 
 thread_local! {
@@ -65,9 +128,11 @@ pub(super) fn wls_labelled(
     columns: &[(&str, &[f64])],
     weights: Option<&[f64]>,
     variance: VarianceType,
+    clusters: Option<&ClusterIndex>,
     row_label: &dyn Fn(usize) -> String,
 ) -> Result<Fit, EstimateError> {
     check_inputs(y, columns, weights)?;
+    check_clusters(variance, clusters)?;
     WORKSPACE.with_borrow_mut(|(ls, sqrt_w)| {
         let sqrt_w = weights.map(|w| {
             sqrt_w.clear();
@@ -75,8 +140,19 @@ pub(super) fn wls_labelled(
             sqrt_w.as_slice()
         });
         ls.load(y, columns.iter().map(|(_, c)| *c), sqrt_w, None);
-        fit_loaded(ls, y, columns, weights, sqrt_w, variance, row_label)
+        let weights = LoadedWeights {
+            raw: weights,
+            sqrt: sqrt_w,
+        };
+        fit_loaded(ls, y, columns, weights, variance, clusters, row_label)
     })
+}
+
+/// The analytic weights of a fit and their square roots (what the design was scaled by).
+#[derive(Clone, Copy)]
+struct LoadedWeights<'a> {
+    raw: Option<&'a [f64]>,
+    sqrt: Option<&'a [f64]>,
 }
 
 /// The fit of the design already loaded into `ls` (the √w-scaled `columns` and `y`).
@@ -84,9 +160,12 @@ fn fit_loaded(
     ls: &mut LeastSquares,
     y: &[f64],
     columns: &[(&str, &[f64])],
-    weights: Option<&[f64]>,
-    sqrt_w: Option<&[f64]>,
+    LoadedWeights {
+        raw: weights,
+        sqrt: sqrt_w,
+    }: LoadedWeights,
     variance: VarianceType,
+    clusters: Option<&ClusterIndex>,
     row_label: &dyn Fn(usize) -> String,
 ) -> Result<Fit, EstimateError> {
     let kernel_error = |e: KernelError| match e {
@@ -102,24 +181,27 @@ fn fit_loaded(
              dummy set), so HC2/HC3 are undefined; use hc1 or hc0",
             row_label(row)
         )),
+        KernelError::NoClusters => EstimateError::InvalidInput(
+            "cluster-robust (CR1) standard errors need the cluster of every row".into(),
+        ),
     };
     ls.fit().map_err(kernel_error)?;
     let (n, k) = (ls.n(), ls.k());
     let df_resid = n - k;
-    covariance(ls, variance).map_err(kernel_error)?;
-    // Residuals that are all zero (up to rounding) are an exact fit: no variance, no inference.
-    let max_sqrt_w = sqrt_w.map_or(1.0, |s| s.iter().fold(0.0_f64, |m, v| m.max(*v)));
-    let y_scale = y
-        .iter()
-        .fold(0.0_f64, |m, v| m.max(v.abs()))
-        .max(f64::MIN_POSITIVE)
-        * max_sqrt_w;
-    if ls.residuals().iter().all(|e| e.abs() <= 1e-12 * y_scale) {
+    covariance(ls, variance, clusters).map_err(kernel_error)?;
+    // Residuals that are zero up to rounding (their norm a 1e-12 part of the outcome's) are an
+    // exact fit: no variance, no inference. Two vectorised dot products, not a search.
+    let residual_ss = dot(ls.residuals(), ls.residuals());
+    if residual_ss <= 1e-24 * dot(ls.outcome(), ls.outcome()) {
         return Err(EstimateError::InvalidInput(
             "the regressors fit y exactly (the residuals are all zero), so standard errors, t and p are undefined".into(),
         ));
     }
-    let inference = TInference::new(df_resid)?;
+    let df_inference = match (variance, clusters) {
+        (VarianceType::Cr1, Some(c)) => c.count() - 1,
+        _ => df_resid,
+    };
+    let inference = TInference::new(df_inference)?;
     let (estimates, covariance) = (ls.coefficients(), ls.covariance());
     let coefficients = columns
         .iter()
@@ -139,14 +221,42 @@ fn fit_loaded(
         coefficients,
         n,
         df_resid,
+        df_inference,
+        clusters: clusters
+            .filter(|_| variance == VarianceType::Cr1)
+            .map(ClusterIndex::count),
         r2: weighted_r2(y, weights, weighted_residuals, None)?,
         variance,
         residuals,
     })
 }
 
-/// The covariance of the fitted coefficients in `ls` for `variance`.
-pub(super) fn covariance(ls: &mut LeastSquares, variance: VarianceType) -> Result<(), KernelError> {
+/// CR1 needs a cluster for every row and at least two clusters (G − 1 degrees of freedom).
+fn check_clusters(
+    variance: VarianceType,
+    clusters: Option<&ClusterIndex>,
+) -> Result<(), EstimateError> {
+    if variance != VarianceType::Cr1 {
+        return Ok(());
+    }
+    match clusters {
+        None => Err(EstimateError::InvalidInput(
+            "cluster-robust (CR1) standard errors need the cluster of every row".into(),
+        )),
+        Some(c) if c.count() < 2 => Err(EstimateError::InvalidInput(format!(
+            "cluster-robust (CR1) standard errors need at least 2 clusters; all rows are in {}",
+            c.labels.first().map_or("none", String::as_str)
+        ))),
+        Some(_) => Ok(()),
+    }
+}
+
+/// The covariance of the fitted coefficients in `ls` for `variance` (`clusters` for CR1).
+pub(super) fn covariance(
+    ls: &mut LeastSquares,
+    variance: VarianceType,
+    clusters: Option<&ClusterIndex>,
+) -> Result<(), KernelError> {
     let df_resid = (ls.n() - ls.k()) as f64;
     match variance {
         VarianceType::Classical => {
@@ -166,6 +276,11 @@ pub(super) fn covariance(ls: &mut LeastSquares, variance: VarianceType) -> Resul
         VarianceType::Hc3 => {
             ls.heteroskedastic(Heteroskedastic::Hc3, 1.0)?;
         }
+        VarianceType::Cr1 => {
+            let clusters = clusters.ok_or(KernelError::NoClusters)?;
+            let factor = cr1_factor(clusters.count(), ls.n(), ls.k());
+            ls.clustered(&clusters.of_row, clusters.count(), factor);
+        }
     }
     Ok(())
 }
@@ -178,15 +293,60 @@ pub(super) fn weighted_r2(
     weighted_residuals: &[f64],
     skip: Option<usize>,
 ) -> Result<f64, EstimateError> {
-    let weight = |i: usize| weights.map_or(1.0, |w| w[i]);
-    let rows = || (0..y.len()).filter(|&i| Some(i) != skip);
-    let total_weight: f64 = rows().map(weight).sum();
-    let mean = rows().map(|i| weight(i) * y[i]).sum::<f64>() / total_weight;
-    let total_ss: f64 = rows().map(|i| weight(i) * (y[i] - mean).powi(2)).sum();
+    // The rows other than `skip`, as (up to) two contiguous runs, so the sums below work on
+    // slices and can keep several partial sums (a running sum over a filtered index waits on
+    // each addition in turn).
+    let runs = |v: &'_ [f64]| -> [std::ops::Range<usize>; 2] {
+        match skip {
+            Some(s) if s < v.len() => [0..s, s + 1..v.len()],
+            _ => [0..v.len(), 0..0],
+        }
+    };
+    let (mut total_weight, mut weighted_sum) = (0.0, 0.0);
+    for run in runs(y) {
+        let ys = &y[run.clone()];
+        match weights {
+            Some(w) => {
+                let ws = &w[run];
+                total_weight += sum_lanes(ws.len(), |i| ws[i]);
+                weighted_sum += dot(ws, ys);
+            }
+            None => {
+                total_weight += ys.len() as f64;
+                weighted_sum += sum_lanes(ys.len(), |i| ys[i]);
+            }
+        }
+    }
+    let mean = weighted_sum / total_weight;
+    let mut total_ss = 0.0;
+    for run in runs(y) {
+        let ys = &y[run.clone()];
+        total_ss += match weights {
+            Some(w) => {
+                let ws = &w[run];
+                sum_lanes(ys.len(), |i| ws[i] * (ys[i] - mean) * (ys[i] - mean))
+            }
+            None => sum_lanes(ys.len(), |i| (ys[i] - mean) * (ys[i] - mean)),
+        };
+    }
     if !(total_ss > 0.0 && total_ss.is_finite()) {
         return Err(EstimateError::InvalidInput(
             "y does not vary, so R² is undefined".into(),
         ));
     }
     Ok(1.0 - dot(weighted_residuals, weighted_residuals) / total_ss)
+}
+
+/// Σ term(i) for i in 0..len with four partial sums, combined pairwise.
+#[inline(always)]
+fn sum_lanes(len: usize, term: impl Fn(usize) -> f64) -> f64 {
+    let mut lanes = [0.0f64; 4];
+    let whole = len / 4 * 4;
+    for i in (0..whole).step_by(4) {
+        for (l, lane) in lanes.iter_mut().enumerate() {
+            *lane += term(i + l);
+        }
+    }
+    let tail: f64 = (whole..len).map(term).sum();
+    ((lanes[0] + lanes[2]) + (lanes[1] + lanes[3])) + tail
 }

@@ -4,8 +4,8 @@
 
 use super::design::DidDesign;
 use super::{Check, RobustError, RobustOptions};
-use crate::core::bundle::{Bundle, Level};
-use crate::core::derive::{self, Comparison, PanelSpec};
+use crate::core::bundle::Bundle;
+use crate::core::derive::{self, PanelSpec};
 use crate::core::estimate::{LeastSquares, cr1_factor};
 use nalgebra::DMatrix;
 use rand::{RngExt, SeedableRng};
@@ -411,29 +411,9 @@ pub fn wild_bootstrap_design(
     })
 }
 
-/// Cluster of each district: its state for BW vs neighbours, else its government region.
-fn district_clusters(
-    bundle: &Bundle,
-    comparison: Comparison,
-) -> (&'static str, BTreeMap<String, Option<String>>) {
-    let by_state = comparison == Comparison::BwVsNeighbours;
-    let labels = bundle
-        .districts
-        .iter()
-        .map(|d| {
-            let label = if by_state {
-                Some(d.state.clone())
-            } else {
-                d.region.clone()
-            };
-            (d.district_id.clone(), label)
-        })
-        .collect();
-    (if by_state { "state" } else { "region" }, labels)
-}
-
 /// WCR bootstrap of the treatment coefficient of `spec`'s DiD, clusters = states (BW vs
-/// neighbours) or government regions (within BW; municipalities by their district's region).
+/// neighbours) or government regions (within BW; municipalities by their district's region),
+/// as the panel records them.
 pub fn wild_bootstrap(
     bundle: &Bundle,
     spec: &PanelSpec,
@@ -441,34 +421,19 @@ pub fn wild_bootstrap(
 ) -> Result<WildBootstrap, RobustError> {
     let panel = derive::panel(bundle, spec)?;
     let design = DidDesign::from_panel(&panel, options.weighted)?;
-    let (cluster_by, by_district) = district_clusters(bundle, spec.comparison);
-    let district_of: BTreeMap<&str, &str> = bundle
-        .municipalities
+    let cluster_by = panel.cluster_by.column();
+    let labels = panel
+        .rows
         .iter()
-        .map(|m| (m.municipality_id.as_str(), m.district_id.as_str()))
-        .collect();
-    let labels =
-        panel
-            .rows
-            .iter()
-            .map(|r| {
-                let district = match spec.level {
-                    Level::District => Some(r.unit_id.as_str()),
-                    Level::Municipality => district_of.get(r.unit_id.as_str()).copied(),
-                };
-                district
-                .and_then(|d| by_district.get(d).cloned().flatten())
-                .filter(|l| !l.trim().is_empty())
-                .ok_or_else(|| {
-                    RobustError::Data(format!(
-                        "districts, column '{}': unit {} ({}) has no value, so it has no cluster",
-                        if cluster_by == "state" { "state" } else { "region" },
-                        r.unit_id,
-                        r.name
-                    ))
-                })
+        .map(|r| {
+            r.cluster.clone().ok_or_else(|| {
+                RobustError::Data(format!(
+                    "districts, column '{cluster_by}': unit {} ({}) has no value, so it has no cluster",
+                    r.unit_id, r.name
+                ))
             })
-            .collect::<Result<Vec<String>, _>>()?;
+        })
+        .collect::<Result<Vec<String>, _>>()?;
     let mut result = wild_bootstrap_design(
         &design,
         &labels,

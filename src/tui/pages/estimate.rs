@@ -51,20 +51,23 @@ impl EstimatePage<'_> {
         let t = &app.theme;
         let c = &app.choices;
         let weights = if c.weighted { "weighted" } else { "unweighted" };
+        // The fitted model names its convention (CR1 with its clusters and df); before a fit,
+        // the choice.
+        let a = &app.analysis;
+        let se = match (&a.with_controls, &a.without_controls) {
+            (Ok((_, e)), _) | (Err(_), Ok((_, e))) => e.se_short(),
+            _ => format!("{} SE", c.variance.id().to_uppercase()),
+        };
         let block = panel(
             format!(" DiD: {} – {} ", c.comparison.label(), c.outcome.id()),
             t,
         )
         .title_bottom(Line::styled(
-            format!(
-                " {} SE in parentheses, {weights}; * p<.1 ** p<.05 *** p<.01 ",
-                c.variance.id().to_uppercase()
-            ),
+            format!(" {se} in parentheses, {weights}; * p<.1 ** p<.05 *** p<.01 "),
             t.dim,
         ));
         let inner = block.inner(area);
         block.render(area, buf);
-        let a = &app.analysis;
         let labels: Vec<(String, String)> = c
             .available_controls(&app.bundle)
             .iter()

@@ -1,5 +1,6 @@
 //! The regression table as the report prints it (Tab. 12–18): coefficient with stars,
-//! robust standard error in parentheses below, then constant, N and R², one column per model.
+//! robust standard error in parentheses below, then constant, N, R² and the minimum detectable
+//! effect, one column per model.
 
 use super::fit;
 use crate::core::derive::Panel;
@@ -63,7 +64,7 @@ impl Widget for RegressionTable<'_> {
 
         // Where the report's two rows per term do not fit (80×24 with many controls), the
         // standard error goes next to the coefficient instead of below it.
-        let compact = 1 + 2 * terms.len() + 2 > area.height as usize;
+        let compact = 1 + 2 * terms.len() + 3 > area.height as usize;
         let pad = if compact { "" } else { "   " };
         // (label, [coefficient text; 2], [standard-error text; 2]) per term.
         let term_rows: Vec<(&String, &String, [String; 2], [String; 2])> = terms
@@ -98,6 +99,8 @@ impl Widget for RegressionTable<'_> {
         };
         let n = stat(&|e| e.fit.n.to_string());
         let r2 = stat(&|e| format!("{:.2}", e.fit.r2));
+        // What the treatment estimate could have detected (80% power, 5% two-sided).
+        let mde = stat(&|e| e.mde_80.map_or("–".into(), |m| format!("{m:.1}")));
         let headers = [
             format!("{}{pad}", self.models[0].header),
             format!("{}{pad}", self.models[1].header),
@@ -108,6 +111,7 @@ impl Widget for RegressionTable<'_> {
             .flat_map(|r| r.2.iter().chain(r.3.iter()))
             .chain(n.iter())
             .chain(r2.iter())
+            .chain(mde.iter())
             .chain(headers.iter())
             .map(|s| s.chars().count())
             .max()
@@ -142,6 +146,11 @@ impl Widget for RegressionTable<'_> {
             Cell::from("R²"),
             right(&r2[0]),
             right(&r2[1]),
+        ]));
+        rows.push(Row::new(vec![
+            Cell::from("MDE 80%, pp"),
+            right(&mde[0]),
+            right(&mde[1]),
         ]));
         let header =
             Row::new(vec![Cell::from(""), right(&headers[0]), right(&headers[1])]).style(t.title);
