@@ -326,3 +326,22 @@ fn page_keys_scroll_the_long_lists_within_bounds() {
     dispatch(&mut app, Msg::PageDown);
     assert_eq!(app.cursor(Page::StartTimes), 10);
 }
+
+/// The Staffing page ranks the units of the chosen level, as its export does, so `e` writes
+/// the ranking on screen.
+#[test]
+fn staffing_ranking_follows_the_level() {
+    let mut app = sample_app();
+    dispatch(&mut app, Msg::GoTo(Page::Estimate));
+    let districts = app.staffing.capacity.items.len();
+    assert_eq!(app.staffing.capacity.column, "fte_change_per_100");
+    dispatch(&mut app, Msg::CycleLevel);
+    assert_eq!(app.choices.level, Level::Municipality);
+    assert_eq!(app.staffing.capacity.column, "fte_change");
+    assert!(app.staffing.capacity.items.len() > districts);
+    dispatch(&mut app, Msg::GoTo(Page::Staffing));
+    for _ in 0..3 {
+        dispatch(&mut app, Msg::PageDown);
+    }
+    assert_eq!(app.cursor(Page::Staffing), 30);
+}

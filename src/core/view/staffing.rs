@@ -52,6 +52,8 @@ pub struct StaffingView {
     pub fte_change: FteHistogram,
     /// Capacity change per unit of the chosen level, split at the median.
     pub capacity: Ranking,
+    /// What the ranking's panel says when no unit has the measure.
+    pub capacity_empty: &'static str,
 }
 
 impl StaffingView {
@@ -61,6 +63,10 @@ impl StaffingView {
             changes: change_table(&staffing::staffing_table(bundle)),
             fte_change: fte_histogram(bundle),
             capacity: capacity_ranking(bundle, choices.level),
+            capacity_empty: match choices.level {
+                Level::District => "No district has a capacity change.",
+                Level::Municipality => "No municipality has a capacity change.",
+            },
         }
     }
 

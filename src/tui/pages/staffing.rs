@@ -127,10 +127,7 @@ impl StaffingPage<'_> {
         block.render(area, buf);
         if ranking.items.is_empty() {
             message(
-                vec![Line::styled(
-                    "No district has a capacity change.",
-                    t.warning,
-                )],
+                vec![Line::styled(self.app.staffing.capacity_empty, t.warning)],
                 inner,
                 buf,
             );
