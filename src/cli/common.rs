@@ -3,7 +3,9 @@
 
 use crate::core::bundle::{self, Bundle, Level};
 use crate::core::choices::Choices;
-use crate::core::derive::{self, Comparison, ControlSelection, DeriveError, Outcome};
+use crate::core::derive::{
+    self, ChoiceParseError, Comparison, ControlSelection, DeriveError, Outcome,
+};
 use crate::core::estimate::VarianceType;
 use crate::core::export::ExportError;
 use crate::core::robust::RobustError;
@@ -106,7 +108,7 @@ pub struct EstimateArgs {
     pub unweighted: bool,
 }
 
-fn parse_controls(s: &str) -> Result<ControlSelection, String> {
+fn parse_controls(s: &str) -> Result<ControlSelection, ChoiceParseError> {
     s.parse()
 }
 

@@ -1,28 +1,12 @@
-//! What the pages show, fetched from `core` and kept read-only for drawing: results that
-//! depend on the user's choices (`Analysis`, `StartTimes`) and those that depend only on the
-//! bundle (`BundleFacts`). Nothing here computes a statistic; it calls core and keeps results.
+//! The estimates behind the Estimate and Overview pages, fetched from `core` and kept
+//! read-only for drawing (the other pages' models are `core::view`'s, cached in `app`).
+//! Nothing here computes a statistic; it calls core and keeps results.
 
-use crate::core::bundle::{Bundle, Level};
+use crate::core::bundle::Bundle;
 pub use crate::core::choices::Choices;
-use crate::core::choices::trend_outcome;
-use crate::core::derive::start::{self, DistrictStart};
-use crate::core::derive::{
-    self, ControlSelection, DeriveError, Panel, PanelSpec, Trends, check_supported,
-};
-use crate::core::estimate::{DidEstimate, EstimateError, estimate_did};
-pub use crate::core::view::facts::BundleFacts;
-
-/// Why a column of the Estimate page (or the trends) has nothing to show.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum AnalysisError {
-    #[error(transparent)]
-    Derive(#[from] DeriveError),
-    #[error("{0}")]
-    Estimate(#[from] EstimateError),
-    /// Column (2) with every control switched off would repeat column (1).
-    #[error("every control is switched off")]
-    NoControls,
-}
+use crate::core::derive::{self, ControlSelection, DeriveError, Panel, PanelSpec, check_supported};
+use crate::core::estimate::{DidEstimate, estimate_did};
+pub use crate::core::view::AnalysisError;
 
 /// The two panels a comparison needs before any control is switched: with every declared
 /// control and with none. Built once per comparison, outcome, level and cutoff.
@@ -142,23 +126,4 @@ impl Analysis {
             },
         }
     }
-}
-
-/// Monthly employment rates of the comparison's two groups (the trends page).
-pub fn compute_trends(bundle: &Bundle, choices: &Choices) -> Result<Trends, DeriveError> {
-    let outcome = trend_outcome(choices.outcome);
-    check_supported(outcome, choices.comparison, Level::District)?;
-    let spec = PanelSpec {
-        outcome,
-        comparison: choices.comparison,
-        level: Level::District,
-        controls: ControlSelection::None,
-        rules: choices.rules(bundle),
-    };
-    derive::trends(bundle, &spec)
-}
-
-/// District start dates for one cutoff (the start-times page).
-pub fn compute_starts(bundle: &Bundle, choices: &Choices) -> Vec<DistrictStart> {
-    start::district_starts(bundle, &choices.rules(bundle))
 }

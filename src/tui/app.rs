@@ -2,7 +2,7 @@
 //! here, drawing only reads; `dispatch` re-estimates when the choices changed and performs the
 //! effects `update` asked for.
 
-use super::analysis::{Analysis, BundleFacts, PanelPair, compute_starts, compute_trends};
+use super::analysis::{Analysis, PanelPair};
 use super::cache::KeyedCache;
 use super::config::Remembered;
 use super::msg::Msg;
@@ -10,10 +10,14 @@ use super::robust_results::{RobustJobs, RobustView};
 use super::theme::Theme;
 use crate::core::bundle::{Bundle, Level, Topic};
 use crate::core::choices::{Choices, PanelKey, TrendKey};
-use crate::core::derive::start::DistrictStart;
-use crate::core::derive::{Comparison, DeriveError, Outcome, Trends};
+use crate::core::derive::{Comparison, DeriveError, Outcome};
 use crate::core::estimate::VarianceType;
 use crate::core::period::parse_date;
+use crate::core::view::overview::{BundleSummary, OverviewView};
+use crate::core::view::staffing::StaffingView;
+use crate::core::view::start_times::StartTimesView;
+use crate::core::view::topics::TopicsView;
+use crate::core::view::trends::TrendsView;
 use chrono::NaiveDate;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -52,10 +56,15 @@ pub struct App {
     pub export_dir: PathBuf,
     /// A one-off message for the status bar (e.g. where an export went); cleared by the next key.
     pub status: Option<String>,
-    pub facts: BundleFacts,
     pub analysis: Arc<Analysis>,
-    pub trends: Arc<Result<Trends, DeriveError>>,
-    pub starts: Arc<Vec<DistrictStart>>,
+    /// The models of pages 1–5 for the current choices (`core::view`), drawn as they are.
+    pub overview: OverviewView,
+    pub start_times: Arc<StartTimesView>,
+    pub staffing: Arc<StaffingView>,
+    pub topics: Arc<TopicsView>,
+    pub trends: Arc<Result<TrendsView, DeriveError>>,
+    /// The Overview's bundle part, computed once when the bundle is opened.
+    summary: Arc<BundleSummary>,
     caches: Caches,
     // Robustness page (robust_results.rs): the checks for the current choices, and the
     // jobs that compute them.
@@ -105,14 +114,19 @@ impl App {
             Some(p) if !has_errors => *p,
             _ => Page::Overview,
         };
-        let facts = BundleFacts::compute(&bundle);
+        let summary = Arc::new(BundleSummary::new(&bundle));
+        let topics = Arc::new(TopicsView::build(&bundle));
         let bundle = Arc::new(bundle);
         let mut caches = Caches::new();
-        let (analysis, trends, starts) = caches.results(&bundle, &choices);
+        let results = caches.results(&bundle, &choices);
         App {
-            analysis,
-            trends,
-            starts,
+            overview: overview(&summary, &bundle, &choices, &results.analysis),
+            analysis: results.analysis,
+            trends: results.trends,
+            start_times: results.start_times,
+            staffing: results.staffing,
+            topics,
+            summary,
             bundle,
             bundle_path,
             theme,
@@ -130,7 +144,6 @@ impl App {
             should_quit: false,
             export_dir: super::export::default_dir(),
             status: None,
-            facts,
             caches,
             robust: RobustView::NotRequested,
             robust_jobs: RobustJobs::new(false),
@@ -175,8 +188,17 @@ impl App {
 
     /// Brings the shown results up to the current choices, from the cache where possible.
     fn reestimate(&mut self) {
-        (self.analysis, self.trends, self.starts) =
-            self.caches.results(&self.bundle, &self.choices);
+        let results = self.caches.results(&self.bundle, &self.choices);
+        self.overview = overview(
+            &self.summary,
+            &self.bundle,
+            &self.choices,
+            &results.analysis,
+        );
+        self.analysis = results.analysis;
+        self.trends = results.trends;
+        self.start_times = results.start_times;
+        self.staffing = results.staffing;
     }
 
     /// Number of rows in the current page's list, for moving the cursor.
@@ -191,8 +213,8 @@ impl App {
                     0
                 }
             }
-            Page::StartTimes => self.starts.len(),
-            Page::Staffing => self.facts.capacity.districts.len(),
+            Page::StartTimes => self.start_times.districts.len(),
+            Page::Staffing => self.staffing.capacity.items.len(),
             Page::Topics => Topic::ALL.len(),
             Page::Trends => 0,
             Page::Estimate => self.choices.available_controls(&self.bundle).len(),
@@ -206,18 +228,32 @@ impl App {
     }
 }
 
-type Results = (
-    Arc<Analysis>,
-    Arc<Result<Trends, DeriveError>>,
-    Arc<Vec<DistrictStart>>,
-);
+/// The Overview's model from the bundle summary and column (1) of the estimate.
+fn overview(
+    summary: &Arc<BundleSummary>,
+    bundle: &Bundle,
+    choices: &Choices,
+    analysis: &Analysis,
+) -> OverviewView {
+    let without_controls = analysis.without_controls.as_ref().map(|(_, e)| e);
+    OverviewView::new(Arc::clone(summary), bundle, choices, without_controls)
+}
+
+/// What the choices decide, from the caches where possible.
+struct Results {
+    analysis: Arc<Analysis>,
+    trends: Arc<Result<TrendsView, DeriveError>>,
+    start_times: Arc<StartTimesView>,
+    staffing: Arc<StaffingView>,
+}
 
 /// Results by what decides them.
 struct Caches {
     analyses: KeyedCache<Choices, Analysis>,
     panels: KeyedCache<PanelKey, PanelPair>,
-    trends: KeyedCache<TrendKey, Result<Trends, DeriveError>>,
-    starts: KeyedCache<NaiveDate, Vec<DistrictStart>>,
+    trends: KeyedCache<TrendKey, Result<TrendsView, DeriveError>>,
+    start_times: KeyedCache<NaiveDate, StartTimesView>,
+    staffing: KeyedCache<Level, StaffingView>,
 }
 
 impl Caches {
@@ -226,7 +262,8 @@ impl Caches {
             analyses: KeyedCache::new(256),
             panels: KeyedCache::new(64),
             trends: KeyedCache::new(64),
-            starts: KeyedCache::new(64),
+            start_times: KeyedCache::new(64),
+            staffing: KeyedCache::new(2),
         }
     }
 
@@ -243,14 +280,23 @@ impl Caches {
                 panels.get_or_compute(choices.panel_key(), || PanelPair::compute(bundle, choices));
             Analysis::compute(bundle, choices, &pair)
         });
-        // Trends and start dates ignore controls, level, variance and weights.
+        // Trends and start dates ignore controls, level, variance and weights; staffing
+        // depends on the level alone.
         let trends = self
             .trends
-            .get_or_compute(choices.trend_key(), || compute_trends(bundle, choices));
-        let starts = self
-            .starts
-            .get_or_compute(choices.cutoff, || compute_starts(bundle, choices));
-        (analysis, trends, starts)
+            .get_or_compute(choices.trend_key(), || TrendsView::build(bundle, choices));
+        let start_times = self
+            .start_times
+            .get_or_compute(choices.cutoff, || StartTimesView::build(bundle, choices));
+        let staffing = self
+            .staffing
+            .get_or_compute(choices.level, || StaffingView::build(bundle, choices));
+        Results {
+            analysis,
+            trends,
+            start_times,
+            staffing,
+        }
     }
 }
 
@@ -355,8 +401,8 @@ pub fn update(app: &mut App, msg: Msg) {
             // On Topics the arrows walk the topics; the long district ranking pages.
             let (c, len) = if app.page == Page::Topics {
                 let len = match app.ranking {
-                    Ranking::Labour => app.facts.labour_talks.districts.len(),
-                    Ranking::Housing => app.facts.housing_talks.districts.len(),
+                    Ranking::Labour => app.topics.labour.items.len(),
+                    Ranking::Housing => app.topics.housing.items.len(),
                 };
                 (&mut app.ranking_cursor, len)
             } else {

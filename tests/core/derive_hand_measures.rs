@@ -4,6 +4,7 @@
 use crate::common::{assert_close, hand, month, reason};
 use wirkung::core::bundle::{Level, Topic};
 use wirkung::core::derive::employment::{Employed, EmploymentData, employment_outcomes};
+use wirkung::core::derive::housing::NoHousingOutcome;
 use wirkung::core::derive::{capacity, housing, plan_b, start, topics};
 use wirkung::core::period::parse_date;
 
@@ -155,7 +156,13 @@ fn district_housing_keeps_exactly_forty_percent_missing() {
         assert_close(a.weight, 250.0);
         // Böblingen: 08115002 has 0 target persons in 2018 (not present), 08115003 no rows →
         //   2 of 3 = 67 % > 40 % → excluded.
-        assert!(h["08115"].as_ref().unwrap_err().contains("2 of 3"));
+        assert!(
+            h["08115"]
+                .as_ref()
+                .unwrap_err()
+                .to_string()
+                .contains("2 of 3")
+        );
         // Esslingen: (50 + 30) / 200 = 40 %; (70 + 20) / 150 = 60 %; D = 200.
         let c = h["08116"].as_ref().unwrap();
         assert_close(c.base_pct, 40.0);
@@ -179,17 +186,30 @@ fn municipality_housing_needs_both_waves_present() {
         assert_close(m.base_pct, 40.0);
         assert_close(m.end_pct, 50.0);
         assert_close(m.weight, 100.0);
+        let wave = |d: &str| parse_date(d).unwrap();
         assert_eq!(
             h["08111004"],
-            Err("no survey row for wave 2020-01-31".to_string())
+            Err(NoHousingOutcome::NoSurveyRow {
+                wave: wave("2020-01-31")
+            })
         );
         assert_eq!(
             h["08111005"],
-            Err("housing_decentral missing in wave 2018-12-15".to_string())
+            Err(NoHousingOutcome::DecentralMissing {
+                wave: wave("2018-12-15")
+            })
         );
+        let no_target = h["08115002"].as_ref().unwrap_err();
         assert_eq!(
-            h["08115002"],
-            Err("no target persons in wave 2018-12-15".to_string())
+            no_target,
+            &NoHousingOutcome::NoTargetPersons {
+                wave: wave("2018-12-15")
+            }
+        );
+        // The sentence the panel lists the unit with.
+        assert_eq!(
+            no_target.to_string(),
+            "no target persons in wave 2018-12-15"
         );
         let shares = housing::municipality_shares(&b, parse_date("2020-01-31").unwrap());
         // 08115002: 5 / 10 in 2020 although its 2018 wave is not present.

@@ -28,4 +28,5 @@ mod robust_reference;
 mod robust_ri;
 mod robust_sample;
 mod robust_sample_reference;
+mod view_pages;
 mod xlsx_tables;

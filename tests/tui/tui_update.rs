@@ -140,7 +140,7 @@ fn unsupported_combinations_show_the_reason_instead_of_failing() {
 #[test]
 fn moving_the_cutoff_regroups_the_districts_and_re_estimates() {
     let mut app = sample_app();
-    let early = |app: &App| app.starts.iter().filter(|d| d.early).count();
+    let early = |app: &App| app.start_times.districts.iter().filter(|d| d.early).count();
     let treated_n = |app: &App| app.analysis.without_controls.as_ref().unwrap().1.treated.n;
     let (early0, n0) = (early(&app), treated_n(&app));
     assert_eq!(early0, n0);
@@ -312,7 +312,7 @@ fn a_control_toggle_re_estimates_without_rebuilding_the_panel() {
 fn page_keys_scroll_the_long_lists_within_bounds() {
     let mut app = sample_app();
     dispatch(&mut app, Msg::GoTo(Page::Topics));
-    let n = app.facts.labour_talks.districts.len();
+    let n = app.topics.labour.items.len();
     for _ in 0..20 {
         dispatch(&mut app, Msg::PageDown);
     }
@@ -325,4 +325,23 @@ fn page_keys_scroll_the_long_lists_within_bounds() {
     dispatch(&mut app, Msg::GoTo(Page::StartTimes));
     dispatch(&mut app, Msg::PageDown);
     assert_eq!(app.cursor(Page::StartTimes), 10);
+}
+
+/// The Staffing page ranks the units of the chosen level, as its export does, so `e` writes
+/// the ranking on screen.
+#[test]
+fn staffing_ranking_follows_the_level() {
+    let mut app = sample_app();
+    dispatch(&mut app, Msg::GoTo(Page::Estimate));
+    let districts = app.staffing.capacity.items.len();
+    assert_eq!(app.staffing.capacity.column, "fte_change_per_100");
+    dispatch(&mut app, Msg::CycleLevel);
+    assert_eq!(app.choices.level, Level::Municipality);
+    assert_eq!(app.staffing.capacity.column, "fte_change");
+    assert!(app.staffing.capacity.items.len() > districts);
+    dispatch(&mut app, Msg::GoTo(Page::Staffing));
+    for _ in 0..3 {
+        dispatch(&mut app, Msg::PageDown);
+    }
+    assert_eq!(app.cursor(Page::Staffing), 30);
 }

@@ -14,6 +14,35 @@ pub struct HousingOutcome {
     pub weight: f64,
 }
 
+/// Why a municipality or district has no housing outcome (the panel lists the unit as
+/// excluded with this sentence, which names the survey column that is missing).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum NoHousingOutcome {
+    #[error("no survey row for wave {wave}")]
+    NoSurveyRow { wave: NaiveDate },
+    #[error("no target persons in wave {wave}")]
+    NoTargetPersons { wave: NaiveDate },
+    #[error("target_persons missing in wave {wave}")]
+    TargetPersonsMissing { wave: NaiveDate },
+    #[error("housing_decentral missing in wave {wave}")]
+    DecentralMissing { wave: NaiveDate },
+    /// D, the district's target persons at the base wave, is missing or zero.
+    #[error("no target persons reported for {wave}")]
+    NoDistrictWeight { wave: NaiveDate },
+    #[error("no funded municipality")]
+    NoFundedMunicipality,
+    #[error(
+        "{missing} of {members} funded municipalities lack a housing wave (more than {allowed_pct}% allowed)"
+    )]
+    TooManyMissingWaves {
+        missing: usize,
+        members: usize,
+        allowed_pct: f64,
+    },
+    #[error("no funded municipality has both housing waves")]
+    NoCompleteMunicipality,
+}
+
 /// One municipality's usable wave: target persons and of them in decentralised housing.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Wave {
@@ -44,18 +73,18 @@ fn wave(
     rows: &HashMap<(&str, NaiveDate), &TargetGroup>,
     municipality: &str,
     date: NaiveDate,
-) -> Result<Wave, String> {
+) -> Result<Wave, NoHousingOutcome> {
     let row = rows
         .get(&(municipality, date))
-        .ok_or_else(|| format!("no survey row for wave {date}"))?;
+        .ok_or(NoHousingOutcome::NoSurveyRow { wave: date })?;
     let target_persons = match row.target_persons {
         Some(t) if t > 0 => t,
-        Some(_) => return Err(format!("no target persons in wave {date}")),
-        None => return Err(format!("target_persons missing in wave {date}")),
+        Some(_) => return Err(NoHousingOutcome::NoTargetPersons { wave: date }),
+        None => return Err(NoHousingOutcome::TargetPersonsMissing { wave: date }),
     };
     let decentral = row
         .housing_decentral
-        .ok_or_else(|| format!("housing_decentral missing in wave {date}"))?;
+        .ok_or(NoHousingOutcome::DecentralMissing { wave: date })?;
     Ok(Wave {
         target_persons,
         decentral,
@@ -77,7 +106,9 @@ pub fn municipality_shares(bundle: &Bundle, wave_date: NaiveDate) -> BTreeMap<St
 
 /// Housing outcome of every municipality: share at `housing_end` − share at `housing_base`,
 /// weight = target persons at `housing_base`.
-pub fn municipality_housing(bundle: &Bundle) -> BTreeMap<String, Result<HousingOutcome, String>> {
+pub fn municipality_housing(
+    bundle: &Bundle,
+) -> BTreeMap<String, Result<HousingOutcome, NoHousingOutcome>> {
     let rows = survey_rows(bundle);
     let (base, end) = (
         bundle.manifest.periods.housing_base,
@@ -123,7 +154,7 @@ pub fn district_target_persons(bundle: &Bundle) -> BTreeMap<String, f64> {
 pub fn district_housing(
     bundle: &Bundle,
     rules: &Rules,
-) -> BTreeMap<String, Result<HousingOutcome, String>> {
+) -> BTreeMap<String, Result<HousingOutcome, NoHousingOutcome>> {
     let rows = survey_rows(bundle);
     let (base, end) = (
         bundle.manifest.periods.housing_base,
@@ -147,7 +178,7 @@ pub fn district_housing(
                         .get(id)
                         .copied()
                         .filter(|w| *w > 0.0)
-                        .ok_or_else(|| format!("no target persons reported for {base}"))?;
+                        .ok_or(NoHousingOutcome::NoDistrictWeight { wave: base })?;
                     Ok(HousingOutcome {
                         base_pct: b,
                         end_pct: e,
@@ -167,9 +198,9 @@ fn pool(
     base: NaiveDate,
     end: NaiveDate,
     max_missing: f64,
-) -> Result<(f64, f64), String> {
+) -> Result<(f64, f64), NoHousingOutcome> {
     if members.is_empty() {
-        return Err("no funded municipality".into());
+        return Err(NoHousingOutcome::NoFundedMunicipality);
     }
     let complete: Vec<(Wave, Wave)> = members
         .iter()
@@ -178,14 +209,14 @@ fn pool(
     let missing = members.len() - complete.len();
     // "at most" with a tolerance, so that 2 of 5 against 0.4 is kept whatever the rounding.
     if missing as f64 > max_missing * members.len() as f64 + 1e-9 {
-        return Err(format!(
-            "{missing} of {} funded municipalities lack a housing wave (more than {}% allowed)",
-            members.len(),
-            max_missing * 100.0
-        ));
+        return Err(NoHousingOutcome::TooManyMissingWaves {
+            missing,
+            members: members.len(),
+            allowed_pct: max_missing * 100.0,
+        });
     }
     if complete.is_empty() {
-        return Err("no funded municipality has both housing waves".into());
+        return Err(NoHousingOutcome::NoCompleteMunicipality);
     }
     let pooled = |pick: fn(&(Wave, Wave)) -> Wave| {
         let (dec, tp) = complete.iter().map(pick).fold((0i64, 0i64), |(d, t), w| {

@@ -240,10 +240,19 @@ pub struct Measures {
     pub excluded: Vec<Exclusion>,
 }
 
+/// Why a choice as the CLI spells it cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChoiceParseError {
+    #[error("empty control name in '{0}' (expected all, none or c1,c2)")]
+    EmptyControlName(String),
+    #[error("unknown level '{0}' (expected district or municipality)")]
+    UnknownLevel(String),
+}
+
 impl FromStr for ControlSelection {
-    type Err = String;
+    type Err = ChoiceParseError;
     /// `all`, `none`, or a comma-separated list of control columns (cli.md).
-    fn from_str(s: &str) -> Result<Self, String> {
+    fn from_str(s: &str) -> Result<Self, ChoiceParseError> {
         match s.trim() {
             "all" => Ok(ControlSelection::All),
             "none" => Ok(ControlSelection::None),
@@ -251,9 +260,7 @@ impl FromStr for ControlSelection {
                 let mut names: Vec<String> = Vec::new();
                 for name in list.split(',').map(str::trim) {
                     if name.is_empty() {
-                        return Err(format!(
-                            "empty control name in '{s}' (expected all, none or c1,c2)"
-                        ));
+                        return Err(ChoiceParseError::EmptyControlName(s.to_string()));
                     }
                     if !names.iter().any(|n| n == name) {
                         names.push(name.to_string());
@@ -266,13 +273,11 @@ impl FromStr for ControlSelection {
 }
 
 /// Parses an analysis level as the CLI spells it (`district`, `municipality`).
-pub fn parse_level(s: &str) -> Result<Level, String> {
+pub fn parse_level(s: &str) -> Result<Level, ChoiceParseError> {
     match s.trim() {
         "district" => Ok(Level::District),
         "municipality" => Ok(Level::Municipality),
-        other => Err(format!(
-            "unknown level '{other}' (expected district or municipality)"
-        )),
+        other => Err(ChoiceParseError::UnknownLevel(other.to_string())),
     }
 }
 

@@ -317,9 +317,15 @@ fn outcomes(bundle: &Bundle, spec: &PanelSpec) -> Outcomes {
                 Level::District => district_housing(bundle, &spec.rules),
                 Level::Municipality => municipality_housing(bundle),
             };
+            // The reason becomes the exclusion's sentence.
             by_unit
                 .into_iter()
-                .map(|(id, o)| (id, o.map(|o| (o.base_pct, o.end_pct, o.weight))))
+                .map(|(id, o)| {
+                    let o = o
+                        .map(|o| (o.base_pct, o.end_pct, o.weight))
+                        .map_err(|e| e.to_string());
+                    (id, o)
+                })
                 .collect()
         }
     }

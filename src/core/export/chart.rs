@@ -88,46 +88,57 @@ pub struct Chart {
     pub body: ChartBody,
 }
 
-fn register_font() -> Result<(), String> {
-    static DONE: OnceLock<Result<(), String>> = OnceLock::new();
+/// Why a chart could not be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChartError {
+    #[error("the bundled chart font could not be loaded")]
+    Font,
+    /// plotters refused a drawing step (its message).
+    #[error("cannot draw the chart: {0}")]
+    Draw(String),
+    #[error("cannot encode the chart as PNG: {0}")]
+    Png(String),
+}
+
+fn register_font() -> Result<(), ChartError> {
+    static DONE: OnceLock<Result<(), ChartError>> = OnceLock::new();
     DONE.get_or_init(|| {
         plotters::style::register_font(FONT, FontStyle::Normal, FONT_BYTES)
-            .map_err(|_| "the bundled chart font could not be loaded".to_string())
+            .map_err(|_| ChartError::Font)
     })
     .clone()
 }
 
 /// The chart as an SVG document.
-pub fn svg(chart: &Chart) -> Result<String, String> {
+pub fn svg(chart: &Chart) -> Result<String, ChartError> {
     register_font()?;
     let mut out = String::new();
     {
         let root = SVGBackend::with_string(&mut out, SIZE).into_drawing_area();
         draw(&root, chart)?;
-        root.present().map_err(|e| e.to_string())?;
+        root.present().map_err(err)?;
     }
     Ok(out)
 }
 
 /// The chart as PNG bytes (8-bit RGB).
-pub fn png(chart: &Chart) -> Result<Vec<u8>, String> {
+pub fn png(chart: &Chart) -> Result<Vec<u8>, ChartError> {
     register_font()?;
     let (w, h) = SIZE;
     let mut pixels = vec![255u8; (w * h * 3) as usize];
     {
         let root = BitMapBackend::with_buffer(&mut pixels, SIZE).into_drawing_area();
         draw(&root, chart)?;
-        root.present().map_err(|e| e.to_string())?;
+        root.present().map_err(err)?;
     }
     let mut out = Vec::new();
     {
         let mut encoder = ::png::Encoder::new(&mut out, w, h);
         encoder.set_color(::png::ColorType::Rgb);
         encoder.set_depth(::png::BitDepth::Eight);
-        let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
-        writer
-            .write_image_data(&pixels)
-            .map_err(|e| e.to_string())?;
+        let png_err = |e: ::png::EncodingError| ChartError::Png(e.to_string());
+        let mut writer = encoder.write_header().map_err(png_err)?;
+        writer.write_image_data(&pixels).map_err(png_err)?;
     }
     Ok(out)
 }
@@ -138,8 +149,8 @@ fn y_tick(v: &f64) -> String {
     if s == "-0.0" { "0.0".to_string() } else { s }
 }
 
-fn err<E: std::fmt::Display>(e: E) -> String {
-    format!("cannot draw the chart: {e}")
+fn err<E: std::fmt::Display>(e: E) -> ChartError {
+    ChartError::Draw(e.to_string())
 }
 
 /// Value range with a little air, always containing zero for bars.
@@ -167,7 +178,10 @@ fn y_range(values: impl Iterator<Item = f64>, with_zero: bool) -> (f64, f64) {
     )
 }
 
-fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, chart: &Chart) -> Result<(), String> {
+fn draw<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    chart: &Chart,
+) -> Result<(), ChartError> {
     root.fill(&WHITE).map_err(err)?;
     let (w, h) = SIZE;
     let footer_height = if chart.source.is_some() { 68 } else { 44 };
@@ -225,7 +239,7 @@ fn plot_area<'a, DB: DrawingBackend>(
     title_size: u32,
     x: std::ops::Range<f64>,
     y: std::ops::Range<f64>,
-) -> Result<Plot<'a, DB>, String> {
+) -> Result<Plot<'a, DB>, ChartError> {
     ChartBuilder::on(area)
         .caption(chart.title.clone(), (FONT, title_size))
         .margin(24)
@@ -241,7 +255,7 @@ fn mesh<DB: DrawingBackend>(
     chart: &Chart,
     x_labels: usize,
     x_fmt: &dyn Fn(&f64) -> String,
-) -> Result<(), String> {
+) -> Result<(), ChartError> {
     ctx.configure_mesh()
         .x_labels(x_labels)
         .x_label_formatter(x_fmt)
@@ -260,7 +274,7 @@ fn draw_lines<DB: DrawingBackend>(
     x_axis: &XAxis,
     series: &[Series],
     marker: Option<f64>,
-) -> Result<(), String> {
+) -> Result<(), ChartError> {
     let (x0, x1) = x_extent(
         series.iter().flat_map(|s| s.points.iter().map(|p| p.0)),
         (0.0, 1.0),
@@ -320,7 +334,7 @@ fn draw_bars<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     chart: &Chart,
     bars: &[Bar],
-) -> Result<(), String> {
+) -> Result<(), ChartError> {
     let n = bars.len().max(1) as u32;
     let (y0, y1) = y_range(bars.iter().map(|b| b.value), true);
     let mut ctx = ChartBuilder::on(area)
@@ -373,7 +387,7 @@ fn draw_intervals<DB: DrawingBackend>(
     points: &[IntervalPoint],
     x_labels: &[(f64, String)],
     marker: Option<f64>,
-) -> Result<(), String> {
+) -> Result<(), ChartError> {
     let (x0, x1) = x_extent(points.iter().map(|p| p.x).chain(marker), (-1.0, 1.0));
     let pad = ((x1 - x0) * 0.03).max(0.5);
     // The zero line must be visible: an effect is read against it.

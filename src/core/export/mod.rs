@@ -9,7 +9,7 @@ pub mod robustness;
 
 pub use crate::core::view::table::{self, Cell, TableData};
 pub use atomic::{WriteError, free_name, write_atomic, write_new};
-pub use chart::{Bar, Chart, ChartBody, IntervalPoint, Series, XAxis};
+pub use chart::{Bar, Chart, ChartBody, ChartError, IntervalPoint, Series, XAxis};
 pub use pages::page_content;
 pub use robustness::robustness_content;
 
@@ -68,8 +68,8 @@ pub enum ExportError {
     Derive(#[from] DeriveError),
     #[error("estimation failed: {0}")]
     Estimate(#[from] EstimateError),
-    #[error("{0}")]
-    Render(String),
+    #[error(transparent)]
+    Render(#[from] ChartError),
     #[error(transparent)]
     Write(#[from] WriteError),
 }
@@ -163,11 +163,9 @@ fn render_content(
     chart.source = source.clone();
     let text = match format {
         ExportFormat::Svg => {
-            return chart::svg(&chart)
-                .map(String::into_bytes)
-                .map_err(ExportError::Render);
+            return Ok(chart::svg(&chart)?.into_bytes());
         }
-        ExportFormat::Png => return chart::png(&chart).map_err(ExportError::Render),
+        ExportFormat::Png => return Ok(chart::png(&chart)?),
         ExportFormat::Markdown => {
             let mut md = content
                 .markdown

@@ -77,6 +77,11 @@ pub fn percent(share: f64) -> String {
     format!("{:.0}%", share * 100.0)
 }
 
+/// A share as a percentage with one decimal: `48.3%` (the programme pages' shares).
+pub fn share_percent(share: f64) -> String {
+    format!("{:.1}%", share * 100.0)
+}
+
 /// A number with `decimals` decimals and a sign: `+0.125`, `-1.300`.
 pub fn signed(v: f64, decimals: usize) -> String {
     format!("{v:+.decimals$}")

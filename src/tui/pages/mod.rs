@@ -34,8 +34,3 @@ pub fn panel<'a>(title: impl Into<Line<'a>>, theme: &Theme) -> Block<'a> {
         .title(title.into().style(theme.title))
         .border_style(theme.border)
 }
-
-/// Percent with one decimal from a share 0–1.
-pub fn pct(share: f64) -> String {
-    format!("{:.1}%", share * 100.0)
-}

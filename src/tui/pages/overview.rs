@@ -1,16 +1,15 @@
-//! Page 1: what the bundle is, what `check` found, and the simple 2×2 DiD (report Tab. 11).
+//! Page 1: draws `core::view::overview::OverviewView`: what the bundle is, what `check`
+//! found, and the simple 2×2 DiD (report Tab. 11).
 
-use super::{panel, pct};
-use crate::core::bundle::{Severity, Table};
-use crate::core::derive::Outcome;
-use crate::core::view::format::count;
+use super::panel;
+use crate::core::bundle::Severity;
+use crate::core::derive::trends::Group;
 use crate::tui::app::{App, Page};
 use crate::tui::widgets::{message, visible_window, wrapped_rows};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table as TableWidget, Widget, Wrap};
-use std::collections::BTreeSet;
 
 pub struct OverviewPage<'a> {
     pub app: &'a App,
@@ -49,23 +48,16 @@ impl OverviewPage<'_> {
     /// a short panel still shows it) and the description.
     fn bundle_lines(&self) -> Vec<Line<'static>> {
         let t = &self.app.theme;
-        let info = &self.app.bundle.manifest.bundle;
-        let mut title = vec![Span::styled(info.name.clone(), t.title)];
-        let mut note = None;
-        if info.synthetic {
+        let card = &self.app.overview.bundle.card;
+        let mut title = vec![Span::styled(card.name.clone(), t.title)];
+        if card.synthetic {
             title.insert(0, Span::styled(" SYNTHETIC ", t.synthetic_badge));
             title.insert(1, Span::raw(" "));
-            note = Some(Line::styled(
-                "Synthetic data: made up to resemble the report's published figures, not the evaluation's microdata.",
-                t.warning,
-            ));
         }
         let mut lines = vec![Line::from(title)];
-        lines.extend(note);
-        if !info.source.is_empty() {
-            lines.push(Line::styled(format!("Source: {}", info.source), t.dim));
-        }
-        lines.push(Line::from(info.description.clone()));
+        lines.extend(card.synthetic_note.map(|n| Line::styled(n, t.warning)));
+        lines.extend(card.source.iter().map(|s| Line::styled(s.clone(), t.dim)));
+        lines.push(Line::from(card.description.clone()));
         lines
     }
 
@@ -81,29 +73,14 @@ impl OverviewPage<'_> {
     }
 
     fn render_contents(&self, area: Rect, buf: &mut Buffer) {
-        let b = &self.app.bundle;
-        let bw = b.districts.iter().filter(|d| d.state == "BW").count();
-        let funded = b.municipalities.iter().filter(|m| m.funded).count();
-        let months: BTreeSet<_> = b.employment.iter().map(|e| e.month).collect();
-        let span = match (months.first(), months.last()) {
-            (Some(a), Some(z)) => format!("{a}–{z}"),
-            _ => String::new(),
-        };
-        let row = |label: &str, n: usize, extra: String| {
-            Line::from(format!("{label:<14}{:>7} {extra}", count(n)))
-        };
-        let lines = vec![
-            row("Districts", b.districts.len(), format!("{bw} in BW")),
-            row(
-                "Municipalities",
-                b.municipalities.len(),
-                format!("{funded} funded"),
-            ),
-            row("IM grants", b.grants.len(), String::new()),
-            row("Months", months.len(), span),
-            row("Activity days", b.activity.len(), String::new()),
-            row("IM survey", b.manager_survey.len(), "responses".into()),
-        ];
+        let lines: Vec<Line> = self
+            .app
+            .overview
+            .bundle
+            .contents
+            .iter()
+            .map(|r| Line::from(format!("{:<14}{:>7} {}", r.label, r.count, r.detail)))
+            .collect();
         Paragraph::new(lines)
             .block(panel(" Contents ", &self.app.theme))
             .render(area, buf);
@@ -111,38 +88,25 @@ impl OverviewPage<'_> {
 
     fn render_check(&self, area: Rect, buf: &mut Buffer) {
         let t = &self.app.theme;
-        let b = &self.app.bundle;
-        let errors = b.findings.errors().count();
-        let warnings = b.findings.warnings().count();
-        let c = &b.activity_cleaning;
+        let c = &self.app.overview.bundle.check;
         let mut lines = vec![
             Line::from(vec![
                 Span::styled(
-                    format!("{errors} errors"),
-                    if errors > 0 { t.error } else { t.ok },
+                    c.errors_text.clone(),
+                    if c.errors > 0 { t.error } else { t.ok },
                 ),
                 Span::raw(", "),
                 Span::styled(
-                    format!("{warnings} warnings"),
-                    if warnings > 0 { t.warning } else { t.ok },
+                    c.warnings_text.clone(),
+                    if c.warnings > 0 { t.warning } else { t.ok },
                 ),
                 Span::styled("   f lists them", t.dim),
             ]),
-            Line::from(format!(
-                "activity: {} rows read, {} exact duplicates dropped, {} conflicting kept",
-                count(c.rows_read),
-                count(c.exact_duplicates_dropped),
-                count(c.conflicting_rows)
-            )),
+            Line::from(c.cleaning.clone()),
         ];
-        let unreadable: Vec<&str> = Table::ALL
-            .iter()
-            .filter(|t| !b.has(**t))
-            .map(|t| t.name())
-            .collect();
-        if !unreadable.is_empty() {
+        if !c.unreadable.is_empty() {
             lines.push(Line::styled(
-                format!("unreadable: {}", unreadable.join(", ")),
+                format!("unreadable: {}", c.unreadable.join(", ")),
                 t.error,
             ));
         }
@@ -227,30 +191,12 @@ impl OverviewPage<'_> {
     fn render_did(&self, area: Rect, buf: &mut Buffer) {
         let app = self.app;
         let t = &app.theme;
-        let c = app.choices.comparison;
-        let periods = &app.bundle.manifest.periods;
-        let (base, end) = match app.choices.outcome {
-            Outcome::Housing => (
-                periods.housing_base.to_string(),
-                periods.housing_end.to_string(),
-            ),
-            _ => (
-                periods.employment_base.to_string(),
-                periods.employment_end.to_string(),
-            ),
-        };
-        let block = panel(
-            format!(
-                " Simple DiD (Tab. 11): {} – {} ",
-                c.label(),
-                app.choices.outcome.label()
-            ),
-            t,
-        );
+        let view = &app.overview;
+        let block = panel(format!(" {} ", view.did_heading), t);
         let inner = block.inner(area);
         block.render(area, buf);
-        let estimate = match &app.analysis.without_controls {
-            Ok((_, e)) => e,
+        let did = match &view.did {
+            Ok(did) => did,
             Err(why) => {
                 message(
                     vec![Line::styled(format!("Not available: {why}"), t.warning)],
@@ -260,35 +206,32 @@ impl OverviewPage<'_> {
                 return;
             }
         };
-        let (treated_name, control_name) = c.group_labels();
-        let row = |name: &str, n: String, b: f64, e: f64, style| {
-            Row::new(vec![
-                Cell::from(name.to_string()),
-                Cell::from(n),
-                Cell::from(format!("{b:>8.1}")),
-                Cell::from(format!("{e:>8.1}")),
-                Cell::from(format!("{:>+8.1}", e - b)),
-            ])
-            .style(style)
-        };
-        let (tr, co) = (&estimate.treated, &estimate.control);
-        let rows = vec![
-            row(treated_name, tr.n.to_string(), tr.base, tr.end, t.treated),
-            row(control_name, co.n.to_string(), co.base, co.end, t.control),
-            row(
-                "Difference",
-                String::new(),
-                tr.base - co.base,
-                tr.end - co.end,
-                t.title,
-            ),
-        ];
+        let rows: Vec<Row> = did
+            .rows
+            .iter()
+            .map(|r| {
+                let style = match r.group {
+                    Some(Group::Treated) => t.treated,
+                    Some(Group::Control) => t.control,
+                    None => t.title,
+                };
+                Row::new(vec![
+                    Cell::from(r.label.clone()),
+                    Cell::from(r.units.clone()),
+                    Cell::from(format!("{:>8}", r.base)),
+                    Cell::from(format!("{:>8}", r.end)),
+                    Cell::from(format!("{:>8}", r.change)),
+                ])
+                .style(style)
+            })
+            .collect();
+        let [group, units, base, end, change] = &did.header;
         let header = Row::new(vec![
-            "Group".to_string(),
-            "Units".to_string(),
+            group.clone(),
+            units.clone(),
             format!("{base:>8}"),
             format!("{end:>8}"),
-            "  Change".to_string(),
+            format!("{change:>8}"),
         ])
         .style(t.dim);
         let widths = [
@@ -304,25 +247,13 @@ impl OverviewPage<'_> {
             .header(header)
             .column_spacing(1)
             .render(table_area, buf);
-        let did = (tr.end - tr.base) - (co.end - co.base);
-        let share = if tr.n + co.n > 0 {
-            tr.n as f64 / (tr.n + co.n) as f64
-        } else {
-            0.0
-        };
         let note = vec![
             Line::from(vec![
                 Span::raw("Simple DiD (change treated − change control): "),
-                Span::styled(format!("{did:+.1}"), t.title),
-                Span::styled(
-                    format!("   weighted means; {} of units treated", pct(share)),
-                    t.dim,
-                ),
+                Span::styled(did.did.clone(), t.title),
+                Span::styled(format!("   {}", did.detail), t.dim),
             ]),
-            Line::styled(
-                "Equals the treatment coefficient without controls (page 6).",
-                t.dim,
-            ),
+            Line::styled(did.reading, t.dim),
         ];
         message(note, note_area, buf);
     }

@@ -1,9 +1,8 @@
-//! Page 3: staffing before and after IM. Tab. 5 (direction of change, plain and
-//! refugee-weighted shares), the FTE change per municipality (Abb. 6), and the districts'
-//! capacity change per 100 target persons split at the median (Abb. 43, comparison 3).
+//! Page 3: draws `core::view::staffing::StaffingView`: Tab. 5 (direction of change, plain
+//! and refugee-weighted shares), the FTE change per municipality (Abb. 6), and the capacity
+//! change split at the median (Abb. 43, comparison 3).
 
-use super::{panel, pct};
-use crate::core::derive::Comparison;
+use super::panel;
 use crate::tui::app::{App, Page};
 use crate::tui::widgets::histogram::Histogram;
 use crate::tui::widgets::message;
@@ -32,16 +31,16 @@ impl Widget for StaffingPage<'_> {
 impl StaffingPage<'_> {
     fn render_table(&self, area: Rect, buf: &mut Buffer) {
         let t = &self.app.theme;
-        let s = &self.app.facts.staffing;
+        let s = &self.app.staffing.changes;
         let mut rows: Vec<Row> = s
             .rows
             .iter()
             .map(|r| {
                 Row::new(vec![
-                    Cell::from(r.change.label()),
+                    Cell::from(r.label),
                     Cell::from(format!("{:>8}", r.municipalities)),
-                    Cell::from(format!("{:>7}", pct(r.share))),
-                    Cell::from(format!("{:>9}", pct(r.refugee_weighted_share))),
+                    Cell::from(format!("{:>7}", r.share)),
+                    Cell::from(format!("{:>9}", r.refugee_weighted_share)),
                 ])
             })
             .collect();
@@ -52,17 +51,17 @@ impl StaffingPage<'_> {
             ])
             .style(t.title),
         );
-        let header =
-            Row::new(vec!["FTE change", "  Munic.", "  Share", " Refugee-w."]).style(t.dim);
-        let mut block = panel(" Staffing change (Tab. 5) ", t);
-        if s.without_refugee_count > 0 {
-            block = block.title_bottom(Line::styled(
-                format!(
-                    " {} without refugee count: weight 0 ",
-                    s.without_refugee_count
-                ),
-                t.warning,
-            ));
+        let [change, munic, share, weighted] = s.header;
+        let header = Row::new(vec![
+            change.to_string(),
+            format!("{munic:>8}"),
+            format!("{share:>7}"),
+            format!(" {weighted}"),
+        ])
+        .style(t.dim);
+        let mut block = panel(format!(" {} ", s.heading), t);
+        if let Some(warning) = &s.warning {
+            block = block.title_bottom(Line::styled(format!(" {warning} "), t.warning));
         }
         Table::new(
             rows,
@@ -81,17 +80,11 @@ impl StaffingPage<'_> {
 
     fn render_histogram(&self, area: Rect, buf: &mut Buffer) {
         let t = &self.app.theme;
-        let f = &self.app.facts;
-        let block = panel(
-            format!(
-                " FTE change per municipality (Abb. 6), N = {} ",
-                f.fte_change_n
-            ),
-            t,
-        );
+        let h = &self.app.staffing.fte_change;
+        let block = panel(format!(" {} ", h.heading), t);
         let inner = block.inner(area);
         block.render(area, buf);
-        if f.fte_change_n == 0 {
+        if h.n == 0 {
             message(
                 vec![Line::styled(
                     "No municipality reports FTE before and after.",
@@ -102,24 +95,17 @@ impl StaffingPage<'_> {
             );
             return;
         }
-        let bars: Vec<(String, f64)> = f
-            .fte_change_bins
+        let bars: Vec<(String, f64)> = h
+            .bars
             .iter()
-            .map(|b| {
-                let label = if b.open_below {
-                    format!("<{}", b.high)
-                } else {
-                    format!("{}", b.low)
-                };
-                (label, b.count as f64)
-            })
+            .map(|(label, n)| (label.clone(), *n as f64))
             .collect();
         let [legend, chart] =
             Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
         buf.set_line(
             legend.x,
             legend.y,
-            &Line::styled("per 0.25 FTE; the outer bins hold the rest", t.dim),
+            &Line::styled(h.legend, t.dim),
             legend.width,
         );
         Histogram {
@@ -132,33 +118,24 @@ impl StaffingPage<'_> {
 
     fn render_capacity(&self, area: Rect, buf: &mut Buffer) {
         let t = &self.app.theme;
-        let split = &self.app.facts.capacity;
-        let mut block = panel(" Capacity change (Abb. 43) ", t);
-        if !split.excluded.is_empty() {
-            block = block.title_bottom(Line::styled(
-                format!(" {} excluded: no pre-IM staffing ", split.excluded.len()),
-                t.dim,
-            ));
+        let ranking = &self.app.staffing.capacity;
+        let mut block = panel(format!(" {} ", ranking.heading), t);
+        if let Some(note) = &ranking.excluded_note {
+            block = block.title_bottom(Line::styled(format!(" {note} "), t.dim));
         }
         let inner = block.inner(area);
         block.render(area, buf);
-        if split.districts.is_empty() {
+        if ranking.items.is_empty() {
             message(
-                vec![Line::styled(
-                    "No district has a capacity change.",
-                    t.warning,
-                )],
+                vec![Line::styled(self.app.staffing.capacity_empty, t.warning)],
                 inner,
                 buf,
             );
             return;
         }
         RankedBars {
-            items: &split.districts,
-            median: split.median,
+            ranking,
             cursor: self.app.cursor(Page::Staffing),
-            format: |v| format!("{v:.2}"),
-            groups: Comparison::Capacity.group_labels(),
             theme: t,
         }
         .render(inner, buf);

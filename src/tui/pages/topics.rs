@@ -1,11 +1,9 @@
-//! Page 4: what the IMs talked about. Share of talks by topic (Abb. 34), quarterly topic
-//! shares with topics switched on and off (Abb. 35), and districts ranked by their share of
-//! labour-market or housing talks with the median (comparisons 5 and housing talks).
+//! Page 4: draws `core::view::topics::TopicsView`: the share of talks by topic (Abb. 34),
+//! quarterly topic shares with topics switched on and off (Abb. 35), and districts ranked by
+//! their share of labour-market or housing talks with the median.
 
-use super::{panel, pct};
+use super::panel;
 use crate::core::bundle::Topic;
-use crate::core::derive::Comparison;
-use crate::core::view::format::count;
 use crate::tui::app::{App, Page, Ranking};
 use crate::tui::widgets::message;
 use crate::tui::widgets::ranked_bars::RankedBars;
@@ -35,37 +33,32 @@ impl TopicsPage<'_> {
     fn render_shares(&self, area: Rect, buf: &mut Buffer) {
         let app = self.app;
         let t = &app.theme;
-        let totals = &app.facts.topic_totals;
-        let all: i64 = totals.iter().sum();
-        let block = panel(
-            format!(
-                " Talks by topic (Abb. 34), N = {} ",
-                count(usize::try_from(all).unwrap_or(0))
-            ),
-            t,
-        )
-        .title_bottom(Line::styled(" space: show in chart ", t.dim));
+        let view = &app.topics;
+        let block = panel(format!(" {} ", view.heading), t)
+            .title_bottom(Line::styled(" space: show in chart ", t.dim));
         let inner = block.inner(area);
         block.render(area, buf);
         let cursor = app.cursor(Page::Topics);
         let bar_w = (inner.width as usize).saturating_sub(16 + 4 + 8).max(1);
-        let max = totals.iter().copied().max().unwrap_or(0).max(1) as f64;
-        let lines: Vec<Line> = Topic::ALL
+        let max = view
+            .topics
+            .iter()
+            .map(|r| r.talks)
+            .max()
+            .unwrap_or(0)
+            .max(1) as f64;
+        let lines: Vec<Line> = view
+            .topics
             .iter()
             .enumerate()
-            .map(|(i, topic)| {
-                let share = if all > 0 {
-                    totals[i] as f64 / all as f64
-                } else {
-                    0.0
-                };
-                let len = (totals[i] as f64 / max * bar_w as f64).round() as usize;
+            .map(|(i, row)| {
+                let len = (row.talks as f64 / max * bar_w as f64).round() as usize;
                 let check = if app.topics_shown[i] { "[x] " } else { "[ ] " };
                 let line = Line::from(vec![
                     Span::raw(check),
-                    Span::styled(format!("{:<16}", topic.label()), t.topics[i]),
+                    Span::styled(format!("{:<16}", row.label), t.topics[i]),
                     Span::styled(format!("{:<bar_w$}", "█".repeat(len)), t.topics[i]),
-                    Span::raw(format!(" {:>6}", pct(share))),
+                    Span::raw(format!(" {:>6}", row.share_text)),
                 ]);
                 if i == cursor {
                     line.style(t.highlight)
@@ -80,8 +73,8 @@ impl TopicsPage<'_> {
     fn render_quarterly(&self, area: Rect, buf: &mut Buffer) {
         let app = self.app;
         let t = &app.theme;
-        let quarters = &app.facts.quarterly_topics;
-        let block = panel(" Topic shares by quarter, % (Abb. 35) ", t);
+        let quarters = &app.topics.quarters;
+        let block = panel(format!(" {} ", app.topics.quarterly_heading), t);
         if quarters.is_empty() {
             let inner = block.inner(area);
             block.render(area, buf);
@@ -100,7 +93,7 @@ impl TopicsPage<'_> {
                     quarters
                         .iter()
                         .enumerate()
-                        .map(|(x, q)| (x as f64, q.2[i] * 100.0))
+                        .map(|(x, q)| (x as f64, q.percent[i]))
                         .collect(),
                 )
             })
@@ -120,20 +113,15 @@ impl TopicsPage<'_> {
                     .data(data)
             })
             .collect();
-        let first = quarters
-            .first()
-            .map(|q| format!("{}Q{}", q.0, q.1))
-            .unwrap_or_default();
-        let last = quarters
-            .last()
-            .map(|q| format!("{}Q{}", q.0, q.1))
-            .unwrap_or_default();
+        let label = |q: Option<&crate::core::view::topics::QuarterShares>| {
+            q.map(|q| q.label.clone()).unwrap_or_default()
+        };
         Chart::new(datasets)
             .block(block)
             .x_axis(
                 Axis::default()
                     .bounds([0.0, (quarters.len().max(2) - 1) as f64])
-                    .labels([first, last])
+                    .labels([label(quarters.first()), label(quarters.last())])
                     .style(t.dim),
             )
             .y_axis(
@@ -148,23 +136,15 @@ impl TopicsPage<'_> {
     fn render_ranking(&self, area: Rect, buf: &mut Buffer) {
         let app = self.app;
         let t = &app.theme;
-        let (split, comparison, what) = match app.ranking {
-            Ranking::Labour => (
-                &app.facts.labour_talks,
-                Comparison::LabourTalks,
-                "Labour-market",
-            ),
-            Ranking::Housing => (
-                &app.facts.housing_talks,
-                Comparison::HousingTalks,
-                "Housing",
-            ),
+        let ranking = match app.ranking {
+            Ranking::Labour => &app.topics.labour,
+            Ranking::Housing => &app.topics.housing,
         };
-        let block = panel(format!(" {what} talk share "), t)
+        let block = panel(format!(" {} ", ranking.heading), t)
             .title_bottom(Line::styled(" h: labour / housing, PgDn: more ", t.dim));
         let inner = block.inner(area);
         block.render(area, buf);
-        if split.districts.is_empty() {
+        if ranking.items.is_empty() {
             message(
                 vec![Line::styled("No district has talks on record.", t.warning)],
                 inner,
@@ -173,12 +153,9 @@ impl TopicsPage<'_> {
             return;
         }
         RankedBars {
-            items: &split.districts,
-            median: split.median,
+            ranking,
             // The arrows walk the topic list; PgUp/PgDn page through the ranking.
             cursor: app.ranking_cursor,
-            format: |v| format!("{:.1}%", v * 100.0),
-            groups: comparison.group_labels(),
             theme: t,
         }
         .render(inner, buf);

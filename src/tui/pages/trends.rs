@@ -1,11 +1,10 @@
-//! Page 5: monthly employment rate of the comparison's two groups, Jan 2014 – Sep 2019
-//! (report Abb. 41–46), the vertical line at the base month (at the cutoff for early vs
-//! late), optionally the difference between the groups.
+//! Page 5: draws `core::view::trends::TrendsView`: the two groups' monthly employment rates
+//! with the marked month, optionally the difference between the groups.
 
 use super::panel;
-use crate::core::derive::trends::Group;
-use crate::core::derive::{Outcome, Trends};
+use crate::core::derive::Outcome;
 use crate::core::period::Month;
+use crate::core::view::trends::TrendsView;
 use crate::tui::app::App;
 use crate::tui::widgets::message;
 use ratatui::buffer::Buffer;
@@ -13,7 +12,6 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Chart, Dataset, GraphType, LegendPosition, Widget};
-use std::collections::BTreeMap;
 
 pub struct TrendsPage<'a> {
     pub app: &'a App,
@@ -36,15 +34,16 @@ impl Widget for TrendsPage<'_> {
                 "difference: off"
             }),
         ];
-        if app.choices.outcome == Outcome::Housing {
-            spans.push(Span::styled(
-                "  (trend figures exist for employment only)",
-                t.dim,
-            ));
+        let view = app.trends.as_ref();
+        if let Ok(TrendsView {
+            note: Some(note), ..
+        }) = view
+        {
+            spans.push(Span::styled(format!("  ({note})"), t.dim));
         }
         buf.set_line(info.x, info.y, &Line::from(spans), info.width);
-        let trends = match app.trends.as_ref() {
-            Ok(tr) => tr,
+        let view = match view {
+            Ok(v) => v,
             Err(why) => {
                 let block = panel(" Employment rate by group ", t);
                 let inner = block.inner(body);
@@ -60,42 +59,21 @@ impl Widget for TrendsPage<'_> {
         if app.show_difference {
             let [rates, diff] =
                 Layout::vertical([Constraint::Fill(2), Constraint::Fill(1)]).areas(body);
-            self.render_rates(trends, rates, buf);
-            self.render_difference(trends, diff, buf);
+            self.render_rates(view, rates, buf);
+            self.render_difference(view, diff, buf);
         } else {
-            self.render_rates(trends, body, buf);
+            self.render_rates(view, body, buf);
         }
     }
 }
 
-/// Rates of one group by month index.
-fn series(trends: &Trends, group: Group) -> BTreeMap<i32, f64> {
-    trends
-        .points
-        .iter()
-        .filter(|p| p.group == group)
-        .map(|p| (p.month.index(), p.rate))
-        .collect()
+/// Month-indexed points for the canvas.
+fn points(line: &[(Month, f64)]) -> Vec<(f64, f64)> {
+    line.iter().map(|(m, v)| (m.index() as f64, *v)).collect()
 }
 
-fn x_bounds(trends: &Trends) -> (Month, Month) {
-    let first = trends
-        .points
-        .iter()
-        .map(|p| p.month)
-        .min()
-        .unwrap_or(trends.marker);
-    let last = trends
-        .points
-        .iter()
-        .map(|p| p.month)
-        .max()
-        .unwrap_or(trends.marker);
-    (first, last)
-}
-
-/// A whole number of percentage points with its sign; zero without one.
-fn signed(x: f64) -> String {
+/// A whole number of percentage points with its sign; zero without one (axis ticks).
+fn signed_tick(x: f64) -> String {
     if x.round() == 0.0 {
         "0".into()
     } else {
@@ -103,7 +81,7 @@ fn signed(x: f64) -> String {
     }
 }
 
-/// Rounds the data range outward to whole multiples of `step`.
+/// Rounds the data range outward to whole multiples of `step` (the axis of a terminal chart).
 fn y_bounds(values: impl Iterator<Item = f64>, step: f64) -> [f64; 2] {
     let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
         (l.min(v), h.max(v))
@@ -117,54 +95,44 @@ fn y_bounds(values: impl Iterator<Item = f64>, step: f64) -> [f64; 2] {
 }
 
 impl TrendsPage<'_> {
-    fn render_rates(&self, trends: &Trends, area: Rect, buf: &mut Buffer) {
-        let app = self.app;
-        let t = &app.theme;
-        let (treated_name, control_name) = app.choices.comparison.group_labels();
-        let to_points = |s: BTreeMap<i32, f64>| {
-            s.into_iter()
-                .map(|(m, r)| (m as f64, r))
-                .collect::<Vec<_>>()
-        };
-        let treated = to_points(series(trends, Group::Treated));
-        let control = to_points(series(trends, Group::Control));
+    fn render_rates(&self, view: &TrendsView, area: Rect, buf: &mut Buffer) {
+        let t = &self.app.theme;
+        let treated = points(&view.treated.points);
+        let control = points(&view.control.points);
         let [y0, y1] = y_bounds(treated.iter().chain(&control).map(|p| p.1), 5.0);
-        let marker_x = trends.marker.index() as f64;
+        let marker_x = view.marker.index() as f64;
         let marker = [(marker_x, y0), (marker_x, y1)];
-        let (first, last) = x_bounds(trends);
         let datasets = vec![
             Dataset::default()
-                .name(format!("│ {}", trends.marker))
+                .name(format!("│ {}", view.marker))
                 .marker(Marker::Braille)
                 .graph_type(GraphType::Line)
                 .style(t.marker)
                 .data(&marker),
             Dataset::default()
-                .name(treated_name)
+                .name(view.treated.legend)
                 .marker(Marker::Braille)
                 .graph_type(GraphType::Line)
                 .style(t.treated)
                 .data(&treated),
             Dataset::default()
-                .name(control_name)
+                .name(view.control.legend)
                 .marker(Marker::Braille)
                 .graph_type(GraphType::Line)
                 .style(t.control)
                 .data(&control),
         ];
-        let outcome = crate::core::choices::trend_outcome(app.choices.outcome);
-        let title = format!(" {} – {} ", outcome.label(), app.choices.comparison.label());
         Chart::new(datasets)
-            .block(panel(title, t))
+            .block(panel(format!(" {} ", view.title), t))
             .legend_position(Some(LegendPosition::BottomRight))
             .hidden_legend_constraints((Constraint::Percentage(60), Constraint::Percentage(60)))
             .x_axis(
                 Axis::default()
-                    .bounds([first.index() as f64, last.index() as f64])
+                    .bounds([view.first.index() as f64, view.last.index() as f64])
                     .labels([
-                        first.to_string(),
-                        trends.marker.to_string(),
-                        last.to_string(),
+                        view.first.to_string(),
+                        view.marker.to_string(),
+                        view.last.to_string(),
                     ])
                     .style(t.dim),
             )
@@ -181,16 +149,12 @@ impl TrendsPage<'_> {
             .render(area, buf);
     }
 
-    fn render_difference(&self, trends: &Trends, area: Rect, buf: &mut Buffer) {
+    fn render_difference(&self, view: &TrendsView, area: Rect, buf: &mut Buffer) {
         let t = &self.app.theme;
-        let control = series(trends, Group::Control);
-        let diff: Vec<(f64, f64)> = series(trends, Group::Treated)
-            .into_iter()
-            .filter_map(|(m, r)| control.get(&m).map(|c| (m as f64, r - c)))
-            .collect();
+        let diff = points(&view.difference);
         let [y0, y1] = y_bounds(diff.iter().map(|p| p.1).chain([0.0]), 1.0);
-        let (first, last) = x_bounds(trends);
-        let zero = [(first.index() as f64, 0.0), (last.index() as f64, 0.0)];
+        let (first, last) = (view.first.index() as f64, view.last.index() as f64);
+        let zero = [(first, 0.0), (last, 0.0)];
         let datasets = vec![
             Dataset::default()
                 .marker(Marker::Braille)
@@ -198,28 +162,25 @@ impl TrendsPage<'_> {
                 .style(t.dim)
                 .data(&zero),
             Dataset::default()
-                .name("treated − control")
+                .name(view.difference_legend)
                 .marker(Marker::Braille)
                 .graph_type(GraphType::Line)
                 .style(t.difference)
                 .data(&diff),
         ];
         Chart::new(datasets)
-            .block(panel(
-                " Difference between the groups, percentage points ",
-                t,
-            ))
+            .block(panel(format!(" {} ", view.difference_title), t))
             .legend_position(None)
             .x_axis(
                 Axis::default()
-                    .bounds([first.index() as f64, last.index() as f64])
-                    .labels([first.to_string(), last.to_string()])
+                    .bounds([first, last])
+                    .labels([view.first.to_string(), view.last.to_string()])
                     .style(t.dim),
             )
             .y_axis(
                 Axis::default()
                     .bounds([y0, y1])
-                    .labels([signed(y0), signed(y1)])
+                    .labels([signed_tick(y0), signed_tick(y1)])
                     .style(t.dim),
             )
             .render(area, buf);

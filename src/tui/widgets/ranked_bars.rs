@@ -2,7 +2,7 @@
 //! median that splits them (report Abb. 43; the topics ranking).
 
 use super::{fit, visible_window};
-use crate::core::derive::UnitMeasure;
+use crate::core::view::ranking::Ranking;
 use crate::tui::theme::Theme;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -10,13 +10,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
 pub struct RankedBars<'a> {
-    /// (unit, above the median), ascending by value; drawn highest first.
-    pub items: &'a [(UnitMeasure, bool)],
-    pub median: Option<f64>,
+    /// The units, drawn highest first, with the median line and the group legend.
+    pub ranking: &'a Ranking,
     pub cursor: usize,
-    pub format: fn(f64) -> String,
-    /// Names of the groups above and below (or at) the median.
-    pub groups: (&'a str, &'a str),
     pub theme: &'a Theme,
 }
 
@@ -26,18 +22,16 @@ impl Widget for RankedBars<'_> {
             return;
         }
         let t = self.theme;
-        let above = self.items.iter().filter(|i| i.1).count();
-        let median_text = self
-            .median
-            .map(|m| (self.format)(m))
-            .unwrap_or_else(|| "–".into());
+        let r = self.ranking;
+        let items = &r.items;
+        let median_text = r.median_text();
         let above_legend = vec![
             Span::styled("■ ", t.treated),
-            Span::raw(format!("{} {above}  ", self.groups.0)),
+            Span::raw(format!("{} {}  ", r.groups.0, r.above)),
         ];
         let below_legend = vec![
             Span::styled("■ ", t.control),
-            Span::raw(format!("{} {}", self.groups.1, self.items.len() - above)),
+            Span::raw(format!("{} {}", r.groups.1, r.below)),
         ];
         let one_line = Line::from([above_legend.clone(), below_legend.clone()].concat());
         // Two legend lines where one does not fit (80 columns).
@@ -54,19 +48,15 @@ impl Widget for RankedBars<'_> {
         }
 
         // Rows highest first, with the median line between the groups.
-        let mut rows: Vec<Line> = Vec::with_capacity(self.items.len() + 1);
-        let max_abs = self
-            .items
-            .iter()
-            .map(|i| i.0.value.abs())
-            .fold(0.0f64, f64::max);
+        let mut rows: Vec<Line> = Vec::with_capacity(items.len() + 1);
+        let max_abs = items.iter().map(|i| i.0.value.abs()).fold(0.0f64, f64::max);
         let name_w = (area.width as usize / 3).clamp(8, 24);
         let value_w = 8usize;
         let bar_w = (area.width as usize)
             .saturating_sub(name_w + value_w + 2)
             .max(1);
-        let mut median_drawn = self.median.is_none();
-        for (unit, is_above) in self.items.iter().rev() {
+        let mut median_drawn = r.median.is_none();
+        for (unit, is_above) in r.highest_first() {
             if !median_drawn && !is_above {
                 let label = format!(" median {median_text} ");
                 let fill =
@@ -85,15 +75,13 @@ impl Widget for RankedBars<'_> {
                 Span::raw(fit(&unit.name, name_w)),
                 Span::raw(" "),
                 Span::styled(format!("{:<bar_w$}", glyph.repeat(len)), style),
-                Span::raw(format!(" {:>value_w$}", (self.format)(unit.value))),
+                Span::raw(format!(" {:>value_w$}", r.format.show(unit.value))),
             ]));
         }
         let height = area.height.saturating_sub(legend_rows) as usize;
         // The cursor counts units; the median line shifts rows after it by one.
         let cursor_row = self.cursor
-            + usize::from(
-                median_drawn && self.items.iter().rev().take(self.cursor + 1).any(|i| !i.1),
-            );
+            + usize::from(median_drawn && r.highest_first().take(self.cursor + 1).any(|i| !i.1));
         let (start, end) = visible_window(
             rows.len(),
             cursor_row.min(rows.len().saturating_sub(1)),
