@@ -6,7 +6,7 @@ use super::panel;
 use crate::core::bundle::Level;
 use crate::tui::app::{App, Page};
 use crate::tui::widgets::regression_table::{Model, RegressionTable};
-use crate::tui::widgets::{fit, message};
+use crate::tui::widgets::{fit, message, wrapped_rows};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -24,12 +24,18 @@ impl Widget for EstimatePage<'_> {
         let any_excluded = [&a.with_controls, &a.without_controls]
             .iter()
             .any(|r| r.as_ref().is_ok_and(|(p, _)| !p.excluded.is_empty()));
-        // The regression table needs the rows more than an empty list of exclusions.
-        let excluded_h = match (any_excluded, area.height >= 30) {
-            (false, _) => 3,
-            (true, false) => 5,
-            (true, true) => 8,
+        // The regression table needs the rows more than an empty list of exclusions; the
+        // warnings are read whole (they say how to read every p-value), up to a third of the
+        // page.
+        let exclusions_h = match (any_excluded, area.height >= 30) {
+            (false, _) => 0,
+            (true, false) => 3,
+            (true, true) => 6,
         };
+        let warnings_h = wrapped_rows(&self.warning_lines(), left.width.saturating_sub(2));
+        let excluded_h = (2 + exclusions_h + warnings_h)
+            .max(3)
+            .min((area.height / 3).max(3));
         let [table, excluded] =
             Layout::vertical([Constraint::Fill(1), Constraint::Length(excluded_h)]).areas(left);
         let controls_n = self.app.choices.available_controls(&self.app.bundle).len() as u16;
@@ -116,23 +122,31 @@ impl EstimatePage<'_> {
     fn render_excluded(&self, area: Rect, buf: &mut Buffer) {
         let t = &self.app.theme;
         let a = &self.app.analysis;
-        let (excluded, warnings) = match (&a.with_controls, &a.without_controls) {
-            (Ok((p, e)), _) | (Err(_), Ok((p, e))) => (&p.excluded[..], &e.warnings[..]),
-            _ => (&[][..], &[][..]),
+        let excluded = match (&a.with_controls, &a.without_controls) {
+            (Ok((p, _)), _) | (Err(_), Ok((p, _))) => &p.excluded[..],
+            _ => &[][..],
         };
         let block = panel(format!(" Excluded units: {} ", excluded.len()), t);
         let inner = block.inner(area);
         block.render(area, buf);
         let width = inner.width as usize;
-        // What limits the inference comes first: it decides how to read every p-value above.
-        let mut lines: Vec<Line> = warnings
+        // What limits the inference comes first, wrapped: it decides how to read every
+        // p-value above.
+        let warning_lines = self.warning_lines();
+        let warnings_h = wrapped_rows(&warning_lines, inner.width).min(inner.height);
+        let warning_area = Rect {
+            height: warnings_h,
+            ..inner
+        };
+        let inner = Rect {
+            y: inner.y + warnings_h,
+            height: inner.height - warnings_h,
+            ..inner
+        };
+        message(warning_lines, warning_area, buf);
+        let mut lines: Vec<Line> = excluded
             .iter()
-            .map(|w| Line::styled(fit(&format!("! {w}"), width), t.warning))
-            .chain(
-                excluded
-                    .iter()
-                    .map(|e| Line::from(fit(&format!("{}: {}", e.unit, e.reason), width))),
-            )
+            .map(|e| Line::from(fit(&format!("{}: {}", e.unit, e.reason), width)))
             .collect();
         let room = inner.height as usize;
         if room > 0 && lines.len() > room {
@@ -144,6 +158,19 @@ impl EstimatePage<'_> {
             ));
         }
         Paragraph::new(lines).render(inner, buf);
+    }
+
+    /// The fitted model's warnings (few units or clusters, leverage near 1), one line each.
+    fn warning_lines(&self) -> Vec<Line<'static>> {
+        let a = &self.app.analysis;
+        let warnings = match (&a.with_controls, &a.without_controls) {
+            (Ok((_, e)), _) | (Err(_), Ok((_, e))) => &e.warnings[..],
+            _ => &[][..],
+        };
+        warnings
+            .iter()
+            .map(|w| Line::styled(format!("! {w}"), self.app.theme.warning))
+            .collect()
     }
 
     fn render_selectors(&self, area: Rect, buf: &mut Buffer) {
