@@ -53,6 +53,15 @@ pub struct WaldTest {
     pub p_value: f64,
 }
 
+/// A district-clustered joint pre-trend test at another frequency than the event study's.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClusteredPretrend {
+    pub frequency: Frequency,
+    pub base_period: String,
+    pub pre_periods: usize,
+    pub test: WaldTest,
+}
+
 /// The event-study result.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EventStudy {
@@ -74,6 +83,13 @@ pub struct EventStudy {
     /// `None` when there are more pre-period coefficients than clusters − 1 (the clustered
     /// covariance of the pre-periods is then singular).
     pub pre_trend_cluster: Option<WaldTest>,
+    /// The main pre-trend test when the event study is at another frequency than the
+    /// pre-trend checks: the district-clustered joint test at the pre-trend frequency
+    /// (quarterly by default: monthly, most comparisons have more pre-periods than
+    /// districts). Set by the check, not by the estimation, so that the page leads with the
+    /// same clustered test as the pre-trend power whatever frequency its plot shows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pre_trend_clustered_at: Option<ClusteredPretrend>,
     /// Covariance of the coefficients, HC1 and district-clustered (CRV1), rows and columns in
     /// the order of `coefficients`, so the estimates can be taken elsewhere (HonestDiD,
     /// pretrends).
@@ -301,6 +317,7 @@ pub(crate) fn event_study_in(
         coefficients,
         pre_trend_hc1: wald(&beta, &hetero, &pre, df_hc1),
         pre_trend_cluster,
+        pre_trend_clustered_at: None,
         vcov_hc1: rows(&hetero),
         vcov_cluster: rows(&cluster),
         excluded,

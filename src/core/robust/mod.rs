@@ -158,7 +158,22 @@ pub fn run_in(check: Check, shared: &SharedInputs) -> Result<CheckResult, Robust
     let (bundle, spec, options) = (shared.bundle, shared.spec, shared.options);
     Ok(match check {
         Check::EventStudy => {
-            CheckResult::EventStudy(event_study::event_study_in(shared, options.frequency)?)
+            let mut es = event_study::event_study_in(shared, options.frequency)?;
+            // The main pre-trend test is the clustered one at the pre-trend frequency
+            // (quarterly by default, where every comparison has fewer pre-periods than
+            // districts): it leads the row whatever frequency the plot shows.
+            if options.pretrend_frequency != es.frequency
+                && let Ok(q) = shared.pretrend_event_study()
+                && let Some(test) = &q.pre_trend_cluster
+            {
+                es.pre_trend_clustered_at = Some(event_study::ClusteredPretrend {
+                    frequency: q.frequency,
+                    base_period: q.base_period.clone(),
+                    pre_periods: q.coefficients.iter().filter(|c| c.relative < 0).count(),
+                    test: test.clone(),
+                });
+            }
+            CheckResult::EventStudy(es)
         }
         Check::Placebo => CheckResult::Placebo(placebo::placebo_in(shared)?),
         Check::Ri => CheckResult::Ri(ri::randomization_inference_in(shared)?),
