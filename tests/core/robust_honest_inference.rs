@@ -567,3 +567,47 @@ fn one_treated_unit_is_one_treated_cluster_for_the_wild_bootstrap() {
     let w = robust::wild_bootstrap(&bundle, &s, &RobustOptions::default()).unwrap();
     assert!(w.one_treated_cluster && w.treated_clusters == 1);
 }
+
+/// The Pre-trends row leads with the district-clustered joint test where it can be
+/// estimated (quarterly: the monthly event study has more pre-periods than districts), the
+/// same test the pre-trend power row reports, with HC1 beside it; its reading never reads a
+/// non-rejection as parallel trends.
+#[test]
+fn the_pre_trends_row_leads_with_the_clustered_quarterly_test() {
+    use wirkung::core::view::robust::CheckView;
+    let bundle = sample();
+    for comparison in [Comparison::EarlyStart, Comparison::BwVsNeighbours] {
+        let s = spec(&bundle, comparison);
+        let options = RobustOptions::default();
+        let es = robust::run(robust::Check::EventStudy, &bundle, &s, &options).unwrap();
+        let shown = CheckView::new(robust::Check::EventStudy, Ok(&es))
+            .shown
+            .unwrap();
+        assert!(
+            shown.statistic.contains("district-clustered") && shown.statistic.contains("quarterly"),
+            "{comparison}: {}",
+            shown.statistic
+        );
+        assert!(
+            shown.inference.ends_with("(clustered)"),
+            "{}",
+            shown.inference
+        );
+        assert!(shown.details.iter().any(|d| d.contains("HC1 beside it")));
+        let power = robust::pretrend_power(&bundle, &s, &options).unwrap();
+        let joint = power.joint_cluster.expect("quarterly is clustered");
+        assert_eq!(shown.p_value.unwrap().value, joint.p_value);
+        assert_eq!(
+            shown.headline,
+            format!("F({}, {}) = {:.2}", joint.df_num, joint.df_den, joint.f)
+        );
+        assert!(
+            !shown.reading.contains("parallel trends hold"),
+            "{}",
+            shown.reading
+        );
+        if joint.p_value >= 0.05 {
+            assert!(shown.reading.contains("not proof of parallel trends"));
+        }
+    }
+}

@@ -73,6 +73,50 @@ fn cursor_explains_the_check_under_it() {
     assert!(s.contains(&loo.most_influential[0].name));
 }
 
+/// The HonestDiD row under the cursor replaces the event-study plot by its intervals against
+/// M̄, drawn from the row's view; a change of comparison redraws it for the new choices.
+#[test]
+fn the_honest_row_shows_its_intervals_against_the_bound() {
+    let mut app = robustness_page();
+    let honest = Check::ALL.iter().position(|&c| c == Check::Honest).unwrap();
+    for _ in 0..honest {
+        dispatch(&mut app, Msg::CursorDown);
+    }
+    let s = screen(&app, 120, 40);
+    insta::assert_snapshot!("robustness_honest_120x40", s);
+    let chart = |app: &App| {
+        let view = wirkung::core::view::robust::CheckView::new(
+            Check::Honest,
+            current(app).get(Check::Honest),
+        );
+        view.shown
+            .unwrap()
+            .chart
+            .expect("the honest check has a chart")
+    };
+    let c = chart(&app);
+    assert!(
+        s.contains("HonestDiD average: original 95%, then by M̄"),
+        "{s}"
+    );
+    assert!(
+        !s.contains("Event study"),
+        "the honest plot replaces the event study"
+    );
+    assert_eq!(c.bars.len(), 9, "one bar per M̄ of the default grid");
+    let breakdown = c.breakdown.map_or("none on the grid".to_string(), |b| {
+        format!("breakdown M̄={}", wirkung::core::view::format::fixed(b, 2))
+    });
+    assert!(s.contains(&breakdown), "{breakdown}\n{s}");
+    // Live: another comparison, the chart of its own suite.
+    dispatch(&mut app, Msg::CycleComparison);
+    collect_checks(&mut app);
+    let other = chart(&app);
+    assert_ne!(other.original, c.original);
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("HonestDiD average"), "{s}");
+}
+
 #[test]
 fn unsupported_checks_say_why_instead_of_failing() {
     let mut app = robustness_page();

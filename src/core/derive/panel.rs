@@ -333,6 +333,19 @@ fn outcomes(bundle: &Bundle, spec: &PanelSpec) -> Outcomes {
 
 /// Builds the panel for `spec`.
 pub fn panel(bundle: &Bundle, spec: &PanelSpec) -> Result<Panel, DeriveError> {
+    panel_with(bundle, spec, |_| {
+        assign_groups(bundle, spec.comparison, spec.level, &spec.rules)
+    })
+}
+
+/// Builds the panel for `spec` with the groups `groups` gives at the point where the panel
+/// needs them: the robustness checks assign the groups once and share them (a median split
+/// by talk shares reads every counselling talk).
+pub fn panel_with<G: std::borrow::Borrow<Groups>>(
+    bundle: &Bundle,
+    spec: &PanelSpec,
+    groups: impl FnOnce(&PanelSpec) -> Result<G, DeriveError>,
+) -> Result<Panel, DeriveError> {
     check_supported(spec.outcome, spec.comparison, spec.level)?;
     require_tables(bundle, Some(spec.outcome), spec.comparison, spec.level)?;
     let controls = select_controls(
@@ -341,7 +354,8 @@ pub fn panel(bundle: &Bundle, spec: &PanelSpec) -> Result<Panel, DeriveError> {
         spec.outcome,
         spec.level,
     )?;
-    let groups = assign_groups(bundle, spec.comparison, spec.level, &spec.rules)?;
+    let groups = groups(spec)?;
+    let groups = groups.borrow();
     let outcomes = outcomes(bundle, spec);
     let control_values: BTreeMap<&str, &BTreeMap<String, Option<f64>>> = match spec.level {
         Level::District => bundle

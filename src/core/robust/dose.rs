@@ -1,8 +1,8 @@
 //! Continuous treatment: the measure behind a median split as the regressor.
 
-use super::{Check, RobustError, RobustOptions};
+use super::{Check, RobustError, RobustOptions, SharedInputs};
 use crate::core::bundle::Bundle;
-use crate::core::derive::{self, Comparison, PanelSpec};
+use crate::core::derive::{Comparison, PanelSpec};
 use crate::core::estimate::{
     Coefficient, EstimateOptions, MissingMeasure, PanelDesign, Regressor, VarianceType,
     estimate_did, wls,
@@ -45,14 +45,20 @@ pub fn dose(
     spec: &PanelSpec,
     options: &RobustOptions,
 ) -> Result<DoseResult, RobustError> {
+    dose_in(&SharedInputs::new(bundle, spec, options))
+}
+
+/// `dose` on inputs shared with the other checks of a suite.
+pub(crate) fn dose_in(shared: &SharedInputs) -> Result<DoseResult, RobustError> {
+    let (spec, options) = (shared.spec, shared.options);
     let unit = measure_unit(spec.comparison).ok_or_else(|| {
         RobustError::Unsupported(format!(
             "the {} comparison has no continuous measure (it is not a median split); the dose check needs capacity, plan-b, labour-talks or housing-talks",
             spec.comparison
         ))
     })?;
-    let panel = derive::panel(bundle, spec)?;
-    let design = PanelDesign::from_panel(&panel, Regressor::Measure, options.weighted).map_err(
+    let panel = shared.panel()?;
+    let design = PanelDesign::from_panel(panel, Regressor::Measure, options.weighted).map_err(
         |MissingMeasure { row }| {
             let r = &panel.rows[row];
             RobustError::Data(format!("unit {} ({}) has no measure", r.unit_id, r.name))
@@ -65,7 +71,7 @@ pub fn dose(
         VarianceType::Hc1,
     )?;
     let split = estimate_did(
-        &panel,
+        panel,
         EstimateOptions {
             variance: VarianceType::Hc1,
             weighted: options.weighted,

@@ -6,10 +6,10 @@
 //! early-start cutoff (mid-Feb 2018) lies after many districts had started, so using it would
 //! put treated months into the "pre" period; the report's DiD also measures from Dec 2017.
 
-use super::{Check, RobustError, RobustOptions};
+use super::{Check, RobustError, RobustOptions, SharedInputs};
 use crate::core::bundle::{Bundle, Level};
 use crate::core::derive::employment::{Employed, EmploymentData};
-use crate::core::derive::panel::{assign_groups, require_tables};
+use crate::core::derive::panel::require_tables;
 use crate::core::derive::{Exclusion, PanelSpec, check_supported};
 use crate::core::estimate::{Heteroskedastic, LeastSquares, TInference};
 use crate::core::period::Month;
@@ -53,6 +53,15 @@ pub struct WaldTest {
     pub p_value: f64,
 }
 
+/// A district-clustered joint pre-trend test at another frequency than the event study's.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClusteredPretrend {
+    pub frequency: Frequency,
+    pub base_period: String,
+    pub pre_periods: usize,
+    pub test: WaldTest,
+}
+
 /// The event-study result.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EventStudy {
@@ -74,6 +83,13 @@ pub struct EventStudy {
     /// `None` when there are more pre-period coefficients than clusters − 1 (the clustered
     /// covariance of the pre-periods is then singular).
     pub pre_trend_cluster: Option<WaldTest>,
+    /// The main pre-trend test when the event study is at another frequency than the
+    /// pre-trend checks: the district-clustered joint test at the pre-trend frequency
+    /// (quarterly by default: monthly, most comparisons have more pre-periods than
+    /// districts). Set by the check, not by the estimation, so that the page leads with the
+    /// same clustered test as the pre-trend power whatever frequency its plot shows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pre_trend_clustered_at: Option<ClusteredPretrend>,
     /// Covariance of the coefficients, HC1 and district-clustered (CRV1), rows and columns in
     /// the order of `coefficients`, so the estimates can be taken elsewhere (HonestDiD,
     /// pretrends).
@@ -137,6 +153,16 @@ pub fn event_study(
     spec: &PanelSpec,
     options: &RobustOptions,
 ) -> Result<EventStudy, RobustError> {
+    event_study_in(&SharedInputs::new(bundle, spec, options), options.frequency)
+}
+
+/// `event_study` at `frequency` on inputs shared with the other checks of a suite (the
+/// monthly event study and the quarterly one of the pre-trend checks share the groups).
+pub(crate) fn event_study_in(
+    shared: &SharedInputs,
+    frequency: Frequency,
+) -> Result<EventStudy, RobustError> {
+    let (bundle, spec, options) = (shared.bundle, shared.spec, shared.options);
     let which = Employed::for_outcome(spec.outcome).ok_or_else(|| {
         RobustError::Unsupported(
             "the event study needs a monthly outcome; housing has only two survey waves".into(),
@@ -144,13 +170,12 @@ pub fn event_study(
     })?;
     check_supported(spec.outcome, spec.comparison, spec.level)?;
     require_tables(bundle, Some(spec.outcome), spec.comparison, Level::District)?;
-    let groups = assign_groups(bundle, spec.comparison, Level::District, &spec.rules)?;
+    let groups = shared.district_groups()?;
     let data = EmploymentData::new(bundle);
     let (first, last) = data
         .month_range()
         .ok_or_else(|| RobustError::Data("employment: the table has no rows".into()))?;
     let base_month = bundle.manifest.periods.employment_base;
-    let frequency = options.frequency;
     let months: Vec<Month> = first
         .through(last)
         .filter(|m| frequency == Frequency::Monthly || m.month % 3 == 0)
@@ -292,6 +317,7 @@ pub fn event_study(
         coefficients,
         pre_trend_hc1: wald(&beta, &hetero, &pre, df_hc1),
         pre_trend_cluster,
+        pre_trend_clustered_at: None,
         vcov_hc1: rows(&hetero),
         vcov_cluster: rows(&cluster),
         excluded,

@@ -1135,14 +1135,16 @@ pub fn honest_check(
     spec: &crate::core::derive::PanelSpec,
     options: &super::RobustOptions,
 ) -> Result<HonestDid, super::RobustError> {
-    let es = super::event_study(
-        bundle,
-        spec,
-        &super::RobustOptions {
-            frequency: options.pretrend_frequency,
-            ..options.clone()
-        },
-    )?;
+    let shared = super::SharedInputs::new(bundle, spec, options);
+    honest_of(shared.pretrend_event_study()?, options)
+}
+
+/// The sensitivity analysis of a computed event study (the suite's, shared with the
+/// pre-trend power), with its clustered covariance.
+pub fn honest_of(
+    es: &super::EventStudy,
+    options: &super::RobustOptions,
+) -> Result<HonestDid, super::RobustError> {
     let relative: Vec<i32> = es.coefficients.iter().map(|c| c.relative).collect();
     let estimates: Vec<f64> = es.coefficients.iter().map(|c| c.estimate).collect();
     let data = |e: HonestError| super::RobustError::Data(e.to_string());

@@ -1,8 +1,8 @@
 //! Leave-one-out: the treatment coefficient with each unit dropped in turn.
 
-use super::{Check, RobustError, RobustOptions};
+use super::{Check, RobustError, RobustOptions, SharedInputs};
 use crate::core::bundle::Bundle;
-use crate::core::derive::{self, PanelSpec};
+use crate::core::derive::PanelSpec;
 use crate::core::estimate::{
     EstimateOptions, LeastSquares, PanelDesign, Regressor, VarianceType, estimate_did,
     treated_without,
@@ -62,19 +62,25 @@ pub fn leave_one_out(
     spec: &PanelSpec,
     options: &RobustOptions,
 ) -> Result<LeaveOneOut, RobustError> {
-    let panel = derive::panel(bundle, spec)?;
+    leave_one_out_in(&SharedInputs::new(bundle, spec, options))
+}
+
+/// `leave_one_out` on inputs shared with the other checks of a suite.
+pub(crate) fn leave_one_out_in(shared: &SharedInputs) -> Result<LeaveOneOut, RobustError> {
+    let options = shared.options;
+    let panel = shared.panel()?;
     let est_options = EstimateOptions {
         variance: VarianceType::Hc1,
         weighted: options.weighted,
     };
-    let full = estimate_did(&panel, est_options)?;
+    let full = estimate_did(panel, est_options)?;
     let treated = full
         .fit
         .coefficient("treated")
         .ok_or_else(|| RobustError::Data("the DiD has no treatment coefficient".into()))?;
     // Every refit runs in one kernel workspace; only a panel the kernel path refuses is
     // cloned and estimated in full, to report estimate_did's own reason.
-    let design = PanelDesign::from_panel(&panel, Regressor::Treated, options.weighted)
+    let design = PanelDesign::from_panel(panel, Regressor::Treated, options.weighted)
         .map_err(|e| RobustError::Data(e.to_string()))?;
     let sqrt_w = design.sqrt_weights();
     let mut ls = LeastSquares::new();

@@ -11,6 +11,7 @@ pub mod loo;
 pub mod placebo;
 pub mod pretrend_power;
 pub mod ri;
+pub mod shared;
 pub mod staggered;
 pub mod suite;
 pub mod wild;
@@ -19,8 +20,9 @@ pub use dose::{DoseResult, dose};
 pub use event_study::{EventStudy, Frequency, event_study};
 pub use loo::{LeaveOneOut, leave_one_out};
 pub use placebo::{PlaceboResult, placebo};
-pub use pretrend_power::{PretrendPower, PretrendVariance, pretrend_power};
+pub use pretrend_power::{PretrendPower, PretrendVariance, pretrend_power, pretrend_power_of};
 pub use ri::{RandomizationInference, randomization_inference};
+pub use shared::SharedInputs;
 pub use staggered::{Staggered, staggered};
 pub use suite::RobustSuite;
 pub use wild::{BootstrapWeights, WildBootstrap, wild_bootstrap};
@@ -148,16 +150,43 @@ pub fn run(
     spec: &crate::core::derive::PanelSpec,
     options: &RobustOptions,
 ) -> Result<CheckResult, RobustError> {
+    run_in(check, &SharedInputs::new(bundle, spec, options))
+}
+
+/// Runs `check` on inputs shared with the other checks of a suite.
+pub fn run_in(check: Check, shared: &SharedInputs) -> Result<CheckResult, RobustError> {
+    let (bundle, spec, options) = (shared.bundle, shared.spec, shared.options);
     Ok(match check {
-        Check::EventStudy => CheckResult::EventStudy(event_study(bundle, spec, options)?),
-        Check::Placebo => CheckResult::Placebo(placebo(bundle, spec, options)?),
-        Check::Ri => CheckResult::Ri(randomization_inference(bundle, spec, options)?),
-        Check::Wild => CheckResult::Wild(wild_bootstrap(bundle, spec, options)?),
-        Check::Loo => CheckResult::Loo(leave_one_out(bundle, spec, options)?),
-        Check::Dose => CheckResult::Dose(dose(bundle, spec, options)?),
+        Check::EventStudy => {
+            let mut es = event_study::event_study_in(shared, options.frequency)?;
+            // The main pre-trend test is the clustered one at the pre-trend frequency
+            // (quarterly by default, where every comparison has fewer pre-periods than
+            // districts): it leads the row whatever frequency the plot shows.
+            if options.pretrend_frequency != es.frequency
+                && let Ok(q) = shared.pretrend_event_study()
+                && let Some(test) = &q.pre_trend_cluster
+            {
+                es.pre_trend_clustered_at = Some(event_study::ClusteredPretrend {
+                    frequency: q.frequency,
+                    base_period: q.base_period.clone(),
+                    pre_periods: q.coefficients.iter().filter(|c| c.relative < 0).count(),
+                    test: test.clone(),
+                });
+            }
+            CheckResult::EventStudy(es)
+        }
+        Check::Placebo => CheckResult::Placebo(placebo::placebo_in(shared)?),
+        Check::Ri => CheckResult::Ri(ri::randomization_inference_in(shared)?),
+        Check::Wild => CheckResult::Wild(wild::wild_bootstrap_in(shared)?),
+        Check::Loo => CheckResult::Loo(loo::leave_one_out_in(shared)?),
+        Check::Dose => CheckResult::Dose(dose::dose_in(shared)?),
         Check::Staggered => CheckResult::Staggered(staggered(bundle, spec, options)?),
-        Check::PretrendPower => CheckResult::PretrendPower(pretrend_power(bundle, spec, options)?),
-        Check::Honest => CheckResult::Honest(honest::honest_check(bundle, spec, options)?),
+        Check::PretrendPower => {
+            CheckResult::PretrendPower(pretrend_power_of(shared.pretrend_event_study()?)?)
+        }
+        Check::Honest => {
+            CheckResult::Honest(honest::honest_of(shared.pretrend_event_study()?, options)?)
+        }
     })
 }
 

@@ -1,9 +1,9 @@
 //! Placebo timing: the same two-period DiD between two months before the programme.
 
-use super::{Check, RobustError, RobustOptions};
+use super::{Check, RobustError, RobustOptions, SharedInputs};
 use crate::core::bundle::Bundle;
 use crate::core::derive::employment::{Employed, employment_outcomes};
-use crate::core::derive::{self, Exclusion, PanelSpec};
+use crate::core::derive::{Exclusion, PanelSpec};
 use crate::core::estimate::{Coefficient, EstimateOptions, VarianceType, estimate_did};
 use crate::core::period::Month;
 use serde::Serialize;
@@ -32,6 +32,12 @@ pub fn placebo(
     spec: &PanelSpec,
     options: &RobustOptions,
 ) -> Result<PlaceboResult, RobustError> {
+    placebo_in(&SharedInputs::new(bundle, spec, options))
+}
+
+/// `placebo` on inputs shared with the other checks of a suite.
+pub(crate) fn placebo_in(shared: &SharedInputs) -> Result<PlaceboResult, RobustError> {
+    let (bundle, spec, options) = (shared.bundle, shared.spec, shared.options);
     let which = Employed::for_outcome(spec.outcome).ok_or_else(|| {
         RobustError::Unsupported(
             "the placebo needs monthly data before the programme; housing has only two survey waves, both after the start".into(),
@@ -44,12 +50,12 @@ pub fn placebo(
             "placebo months must satisfy base < end <= {programme_base} (the real base month); got {base} -> {end}"
         )));
     }
-    let actual_panel = derive::panel(bundle, spec)?;
+    let actual_panel = shared.panel()?;
     let est_options = EstimateOptions {
         variance: VarianceType::Hc1,
         weighted: options.weighted,
     };
-    let actual = estimate_did(&actual_panel, est_options)?;
+    let actual = estimate_did(actual_panel, est_options)?;
     let outcomes = employment_outcomes(bundle, which, base, end);
     let mut panel = actual_panel.clone();
     let mut excluded = Vec::new();

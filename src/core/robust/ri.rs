@@ -1,9 +1,9 @@
 //! Randomization inference: the treatment labels re-assigned across units, group size kept.
 
 use super::design::DidDesign;
-use super::{Check, RobustError, RobustOptions};
+use super::{Check, RobustError, RobustOptions, SharedInputs};
 use crate::core::bundle::Bundle;
-use crate::core::derive::{self, PanelSpec};
+use crate::core::derive::PanelSpec;
 use crate::core::estimate::LeastSquares;
 use crate::core::estimate::kernel::dot;
 use rand::{RngExt, SeedableRng};
@@ -314,7 +314,15 @@ pub fn randomization_inference(
     spec: &PanelSpec,
     options: &RobustOptions,
 ) -> Result<RandomizationInference, RobustError> {
-    let panel = derive::panel(bundle, spec)?;
-    let design = DidDesign::from_panel(&panel, options.weighted)?;
+    randomization_inference_in(&SharedInputs::new(bundle, spec, options))
+}
+
+/// `randomization_inference` on inputs shared with the other checks of a suite.
+pub(crate) fn randomization_inference_in(
+    shared: &SharedInputs,
+) -> Result<RandomizationInference, RobustError> {
+    let options = shared.options;
+    let panel = shared.panel()?;
+    let design = DidDesign::from_panel(panel, options.weighted)?;
     permutation_test(&design, options.draws, options.seed)
 }

@@ -2,7 +2,7 @@
 //! be shown. The dashboard's Robustness page and `wirkung export --page robustness` hold the
 //! same value, so a page and its export can never disagree.
 
-use super::{Check, CheckResult, EventStudy, RobustError, RobustOptions};
+use super::{Check, CheckResult, EventStudy, RobustError, RobustOptions, SharedInputs};
 use crate::core::bundle::Bundle;
 use crate::core::derive::{PanelSpec, check_supported};
 use rayon::prelude::*;
@@ -25,9 +25,13 @@ impl RobustSuite {
         if let Err(e) = check_supported(spec.outcome, spec.comparison, spec.level) {
             return RobustSuite::unsupported(RobustError::Derive(e));
         }
+        // The panel, the groups and the pre-trend event study are derived once, before the
+        // checks that read them run side by side.
+        let shared = SharedInputs::new(bundle, spec, options);
+        shared.prepare();
         let results = Check::ALL
             .par_iter()
-            .map(|&c| (c, super::run(c, bundle, spec, options)))
+            .map(|&c| (c, super::run_in(c, &shared)))
             .collect();
         RobustSuite {
             unsupported: None,

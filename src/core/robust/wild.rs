@@ -3,9 +3,9 @@
 //! states for BW vs neighbours, government regions within BW.
 
 use super::design::DidDesign;
-use super::{Check, RobustError, RobustOptions};
+use super::{Check, RobustError, RobustOptions, SharedInputs};
 use crate::core::bundle::Bundle;
-use crate::core::derive::{self, PanelSpec};
+use crate::core::derive::PanelSpec;
 use crate::core::estimate::{LeastSquares, cr1_factor};
 use nalgebra::DMatrix;
 use rand::{RngExt, SeedableRng};
@@ -419,8 +419,15 @@ pub fn wild_bootstrap(
     spec: &PanelSpec,
     options: &RobustOptions,
 ) -> Result<WildBootstrap, RobustError> {
-    let panel = derive::panel(bundle, spec)?;
-    let design = DidDesign::from_panel(&panel, options.weighted)?;
+    wild_bootstrap_in(&SharedInputs::new(bundle, spec, options))
+}
+
+/// `wild_bootstrap` on inputs shared with the other checks of a suite; the clusters are the
+/// panel's (states or government regions).
+pub(crate) fn wild_bootstrap_in(shared: &SharedInputs) -> Result<WildBootstrap, RobustError> {
+    let options = shared.options;
+    let panel = shared.panel()?;
+    let design = DidDesign::from_panel(panel, options.weighted)?;
     let cluster_by = panel.cluster_by.column();
     let labels = panel
         .rows

@@ -9,9 +9,9 @@
 use super::format::{PValue, count, fixed, interval, signed};
 use super::table::{Cell, TableData};
 use crate::core::robust::{
-    BootstrapWeights, Check, CheckResult, DoseResult, EventStudy, LeaveOneOut, PlaceboResult,
-    PretrendPower, PretrendVariance, RandomizationInference, RobustError, RobustSuite, Staggered,
-    WildBootstrap,
+    BootstrapWeights, Check, CheckResult, DoseResult, EventStudy, Frequency, LeaveOneOut,
+    PlaceboResult, PretrendPower, PretrendVariance, RandomizationInference, RobustError,
+    RobustSuite, Staggered, WildBootstrap,
 };
 
 /// Significance level at which a reading flags a problem.
@@ -71,6 +71,50 @@ pub struct CheckShown {
     /// The check's numbers in full (coefficients, dropped units, group-time ATTs): the CLI's
     /// CSV and text table.
     pub table: TableData,
+    /// The chart of a check that has one of its own beyond the event study's (HonestDiD's
+    /// intervals against M̄), for the page and the export alike.
+    pub chart: Option<SensitivityChart>,
+}
+
+/// HonestDiD's robust confidence set for each M̄ (or M) on the grid, beside the original
+/// interval, with the breakdown value: the page draws it as bars, the export as a chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SensitivityChart {
+    /// The bound on the violation: "M̄" (relative magnitudes) or "M" (smoothness).
+    pub parameter: &'static str,
+    /// The target of the analysis ("average" or "e=K").
+    pub target: String,
+    /// The original 95% interval (parallel trends exactly).
+    pub original: Interval,
+    pub estimate: f64,
+    /// One bar per M on the grid, in grid order.
+    pub bars: Vec<SensitivityBar>,
+    /// The smallest M whose set includes zero; `None` when none on the grid does.
+    pub breakdown: Option<f64>,
+}
+
+/// One robust confidence set of the grid.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SensitivityBar {
+    pub m: f64,
+    /// `None` on a side: unbounded there. Empty sets (the data contradict the restriction)
+    /// have no interval.
+    pub interval: Option<Interval>,
+}
+
+impl SensitivityChart {
+    /// The lowest and highest finite value the chart shows, zero included.
+    pub fn value_range(&self) -> (f64, f64) {
+        let ends = self
+            .bars
+            .iter()
+            .filter_map(|b| b.interval)
+            .chain([self.original])
+            .flat_map(|i| [i.low, i.high])
+            .flatten()
+            .filter(|v| v.is_finite());
+        ends.fold((0.0_f64, 0.0_f64), |(l, h), v| (l.min(v), h.max(v)))
+    }
 }
 
 impl CheckView {
@@ -151,30 +195,92 @@ fn full_opt(v: Option<f64>) -> Cell {
 }
 
 fn event_study(e: &EventStudy) -> Result<CheckShown, RobustError> {
-    let w = e
+    let hc1 = e
         .pre_trend_hc1
         .as_ref()
         .ok_or_else(|| RobustError::Data("no pre-period coefficient to test".into()))?;
-    let p = PValue::analytic(w.p_value);
+    let frequency = |f: Frequency| match f {
+        Frequency::Monthly => "monthly",
+        Frequency::Quarterly => "quarterly",
+    };
+    let test_text = |w: &crate::core::robust::event_study::WaldTest| {
+        format!(
+            "F({}, {}) = {:.2}, {}",
+            w.df_num,
+            w.df_den,
+            w.f,
+            PValue::analytic(w.p_value).stated()
+        )
+    };
+    // The main pre-trend test is the district-clustered one, on the frequency where it can
+    // be estimated (issue: quarterly by default); HC1, which ignores serial correlation
+    // within a district, only beside it, or alone where no clustered test exists.
+    let (main, clustered, at, mut details) = match (&e.pre_trend_clustered_at, &e.pre_trend_cluster)
+    {
+        (Some(q), own) => (
+            &q.test,
+            true,
+            format!("{}, base {}", frequency(q.frequency), q.base_period),
+            vec![
+                format!(
+                    "{} pre-period {} tested; beside it, the {} event study ({} units × {} periods, base {}): clustered {}",
+                    q.pre_periods,
+                    match q.frequency {
+                        Frequency::Monthly => "months",
+                        Frequency::Quarterly => "quarters",
+                    },
+                    frequency(e.frequency),
+                    e.units,
+                    e.periods,
+                    e.base_period,
+                    own.as_ref().map_or(
+                        "not available (more pre-periods than clusters − 1)".to_string(),
+                        test_text
+                    ),
+                ),
+                format!(
+                    "HC1 beside it ({}): {}",
+                    frequency(e.frequency),
+                    test_text(hc1)
+                ),
+            ],
+        ),
+        (None, Some(c)) => (
+            c,
+            true,
+            format!("{}, base {}", frequency(e.frequency), e.base_period),
+            vec![format!(
+                "{} units × {} periods, base {}; HC1 beside it: {}",
+                e.units,
+                e.periods,
+                e.base_period,
+                test_text(hc1)
+            )],
+        ),
+        (None, None) => (
+            hc1,
+            false,
+            format!("{}, base {}", frequency(e.frequency), e.base_period),
+            vec![format!(
+                "{} units × {} periods, base {}; clustered pre-trend test: not available (more pre-periods than clusters − 1)",
+                e.units, e.periods, e.base_period
+            )],
+        ),
+    };
+    let p = PValue::analytic(main.p_value);
+    let kind = if clustered { "clustered" } else { "HC1" };
     // A non-rejection is no evidence of parallel trends (Roth 2022): the reading says only
     // what the test did or did not see.
-    let reading = if w.p_value < ALPHA {
+    let reading = if main.p_value < ALPHA {
         "pre-trend found: groups drifted apart before the base"
     } else {
         "no pre-trend detected; not proof of parallel trends"
     };
-    let clustered = e.pre_trend_cluster.as_ref().map_or(
-        "not available (more pre-periods than clusters − 1)".to_string(),
-        |c| {
-            format!(
-                "F({}, {}) = {:.2}, {}",
-                c.df_num,
-                c.df_den,
-                c.f,
-                PValue::analytic(c.p_value).stated()
-            )
-        },
-    );
+    if !clustered {
+        details.push(
+            "HC1 ignores serial correlation within a district and so overstates the test's precision".into(),
+        );
+    }
     let rows = e
         .coefficients
         .iter()
@@ -194,23 +300,26 @@ fn event_study(e: &EventStudy) -> Result<CheckShown, RobustError> {
         .collect();
     Ok(CheckShown {
         statistic: format!(
-            "joint pre-trend F({}, {}), HC1, base {}",
-            w.df_num, w.df_den, e.base_period
+            "joint pre-trend F({}, {}), {}, {at}",
+            main.df_num,
+            main.df_den,
+            if clustered {
+                "district-clustered"
+            } else {
+                "HC1"
+            }
         ),
-        headline: format!("F({}, {}) = {:.2}", w.df_num, w.df_den, w.f),
-        inference: format!("{} (HC1)", p.stated()),
-        estimate: num(w.f, 2),
+        headline: format!("F({}, {}) = {:.2}", main.df_num, main.df_den, main.f),
+        inference: format!("{} ({kind})", p.stated()),
+        estimate: num(main.f, 2),
         std_error: None,
         interval: None,
         p_value: Some(p),
         draws: None,
         reading: reading.into(),
-        flagged: w.p_value < ALPHA,
+        flagged: main.p_value < ALPHA,
         warnings: Vec::new(),
-        details: vec![format!(
-            "{} units × {} periods, base {}; clustered pre-trend test: {clustered}",
-            e.units, e.periods, e.base_period
-        )],
+        details,
         table: table(
             &format!("Event study ({:?}, base {})", e.frequency, e.base_period),
             &[
@@ -226,6 +335,7 @@ fn event_study(e: &EventStudy) -> Result<CheckShown, RobustError> {
             ],
             rows,
         ),
+        chart: None,
     })
 }
 
@@ -280,6 +390,7 @@ fn placebo(r: &PlaceboResult) -> CheckShown {
                 full(c.p_value),
             ]],
         ),
+        chart: None,
     }
 }
 
@@ -354,6 +465,7 @@ fn ri(r: &RandomizationInference) -> CheckShown {
                 Cell::int(r.at_least_as_extreme as i64),
             ]],
         ),
+        chart: None,
     }
 }
 
@@ -421,6 +533,7 @@ fn wild(r: &WildBootstrap) -> CheckShown {
                 full_opt(r.ci_high),
             ]],
         ),
+        chart: None,
     }
 }
 
@@ -491,6 +604,7 @@ fn loo(r: &LeaveOneOut) -> CheckShown {
                 })
                 .collect(),
         ),
+        chart: None,
     }
 }
 
@@ -549,6 +663,7 @@ fn dose(r: &DoseResult) -> CheckShown {
                 })
                 .collect(),
         ),
+        chart: None,
     }
 }
 
@@ -611,6 +726,7 @@ fn staggered(r: &Staggered) -> CheckShown {
                 })
                 .collect(),
         ),
+        chart: None,
     }
 }
 
@@ -647,7 +763,16 @@ fn pretrend_power(r: &PretrendPower) -> CheckShown {
             "slope with 80% power, {} ({variance} pre-test, {:?})",
             r.slope_unit, r.frequency
         ),
-        headline: format!("80% at {} {}", slope(s80), r.slope_unit),
+        // "80%: 0.006 pp/qtr": fits the narrowest statistic column (18), so the number is
+        // never cut; the statistic column of the export names the unit in full.
+        headline: format!(
+            "80%: {} pp/{}",
+            slope(s80),
+            match r.frequency {
+                Frequency::Quarterly => "qtr",
+                Frequency::Monthly => "mo",
+            }
+        ),
         inference: match (joint, p) {
             (Some(w), Some(p)) => format!("F({}, {}): {}", w.df_num, w.df_den, p.stated()),
             _ => "joint test n/a".into(),
@@ -677,6 +802,7 @@ fn pretrend_power(r: &PretrendPower) -> CheckShown {
                 })
                 .collect(),
         ),
+        chart: None,
     }
 }
 
@@ -740,6 +866,27 @@ fn honest(r: &crate::core::robust::honest::HonestDid) -> CheckShown {
                 })
                 .collect(),
         ),
+        chart: Some(SensitivityChart {
+            parameter: r.parameter,
+            target: r.target.to_string(),
+            original: Interval {
+                low: Some(o.ci_low),
+                high: Some(o.ci_high),
+            },
+            estimate: o.estimate,
+            bars: r
+                .rows
+                .iter()
+                .map(|row| SensitivityBar {
+                    m: row.m,
+                    interval: (!row.empty).then_some(Interval {
+                        low: row.ci_low,
+                        high: row.ci_high,
+                    }),
+                })
+                .collect(),
+            breakdown: r.breakdown,
+        }),
     }
 }
 

@@ -1,12 +1,15 @@
 //! Page 7: every robustness check of core::robust for the current choices, in one table
-//! (what it finds and how that reads), the event-study coefficients as a plot, and the
+//! (what it finds and how that reads), the event-study coefficients as a plot (HonestDiD's
+//! sets against M̄ instead while its row is under the cursor), and the
 //! question and reading rule of the check under the cursor spelled out for the audience.
 
 use super::panel;
 use crate::core::robust::{Check, EventStudy, RobustError};
 use crate::core::view::format::count;
-use crate::core::view::robust::{CheckView, one_reason, suite_views};
+use crate::core::view::format::fixed;
+use crate::core::view::robust::{CheckView, SensitivityChart, one_reason, suite_views};
 use crate::tui::app::{App, Page};
+use crate::tui::widgets::honest_plot::HonestPlot;
 use crate::tui::widgets::message;
 use crate::tui::widgets::robust_event_plot::EventPlot;
 use crate::tui::widgets::robust_table::RobustTable;
@@ -93,8 +96,14 @@ impl Widget for RobustnessPage<'_> {
             theme: t,
         }
         .render(inner, buf);
-        self.render_plot(suite.event_study(), plot, buf);
-        self.render_about(views.get(self.cursor()), about, buf);
+        // A check with a chart of its own (HonestDiD's sets against M̄) shows it while its
+        // row is under the cursor; every other row shows the event study.
+        let selected = views.get(self.cursor());
+        match selected.and_then(|v| v.shown.as_ref().ok()?.chart.as_ref()) {
+            Some(chart) => self.render_sensitivity(chart, plot, buf),
+            None => self.render_plot(suite.event_study(), plot, buf),
+        }
+        self.render_about(selected, about, buf);
     }
 }
 
@@ -154,6 +163,27 @@ impl RobustnessPage<'_> {
                 );
             }
         }
+    }
+
+    fn render_sensitivity(&self, chart: &SensitivityChart, area: Rect, buf: &mut Buffer) {
+        let t = &self.app.theme;
+        let breakdown = chart.breakdown.map_or("none on the grid".to_string(), |b| {
+            format!("{}={}", chart.parameter, fixed(b, 2))
+        });
+        let title = if area.width >= 60 {
+            format!(
+                " HonestDiD {}: original 95%, then by {}; breakdown {breakdown} ",
+                chart.target, chart.parameter
+            )
+        } else {
+            format!(" HonestDiD by {}, breakdown {breakdown} ", chart.parameter)
+        };
+        HonestPlot {
+            chart,
+            block: panel(title, t),
+            theme: t,
+        }
+        .render(area, buf);
     }
 
     /// The question and the reading rule of the check under the cursor, and what it found

@@ -1,6 +1,7 @@
 //! Reusable pieces drawn by several pages.
 
 pub mod histogram;
+pub mod honest_plot;
 pub mod ranked_bars;
 pub mod regression_table;
 pub mod robust_event_plot;
