@@ -163,12 +163,12 @@ fn read_workbook(path: &Path, out: &mut Vec<(Row, Origin)>, unparsed: &mut Vec<U
     let file = file_name(path);
     let sheet = match read_sheet(path, None) {
         Ok(s) => s,
-        Err(message) => {
+        Err(e) => {
             unparsed.push(Unparsed {
                 file,
                 sheet: None,
                 cell: None,
-                message,
+                message: e.problem.to_string(),
             });
             return;
         }
@@ -230,12 +230,12 @@ fn read_existing(path: &Path, out: &mut Vec<(Row, Origin)>, unparsed: &mut Vec<U
     let file = file_name(path);
     let df = match bundle::read_table_file(path) {
         Ok(df) => df,
-        Err(message) => {
+        Err(e) => {
             unparsed.push(Unparsed {
                 file,
                 sheet: None,
                 cell: None,
-                message: format!("existing activity table: {message}"),
+                message: format!("existing activity table: {}", e.problem),
             });
             return;
         }
