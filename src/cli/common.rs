@@ -95,7 +95,7 @@ pub struct ChoiceArgs {
     #[arg(long, default_value = "all", value_parser = parse_controls)]
     pub controls: ControlSelection,
     /// Early-start cutoff (default: the bundle's rule), as the dashboard's `[` and `]` move it.
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_cutoff)]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::core::period::parse_date)]
     pub cutoff: Option<NaiveDate>,
 }
 
@@ -110,10 +110,6 @@ pub struct EstimateArgs {
 
 fn parse_controls(s: &str) -> Result<ControlSelection, ChoiceParseError> {
     s.parse()
-}
-
-fn parse_cutoff(s: &str) -> Result<NaiveDate, String> {
-    crate::core::period::parse_date(s)
 }
 
 impl ChoiceArgs {

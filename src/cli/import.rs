@@ -112,7 +112,10 @@ pub fn run(args: ImportArgs) -> CliResult {
                 serde_json::to_string_pretty(&r).map_err(CliError::failure)?
             ),
         }),
-        Err(e @ ImportError::Refused(_)) => Err(CliError::usage(e)),
+        // Refusals are about how it was called (the bundle's [tables] entry, --force).
+        Err(e @ (ImportError::NotParquetEntry { .. } | ImportError::TargetExists { .. })) => {
+            Err(CliError::usage(e))
+        }
         Err(e) => Err(CliError::failure(e)),
     }
 }

@@ -26,10 +26,10 @@ pub struct RobustnessArgs {
     #[arg(long, value_enum, default_value_t = RobustOptions::default().bootstrap_weights)]
     pub weights: BootstrapWeights,
     /// Placebo base month (YYYY-MM).
-    #[arg(long, default_value_t = RobustOptions::default().placebo_base, value_parser = month)]
+    #[arg(long, default_value_t = RobustOptions::default().placebo_base)]
     pub placebo_base: Month,
     /// Placebo end month (YYYY-MM).
-    #[arg(long, default_value_t = RobustOptions::default().placebo_end, value_parser = month)]
+    #[arg(long, default_value_t = RobustOptions::default().placebo_end)]
     pub placebo_end: Month,
     /// Event study in quarters instead of months.
     #[arg(long)]
@@ -60,10 +60,6 @@ pub enum RobustFormat {
 /// Upper bound of --draws: beyond it the Monte Carlo error is far below anything the data can
 /// tell, and the wild bootstrap keeps all multipliers in memory.
 const MAX_DRAWS: usize = 1_000_000;
-
-fn month(s: &str) -> Result<Month, String> {
-    s.parse::<Month>()
-}
 
 fn options(args: &RobustnessArgs) -> Result<RobustOptions, CliError> {
     if !(1..=MAX_DRAWS).contains(&args.draws) {

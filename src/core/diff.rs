@@ -112,12 +112,7 @@ pub fn diff(old: &Bundle, new: &Bundle) -> BundleDiff {
     };
     let (om, nm) = (months(old), months(new));
     let (ow, nw) = (waves(old), waves(new));
-    let mut revisions = revisions(old, new);
-    let revised_months: BTreeSet<Month> = revisions
-        .iter()
-        .filter(|r| r.table == "employment")
-        .filter_map(|r| r.key.split(' ').nth(1).and_then(|m| m.parse().ok()))
-        .collect();
+    let (mut revisions, revised_months) = revisions(old, new);
     revisions.sort_by(|a, b| b.change.abs().total_cmp(&a.change.abs()));
     let revisions_total = revisions.len();
     revisions.truncate(TOP_REVISIONS);
@@ -135,25 +130,45 @@ pub fn diff(old: &Bundle, new: &Bundle) -> BundleDiff {
     }
 }
 
-type Keyed = BTreeMap<String, Vec<(&'static str, Option<f64>)>>;
+/// One row's numeric values, and the month of employment data it holds (revised months are
+/// taken from here, not read back out of the printed key).
+struct KeyedRow {
+    employment_month: Option<Month>,
+    values: Vec<(&'static str, Option<f64>)>,
+}
+
+impl KeyedRow {
+    fn new(values: Vec<(&'static str, Option<f64>)>) -> KeyedRow {
+        KeyedRow {
+            employment_month: None,
+            values,
+        }
+    }
+}
+
+/// Rows by the key the report prints (`08111 2019-03`).
+type Keyed = BTreeMap<String, KeyedRow>;
 
 /// Keyed numeric values of the tables whose revisions matter for the estimates.
-fn keyed(b: &Bundle) -> Vec<(&'static str, Keyed)> {
+fn keyed(b: &Bundle) -> Vec<(Table, Keyed)> {
     let mut employment = Keyed::new();
     for e in &b.employment {
         employment.insert(
             format!("{} {}", e.district_id, e.month),
-            vec![
-                ("employed_total", Some(e.employed_total as f64)),
-                ("employed_sv", Some(e.employed_sv as f64)),
-            ],
+            KeyedRow {
+                employment_month: Some(e.month),
+                values: vec![
+                    ("employed_total", Some(e.employed_total as f64)),
+                    ("employed_sv", Some(e.employed_sv as f64)),
+                ],
+            },
         );
     }
     let mut population = Keyed::new();
     for p in &b.population {
         population.insert(
             format!("{} {}", p.district_id, p.year),
-            vec![("persons_15_64", Some(p.persons_15_64 as f64))],
+            KeyedRow::new(vec![("persons_15_64", Some(p.persons_15_64 as f64))]),
         );
     }
     let f = |v: Option<i64>| v.map(|x| x as f64);
@@ -161,43 +176,49 @@ fn keyed(b: &Bundle) -> Vec<(&'static str, Keyed)> {
     for t in &b.target_group {
         target.insert(
             format!("{} {}", t.municipality_id, t.wave),
-            vec![
+            KeyedRow::new(vec![
                 ("target_persons", f(t.target_persons)),
                 ("housing_decentral", f(t.housing_decentral)),
                 ("housing_shared", f(t.housing_shared)),
                 ("housing_unknown", f(t.housing_unknown)),
                 ("with_plan", f(t.with_plan)),
-            ],
+            ]),
         );
     }
     let mut staffing = Keyed::new();
     for s in &b.staffing {
         staffing.insert(
             s.municipality_id.clone(),
-            vec![("fte_before", s.fte_before), ("fte_after", s.fte_after)],
+            KeyedRow::new(vec![
+                ("fte_before", s.fte_before),
+                ("fte_after", s.fte_after),
+            ]),
         );
     }
     vec![
-        ("employment", employment),
-        ("population", population),
-        ("target_group", target),
-        ("staffing", staffing),
+        (Table::Employment, employment),
+        (Table::Population, population),
+        (Table::TargetGroup, target),
+        (Table::Staffing, staffing),
     ]
 }
 
-fn revisions(old: &Bundle, new: &Bundle) -> Vec<Revision> {
+/// Every value present in both versions that changed, and the employment months revised.
+fn revisions(old: &Bundle, new: &Bundle) -> (Vec<Revision>, BTreeSet<Month>) {
     let mut out = Vec::new();
+    let mut months = BTreeSet::new();
     for ((table, o), (_, n)) in keyed(old).into_iter().zip(keyed(new)) {
-        for (key, old_values) in &o {
-            let Some(new_values) = n.get(key) else {
+        for (key, old_row) in &o {
+            let Some(new_row) = n.get(key) else {
                 continue;
             };
-            for ((column, a), (_, b)) in old_values.iter().zip(new_values) {
+            for ((column, a), (_, b)) in old_row.values.iter().zip(&new_row.values) {
                 if let (Some(a), Some(b)) = (a, b)
                     && a != b
                 {
+                    months.extend(old_row.employment_month);
                     out.push(Revision {
-                        table: table.to_string(),
+                        table: table.name().to_string(),
                         key: key.clone(),
                         column: column.to_string(),
                         old: *a,
@@ -208,7 +229,7 @@ fn revisions(old: &Bundle, new: &Bundle) -> Vec<Revision> {
             }
         }
     }
-    out
+    (out, months)
 }
 
 fn units(old: &Bundle, new: &Bundle) -> UnitChanges {

@@ -77,11 +77,20 @@ pub struct ImportReport {
 pub enum ImportError {
     #[error(transparent)]
     Bundle(#[from] bundle::BundleError),
-    #[error("{0}")]
-    Refused(String),
+    /// bundle.toml names a table file the import cannot write (it writes Parquet only).
+    #[error(
+        "bundle.toml [tables] names {entry:?} for activity; import writes Parquet, so name a .parquet file there or remove the entry"
+    )]
+    NotParquetEntry { entry: String },
+    /// The table to write exists and `force` was not given.
+    #[error(
+        "{} exists; it is replaced only with --force (a new file is written and renamed into place)",
+        target.display()
+    )]
+    TargetExists { target: PathBuf },
     /// The new table could not be encoded as Parquet.
-    #[error("{0}")]
-    Encode(String),
+    #[error("cannot encode the new activity table as Parquet: {0}")]
+    Encode(#[source] PolarsError),
     #[error(transparent)]
     Write(#[from] crate::core::export::WriteError),
 }
@@ -163,12 +172,12 @@ fn read_workbook(path: &Path, out: &mut Vec<(Row, Origin)>, unparsed: &mut Vec<U
     let file = file_name(path);
     let sheet = match read_sheet(path, None) {
         Ok(s) => s,
-        Err(message) => {
+        Err(e) => {
             unparsed.push(Unparsed {
                 file,
                 sheet: None,
                 cell: None,
-                message,
+                message: e.problem.to_string(),
             });
             return;
         }
@@ -230,12 +239,12 @@ fn read_existing(path: &Path, out: &mut Vec<(Row, Origin)>, unparsed: &mut Vec<U
     let file = file_name(path);
     let df = match bundle::read_table_file(path) {
         Ok(df) => df,
-        Err(message) => {
+        Err(e) => {
             unparsed.push(Unparsed {
                 file,
                 sheet: None,
                 cell: None,
-                message: format!("existing activity table: {message}"),
+                message: format!("existing activity table: {}", e.problem),
             });
             return;
         }
@@ -274,7 +283,7 @@ fn read_existing(path: &Path, out: &mut Vec<(Row, Origin)>, unparsed: &mut Vec<U
     }
 }
 
-fn to_parquet(rows: &[Row]) -> Result<Vec<u8>, String> {
+fn to_parquet(rows: &[Row]) -> Result<Vec<u8>, PolarsError> {
     let mut cols: Vec<Column> = Vec::new();
     for (i, name) in IDS.iter().enumerate() {
         let v: Vec<&str> = rows.iter().map(|r| r.ids[i].as_str()).collect();
@@ -286,9 +295,7 @@ fn to_parquet(rows: &[Row]) -> Result<Vec<u8>, String> {
         .iter()
         .map(|r| (r.date - epoch).num_days() as i32)
         .collect();
-    let date = Column::new("date".into(), days)
-        .cast(&DataType::Date)
-        .map_err(|e| e.to_string())?;
+    let date = Column::new("date".into(), days).cast(&DataType::Date)?;
     cols.push(date);
     for (i, topic) in Topic::ALL.iter().enumerate() {
         let v: Vec<i64> = rows.iter().map(|r| r.talks[i]).collect();
@@ -298,11 +305,9 @@ fn to_parquet(rows: &[Row]) -> Result<Vec<u8>, String> {
         let v: Vec<Option<i64>> = rows.iter().map(|r| r.places[i]).collect();
         cols.push(Column::new((*name).into(), v));
     }
-    let mut df = DataFrame::new(rows.len(), cols).map_err(|e| e.to_string())?;
+    let mut df = DataFrame::new(rows.len(), cols)?;
     let mut bytes = Vec::new();
-    ParquetWriter::new(&mut bytes)
-        .finish(&mut df)
-        .map_err(|e| format!("cannot write Parquet: {e}"))?;
+    ParquetWriter::new(&mut bytes).finish(&mut df)?;
     Ok(bytes)
 }
 
@@ -319,17 +324,12 @@ pub fn import_activity(
     let target = match loaded.manifest.tables.get(Table::Activity.name()) {
         Some(f) if f.to_ascii_lowercase().ends_with(".parquet") => dir.join(f),
         Some(f) => {
-            return Err(ImportError::Refused(format!(
-                "bundle.toml [tables] names {f:?} for activity; import writes Parquet, so name a .parquet file there or remove the entry"
-            )));
+            return Err(ImportError::NotParquetEntry { entry: f.clone() });
         }
         None => dir.join("activity.parquet"),
     };
     if target.exists() && !options.force {
-        return Err(ImportError::Refused(format!(
-            "{} exists; it is replaced only with --force (a new file is written and renamed into place)",
-            target.display()
-        )));
+        return Err(ImportError::TargetExists { target });
     }
     let mut rows: Vec<(Row, Origin)> = Vec::new();
     let mut unparsed = Vec::new();

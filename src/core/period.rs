@@ -62,10 +62,22 @@ impl fmt::Display for Month {
     }
 }
 
+/// Why a month or date as written cannot be read; each keeps the text as given.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PeriodParseError {
+    #[error("expected a month YYYY-MM, found {0:?}")]
+    NotAMonth(String),
+    #[error("expected a date YYYY-MM-DD, found {0:?}")]
+    NotADate(String),
+    /// Shaped like a date, but no such day exists (`2019-02-30`).
+    #[error("{0:?} is not a real calendar date")]
+    NoSuchDate(String),
+}
+
 impl FromStr for Month {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Month, String> {
-        let bad = || format!("expected a month YYYY-MM, found {s:?}");
+    type Err = PeriodParseError;
+    fn from_str(s: &str) -> Result<Month, PeriodParseError> {
+        let bad = || PeriodParseError::NotAMonth(s.to_string());
         let (y, m) = s.trim().split_once('-').ok_or_else(bad)?;
         if y.len() != 4 || m.len() != 2 {
             return Err(bad());
@@ -90,14 +102,14 @@ impl<'de> Deserialize<'de> for Month {
 }
 
 /// Parses an ISO date `YYYY-MM-DD`; `2019-02-30` is an error, not a silent roll-over.
-pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+pub fn parse_date(s: &str) -> Result<NaiveDate, PeriodParseError> {
     let t = s.trim();
     let shape_ok = t.len() == 10 && t.as_bytes()[4] == b'-' && t.as_bytes()[7] == b'-';
     if !shape_ok {
-        return Err(format!("expected a date YYYY-MM-DD, found {s:?}"));
+        return Err(PeriodParseError::NotADate(s.to_string()));
     }
     NaiveDate::parse_from_str(t, "%Y-%m-%d")
-        .map_err(|_| format!("{s:?} is not a real calendar date"))
+        .map_err(|_| PeriodParseError::NoSuchDate(s.to_string()))
 }
 
 #[cfg(test)]
@@ -110,13 +122,22 @@ mod tests {
         assert_eq!(m.plus(1).to_string(), "2018-01");
         assert_eq!(m.plus(21).to_string(), "2019-09");
         assert_eq!(m.through("2018-02".parse().unwrap()).count(), 3);
-        assert!("2017-13".parse::<Month>().is_err());
+        assert_eq!(
+            "2017-13".parse::<Month>(),
+            Err(PeriodParseError::NotAMonth("2017-13".into()))
+        );
     }
 
     #[test]
     fn impossible_dates_are_rejected() {
-        assert!(parse_date("2019-02-30").is_err());
-        assert!(parse_date("2019-2-3").is_err());
+        assert_eq!(
+            parse_date("2019-02-30"),
+            Err(PeriodParseError::NoSuchDate("2019-02-30".into()))
+        );
+        assert_eq!(
+            parse_date("2019-2-3"),
+            Err(PeriodParseError::NotADate("2019-2-3".into()))
+        );
         assert_eq!(parse_date("2020-02-29").unwrap().to_string(), "2020-02-29");
     }
 }

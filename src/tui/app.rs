@@ -459,7 +459,7 @@ fn perform(app: &mut App, effect: Effect) {
         Effect::Export { dir, date } => {
             app.status = Some(match super::export::export_current_page(app, &dir, date) {
                 Ok(paths) => format!("exported {} files to {}", paths.len(), dir.display()),
-                Err(message) => message,
+                Err(e) => e.to_string(),
             });
         }
     }

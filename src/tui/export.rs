@@ -16,28 +16,45 @@ pub fn default_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("wirkung-exports"))
 }
 
+/// Why nothing (or not everything) was exported; the status bar shows the message.
+#[derive(Debug, thiserror::Error)]
+pub enum PageExportError {
+    #[error(
+        "nothing exported yet: the robustness checks are still being computed; press e again when they are shown"
+    )]
+    ChecksRunning,
+    #[error("export failed: cannot create {}: {source}", dir.display())]
+    CreateDir {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("export failed: {0}")]
+    Export(#[from] export::ExportError),
+}
+
 /// Writes every format of the current page into `dir` (created if needed), never
-/// overwriting a file; returns the paths written, or the status bar's message (it says
-/// whether anything failed or the page is not ready yet).
+/// overwriting a file; returns the paths written, or why it did not (a failure, or the
+/// page is not ready yet).
 pub fn export_current_page(
     app: &App,
     dir: &Path,
     today: NaiveDate,
-) -> Result<Vec<PathBuf>, String> {
+) -> Result<Vec<PathBuf>, PageExportError> {
     let page = app.page;
     // Only results computed for exactly these choices are exported; re-running the checks
     // here would block the dashboard for as long as the worker takes.
     let suite = match page {
-        Page::Robustness => Some(app.robust.current(&app.choices.robust_key()).ok_or_else(
-            || {
-                "nothing exported yet: the robustness checks are still being computed; press e again when they are shown"
-                    .to_string()
-            },
-        )?),
+        Page::Robustness => Some(
+            app.robust
+                .current(&app.choices.robust_key())
+                .ok_or(PageExportError::ChecksRunning)?,
+        ),
         _ => None,
     };
-    std::fs::create_dir_all(dir)
-        .map_err(|e| format!("export failed: cannot create {}: {e}", dir.display()))?;
+    std::fs::create_dir_all(dir).map_err(|source| PageExportError::CreateDir {
+        dir: dir.to_path_buf(),
+        source,
+    })?;
     ExportFormat::ALL
         .iter()
         .map(|&format| {
@@ -51,7 +68,7 @@ pub fn export_current_page(
                 Some(s) => export::export_robustness_to(&app.bundle, &request, s, dir),
                 None => export::export_to(&app.bundle, &request, dir),
             }
-            .map_err(|e| format!("export failed: {e}"))
+            .map_err(PageExportError::from)
         })
         .collect()
 }

@@ -201,7 +201,10 @@ fn existing_parquet_is_replaced_only_with_force() {
     import_activity(bundle_dir.path(), &files, &ImportOptions::default()).unwrap();
     let before = snapshot(bundle_dir.path());
     let err = import_activity(bundle_dir.path(), &files, &ImportOptions::default()).unwrap_err();
-    assert!(matches!(err, ImportError::Refused(_)), "{err}");
+    assert!(
+        matches!(&err, ImportError::TargetExists { target } if *target == bundle_dir.path().join("activity.parquet")),
+        "{err}"
+    );
     assert_eq!(snapshot(bundle_dir.path()), before);
     let force = ImportOptions {
         force: true,

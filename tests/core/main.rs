@@ -28,5 +28,6 @@ mod robust_reference;
 mod robust_ri;
 mod robust_sample;
 mod robust_sample_reference;
+mod table_files;
 mod view_pages;
 mod xlsx_tables;

@@ -231,7 +231,7 @@ impl Value for NaiveDate {
 impl Value for Month {
     const EXPECTED: &'static str = "a month YYYY-MM";
     fn parse(s: &str) -> Result<Month, (&'static str, String)> {
-        s.parse::<Month>().map_err(|m| (WRONG_TYPE, m))
+        s.parse::<Month>().map_err(|e| (WRONG_TYPE, e.to_string()))
     }
     fn native(series: &Series, each: &mut dyn FnMut(Cell<Month>)) -> bool {
         NaiveDate::native(series, &mut |c| {

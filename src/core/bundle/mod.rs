@@ -19,6 +19,7 @@ mod validate;
 pub mod xlsx;
 
 pub use finding::{Finding, Findings, Severity};
+pub use source::{TableFileError, TableFileProblem};
 
 /// The shipped synthetic sample, opened when no bundle is given.
 pub const SAMPLE_BUNDLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-data/bw-integration");
@@ -80,8 +81,8 @@ pub fn load(dir: &Path) -> Result<Bundle, BundleError> {
 
 /// Reads one table file (CSV, Parquet, or .xlsx with an optional `#Sheet`) into a frame, as
 /// `load` does; `wirkung import` uses it to merge new deliveries with the existing table.
-pub fn read_table_file(path: &Path) -> Result<polars::prelude::DataFrame, String> {
-    source::read_frame(path).map_err(|e| e.reason)
+pub fn read_table_file(path: &Path) -> Result<polars::prelude::DataFrame, TableFileError> {
+    source::read_frame(path)
 }
 
 /// The file a table is read from (bundle.toml `[tables]`, `<name>.parquet`, `.csv`, `.xlsx`),

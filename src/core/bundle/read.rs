@@ -58,8 +58,8 @@ pub(super) fn load(dir: &Path) -> Result<Bundle, BundleError> {
                     .file_name()
                     .map(|f| f.to_string_lossy().into_owned())
                     .unwrap_or_default();
-                let msg = format!("{file}: {}", e.reason);
-                out.push(Finding::error(table.name(), None, e.row, msg));
+                let msg = format!("{file}: {}", e.problem);
+                out.push(Finding::error(table.name(), None, e.problem.row(), msg));
                 bundle.unreadable.insert(table);
                 continue;
             }

@@ -6,6 +6,7 @@
 //! (`activity = "kennzahlen.xlsx#Kennzahlen"`). The first non-empty row is the header.
 
 use super::finding::Finding;
+use super::source::{TableFileError, TableFileProblem};
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use polars::prelude::*;
 use std::path::Path;
@@ -56,28 +57,31 @@ pub struct Sheet {
 }
 
 /// Opens the workbook and reads the sheet; errors name the file, sheet and cell.
-pub fn read_sheet(path: &Path, sheet: Option<&str>) -> Result<Sheet, String> {
-    let mut book: Xlsx<_> =
-        open_workbook(path).map_err(|e| format!("not a readable .xlsx workbook: {e}"))?;
+pub fn read_sheet(path: &Path, sheet: Option<&str>) -> Result<Sheet, TableFileError> {
+    read_sheet_at(path, sheet).map_err(|problem| problem.at(path))
+}
+
+fn read_sheet_at(path: &Path, sheet: Option<&str>) -> Result<Sheet, TableFileProblem> {
+    let mut book: Xlsx<_> = open_workbook(path).map_err(TableFileProblem::Workbook)?;
     let names = book.sheet_names();
     let name = match sheet {
         Some(s) if names.iter().any(|n| n == s) => s.to_string(),
         Some(s) => {
-            return Err(format!(
-                "sheet '{s}' not found (the workbook has: {})",
-                names.join(", ")
-            ));
+            return Err(TableFileProblem::SheetNotFound {
+                sheet: s.to_string(),
+                available: names,
+            });
         }
-        None => names
-            .first()
-            .cloned()
-            .ok_or_else(|| "the workbook has no sheets".to_string())?,
+        None => names.first().cloned().ok_or(TableFileProblem::NoSheets)?,
     };
-    let range = book
-        .worksheet_range(&name)
-        .map_err(|e| format!("sheet '{name}': cannot be read: {e}"))?;
+    let range =
+        book.worksheet_range(&name)
+            .map_err(|source| TableFileProblem::SheetUnreadable {
+                sheet: name.clone(),
+                source,
+            })?;
     let Some((row0, col0)) = range.start() else {
-        return Err(format!("sheet '{name}' is empty (not even a header row)"));
+        return Err(TableFileProblem::EmptySheet { sheet: name });
     };
     // Columns reach as far as any row has a value: an empty header cell above data (as a
     // merged header leaves it) is an error, trailing empty columns are formatting.
@@ -97,16 +101,17 @@ pub fn read_sheet(path: &Path, sheet: Option<&str>) -> Result<Sheet, String> {
             other => other.to_string(),
         };
         if text.is_empty() {
-            return Err(format!(
-                "sheet '{name}', cell {}: the header cell is empty (merged header cells are not supported: one column name per cell)",
-                cell_ref(row0, col)
-            ));
+            return Err(TableFileProblem::EmptyHeaderCell {
+                sheet: name,
+                cell: cell_ref(row0, col),
+            });
         }
         if columns.iter().any(|(c, _)| *c == text) {
-            return Err(format!(
-                "sheet '{name}', cell {}: column name '{text}' appears twice in the header",
-                cell_ref(row0, col)
-            ));
+            return Err(TableFileProblem::DuplicateColumn {
+                sheet: name,
+                cell: cell_ref(row0, col),
+                column: text,
+            });
         }
         columns.push((text, col));
     }
@@ -168,10 +173,11 @@ fn text_of(cell: &Data, column: &str) -> Option<String> {
 }
 
 /// Reads the sheet into an all-text frame, as the CSV reader does.
-pub(super) fn read_frame(path: &Path) -> Result<DataFrame, String> {
+pub(super) fn read_frame(path: &Path) -> Result<DataFrame, TableFileError> {
     let s = path.to_string_lossy();
     let (file, sheet) = split_sheet(&s);
-    let sheet = read_sheet(Path::new(file), sheet)?;
+    let file = Path::new(file);
+    let sheet = read_sheet(file, sheet)?;
     let columns: Vec<Column> = sheet
         .columns
         .iter()
@@ -181,7 +187,7 @@ pub(super) fn read_frame(path: &Path) -> Result<DataFrame, String> {
             Column::new(name.as_str().into(), values)
         })
         .collect();
-    DataFrame::new(sheet.cells.len(), columns).map_err(|e| e.to_string())
+    DataFrame::new(sheet.cells.len(), columns).map_err(|e| TableFileProblem::Frame(e).at(file))
 }
 
 /// Adds `(sheet 'X', cell C17)` to every finding of a table read from an .xlsx file, so a

@@ -26,35 +26,49 @@ impl PValue {
     }
 }
 
+/// A p-value as written: a value, or a bound when it is too small to write as one.
+enum Written {
+    NotAvailable,
+    /// "< 0.001", "< 1/16": written after "<", never after "=".
+    Below(String),
+    Value(String),
+}
+
 impl PValue {
     /// "p = 0.125", "p < 0.001", "p < 1/16": the p-value as a statement.
     pub fn stated(&self) -> String {
-        let s = self.to_string();
-        if s.starts_with('<') {
-            format!("p {s}")
-        } else {
-            format!("p = {s}")
+        match self.written() {
+            Written::Below(bound) => format!("p < {bound}"),
+            _ => format!("p = {self}"),
+        }
+    }
+
+    /// `0.125`, `< 0.001`; from draws `< 1/16` when no draw was as extreme, and below 0.001
+    /// with as many decimals as the draws resolve (`0.0005` from 9,999 draws).
+    fn written(&self) -> Written {
+        let p = self.value;
+        if p.is_nan() {
+            return Written::NotAvailable;
+        }
+        match self.draws.filter(|&d| d > 0) {
+            None if p < 0.001 => Written::Below("0.001".into()),
+            Some(d) if p * (d as f64) < 0.5 => Written::Below(format!("1/{}", count(d))),
+            Some(d) if p < 0.001 => {
+                // ceil(log10(d)) decimals show one draw's step.
+                let decimals = ((d as f64).log10().ceil() as usize).clamp(4, 6);
+                Written::Value(format!("{p:.decimals$}"))
+            }
+            _ => Written::Value(format!("{p:.3}")),
         }
     }
 }
 
 impl std::fmt::Display for PValue {
-    /// `0.125`, `< 0.001`; from draws `< 1/16` when no draw was as extreme, and below 0.001
-    /// with as many decimals as the draws resolve (`0.0005` from 9,999 draws).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let p = self.value;
-        if p.is_nan() {
-            return f.write_str("n/a");
-        }
-        match self.draws.filter(|&d| d > 0) {
-            None if p < 0.001 => f.write_str("< 0.001"),
-            Some(d) if p * (d as f64) < 0.5 => write!(f, "< 1/{}", count(d)),
-            Some(d) if p < 0.001 => {
-                // ceil(log10(d)) decimals show one draw's step.
-                let decimals = ((d as f64).log10().ceil() as usize).clamp(4, 6);
-                write!(f, "{p:.decimals$}")
-            }
-            _ => write!(f, "{p:.3}"),
+        match self.written() {
+            Written::NotAvailable => f.write_str("n/a"),
+            Written::Below(bound) => write!(f, "< {bound}"),
+            Written::Value(v) => f.write_str(&v),
         }
     }
 }
