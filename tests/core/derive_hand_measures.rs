@@ -3,7 +3,9 @@
 
 use crate::common::{assert_close, hand, month, reason};
 use wirkung::core::bundle::{Level, Topic};
-use wirkung::core::derive::employment::{Employed, EmploymentData, employment_outcomes};
+use wirkung::core::derive::employment::{
+    Employed, EmploymentData, MissingFigure, employment_outcomes,
+};
 use wirkung::core::derive::housing::NoHousingOutcome;
 use wirkung::core::derive::{capacity, housing, plan_b, start, topics};
 use wirkung::core::period::parse_date;
@@ -73,7 +75,7 @@ fn persons_are_interpolated_between_year_ends() {
         // Göppingen has no 2017 year-end.
         assert_eq!(
             data.persons("08117", month("2017-12")),
-            Err("no population for 2017".to_string())
+            Err(MissingFigure::Population { year: 2017 })
         );
     }
 }
@@ -91,7 +93,10 @@ fn employment_outcome_is_the_change_in_rate_weighted_by_base_persons() {
         // Darmstadt: 300 / 1000 = 30 %; Sep 2019 persons 1000 + 200 × 0.75 = 1150, 450 / 1150.
         let n2 = total["06411"].as_ref().unwrap();
         assert_close(n2.end_pct, 450.0 / 1150.0 * 100.0);
-        assert_eq!(total["08117"], Err("no population for 2017".to_string()));
+        assert_eq!(
+            total["08117"],
+            Err(MissingFigure::Population { year: 2017 })
+        );
         let sv = employment_outcomes(&b, Employed::SocialSecurity, base, end);
         // 240 / 1200 = 20 %, 495 / 1650 = 30 %.
         let a = sv["08111"].as_ref().unwrap();

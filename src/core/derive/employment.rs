@@ -72,13 +72,13 @@ impl EmploymentData {
     }
 
     /// Interpolated persons of `district` in `month`; the error names the missing year-end.
-    pub fn persons(&self, district: &str, month: Month) -> Result<f64, String> {
+    pub fn persons(&self, district: &str, month: Month) -> Result<f64, MissingFigure> {
         let years = self.year_ends.get(district);
-        let year_end = |y: i32| {
+        let year_end = |year: i32| {
             years
-                .and_then(|ys| ys.get(&y))
+                .and_then(|ys| ys.get(&year))
                 .copied()
-                .ok_or_else(|| format!("no population for {y}"))
+                .ok_or(MissingFigure::Population { year })
         };
         let this = year_end(month.year)?;
         if month.month == 12 {
@@ -104,15 +104,13 @@ impl EmploymentData {
         district: &str,
         month: Month,
         which: Employed,
-    ) -> Result<MonthlyRate, String> {
+    ) -> Result<MonthlyRate, MissingFigure> {
         let employed = self
             .employed(district, month, which)
-            .ok_or_else(|| format!("no employment figure for {month}"))?;
+            .ok_or(MissingFigure::Employment { month })?;
         let persons = self.persons(district, month)?;
         if persons <= 0.0 {
-            return Err(format!(
-                "no persons aged 15-64 in {month} (interpolated {persons})"
-            ));
+            return Err(MissingFigure::NoPersons { month, persons });
         }
         Ok(MonthlyRate {
             employed,
@@ -144,6 +142,18 @@ impl EmploymentData {
     }
 }
 
+/// Why a district has no employment rate in a month; the message is the sentence an
+/// exclusion shows.
+#[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]
+pub enum MissingFigure {
+    #[error("no population for {year}")]
+    Population { year: i32 },
+    #[error("no employment figure for {month}")]
+    Employment { month: Month },
+    #[error("no persons aged 15-64 in {month} (interpolated {persons})")]
+    NoPersons { month: Month, persons: f64 },
+}
+
 /// A district's employment outcome: rates at base and end, weight = persons at base.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct EmploymentOutcome {
@@ -160,7 +170,7 @@ pub fn employment_outcomes(
     which: Employed,
     base: Month,
     end: Month,
-) -> BTreeMap<String, Result<EmploymentOutcome, String>> {
+) -> BTreeMap<String, Result<EmploymentOutcome, MissingFigure>> {
     let data = EmploymentData::new(bundle);
     bundle
         .districts

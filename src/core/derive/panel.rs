@@ -310,7 +310,12 @@ fn outcomes(bundle: &Bundle, spec: &PanelSpec) -> Outcomes {
             periods.employment_end,
         )
         .into_iter()
-        .map(|(id, o)| (id, o.map(|o| (o.base_pct, o.end_pct, o.weight_persons))))
+        .map(|(id, o)| {
+            let o = o
+                .map(|o| (o.base_pct, o.end_pct, o.weight_persons))
+                .map_err(|e| e.to_string());
+            (id, o)
+        })
         .collect(),
         None => {
             let by_unit = match spec.level {

@@ -8,7 +8,7 @@
 
 use super::{Check, RobustError, RobustOptions, SharedInputs};
 use crate::core::bundle::{Bundle, Level};
-use crate::core::derive::employment::{Employed, EmploymentData};
+use crate::core::derive::employment::{Employed, EmploymentData, MissingFigure};
 use crate::core::derive::panel::require_tables;
 use crate::core::derive::{Exclusion, PanelSpec, check_supported};
 use crate::core::estimate::{Heteroskedastic, LeastSquares, TInference};
@@ -201,7 +201,7 @@ pub(crate) fn event_study_in(
         let Some(assignment) = groups.assigned.get(id) else {
             continue;
         };
-        let series: Result<Vec<f64>, String> = months
+        let series: Result<Vec<f64>, MissingFigure> = months
             .iter()
             .map(|&m| data.rate(id, m, which).map(|r| r.rate_pct))
             .collect();

@@ -71,7 +71,7 @@ pub(crate) fn placebo_in(shared: &SharedInputs) -> Result<PlaceboResult, RobustE
             Some(Err(reason)) => {
                 excluded.push(Exclusion {
                     unit: row.unit_id.clone(),
-                    reason: reason.clone(),
+                    reason: reason.to_string(),
                 });
                 false
             }

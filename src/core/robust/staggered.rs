@@ -5,7 +5,7 @@
 
 use super::{Check, RobustError, RobustOptions};
 use crate::core::bundle::Bundle;
-use crate::core::derive::employment::{Employed, EmploymentData};
+use crate::core::derive::employment::{Employed, EmploymentData, MissingFigure};
 use crate::core::derive::panel::require_tables;
 use crate::core::derive::start::district_starts;
 use crate::core::derive::{Comparison, Exclusion, PanelSpec, treated_state_districts};
@@ -173,7 +173,7 @@ pub fn staggered(
     let mut cohort_month = Vec::new();
     let mut y: Vec<Vec<f64>> = Vec::new();
     for (id, g) in candidates {
-        let series: Result<Vec<f64>, String> = months
+        let series: Result<Vec<f64>, MissingFigure> = months
             .iter()
             .map(|&m| data.rate(&id, m, which).map(|r| r.rate_pct))
             .collect();
