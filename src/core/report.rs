@@ -366,6 +366,14 @@ pub fn estimate_markdown(r: &EstimateReport) -> String {
             one_decimal(change)
         );
     }
+    if !r.warnings.is_empty() {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "Warnings:");
+        let _ = writeln!(out);
+        for w in &r.warnings {
+            let _ = writeln!(out, "- {}", md(w));
+        }
+    }
     if !r.excluded.is_empty() {
         let _ = writeln!(out);
         let _ = writeln!(out, "Excluded units ({}):", r.excluded.len());
@@ -434,6 +442,14 @@ pub fn estimate_latex(r: &EstimateReport) -> String {
             out,
             "\\multicolumn{{2}}{{l}}{{\\footnotesize {}}} \\\\",
             latex_escape(mde)
+        );
+    }
+    // What limits the inference travels with the table (a slide without it claims too much).
+    for w in &r.warnings {
+        let _ = writeln!(
+            out,
+            "\\multicolumn{{2}}{{p{{0.9\\linewidth}}}}{{\\footnotesize Warning: {}}} \\\\",
+            latex_escape(w)
         );
     }
     let _ = writeln!(out, "\\end{{tabular}}");
