@@ -82,6 +82,25 @@ fn estimate_with_cr1_names_its_clusters_df_and_mde() {
         text.contains("every treated unit is in one cluster"),
         "{text}"
     );
+
+    // The markdown and LaTeX tables (what `export --page estimate` writes) carry the warnings.
+    for format in ["markdown", "latex"] {
+        let out = wirkung(&[
+            "estimate",
+            SAMPLE_BUNDLE,
+            "--outcome",
+            "employment",
+            "--comparison",
+            "bw-vs-neighbours",
+            "--se",
+            "cr1",
+            "--format",
+            format,
+        ]);
+        let out = String::from_utf8(out.stdout).unwrap();
+        assert!(out.contains("single treated cluster"), "{format}: {out}");
+        assert!(out.contains("MDE (80"), "{format}: {out}");
+    }
 }
 
 #[test]
