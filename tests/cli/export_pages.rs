@@ -312,3 +312,30 @@ fn exports_of_the_sample_name_the_source_and_its_licence() {
         !hand.manifest.bundle.source.trim().is_empty()
     );
 }
+
+/// No district with a capacity change (a header-only `staffing` table): the staffing chart
+/// has nothing to draw. plotters used to loop forever computing an axis without ticks, which
+/// froze the dashboard's `e`; now the chart is its title and a plain note, in bounded time.
+#[test]
+fn an_empty_staffing_chart_says_so_instead_of_hanging() {
+    let mut b = hand();
+    b.staffing.clear();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let svg = export::render(&b, &request(&b, Page::Staffing, ExportFormat::Svg));
+        let png = export::render(&b, &request(&b, Page::Staffing, ExportFormat::Png));
+        let _ = tx.send((
+            svg.map_err(|e| e.to_string()),
+            png.map_err(|e| e.to_string()),
+        ));
+    });
+    let (svg, png) = rx
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the staffing export finishes");
+    let texts = svg_texts(std::str::from_utf8(&svg.unwrap()).unwrap());
+    assert!(
+        texts.iter().any(|t| t == export::chart::NOTHING_TO_DRAW),
+        "{texts:?}"
+    );
+    assert!(png.unwrap().len() > 1000);
+}

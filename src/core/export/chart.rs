@@ -66,6 +66,24 @@ pub enum ChartBody {
     },
 }
 
+/// What an empty chart says under its title.
+pub const NOTHING_TO_DRAW: &str = "No values to draw: the data give this chart none.";
+
+impl ChartBody {
+    /// Whether there is no finite value to draw (plotters loops forever over an axis without
+    /// ticks, so an empty chart never reaches it).
+    pub fn is_empty(&self) -> bool {
+        match self {
+            ChartBody::Lines { series, .. } => !series
+                .iter()
+                .flat_map(|s| &s.points)
+                .any(|(x, y)| x.is_finite() && y.is_finite()),
+            ChartBody::Bars { bars } => !bars.iter().any(|b| b.value.is_finite()),
+            ChartBody::Intervals { points, .. } => !points.iter().any(|p| p.estimate.is_finite()),
+        }
+    }
+}
+
 /// One estimate with its interval, drawn as a dot on a vertical bar.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IntervalPoint {
@@ -203,6 +221,23 @@ fn draw<DB: DrawingBackend>(
             .map_err(err)?;
     }
     let _ = w;
+    if chart.body.is_empty() {
+        // Nothing to plot (no district with a capacity change; a check that does not apply,
+        // whose title says why): the title and a plain note, never axes without ticks.
+        main.draw(&Text::new(
+            chart.title.clone(),
+            (24, 24),
+            (FONT, 30).into_font(),
+        ))
+        .map_err(err)?;
+        main.draw(&Text::new(
+            NOTHING_TO_DRAW,
+            (24, 90),
+            (FONT, 22).into_font().color(&RGBColor(90, 90, 90)),
+        ))
+        .map_err(err)?;
+        return Ok(());
+    }
     match &chart.body {
         ChartBody::Lines {
             x_axis,
@@ -355,7 +390,7 @@ fn draw_bars<DB: DrawingBackend>(
     };
     ctx.configure_mesh()
         .disable_x_mesh()
-        .x_labels(bars.len().min(16))
+        .x_labels(bars.len().clamp(1, 16))
         .x_label_formatter(&x_fmt)
         .y_desc(chart.y_label.clone())
         .y_label_formatter(&y_tick)
