@@ -385,6 +385,17 @@ pub fn estimate_markdown(r: &EstimateReport) -> String {
     out
 }
 
+/// A LaTeX comment line (`% text`): text from a bundle (its name, its source) may hold line
+/// breaks, and a line break would end the comment and turn the rest into live LaTeX
+/// (`\input`, `\write18`). Every control character becomes a space.
+pub fn latex_comment(text: &str) -> String {
+    let flat: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    format!("% {flat}\n")
+}
+
 /// Escapes LaTeX's special characters (shared by the report tables and slide exports).
 pub fn latex_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -398,6 +409,9 @@ pub fn latex_escape(s: &str) -> String {
             '^' => out.push_str("\\textasciicircum{}"),
             '\\' => out.push_str("\\textbackslash{}"),
             '²' => out.push_str("$^2$"),
+            // A line break inside a cell would end it early; other control characters are
+            // not text.
+            c if c.is_control() => out.push(' '),
             _ => out.push(ch),
         }
     }
@@ -407,8 +421,8 @@ pub fn latex_escape(s: &str) -> String {
 /// A LaTeX `tabular` of the coefficients (booktabs-free, so it compiles anywhere).
 pub fn estimate_latex(r: &EstimateReport) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "% {}", r.title());
-    let _ = writeln!(out, "% {}", r.subtitle());
+    out.push_str(&latex_comment(&r.title()));
+    out.push_str(&latex_comment(&r.subtitle()));
     let _ = writeln!(
         out,
         "\\begin{{tabular}}{{lr}}\n\\hline\n & (1) \\\\\n\\hline"

@@ -339,3 +339,25 @@ fn an_empty_staffing_chart_says_so_instead_of_hanging() {
     );
     assert!(png.unwrap().len() > 1000);
 }
+
+/// A bundle's name and source are data: a line break in them must not end the LaTeX comment
+/// they are written into and leave live commands (`\write18` runs a shell under
+/// `-shell-escape`).
+#[test]
+fn bundle_text_cannot_leave_the_latex_comment() {
+    let mut b = hand();
+    b.manifest.bundle.name = "Hand\n\\immediate\\write18{touch pwned}".into();
+    b.manifest.bundle.source = "Somewhere\r\n\\input{/etc/passwd}".into();
+    for &page in Page::ALL {
+        let bytes = export::render(&b, &request(&b, page, ExportFormat::Latex))
+            .unwrap_or_else(|e| panic!("{page}: {e}"));
+        let tex = String::from_utf8(bytes).unwrap();
+        for line in tex.lines() {
+            let live = line.trim_start();
+            assert!(
+                !live.starts_with("\\immediate") && !live.starts_with("\\input"),
+                "{page}: live line from bundle text: {line}"
+            );
+        }
+    }
+}

@@ -180,7 +180,7 @@ fn render_content(
                 .latex
                 .unwrap_or_else(|| content.table.latex(&caption));
             if let Some(source) = &source {
-                tex.push_str(&format!("% {source}\n"));
+                tex.push_str(&crate::core::report::latex_comment(source));
             }
             tex
         }

@@ -143,7 +143,11 @@ fn estimate(bundle: &Bundle, req: &ExportRequest) -> Result<PageContent, ExportE
     };
     Ok(PageContent {
         markdown: Some(format!("{}\n{}\n", report::estimate_markdown(&r), cap)),
-        latex: Some(format!("% {cap}\n{}", report::estimate_latex(&r))),
+        latex: Some(format!(
+            "{}{}",
+            report::latex_comment(&cap),
+            report::estimate_latex(&r)
+        )),
         csv: Some(report::estimate_csv(&r)),
         ..plain(table, chart)
     })

@@ -112,7 +112,11 @@ impl TableData {
         let spec: String = (0..self.header.len())
             .map(|i| if self.numeric_column(i) { 'r' } else { 'l' })
             .collect();
-        let mut out = format!("% {}\n% {}\n", self.title, caption);
+        let mut out = format!(
+            "{}{}",
+            crate::core::report::latex_comment(&self.title),
+            crate::core::report::latex_comment(caption)
+        );
         let _ = writeln!(out, "\\begin{{tabular}}{{{spec}}}\n\\hline");
         let head: Vec<String> = self.header.iter().map(|h| latex_escape(h)).collect();
         let _ = writeln!(out, "{} \\\\\n\\hline", head.join(" & "));
