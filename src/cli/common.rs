@@ -165,9 +165,14 @@ pub fn open(path: &Path) -> Result<Bundle, CliError> {
 /// Writes the command's output; a reader that went away (`| head`) ends the command quietly
 /// instead of a panic, and any other write error is reported (exit 1).
 pub fn emit(text: &str) -> CliResult {
+    emit_bytes(text.as_bytes())
+}
+
+/// `emit` for bytes (an exported PNG on standard output).
+pub fn emit_bytes(bytes: &[u8]) -> CliResult {
     use std::io::Write as _;
     let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    match out.write_all(bytes).and_then(|()| out.flush()) {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
         Err(e) => Err(CliError::failure(format!("cannot write the output: {e}"))),

@@ -33,7 +33,8 @@ pub struct ExportArgs {
     pub unweighted: bool,
     #[arg(long, value_enum)]
     pub format: ExportFormat,
-    /// File to write (never overwritten: -1, -2 ... is added), or a directory.
+    /// File to write (never overwritten: -1, -2 ... is added), a directory, or `-` for
+    /// standard output.
     #[arg(long)]
     pub out: PathBuf,
 }
@@ -55,6 +56,11 @@ pub fn run(args: ExportArgs) -> CliResult {
         format: args.format,
         date: chrono::Local::now().date_naive(),
     };
+    if args.out.as_os_str() == "-" {
+        // Standard output, as Unix tools read `-`; a file literally named `-` is never meant.
+        let bytes = export::render(&bundle, &req)?;
+        return super::common::emit_bytes(&bytes);
+    }
     let path = export::export_to(&bundle, &req, &args.out)?;
     super::common::emit(&format!("{}\n", path.display()))?;
     Ok(ExitCode::SUCCESS)

@@ -147,3 +147,27 @@ fn power_answers_at_both_levels_and_refuses_a_zero_effect() {
     assert!(emp["levels"][1]["not_available"].is_string());
     assert_eq!(args("0").status.code(), Some(2));
 }
+
+/// `--out -` is standard output (a file literally named `-` is never meant).
+#[test]
+fn export_to_dash_writes_standard_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_wirkung"))
+        .args([
+            "export",
+            SAMPLE_BUNDLE,
+            "--page",
+            "estimate",
+            "--format",
+            "csv",
+            "--out",
+            "-",
+        ])
+        .current_dir(dir.path())
+        .output()
+        .expect("the binary runs");
+    assert_eq!(out.status.code(), Some(0));
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert!(csv.starts_with("term,label,estimate"), "{csv}");
+    assert!(!dir.path().join("-").exists());
+}
