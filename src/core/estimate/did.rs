@@ -5,7 +5,6 @@ use super::kernel::LeastSquares;
 use super::wls::{ClusterIndex, covariance, weighted_r2, wls_labelled};
 use super::{EstimateError, Fit, VarianceType, power};
 use crate::core::derive::{ClusterBy, Panel, PanelRow};
-use nalgebra::DMatrix;
 use serde::{Serialize, Serializer};
 use std::fmt;
 
@@ -191,33 +190,20 @@ pub fn small_sample_warnings(panel: &Panel, weighted: bool) -> Vec<SmallSampleWa
     if control < FEW_UNITS {
         warnings.push(SmallSampleWarning::FewControlUnits { units: control });
     }
-    let (n, k) = (panel.rows.len(), 2 + panel.control_names.len());
-    if n <= k {
+    // Hat values h_ii = ‖row i of the thin Q‖² of the √w-scaled design [treated, const,
+    // controls], from the kernel every fit uses (same rank rule): a design it cannot factor
+    // fails in the DiD anyway, which then says why.
+    let Ok(design) = PanelDesign::from_panel(panel, Regressor::Treated, weighted) else {
+        return warnings;
+    };
+    let sqrt_w = design.sqrt_weights();
+    let mut ls = LeastSquares::new();
+    design.load(&mut ls, sqrt_w.as_deref(), None);
+    if ls.factor().is_err() {
         return warnings;
     }
-    let xw = DMatrix::from_fn(n, k, |i, j| {
-        let r = &panel.rows[i];
-        let value = match j {
-            0 => f64::from(u8::from(r.treated)),
-            1 => 1.0,
-            _ => r.controls.get(j - 2).copied().unwrap_or(f64::NAN),
-        };
-        let w: f64 = if weighted { r.weight } else { 1.0 };
-        value * w.sqrt()
-    });
-    if xw.iter().any(|v| !v.is_finite()) {
-        return warnings;
-    }
-    let scale = xw.column_iter().map(|c| c.norm()).fold(0.0, f64::max);
-    let qr = xw.qr();
-    let r = qr.r();
-    if (0..k).any(|j| r[(j, j)].abs() <= 1e-10 * scale.max(1e-300)) {
-        return warnings;
-    }
-    // Hat values h_ii = ‖row i of the thin Q‖².
-    let q = qr.q();
     for (i, row) in panel.rows.iter().enumerate() {
-        let leverage = q.row(i).norm_squared();
+        let leverage: f64 = (0..ls.k()).map(|j| ls.q_column(j)[i].powi(2)).sum();
         if leverage >= HIGH_LEVERAGE {
             warnings.push(SmallSampleWarning::HighLeverage {
                 unit: format!("{} ({})", row.unit_id, row.name),
