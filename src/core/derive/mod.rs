@@ -199,6 +199,13 @@ impl ClusterBy {
             ClusterBy::Region => "government regions",
         }
     }
+    /// `plural` for narrow places ("4 regions").
+    pub fn short_plural(self) -> &'static str {
+        match self {
+            ClusterBy::State => "states",
+            ClusterBy::Region => "regions",
+        }
+    }
 }
 
 /// Checks the combinations the report (and the data) can support; the error says why.

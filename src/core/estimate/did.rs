@@ -69,8 +69,8 @@ impl DidEstimate {
     pub fn se_short(&self) -> String {
         match (self.options.variance, self.fit.clusters) {
             (VarianceType::Cr1, Some(g)) => format!(
-                "CR1 SE ({g} {}s, t({}))",
-                self.cluster_by.column(),
+                "CR1 SE ({g} {}, t({}))",
+                self.cluster_by.short_plural(),
                 self.fit.df_inference
             ),
             (v, _) => format!("{} SE", v.id().to_uppercase()),

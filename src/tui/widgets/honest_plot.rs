@@ -75,16 +75,7 @@ impl Widget for HonestPlot<'_> {
                     .labels([format!("original, then {first}"), last])
                     .style(t.dim),
             )
-            .y_axis(
-                Axis::default()
-                    .bounds([y0, y1])
-                    .labels([
-                        format!("{y0:+.1}"),
-                        format!("{:+.1}", (y0 + y1) / 2.0),
-                        format!("{y1:+.1}"),
-                    ])
-                    .style(t.dim),
-            )
+            .y_axis(super::value_axis(y0, y1, t))
             .render(area, buf);
     }
 }

@@ -10,7 +10,7 @@ pub mod robust_table;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::Line;
-use ratatui::widgets::{Paragraph, Widget, Wrap};
+use ratatui::widgets::{Axis, Paragraph, Widget, Wrap};
 
 /// The rows `start..end` of a list of `len` rows to show in `height` rows so that the
 /// cursor stays visible (derived from the cursor alone, so drawing needs no scroll state).
@@ -20,6 +20,18 @@ pub fn visible_window(len: usize, cursor: usize, height: usize) -> (usize, usize
     }
     let start = cursor.saturating_sub(height / 2).min(len - height);
     (start, start + height)
+}
+
+/// The y axis of the robustness plots: bounds and three signed labels (bottom, middle, top).
+pub fn value_axis(y0: f64, y1: f64, theme: &crate::tui::theme::Theme) -> Axis<'static> {
+    Axis::default()
+        .bounds([y0, y1])
+        .labels([
+            format!("{y0:+.1}"),
+            format!("{:+.1}", (y0 + y1) / 2.0),
+            format!("{y1:+.1}"),
+        ])
+        .style(theme.dim)
 }
 
 /// A wrapped message in place of something that could not be computed.

@@ -74,16 +74,7 @@ impl Widget for EventPlot<'_> {
                     .labels([label(x0), label(x1)])
                     .style(t.dim),
             )
-            .y_axis(
-                Axis::default()
-                    .bounds([y0, y1])
-                    .labels([
-                        format!("{y0:+.1}"),
-                        format!("{:+.1}", (y0 + y1) / 2.0),
-                        format!("{y1:+.1}"),
-                    ])
-                    .style(t.dim),
-            )
+            .y_axis(super::value_axis(y0, y1, t))
             .render(area, buf);
     }
 }
