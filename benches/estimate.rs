@@ -15,7 +15,7 @@ use wirkung::core::derive::{
     ClusterBy, Comparison, ControlSelection, Outcome, Panel, PanelRow, PanelSpec,
 };
 use wirkung::core::estimate::{
-    EstimateOptions, Heteroskedastic, LeastSquares, VarianceType, estimate_did, wls,
+    EstimateOptions, Heteroskedastic, LeastSquares, TwoSidedTail, VarianceType, estimate_did, wls,
 };
 
 const UNITS: usize = 201;
@@ -133,7 +133,8 @@ criterion_group!(benches, bench_estimate);
 criterion_main!(benches, parts);
 
 /// Where the time of `wls_hc1_201x6` goes: the kernel alone (load, QR, HC0 sandwich, in a
-/// reused workspace) and one statrs p-value (the fit computes six).
+/// reused workspace) and one p-value (the fit computes six), by statrs' general incomplete beta
+/// and by the fit's own `TwoSidedTail`.
 fn bench_parts(c: &mut Criterion) {
     let SharedData {
         y,
@@ -156,6 +157,10 @@ fn bench_parts(c: &mut Criterion) {
     });
     let t = StudentsT::new(0.0, 1.0, 195.0).unwrap();
     c.bench_function("statrs_t_sf_195_df", |b| b.iter(|| t.sf(black_box(1.37))));
+    let tail = TwoSidedTail::new(195.0);
+    c.bench_function("t_tail_195_df", |b| {
+        b.iter(|| tail.p_value(black_box(1.37)))
+    });
 }
 
 criterion_group!(parts, bench_parts);

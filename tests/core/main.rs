@@ -16,6 +16,7 @@ mod estimate_did;
 mod estimate_nist;
 mod estimate_properties;
 mod estimate_reference;
+mod estimate_t_tail;
 mod estimate_wls;
 mod load_large;
 mod load_parquet;

@@ -6,6 +6,7 @@ use crate::core::derive::{Panel, PanelRow};
 
 /// Checks lengths, finiteness and weights before any arithmetic, so that every error names
 /// the offending column and row (rows count from 1, as in a spreadsheet).
+#[inline(always)]
 pub(super) fn check_inputs(
     y: &[f64],
     columns: &[(&str, &[f64])],
@@ -58,6 +59,7 @@ pub(super) fn check_inputs(
 }
 
 /// `what` names the values only when they fail, so a valid fit formats nothing.
+#[inline(always)]
 fn check_finite(what: &dyn Fn() -> String, values: &[f64]) -> Result<(), EstimateError> {
     // A branch-free pass first (it vectorises; an early-exit search does not), the search for
     // the row only when something is wrong.
@@ -77,6 +79,7 @@ fn check_finite(what: &dyn Fn() -> String, values: &[f64]) -> Result<(), Estimat
 
 /// Analytic weights must be positive: Stata drops zero-weight rows from n while statsmodels
 /// keeps them in n − k, so a zero weight has no single meaning and is refused.
+#[inline(always)]
 fn check_weights(w: &[f64]) -> Result<(), EstimateError> {
     check_finite(&|| "weights".into(), w)?;
     // Finite and positive weights have a positive sum, so no separate check of the sum.

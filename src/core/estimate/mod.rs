@@ -14,7 +14,7 @@ pub mod wls;
 
 pub use design::{MissingMeasure, PanelDesign, Regressor};
 pub use did::{DidEstimate, EstimateOptions, GroupMeans, estimate_did, treated_without};
-pub use inference::TInference;
+pub use inference::{TInference, TwoSidedTail};
 pub use kernel::{Heteroskedastic, KernelError, LeastSquares, cr1_factor};
 pub use wls::{ClusterIndex, Coefficient, Fit, wls, wls_clustered};
 

@@ -131,21 +131,77 @@ pub(super) fn wls_labelled(
     clusters: Option<&ClusterIndex>,
     row_label: &dyn Fn(usize) -> String,
 ) -> Result<Fit, EstimateError> {
+    WORKSPACE.with_borrow_mut(|(ls, sqrt_w)| {
+        #[cfg(target_arch = "x86_64")]
+        if super::kernel::has_avx2_fma() {
+            // SAFETY: the CPU has AVX2 and FMA, checked on the line above.
+            return unsafe {
+                wls_in_avx2(
+                    ls, sqrt_w, y, columns, weights, variance, clusters, row_label,
+                )
+            };
+        }
+        wls_in(
+            ls, sqrt_w, y, columns, weights, variance, clusters, row_label,
+        )
+    })
+}
+
+/// `wls_in` compiled for AVX2 and FMA: the checks, the √w scaling, R² and the unweighted
+/// residuals around the kernel then use the wide registers too (a closure, such as the one
+/// borrowing the thread's workspace, would not inherit them, hence the workspace is passed
+/// in). Every sum there keeps its explicit order, so the results are those of the baseline.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+#[allow(clippy::too_many_arguments)]
+unsafe fn wls_in_avx2(
+    ls: &mut LeastSquares,
+    sqrt_w_buffer: &mut Vec<f64>,
+    y: &[f64],
+    columns: &[(&str, &[f64])],
+    weights: Option<&[f64]>,
+    variance: VarianceType,
+    clusters: Option<&ClusterIndex>,
+    row_label: &dyn Fn(usize) -> String,
+) -> Result<Fit, EstimateError> {
+    wls_in(
+        ls,
+        sqrt_w_buffer,
+        y,
+        columns,
+        weights,
+        variance,
+        clusters,
+        row_label,
+    )
+}
+
+/// The fit in the given workspace, √w kept in `sqrt_w_buffer`.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn wls_in(
+    ls: &mut LeastSquares,
+    sqrt_w_buffer: &mut Vec<f64>,
+    y: &[f64],
+    columns: &[(&str, &[f64])],
+    weights: Option<&[f64]>,
+    variance: VarianceType,
+    clusters: Option<&ClusterIndex>,
+    row_label: &dyn Fn(usize) -> String,
+) -> Result<Fit, EstimateError> {
     check_inputs(y, columns, weights)?;
     check_clusters(variance, clusters)?;
-    WORKSPACE.with_borrow_mut(|(ls, sqrt_w)| {
-        let sqrt_w = weights.map(|w| {
-            sqrt_w.clear();
-            sqrt_w.extend(w.iter().map(|v| v.sqrt()));
-            sqrt_w.as_slice()
-        });
-        ls.load(y, columns.iter().map(|(_, c)| *c), sqrt_w, None);
-        let weights = LoadedWeights {
-            raw: weights,
-            sqrt: sqrt_w,
-        };
-        fit_loaded(ls, y, columns, weights, variance, clusters, row_label)
-    })
+    let sqrt_w = weights.map(|w| {
+        sqrt_w_buffer.clear();
+        sqrt_w_buffer.extend(w.iter().map(|v| v.sqrt()));
+        sqrt_w_buffer.as_slice()
+    });
+    ls.load(y, columns.iter().map(|(_, c)| *c), sqrt_w, None);
+    let weights = LoadedWeights {
+        raw: weights,
+        sqrt: sqrt_w,
+    };
+    fit_loaded(ls, y, columns, weights, variance, clusters, row_label)
 }
 
 /// The analytic weights of a fit and their square roots (what the design was scaled by).
@@ -156,6 +212,7 @@ struct LoadedWeights<'a> {
 }
 
 /// The fit of the design already loaded into `ls` (the √w-scaled `columns` and `y`).
+#[inline(always)]
 fn fit_loaded(
     ls: &mut LeastSquares,
     y: &[f64],
@@ -185,7 +242,7 @@ fn fit_loaded(
             "cluster-robust (CR1) standard errors need the cluster of every row".into(),
         ),
     };
-    ls.fit().map_err(kernel_error)?;
+    ls.fit_lean().map_err(kernel_error)?;
     let (n, k) = (ls.n(), ls.k());
     let df_resid = n - k;
     covariance(ls, variance, clusters).map_err(kernel_error)?;
@@ -287,6 +344,7 @@ pub(super) fn covariance(
 
 /// 1 − Σ w e² / Σ w (y − ȳ_w)², centred on the weighted mean ȳ_w (statsmodels WLS `rsquared`
 /// for a model with a constant; Stata `regress [aw=w]`), over the rows other than `skip`.
+#[inline(always)]
 pub(super) fn weighted_r2(
     y: &[f64],
     weights: Option<&[f64]>,
