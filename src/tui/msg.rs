@@ -12,7 +12,7 @@ pub enum Msg {
     NextPage,
     PrevPage,
     ToggleHelp,
-    /// Esc: close an overlay, or quit when none is open.
+    /// Esc: close an overlay (never quits).
     Back,
     CycleComparison,
     CycleOutcome,
@@ -39,6 +39,12 @@ pub enum Msg {
     /// `e`: export the current page into the export directory (an `Effect` the event loop
     /// performs).
     Export,
+    /// `r`: every choice back to the bundle's defaults (comparison and outcome stay).
+    ResetChoices,
+    /// `y`: show the `wirkung …` command that prints this view, and copy it (OSC 52).
+    ShowCommand,
+    /// A key of another page: say where it works instead of doing nothing.
+    KeyOfPage(Page),
 }
 
 /// Where a key works, for the help overlay.
@@ -66,6 +72,36 @@ pub struct Binding {
     pub scope: Scope,
     pub action: &'static str,
     pub sends: Sends,
+}
+
+impl Binding {
+    /// One word for the key footer; empty where the footer leaves the key out (page
+    /// numbers and Tab are on the tabs, `?` has its own place).
+    pub fn short(&self) -> &'static str {
+        let Sends::Msg(msg) = self.sends else {
+            return "";
+        };
+        match msg {
+            Msg::MoveCutoff(_) => "cutoff",
+            Msg::CycleComparison => "comparison",
+            Msg::CycleOutcome => "outcome",
+            Msg::Export => "export",
+            Msg::ShowCommand => "command",
+            Msg::ResetChoices => "reset",
+            Msg::ToggleFindings => "findings",
+            Msg::ToggleChanges => "changes",
+            Msg::SwitchRanking => "ranking",
+            Msg::ToggleSvOnly => "SV only",
+            Msg::ToggleDifference => "difference",
+            Msg::ToggleSelected => "toggle",
+            Msg::CycleLevel => "level",
+            Msg::CycleVariance => "variance",
+            Msg::ToggleWeighting => "weights",
+            Msg::CursorUp => "move",
+            Msg::Quit => "quit",
+            _ => "",
+        }
+    }
 }
 
 const fn binding(
@@ -161,7 +197,7 @@ pub const BINDINGS: &[Binding] = &[
         &[Char('q')],
         "q / Esc",
         Everywhere,
-        "quit (Esc closes an overlay first)",
+        "quit / close an overlay (Esc never quits)",
         Msg::Quit,
     ),
     binding(&[Esc], "", Everywhere, "", Msg::Back),
@@ -171,6 +207,20 @@ pub const BINDINGS: &[Binding] = &[
         Everywhere,
         "export this page (svg, png, md, tex, csv)",
         Msg::Export,
+    ),
+    binding(
+        &[Char('r')],
+        "r",
+        Everywhere,
+        "reset choices to the bundle's defaults",
+        Msg::ResetChoices,
+    ),
+    binding(
+        &[Char('y')],
+        "y",
+        Everywhere,
+        "show and copy the command that prints this view",
+        Msg::ShowCommand,
     ),
     binding(
         &[Char('f')],
@@ -263,10 +313,16 @@ pub fn from_key(key: KeyEvent, page: Page) -> Option<Msg> {
         Scope::Everywhere => true,
         Scope::Page(p) => p == page,
     };
-    let b = BINDINGS
+    let Some(b) = BINDINGS
         .iter()
         .filter(applies)
-        .find(|b| b.codes.contains(&key.code))?;
+        .find(|b| b.codes.contains(&key.code))
+    else {
+        return BINDINGS.iter().find_map(|b| match b.scope {
+            Scope::Page(p) if b.codes.contains(&key.code) => Some(Msg::KeyOfPage(p)),
+            _ => None,
+        });
+    };
     match b.sends {
         Sends::Msg(m) => Some(m),
         Sends::PageOfDigit => match key.code {
@@ -292,7 +348,11 @@ mod tests {
             from_key(key(KeyCode::Char('v')), Page::Estimate),
             Some(Msg::CycleVariance)
         );
-        assert_eq!(from_key(key(KeyCode::Char('v')), Page::Overview), None);
+        assert_eq!(
+            from_key(key(KeyCode::Char('v')), Page::Overview),
+            Some(Msg::KeyOfPage(Page::Estimate))
+        );
+        assert_eq!(from_key(key(KeyCode::Char('z')), Page::Overview), None);
         assert_eq!(
             from_key(key(KeyCode::Char('3')), Page::Overview),
             Some(Msg::GoTo(Page::Staffing))
