@@ -459,6 +459,8 @@ pub fn update(app: &mut App, msg: Msg) {
             };
             *c = c.saturating_add_signed(step).min(len.saturating_sub(1));
         }
+        Msg::FirstRow => app.cursor[app.page.index()] = 0,
+        Msg::LastRow => app.cursor[app.page.index()] = app.list_len().saturating_sub(1),
         Msg::ToggleSelected => toggle_selected(app),
         Msg::ResetChoices => {
             app.choices = app.choices.reset(&app.bundle);

@@ -26,6 +26,9 @@ pub enum Msg {
     /// PgUp / PgDn: a screenful in the page's long list (the district ranking on Topics).
     PageUp,
     PageDown,
+    /// Home / End (g / G): the first / last row of the page's list.
+    FirstRow,
+    LastRow,
     /// Space: toggle the item under the cursor (a control, a topic).
     ToggleSelected,
     ToggleFindings,
@@ -120,7 +123,7 @@ const fn binding(
     }
 }
 
-use KeyCode::{BackTab, Char, Down, Enter, Esc, PageDown, PageUp, Tab, Up};
+use KeyCode::{BackTab, Char, Down, End, Enter, Esc, Home, PageDown, PageUp, Tab, Up};
 use Scope::Everywhere;
 
 /// Every key the dashboard understands (shown by `?`), page keys after the global ones.
@@ -186,6 +189,14 @@ pub const BINDINGS: &[Binding] = &[
         Msg::PageUp,
     ),
     binding(&[PageDown], "", Everywhere, "", Msg::PageDown),
+    binding(
+        &[Home, Char('g')],
+        "Home / End (g G)",
+        Everywhere,
+        "first / last row of the page's list",
+        Msg::FirstRow,
+    ),
+    binding(&[End, Char('G')], "", Everywhere, "", Msg::LastRow),
     binding(
         &[Char('?')],
         "?",

@@ -49,6 +49,8 @@ fn trends_svg_has_both_series_marker_and_caption() {
     assert!(texts.contains(&caption), "caption missing in {texts:?}");
     assert!(texts.iter().any(|t| t == "Early start"), "{texts:?}");
     assert!(texts.iter().any(|t| t == "Late start"), "{texts:?}");
+    // The vertical line has its own legend entry, naming the exact cutoff.
+    assert!(texts.iter().any(|t| t == "cutoff 2018-02-15"), "{texts:?}");
     let doc = roxmltree::Document::parse(&svg).unwrap();
     // Two group lines, the marker line and two legend swatches.
     let lines: Vec<_> = doc

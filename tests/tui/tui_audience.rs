@@ -256,3 +256,109 @@ fn four_weeks_later_in_a_real_terminal() {
     s.keys(&["q"]);
     s.wait_for("CUTOFF-EXIT-0");
 }
+
+/// Every page at 80×24 ends with the key footer: the page's own keys first and `? help`.
+#[test]
+fn every_page_has_a_key_footer_at_80x24() {
+    let mut app = sample_app();
+    for &page in Page::ALL {
+        dispatch(&mut app, Msg::GoTo(page));
+        let shown = screen(&app, 80, 24);
+        let lines: Vec<&str> = shown.lines().collect();
+        let footer = lines[lines.len() - 2];
+        assert!(footer.trim_end().ends_with("? help"), "{page:?}:\n{shown}");
+        let own = wirkung::tui::msg::BINDINGS
+            .iter()
+            .find(|b| b.scope == wirkung::tui::msg::Scope::Page(page) && !b.keys.is_empty());
+        if let Some(b) = own {
+            assert!(
+                footer.contains(&format!("{} {}", b.keys, b.short())),
+                "{page:?} footer lacks {}:\n{footer}",
+                b.keys
+            );
+        }
+    }
+    // The help overlay lists this page's keys first.
+    dispatch(&mut app, Msg::GoTo(Page::Trends));
+    dispatch(&mut app, Msg::ToggleHelp);
+    let shown = screen(&app, 120, 40);
+    let sv = shown.find("social-security employment only").unwrap();
+    let pages = shown.find("go to page").unwrap();
+    assert!(sv < pages, "{shown}");
+}
+
+/// Home / End (g / G) jump to the ends of a list; a key of another page says where it works;
+/// Esc with nothing open does not quit.
+#[test]
+fn lists_jump_and_keys_explain_themselves() {
+    let mut app = sample_app();
+    dispatch(&mut app, Msg::GoTo(Page::StartTimes));
+    dispatch(&mut app, Msg::LastRow);
+    assert_eq!(
+        app.cursor(Page::StartTimes),
+        app.start_times.districts.len() - 1
+    );
+    dispatch(&mut app, Msg::FirstRow);
+    assert_eq!(app.cursor(Page::StartTimes), 0);
+    let key = ratatui::crossterm::event::KeyEvent::new(
+        ratatui::crossterm::event::KeyCode::Char('v'),
+        ratatui::crossterm::event::KeyModifiers::NONE,
+    );
+    let msg = wirkung::tui::msg::from_key(key, Page::StartTimes).unwrap();
+    dispatch(&mut app, msg);
+    assert!(
+        app.status.as_deref().unwrap().contains("6 Estimate"),
+        "{:?}",
+        app.status
+    );
+    dispatch(&mut app, Msg::Back);
+    assert!(!app.should_quit);
+}
+
+/// Findings list errors first, and the one under the cursor is shown whole.
+#[test]
+fn findings_list_errors_first_and_show_the_whole_message() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let Ok(bundle) = wirkung::core::bundle::load(&path) else {
+            continue;
+        };
+        let f = &bundle.findings;
+        if !(f.has_errors()
+            && f.items
+                .iter()
+                .any(|i| i.severity == wirkung::core::bundle::Severity::Warning))
+        {
+            continue;
+        }
+        let first_error = f.errors().next().unwrap().message.clone();
+        let app = crate::common_tui::app_for(&path, wirkung::tui::theme::Theme::mono());
+        assert!(app.show_findings);
+        let shown = screen(&app, 120, 40);
+        let first_row = shown
+            .lines()
+            .find(|l| l.contains("error  ") || l.contains("warning "))
+            .unwrap();
+        assert!(first_row.contains("error"), "{}:\n{shown}", path.display());
+        // The selected (first) error's message appears whole in the detail below the list.
+        let flat: String = shown
+            .replace('│', " ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let words: String = first_error.split_whitespace().collect::<Vec<_>>().join(" ");
+        let tail: String = words
+            .chars()
+            .rev()
+            .take(20)
+            .collect::<String>()
+            .chars()
+            .rev()
+            .collect();
+        assert!(flat.contains(&tail), "{tail:?} not on screen:\n{shown}");
+        seen += 1;
+    }
+    assert!(seen > 0, "no bad fixture with both errors and warnings");
+}

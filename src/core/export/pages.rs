@@ -77,7 +77,7 @@ fn trends(bundle: &Bundle, req: &ExportRequest) -> Result<PageContent, ExportErr
         body: ChartBody::Lines {
             x_axis: XAxis::Months,
             series: vec![line(&view.treated), line(&view.control)],
-            marker: Some(f64::from(view.marker.index())),
+            marker: Some((f64::from(view.marker.index()), view.marker_legend.clone())),
         },
     };
     Ok(PageContent {

@@ -182,7 +182,8 @@ impl EstimatePage<'_> {
         let row = |key: &'static str, name: &'static str, value: String, changed: bool| {
             let mut spans = vec![
                 Span::styled(format!(" {key} "), t.key),
-                Span::raw(format!("{name:<11}")),
+                // Two-character keys (`[]`) take one column of the name's padding.
+                Span::raw(format!("{name:<w$}", w = 12 - key.chars().count())),
                 Span::raw(value),
             ];
             if changed {
