@@ -56,6 +56,10 @@ pub struct App {
     pub export_dir: PathBuf,
     /// A one-off message for the status bar (e.g. where an export went); cleared by the next key.
     pub status: Option<String>,
+    /// The search being typed after `/` (None: not typing).
+    pub search: Option<String>,
+    /// The last search submitted, for `n` / `N`.
+    pub last_search: Option<String>,
     /// The `wirkung …` command shown by `y` (an overlay; Esc closes it).
     pub command: Option<String>,
     /// Opened on the sample built into the binary: commands first write it out.
@@ -155,6 +159,8 @@ impl App {
             export_dir: super::export::default_dir(),
             status: None,
             command: None,
+            search: None,
+            last_search: None,
             embedded_sample: false,
             clipboard: false,
             caches,
@@ -259,6 +265,62 @@ impl App {
         } else {
             command
         }
+    }
+
+    /// The labels of the current page's list, in the order the cursor walks it (what `/`
+    /// searches).
+    pub fn list_labels(&self) -> Vec<String> {
+        match self.page {
+            Page::Overview => {
+                if self.show_changes {
+                    self.changes.clone().unwrap_or_default()
+                } else if self.show_findings {
+                    self.findings_in_order()
+                        .iter()
+                        .map(|f| format!("{}: {}", f.location(), f.message))
+                        .collect()
+                } else {
+                    Vec::new()
+                }
+            }
+            Page::StartTimes => self
+                .start_times
+                .districts
+                .iter()
+                .map(|d| d.name.clone())
+                .collect(),
+            Page::Staffing => self
+                .staffing
+                .capacity
+                .highest_first()
+                .map(|(u, _)| u.name.clone())
+                .collect(),
+            Page::Topics => Topic::ALL.iter().map(|t| t.label().to_string()).collect(),
+            Page::Trends => Vec::new(),
+            Page::Estimate => self
+                .choices
+                .available_controls(&self.bundle)
+                .iter()
+                .map(|c| c.display_label().to_string())
+                .collect(),
+            Page::Robustness => crate::core::robust::Check::ALL
+                .iter()
+                .map(|c| crate::core::view::robust::name(*c).to_string())
+                .collect(),
+        }
+    }
+
+    /// The bundle's findings as the Overview lists them: errors first, then warnings.
+    pub fn findings_in_order(&self) -> Vec<&crate::core::bundle::Finding> {
+        let mut ordered: Vec<_> = self.bundle.findings.items.iter().collect();
+        ordered.sort_by_key(|f| f.severity != crate::core::bundle::Severity::Error);
+        ordered
+    }
+
+    /// `12/54`: the cursor's row in the page's list, for the footer; None without a list.
+    pub fn position(&self) -> Option<String> {
+        let len = self.list_len();
+        (len > 0).then(|| format!("{}/{len}", self.cursor(self.page).min(len - 1) + 1))
     }
 
     /// The current page's cursor, clamped to its list.
@@ -476,6 +538,27 @@ pub fn update(app: &mut App, msg: Msg) {
             }
             app.command = Some(command);
         }
+        Msg::StartSearch => app.search = Some(String::new()),
+        Msg::SearchChar(c) => {
+            if let Some(q) = &mut app.search {
+                q.push(c);
+            }
+        }
+        Msg::SearchBackspace => {
+            if let Some(q) = &mut app.search {
+                q.pop();
+            }
+        }
+        Msg::SearchCancel => app.search = None,
+        Msg::SearchSubmit => {
+            let query = app.search.take().unwrap_or_default();
+            if !query.is_empty() {
+                app.last_search = Some(query);
+                jump_to_match(app, 0, 1);
+            }
+        }
+        Msg::NextMatch => jump_to_match(app, 1, 1),
+        Msg::PrevMatch => jump_to_match(app, 1, -1),
         Msg::KeyOfPage(p) => {
             app.status = Some(format!(
                 "that key works on page {} {} (? lists this page's keys)",
@@ -485,6 +568,41 @@ pub fn update(app: &mut App, msg: Msg) {
         }
         Msg::Resize => {}
     }
+}
+
+/// Moves the cursor to the next (`direction` 1) or previous (-1) row of the page's list whose
+/// label holds the last search (case-insensitive), starting `skip` rows away from the cursor
+/// (0: the cursor's own row may match) and wrapping around; the status bar says how many rows
+/// match.
+fn jump_to_match(app: &mut App, skip: usize, direction: isize) {
+    let Some(query) = app.last_search.clone() else {
+        app.status = Some("no search yet: / starts one".into());
+        return;
+    };
+    let needle = query.to_lowercase();
+    let labels = app.list_labels();
+    let matches: Vec<usize> = labels
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.to_lowercase().contains(&needle))
+        .map(|(i, _)| i)
+        .collect();
+    if matches.is_empty() {
+        app.status = Some(format!("/{query}: no match in this page's list"));
+        return;
+    }
+    let n = labels.len() as isize;
+    let cursor = app.cursor(app.page) as isize;
+    let found = (0..n)
+        .map(|k| (cursor + direction * (skip as isize + k)).rem_euclid(n) as usize)
+        .find(|i| matches.contains(i))
+        .unwrap_or(matches[0]);
+    app.cursor[app.page.index()] = found;
+    let which = matches.iter().position(|&i| i == found).unwrap_or(0) + 1;
+    app.status = Some(format!(
+        "/{query}: match {which} of {} (n next, N previous)",
+        matches.len()
+    ));
 }
 
 /// Space on a list: a topic on the topics page, a control on the estimate page.

@@ -201,7 +201,12 @@ fn event_loop(terminal: &mut DefaultTerminal, app: &mut App) -> color_eyre::Resu
             continue;
         }
         let event = event::read()?;
-        let Some(msg) = msg::from_event(&event, app.page) else {
+        let msg = if app.search.is_some() {
+            msg::search_key(&event)
+        } else {
+            msg::from_event(&event, app.page)
+        };
+        let Some(msg) = msg else {
             continue;
         };
         app::dispatch(app, msg);

@@ -48,6 +48,17 @@ pub enum Msg {
     ShowCommand,
     /// A key of another page: say where it works instead of doing nothing.
     KeyOfPage(Page),
+    /// `/`: start typing a search in the page's list.
+    StartSearch,
+    /// A character of the search being typed; Backspace removes one.
+    SearchChar(char),
+    SearchBackspace,
+    /// Enter: jump to the first match; Esc: drop the search.
+    SearchSubmit,
+    SearchCancel,
+    /// `n` / `N`: the next / previous match of the last search.
+    NextMatch,
+    PrevMatch,
 }
 
 /// Where a key works, for the help overlay.
@@ -101,6 +112,7 @@ impl Binding {
             Msg::CycleVariance => "variance",
             Msg::ToggleWeighting => "weights",
             Msg::CursorUp => "move",
+            Msg::StartSearch => "search",
             Msg::Quit => "quit",
             _ => "",
         }
@@ -197,6 +209,15 @@ pub const BINDINGS: &[Binding] = &[
         Msg::FirstRow,
     ),
     binding(&[End, Char('G')], "", Everywhere, "", Msg::LastRow),
+    binding(
+        &[Char('/')],
+        "/ n N",
+        Everywhere,
+        "search the page's list; next / previous match",
+        Msg::StartSearch,
+    ),
+    binding(&[Char('n')], "", Everywhere, "", Msg::NextMatch),
+    binding(&[Char('N')], "", Everywhere, "", Msg::PrevMatch),
     binding(
         &[Char('?')],
         "?",
@@ -310,6 +331,24 @@ pub fn from_event(event: &Event, page: Page) -> Option<Msg> {
     match event {
         Event::Key(key) if key.kind != KeyEventKind::Release => from_key(*key, page),
         Event::Resize(..) => Some(Msg::Resize),
+        _ => None,
+    }
+}
+
+/// While a search is typed every key is part of it: characters, Backspace, Enter, Esc.
+pub fn search_key(event: &Event) -> Option<Msg> {
+    let Event::Key(key) = event else {
+        return None;
+    };
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    match key.code {
+        KeyCode::Enter => Some(Msg::SearchSubmit),
+        KeyCode::Esc => Some(Msg::SearchCancel),
+        KeyCode::Backspace => Some(Msg::SearchBackspace),
+        KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => Some(Msg::Quit),
+        KeyCode::Char(c) => Some(Msg::SearchChar(c)),
         _ => None,
     }
 }

@@ -111,7 +111,22 @@ fn render_tabs(app: &App, area: Rect, buf: &mut Buffer) {
 /// each whole (a key never without its word), as many as fit; `? help` always at the right.
 fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
-    let help = [Span::styled("?", t.key), Span::styled(" help ", t.dim)];
+    // While a search is typed, the footer is its input line.
+    if let Some(query) = &app.search {
+        let line = Line::from(vec![
+            Span::styled(" /", t.key),
+            Span::raw(query.clone()),
+            Span::styled("▏  Enter jumps, Esc cancels", t.dim),
+        ]);
+        buf.set_line(area.x, area.y, &line, area.width);
+        return;
+    }
+    let position = app.position().map(|p| format!("{p} ")).unwrap_or_default();
+    let help = [
+        Span::styled(position, t.dim),
+        Span::styled("?", t.key),
+        Span::styled(" help ", t.dim),
+    ];
     let help_w: u16 = help.iter().map(|s| s.width() as u16).sum();
     let room = area.width.saturating_sub(help_w + 1) as usize;
     let mut spans: Vec<Span> = Vec::new();

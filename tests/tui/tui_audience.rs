@@ -362,3 +362,51 @@ fn findings_list_errors_first_and_show_the_whole_message() {
     }
     assert!(seen > 0, "no bad fixture with both errors and warnings");
 }
+
+/// `/` searches the page's list, `n` / `N` walk the matches, and the footer says where the
+/// cursor is ("12/44").
+#[test]
+fn search_walks_the_matches_and_the_footer_shows_the_position() {
+    let mut app = sample_app();
+    dispatch(&mut app, Msg::GoTo(Page::StartTimes));
+    dispatch(&mut app, Msg::StartSearch);
+    for c in "karlsruhe".chars() {
+        dispatch(&mut app, Msg::SearchChar(c));
+    }
+    let typing = screen(&app, 80, 24);
+    assert!(typing.contains("/karlsruhe"), "{typing}");
+    dispatch(&mut app, Msg::SearchSubmit);
+    assert!(app.search.is_none());
+    let names: Vec<String> = app
+        .start_times
+        .districts
+        .iter()
+        .map(|d| d.name.clone())
+        .collect();
+    let first = app.cursor(Page::StartTimes);
+    assert!(names[first].starts_with("Karlsruhe ("), "{}", names[first]);
+    assert!(
+        app.status.as_deref().unwrap().contains("match 1 of 2"),
+        "{:?}",
+        app.status
+    );
+    let shown = screen(&app, 80, 24);
+    let position = format!("{}/{} ", first + 1, names.len());
+    assert!(shown.contains(&format!("{position}? help")), "{shown}");
+    dispatch(&mut app, Msg::NextMatch);
+    let second = app.cursor(Page::StartTimes);
+    assert_ne!(first, second);
+    assert!(
+        names[second].starts_with("Karlsruhe ("),
+        "{}",
+        names[second]
+    );
+    dispatch(&mut app, Msg::PrevMatch);
+    assert_eq!(app.cursor(Page::StartTimes), first);
+    // A search that matches nothing says so and leaves the cursor.
+    dispatch(&mut app, Msg::StartSearch);
+    dispatch(&mut app, Msg::SearchChar('#'));
+    dispatch(&mut app, Msg::SearchSubmit);
+    assert_eq!(app.cursor(Page::StartTimes), first);
+    assert!(app.status.as_deref().unwrap().contains("no match"));
+}

@@ -2,7 +2,7 @@
 //! found, and the simple 2×2 DiD (report Tab. 11).
 
 use super::panel;
-use crate::core::bundle::{Finding, Severity};
+use crate::core::bundle::Severity;
 use crate::core::derive::trends::Group;
 use crate::tui::app::{App, Page};
 use crate::tui::widgets::{fit, message, visible_window, wrapped_rows};
@@ -164,8 +164,7 @@ impl OverviewPage<'_> {
             return;
         }
         // Errors first (they make numbers wrong), then warnings, each in the loader's order.
-        let mut ordered: Vec<&Finding> = items.iter().collect();
-        ordered.sort_by_key(|f| f.severity != Severity::Error);
+        let ordered = self.app.findings_in_order();
         let cursor = self.app.cursor(Page::Overview).min(ordered.len() - 1);
         // The finding under the cursor is shown whole below the list (a message is often
         // longer than a line).
