@@ -1,7 +1,7 @@
 //! What every subcommand shares: the typed choices, opening the bundle, exit statuses
 //! (cli.md, "Exit status") as one error type, and writing the output.
 
-use crate::core::bundle::{self, Bundle, Level};
+use crate::core::bundle::{self, Bundle, BundleError, Level};
 use crate::core::choices::Choices;
 use crate::core::derive::{
     self, ChoiceParseError, Comparison, ControlSelection, DeriveError, Outcome,
@@ -157,9 +157,35 @@ pub fn choices(
     Ok(choices)
 }
 
-/// Opens the bundle; a bundle that cannot be opened is exit status 1.
+/// Opens the bundle: a path that is no bundle is usage (2), a bundle whose `bundle.toml`
+/// cannot be read is 1 (see `open_error`).
 pub fn open(path: &Path) -> Result<Bundle, CliError> {
-    bundle::load(path).map_err(CliError::failure)
+    bundle::load(path).map_err(|e| open_error(path, e, WHAT_TO_DO))
+}
+
+/// What a user can do when a subcommand's path is no bundle.
+const WHAT_TO_DO: &str = "Give the path of a bundle directory (one holding bundle.toml); `wirkung sample --out DIR` writes the shipped sample.";
+
+/// Why `path` cannot be opened, in one or two plain lines that name it and say what to do
+/// (`what_to_do` differs between the dashboard and the subcommands). A path that is not a
+/// bundle at all is a usage error (2); a bundle whose manifest is broken is 1, with a pointer
+/// to `wirkung check`.
+pub fn open_error(path: &Path, e: BundleError, what_to_do: &str) -> CliError {
+    let shown = path.display();
+    match e {
+        BundleError::NotADirectory { .. } if path.is_file() => CliError::usage(format!(
+            "{shown} is a file, not a bundle (a bundle is a directory holding bundle.toml).\n  {what_to_do}"
+        )),
+        BundleError::NotADirectory { .. } => {
+            CliError::usage(format!("{shown}: no such directory.\n  {what_to_do}"))
+        }
+        BundleError::Manifest { .. } if !path.join("bundle.toml").exists() => CliError::usage(
+            format!("{shown} is not a bundle: it holds no bundle.toml.\n  {what_to_do}"),
+        ),
+        e => CliError::failure(format!(
+            "{e}\n  `wirkung check {shown}` lists what is wrong."
+        )),
+    }
 }
 
 /// Writes the command's output; a reader that went away (`| head`) ends the command quietly

@@ -2,6 +2,7 @@ use super::common::{ChoiceArgs, CliError, CliResult, emit, open};
 use crate::core::derive;
 use crate::core::estimate::estimate_did;
 use crate::core::report::{self, EstimateReport};
+use crate::core::view::AnalysisError;
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 
@@ -31,15 +32,30 @@ pub fn run(args: EstimateArgs) -> CliResult {
     let mut choices = args.choices.choices(&bundle)?;
     choices.variance = args.estimate.se;
     choices.weighted = !args.estimate.unweighted;
-    let panel = derive::panel(&bundle, &choices.spec(&bundle))?;
-    let estimate = estimate_did(&panel, choices.options())
-        .map_err(|e| CliError::failure(format!("estimation failed: {e}")))?;
-    let r = EstimateReport::new(&bundle.manifest, &panel, &estimate);
+    let estimation_failed = |e| CliError::failure(format!("estimation failed: {e}"));
     emit(&match args.format {
-        EstimateFormat::Text => report::estimate_text(&r),
-        EstimateFormat::Markdown => report::estimate_markdown(&r),
-        EstimateFormat::Latex => report::estimate_latex(&r),
-        EstimateFormat::Csv => report::estimate_csv(&r),
-        EstimateFormat::Json => report::estimate_json(&r) + "\n",
+        // The report's table: (1) without and (2) with the chosen controls.
+        EstimateFormat::Text | EstimateFormat::Markdown | EstimateFormat::Latex => {
+            let columns = report::estimate_columns(&bundle, &choices).map_err(|e| match e {
+                AnalysisError::Derive(d) => CliError::from(d),
+                e => estimation_failed(e.to_string()),
+            })?;
+            match args.format {
+                EstimateFormat::Markdown => report::estimate_markdown(&columns),
+                EstimateFormat::Latex => report::estimate_latex(&columns),
+                _ => report::estimate_text(&columns),
+            }
+        }
+        // One model, chosen by --controls; `report_column` says which column it is.
+        EstimateFormat::Csv | EstimateFormat::Json => {
+            let panel = derive::panel(&bundle, &choices.spec(&bundle))?;
+            let estimate = estimate_did(&panel, choices.options())
+                .map_err(|e| estimation_failed(e.to_string()))?;
+            let r = EstimateReport::new(&bundle.manifest, &panel, &estimate);
+            match args.format {
+                EstimateFormat::Csv => report::estimate_csv(&r),
+                _ => report::estimate_json(&r) + "\n",
+            }
+        }
     })
 }

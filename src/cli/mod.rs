@@ -9,10 +9,11 @@ mod import;
 mod panel;
 mod power;
 mod robustness;
+mod sample;
 mod trends;
 
 pub use crate::core::bundle::SAMPLE_BUNDLE;
-pub use common::{CliError, EXIT_FAILURE, EXIT_USAGE};
+pub use common::{CliError, EXIT_FAILURE, EXIT_USAGE, open_error};
 
 use crate::tui::DashboardArgs;
 use clap::{Parser, Subcommand};
@@ -56,6 +57,8 @@ pub enum Command {
     /// Robustness checks: event study, placebo, randomization inference, wild bootstrap,
     /// leave-one-out, dose response, staggered adoption.
     Robustness(robustness::RobustnessArgs),
+    /// Write the shipped synthetic sample (built into this binary) into a directory.
+    Sample(sample::SampleArgs),
 }
 
 /// Runs the parsed command line. A subcommand's failure is its message on stderr and its
@@ -71,7 +74,59 @@ pub fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
         Some(Command::Import(a)) => import::run(a),
         Some(Command::Power(a)) => power::run(a),
         Some(Command::Robustness(a)) => robustness::run(a),
-        None => return crate::tui::run(cli.bundle, cli.dashboard),
+        Some(Command::Sample(a)) => sample::run(a),
+        None => match misspelt_command(cli.bundle.as_deref()) {
+            Some(e) => Err(e),
+            None => return crate::tui::run(cli.bundle, cli.dashboard),
+        },
     };
     Ok(result.unwrap_or_else(|e| e.report()))
+}
+
+/// `wirkung estmate …` parses as a bundle path; when no such path exists and the word is one
+/// or two letters from a subcommand, the user meant the subcommand.
+fn misspelt_command(bundle: Option<&std::path::Path>) -> Option<CliError> {
+    use clap::CommandFactory;
+    let word = bundle?.to_str()?;
+    if std::path::Path::new(word).exists() || word.contains(std::path::MAIN_SEPARATOR) {
+        return None;
+    }
+    let command = Cli::command();
+    let closest = command
+        .get_subcommands()
+        .map(|c| c.get_name())
+        .min_by_key(|name| edit_distance(word, name))?;
+    (edit_distance(word, closest) <= 2).then(|| {
+        CliError::usage(format!(
+            "{word} is neither a bundle directory nor a command; did you mean `wirkung {closest}`?\n  `wirkung --help` lists the commands."
+        ))
+    })
+}
+
+/// Levenshtein distance (insertions, deletions, substitutions), on characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let next = (diagonal + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(row[j + 1] + 1);
+            diagonal = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn edit_distance_counts_single_edits() {
+        assert_eq!(super::edit_distance("estmate", "estimate"), 1);
+        assert_eq!(super::edit_distance("chekc", "check"), 2);
+        assert_eq!(super::edit_distance("", "diff"), 4);
+    }
 }

@@ -28,6 +28,9 @@ pub struct PowerArgs {
     /// Give every unit the same weight (default: the estimation weights).
     #[arg(long)]
     pub unweighted: bool,
+    /// Early-start cutoff (default: the bundle's rule); it decides the early-start groups.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::core::period::parse_date)]
+    pub cutoff: Option<chrono::NaiveDate>,
     #[arg(long, value_enum, default_value_t = PowerFormat::Text)]
     pub format: PowerFormat,
 }
@@ -115,7 +118,7 @@ fn level_power(bundle: &Bundle, args: &PowerArgs, level: Level) -> Result<LevelP
         bundle,
         (args.outcome, args.comparison, level),
         &ControlSelection::None,
-        None,
+        args.cutoff,
     )?;
     let panel = match derive::panel(bundle, &choices.spec(bundle)) {
         Ok(p) => p,

@@ -6,6 +6,7 @@ use crate::core::bundle::{Bundle, ControlSpec, Level, Rules};
 use crate::core::derive::{Comparison, ControlSelection, DeriveError, Outcome, PanelSpec};
 use crate::core::estimate::{EstimateOptions, VarianceType};
 use crate::core::robust::RobustOptions;
+use crate::core::view::Page;
 use chrono::NaiveDate;
 use std::collections::BTreeSet;
 
@@ -234,6 +235,172 @@ impl Choices {
     pub fn cutoff_moved(&self, bundle: &Bundle) -> bool {
         self.cutoff != bundle.manifest.rules.early_cutoff
     }
+
+    /// The choices beside comparison and outcome, each marked where it differs from the
+    /// bundle's defaults (`Choices::new`): the Choices panel, the status bar and every export
+    /// caption name them, so that a shown number can be reproduced.
+    pub fn settings(&self, bundle: &Bundle) -> Vec<Setting> {
+        let defaults = Choices::new(bundle, self.outcome, self.comparison);
+        let controls = match self.control_selection(bundle) {
+            ControlSelection::All => "all".to_string(),
+            ControlSelection::None => "none".to_string(),
+            ControlSelection::Named(names) => names.join(","),
+        };
+        vec![
+            Setting {
+                name: "level",
+                value: self.level.to_string(),
+                changed: self.level != defaults.level,
+            },
+            Setting {
+                name: "controls",
+                value: controls,
+                changed: self.control_selection(bundle) != ControlSelection::All,
+            },
+            Setting {
+                name: "se",
+                value: self.variance.id().to_string(),
+                changed: self.variance != defaults.variance,
+            },
+            Setting {
+                name: "weights",
+                value: if self.weighted {
+                    "weighted"
+                } else {
+                    "unweighted"
+                }
+                .to_string(),
+                changed: self.weighted != defaults.weighted,
+            },
+            Setting {
+                name: "cutoff",
+                value: self.cutoff.to_string(),
+                changed: self.cutoff_moved(bundle),
+            },
+        ]
+    }
+
+    /// The choices reset to the bundle's defaults, keeping comparison and outcome (what
+    /// the dashboard's reset key does).
+    pub fn reset(&self, bundle: &Bundle) -> Choices {
+        Choices::new(bundle, self.outcome, self.comparison)
+    }
+
+    /// The cutoff held inside the range of the districts' start dates: outside it one group
+    /// would be empty and every page would only say so.
+    pub fn clamp_cutoff(&self, bundle: &Bundle, cutoff: NaiveDate) -> NaiveDate {
+        match start_date_range(bundle) {
+            Some((first, last)) => cutoff.clamp(first, last),
+            None => cutoff,
+        }
+    }
+}
+
+/// The `wirkung …` command that prints what `page` shows for these choices (the dashboard's
+/// `y`): the page's own subcommand where there is one, else `export --format md --out -`.
+/// Flags are given where they differ from the subcommand's defaults, and the cutoff whenever
+/// the early-start groups depend on it. `check` is the Robustness page's selected check.
+pub fn command(
+    choices: &Choices,
+    bundle: &Bundle,
+    bundle_arg: &str,
+    page: Page,
+    check: Option<&str>,
+) -> String {
+    let c = choices;
+    let mut words: Vec<String> = vec!["wirkung".into()];
+    let choice_flags = |words: &mut Vec<String>, level_and_controls: bool| {
+        words.extend(["--outcome".into(), c.outcome.id().to_string()]);
+        words.extend(["--comparison".into(), c.comparison.id().to_string()]);
+        if level_and_controls && c.level != Level::District {
+            words.extend(["--level".into(), c.level.to_string()]);
+        }
+        if level_and_controls {
+            match c.control_selection(bundle) {
+                ControlSelection::All => {}
+                ControlSelection::None => words.extend(["--controls".into(), "none".into()]),
+                ControlSelection::Named(names) => {
+                    words.extend(["--controls".into(), names.join(",")])
+                }
+            }
+        }
+        if c.comparison == Comparison::EarlyStart || c.cutoff_moved(bundle) {
+            words.extend(["--cutoff".into(), c.cutoff.to_string()]);
+        }
+    };
+    let se_and_weights = |words: &mut Vec<String>, se: bool| {
+        if se && c.variance != VarianceType::default() {
+            words.extend(["--se".into(), c.variance.id().to_string()]);
+        }
+        if !c.weighted {
+            words.push("--unweighted".into());
+        }
+    };
+    match (page, check) {
+        (Page::Estimate, _) => {
+            words.extend(["estimate".into(), shell_word(bundle_arg)]);
+            choice_flags(&mut words, true);
+            se_and_weights(&mut words, true);
+        }
+        (Page::Trends, _) => {
+            words.extend(["trends".into(), shell_word(bundle_arg)]);
+            choice_flags(&mut words, false);
+        }
+        (Page::Robustness, Some(check)) => {
+            words.extend(["robustness".into(), shell_word(bundle_arg)]);
+            words.extend(["--check".into(), check.to_string()]);
+            choice_flags(&mut words, true);
+            se_and_weights(&mut words, false);
+        }
+        (page, _) => {
+            words.extend(["export".into(), shell_word(bundle_arg)]);
+            words.extend(["--page".into(), page.id().to_string()]);
+            choice_flags(&mut words, true);
+            se_and_weights(&mut words, true);
+            words.extend(["--format", "md", "--out", "-"].map(String::from));
+        }
+    }
+    words.join(" ")
+}
+
+/// A word for a POSIX shell: as it is when it holds only safe characters, else in single
+/// quotes.
+fn shell_word(s: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "-_./,:=+@%".contains(c);
+    if !s.is_empty() && s.chars().all(safe) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+/// One choice as it is shown: its `--flag` name, its value, and whether it differs from the
+/// bundle's default.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setting {
+    pub name: &'static str,
+    pub value: String,
+    pub changed: bool,
+}
+
+impl std::fmt::Display for Setting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.name, self.value)?;
+        if self.changed {
+            write!(f, " (changed)")?;
+        }
+        Ok(())
+    }
+}
+
+/// The cutoffs that leave both early-start groups non-empty: from the first district start
+/// (early: start ≤ cutoff) to the day before the last one; `None` when fewer than two
+/// distinct start dates exist.
+pub fn start_date_range(bundle: &Bundle) -> Option<(NaiveDate, NaiveDate)> {
+    let starts = crate::core::derive::start::district_starts(bundle, &bundle.manifest.rules);
+    let first = starts.iter().map(|s| s.start).min()?;
+    let last = starts.iter().map(|s| s.start).max()?.pred_opt()?;
+    (first <= last).then_some((first, last))
 }
 
 /// The controls the manifest declares at `level`, for any outcome.

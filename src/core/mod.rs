@@ -11,4 +11,5 @@ pub mod import;
 pub mod period;
 pub mod report;
 pub mod robust;
+pub mod sample;
 pub mod view;

@@ -7,9 +7,13 @@ pub use data::{
     Controls, PanelJson, PanelRowJson, TrendsJson, panel_csv, panel_json, trends_csv, trends_json,
 };
 
-use crate::core::bundle::{Level, Manifest};
-use crate::core::derive::{ClusterBy, Comparison, Exclusion, Outcome, Panel};
-use crate::core::estimate::{Coefficient, DidEstimate, GroupMeans, VarianceType};
+use crate::core::bundle::{Bundle, Level, Manifest};
+use crate::core::choices::Choices;
+use crate::core::derive::{
+    self, ClusterBy, Comparison, ControlSelection, Exclusion, Outcome, Panel, PanelSpec,
+};
+use crate::core::estimate::{Coefficient, DidEstimate, GroupMeans, VarianceType, estimate_did};
+use crate::core::view::AnalysisError;
 use serde::Serialize;
 use std::fmt::Write as _;
 
@@ -41,6 +45,9 @@ pub struct ReportLabels {
 /// One estimate, shaped exactly as `estimate --format json` prints it (cli.md).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EstimateReport {
+    /// Which column of the report's regression table this model is: `(1)` without
+    /// controls, `(2)` with them (Tab. 12–18).
+    pub report_column: &'static str,
     pub outcome: Outcome,
     pub comparison: Comparison,
     pub level: Level,
@@ -72,6 +79,50 @@ pub struct EstimateReport {
 pub struct ClusterSummary {
     pub by: ClusterBy,
     pub count: usize,
+}
+
+/// The report's column of a model: `(1)` without controls, `(2)` with them.
+pub fn report_column(panel: &Panel) -> &'static str {
+    if panel.control_names.is_empty() {
+        "(1)"
+    } else {
+        "(2)"
+    }
+}
+
+/// The report's regression table for `choices`: column (1) without controls, then column
+/// (2) with the chosen controls, unless none is chosen (it would repeat (1)).
+pub fn estimate_columns(
+    bundle: &Bundle,
+    choices: &Choices,
+) -> Result<Vec<EstimateReport>, AnalysisError> {
+    let with = choices.spec(bundle);
+    let without = PanelSpec {
+        controls: ControlSelection::None,
+        ..with.clone()
+    };
+    let mut columns = Vec::with_capacity(2);
+    for spec in [without, with] {
+        let panel = derive::panel(bundle, &spec)?;
+        if !columns.is_empty() && panel.control_names.is_empty() {
+            break;
+        }
+        let estimate = estimate_did(&panel, choices.options())?;
+        columns.push(EstimateReport::new(&bundle.manifest, &panel, &estimate));
+    }
+    Ok(columns)
+}
+
+/// What the report's column numbers mean, said under every table that prints them.
+pub fn column_note(columns: &[EstimateReport]) -> String {
+    columns
+        .iter()
+        .map(|r| match r.report_column {
+            "(1)" => "(1) without controls",
+            _ => "(2) with controls",
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The label of a regression term: the treated group, "Constant", or the control's label.
@@ -106,6 +157,7 @@ impl EstimateReport {
         let (treated, control) = spec.comparison.group_labels();
         let fit = &estimate.fit;
         EstimateReport {
+            report_column: report_column(panel),
             outcome: spec.outcome,
             comparison: spec.comparison,
             level: spec.level,
@@ -262,10 +314,124 @@ pub fn one_decimal(x: f64) -> String {
 
 const STAR_NOTE: &str = "* p<0.10, ** p<0.05, *** p<0.01";
 
-/// Plain-text table that reads like the report's regression tables.
-pub fn estimate_text(r: &EstimateReport) -> String {
-    let rows = r.rows();
-    let groups = r.group_rows();
+/// One regression term across the columns: its label, and per column the coefficient
+/// (one decimal), its stars and the standard error in parentheses (empty where the column's
+/// model has no such term).
+struct TermRow {
+    label: String,
+    cells: Vec<Option<(String, &'static str, String)>>,
+}
+
+/// The terms of all columns in the report's order: treatment, controls, constant.
+fn term_rows(columns: &[EstimateReport]) -> Vec<TermRow> {
+    let rank = |t: &str| match t {
+        "treated" => 0,
+        "const" => 2,
+        _ => 1,
+    };
+    let mut terms: Vec<(String, String)> = Vec::new();
+    for r in columns {
+        for (i, c) in r.coefficients.iter().enumerate() {
+            if !terms.iter().any(|(t, _)| *t == c.term) {
+                let label = r
+                    .labels
+                    .terms
+                    .get(i)
+                    .cloned()
+                    .unwrap_or_else(|| c.term.clone());
+                terms.push((c.term.clone(), label));
+            }
+        }
+    }
+    terms.sort_by_key(|(t, _)| rank(t));
+    terms
+        .into_iter()
+        .map(|(term, label)| TermRow {
+            label,
+            cells: columns
+                .iter()
+                .map(|r| {
+                    r.coefficients.iter().find(|c| c.term == term).map(|c| {
+                        (
+                            one_decimal(c.estimate),
+                            stars(c.p_value),
+                            format!("({})", one_decimal(c.std_error)),
+                        )
+                    })
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The minimum detectable effect of each column in words; numbered when there are two.
+fn mde_lines(columns: &[EstimateReport]) -> Vec<String> {
+    columns
+        .iter()
+        .filter_map(|r| {
+            r.mde_line().map(|m| {
+                if columns.len() > 1 {
+                    format!("{} {m}", r.report_column)
+                } else {
+                    m.to_string()
+                }
+            })
+        })
+        .collect()
+}
+
+/// Each column's warnings; a sentence both columns share is said once, the others carry
+/// their column's number.
+fn warning_lines(columns: &[EstimateReport]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for r in columns {
+        for w in &r.warnings {
+            let everywhere = columns.iter().all(|o| o.warnings.contains(w));
+            let line = if everywhere || columns.len() == 1 {
+                w.clone()
+            } else {
+                format!("{} {w}", r.report_column)
+            };
+            if !out.contains(&line) {
+                out.push(line);
+            }
+        }
+    }
+    out
+}
+
+/// Units left out: those of the first column, then those only the later columns leave out
+/// (a missing control value), with their column's number.
+fn excluded_lines(columns: &[EstimateReport]) -> Vec<(String, String)> {
+    let Some(first) = columns.first() else {
+        return Vec::new();
+    };
+    let mut out: Vec<(String, String)> = first
+        .excluded
+        .iter()
+        .map(|e| (e.unit.clone(), e.reason.clone()))
+        .collect();
+    for r in &columns[1..] {
+        for e in &r.excluded {
+            if !first.excluded.iter().any(|f| f.unit == e.unit) {
+                out.push((
+                    e.unit.clone(),
+                    format!("{} only: {}", r.report_column, e.reason),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Plain-text table that reads like the report's regression tables: one column per model,
+/// (1) without and (2) with controls, as the report numbers them.
+pub fn estimate_text(columns: &[EstimateReport]) -> String {
+    let Some(last) = columns.last() else {
+        return String::new();
+    };
+    let rows = term_rows(columns);
+    let groups = columns[0].group_rows();
     let width = rows
         .iter()
         .map(|row| row.label.chars().count())
@@ -274,29 +440,57 @@ pub fn estimate_text(r: &EstimateReport) -> String {
         .unwrap_or(0)
         .max(12);
     let mut out = String::new();
-    let _ = writeln!(out, "{}", r.title());
-    let _ = writeln!(out, "{}", r.subtitle());
+    let _ = writeln!(out, "{}", last.title());
+    let _ = writeln!(out, "{}", last.subtitle());
     let _ = writeln!(out);
+    let line = |out: &mut String, label: &str, cells: Vec<String>| {
+        let _ = writeln!(out, "{label:<width$}  {}", cells.concat().trim_end());
+    };
+    line(
+        &mut out,
+        "",
+        columns
+            .iter()
+            .map(|r| format!("{:>10}   ", r.report_column))
+            .collect(),
+    );
     for row in &rows {
-        let _ = writeln!(
-            out,
-            "{:<width$}  {:>10}{}",
-            row.label, row.estimate, row.stars
-        );
-        let _ = writeln!(out, "{:<width$}  {:>10}", "", row.std_error);
+        let (coef, se): (Vec<String>, Vec<String>) = row
+            .cells
+            .iter()
+            .map(|c| match c {
+                Some((e, stars, se)) => (format!("{e:>10}{stars:<3}"), format!("{se:>10}   ")),
+                None => (" ".repeat(13), " ".repeat(13)),
+            })
+            .unzip();
+        line(&mut out, &row.label, coef);
+        line(&mut out, "", se);
     }
-    let _ = writeln!(out, "{}", "-".repeat(width + 15));
-    let _ = writeln!(out, "{:<width$}  {:>10}", "N", r.n);
-    let _ = writeln!(out, "{:<width$}  {:>10.2}", "R²", r.r2);
+    let _ = writeln!(out, "{}", "-".repeat(width + 2 + 13 * columns.len()));
+    line(
+        &mut out,
+        "N",
+        columns.iter().map(|r| format!("{:>10}   ", r.n)).collect(),
+    );
+    line(
+        &mut out,
+        "R²",
+        columns
+            .iter()
+            .map(|r| format!("{:>10}   ", format!("{:.2}", r.r2)))
+            .collect(),
+    );
+    let _ = writeln!(out, "{}", column_note(columns));
     let _ = writeln!(out, "{STAR_NOTE}");
-    if let Some(mde) = r.mde_line() {
-        let _ = writeln!(out, "{mde}");
+    for m in mde_lines(columns) {
+        let _ = writeln!(out, "{m}");
     }
     let _ = writeln!(out);
+    let (base, end) = (&columns[0].labels.base, &columns[0].labels.end);
     let _ = writeln!(
         out,
         "{:<width$}  {:>12}{:>12}{:>12}",
-        "Group means, %", r.labels.base, r.labels.end, "Change"
+        "Group means, %", base, end, "Change"
     );
     for (label, base, end, change) in &groups {
         let _ = writeln!(
@@ -307,56 +501,72 @@ pub fn estimate_text(r: &EstimateReport) -> String {
             one_decimal(*change)
         );
     }
-    write_excluded_text(&mut out, &r.excluded);
-    for w in &r.warnings {
+    let excluded = excluded_lines(columns);
+    if !excluded.is_empty() {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "Excluded units ({}):", excluded.len());
+        for (unit, reason) in &excluded {
+            let _ = writeln!(out, "  {unit}  {reason}");
+        }
+    }
+    for w in warning_lines(columns) {
         let _ = writeln!(out, "warning: {w}");
     }
     out
 }
 
-fn write_excluded_text(out: &mut String, excluded: &[Exclusion]) {
-    if excluded.is_empty() {
-        return;
-    }
-    let _ = writeln!(out);
-    let _ = writeln!(out, "Excluded units ({}):", excluded.len());
-    for e in excluded {
-        let _ = writeln!(out, "  {}  {}", e.unit, e.reason);
-    }
-}
-
-/// Markdown tables: coefficients and group means.
-pub fn estimate_markdown(r: &EstimateReport) -> String {
+/// Markdown tables: coefficients by column and group means.
+pub fn estimate_markdown(columns: &[EstimateReport]) -> String {
+    let Some(last) = columns.last() else {
+        return String::new();
+    };
     let md = |s: &str| s.replace('|', "\\|").replace('*', "\\*");
     let mut out = String::new();
-    let _ = writeln!(out, "**{}**  ", md(&r.title()));
-    let _ = writeln!(out, "{}", md(&r.subtitle()));
+    let _ = writeln!(out, "**{}**  ", md(&last.title()));
+    let _ = writeln!(out, "{}", md(&last.subtitle()));
     let _ = writeln!(out);
-    let _ = writeln!(out, "| | (1) |\n|---|---:|");
-    for row in r.rows() {
-        let _ = writeln!(
-            out,
-            "| {} | {}{} |",
-            md(&row.label),
-            row.estimate,
-            md(row.stars)
-        );
-        let _ = writeln!(out, "| | {} |", row.std_error);
+    let heads: Vec<&str> = columns.iter().map(|r| r.report_column).collect();
+    let _ = writeln!(
+        out,
+        "| | {} |\n|---|{}",
+        heads.join(" | "),
+        "---:|".repeat(columns.len())
+    );
+    for row in term_rows(columns) {
+        let (coef, se): (Vec<String>, Vec<String>) = row
+            .cells
+            .iter()
+            .map(|c| match c {
+                Some((e, stars, se)) => (format!("{e}{}", md(stars)), se.clone()),
+                None => (String::new(), String::new()),
+            })
+            .unzip();
+        let _ = writeln!(out, "| {} | {} |", md(&row.label), coef.join(" | "));
+        let _ = writeln!(out, "| | {} |", se.join(" | "));
     }
-    let _ = writeln!(out, "| N | {} |\n| R² | {:.2} |", r.n, r.r2);
+    let ns: Vec<String> = columns.iter().map(|r| r.n.to_string()).collect();
+    let r2s: Vec<String> = columns.iter().map(|r| format!("{:.2}", r.r2)).collect();
+    let _ = writeln!(
+        out,
+        "| N | {} |\n| R² | {} |",
+        ns.join(" | "),
+        r2s.join(" | ")
+    );
+    let _ = writeln!(out);
+    let _ = writeln!(out, "{}", column_note(columns));
     let _ = writeln!(out);
     let _ = writeln!(out, "{}", md(STAR_NOTE));
-    if let Some(mde) = r.mde_line() {
+    for m in mde_lines(columns) {
         let _ = writeln!(out);
-        let _ = writeln!(out, "{}", md(mde));
+        let _ = writeln!(out, "{}", md(&m));
     }
     let _ = writeln!(out);
     let _ = writeln!(
         out,
         "| Group means, % | {} | {} | Change |\n|---|---:|---:|---:|",
-        r.labels.base, r.labels.end
+        columns[0].labels.base, columns[0].labels.end
     );
-    for (label, base, end, change) in r.group_rows() {
+    for (label, base, end, change) in columns[0].group_rows() {
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} |",
@@ -366,20 +576,22 @@ pub fn estimate_markdown(r: &EstimateReport) -> String {
             one_decimal(change)
         );
     }
-    if !r.warnings.is_empty() {
+    let warnings = warning_lines(columns);
+    if !warnings.is_empty() {
         let _ = writeln!(out);
         let _ = writeln!(out, "Warnings:");
         let _ = writeln!(out);
-        for w in &r.warnings {
+        for w in &warnings {
             let _ = writeln!(out, "- {}", md(w));
         }
     }
-    if !r.excluded.is_empty() {
+    let excluded = excluded_lines(columns);
+    if !excluded.is_empty() {
         let _ = writeln!(out);
-        let _ = writeln!(out, "Excluded units ({}):", r.excluded.len());
+        let _ = writeln!(out, "Excluded units ({}):", excluded.len());
         let _ = writeln!(out);
-        for e in &r.excluded {
-            let _ = writeln!(out, "- {}: {}", e.unit, md(&e.reason));
+        for (unit, reason) in &excluded {
+            let _ = writeln!(out, "- {unit}: {}", md(reason));
         }
     }
     out
@@ -418,52 +630,73 @@ pub fn latex_escape(s: &str) -> String {
     out
 }
 
-/// A LaTeX `tabular` of the coefficients (booktabs-free, so it compiles anywhere).
-pub fn estimate_latex(r: &EstimateReport) -> String {
+/// A LaTeX `tabular` of the coefficients, one column per model (booktabs-free, so it
+/// compiles anywhere).
+pub fn estimate_latex(columns: &[EstimateReport]) -> String {
+    let Some(last) = columns.last() else {
+        return String::new();
+    };
+    let n = columns.len();
+    let span = n + 1;
     let mut out = String::new();
-    out.push_str(&latex_comment(&r.title()));
-    out.push_str(&latex_comment(&r.subtitle()));
+    out.push_str(&latex_comment(&last.title()));
+    out.push_str(&latex_comment(&last.subtitle()));
+    let heads: Vec<&str> = columns.iter().map(|r| r.report_column).collect();
     let _ = writeln!(
         out,
-        "\\begin{{tabular}}{{lr}}\n\\hline\n & (1) \\\\\n\\hline"
+        "\\begin{{tabular}}{{l{}}}\n\\hline\n & {} \\\\\n\\hline",
+        "r".repeat(n),
+        heads.join(" & ")
     );
-    for row in r.rows() {
-        let stars = if row.stars.is_empty() {
-            String::new()
-        } else {
-            format!("$^{{{}}}$", row.stars)
-        };
+    for row in term_rows(columns) {
+        let (coef, se): (Vec<String>, Vec<String>) = row
+            .cells
+            .iter()
+            .map(|c| match c {
+                Some((e, stars, se)) => {
+                    let stars = if stars.is_empty() {
+                        String::new()
+                    } else {
+                        format!("$^{{{stars}}}$")
+                    };
+                    (format!("{e}{stars}"), se.clone())
+                }
+                None => (String::new(), String::new()),
+            })
+            .unzip();
         let _ = writeln!(
             out,
-            "{} & {}{} \\\\",
+            "{} & {} \\\\",
             latex_escape(&row.label),
-            row.estimate,
-            stars
+            coef.join(" & ")
         );
-        let _ = writeln!(out, " & {} \\\\", row.std_error);
+        let _ = writeln!(out, " & {} \\\\", se.join(" & "));
     }
+    let ns: Vec<String> = columns.iter().map(|r| r.n.to_string()).collect();
+    let r2s: Vec<String> = columns.iter().map(|r| format!("{:.2}", r.r2)).collect();
     let _ = writeln!(
         out,
-        "\\hline\n$N$ & {} \\\\\n$R^2$ & {:.2} \\\\\n\\hline",
-        r.n, r.r2
+        "\\hline\n$N$ & {} \\\\\n$R^2$ & {} \\\\\n\\hline",
+        ns.join(" & "),
+        r2s.join(" & ")
     );
-    let _ = writeln!(
-        out,
-        "\\multicolumn{{2}}{{l}}{{\\footnotesize $^{{*}}$ p<0.10, $^{{**}}$ p<0.05, $^{{***}}$ p<0.01}} \\\\"
-    );
-    if let Some(mde) = r.mde_line() {
+    let footnote = |out: &mut String, text: &str| {
         let _ = writeln!(
             out,
-            "\\multicolumn{{2}}{{l}}{{\\footnotesize {}}} \\\\",
-            latex_escape(mde)
+            "\\multicolumn{{{span}}}{{l}}{{\\footnotesize {text}}} \\\\"
         );
+    };
+    footnote(&mut out, &latex_escape(&column_note(columns)));
+    footnote(&mut out, "$^{*}$ p<0.10, $^{**}$ p<0.05, $^{***}$ p<0.01");
+    for m in mde_lines(columns) {
+        footnote(&mut out, &latex_escape(&m));
     }
     // What limits the inference travels with the table (a slide without it claims too much).
-    for w in &r.warnings {
+    for w in warning_lines(columns) {
         let _ = writeln!(
             out,
-            "\\multicolumn{{2}}{{p{{0.9\\linewidth}}}}{{\\footnotesize Warning: {}}} \\\\",
-            latex_escape(w)
+            "\\multicolumn{{{span}}}{{p{{0.9\\linewidth}}}}{{\\footnotesize Warning: {}}} \\\\",
+            latex_escape(&w)
         );
     }
     let _ = writeln!(out, "\\end{{tabular}}");
@@ -481,12 +714,14 @@ pub fn csv_field(s: &str) -> String {
 
 /// Coefficients as CSV, full precision.
 pub fn estimate_csv(r: &EstimateReport) -> String {
-    let mut out = String::from("term,label,estimate,std_error,t,p_value,ci_low,ci_high\n");
+    // `report_column` last, so that readers of the columns before it are unaffected.
+    let mut out =
+        String::from("term,label,estimate,std_error,t,p_value,ci_low,ci_high,report_column\n");
     for (i, c) in r.coefficients.iter().enumerate() {
         let label = r.labels.terms.get(i).map(String::as_str).unwrap_or(&c.term);
         let _ = writeln!(
             out,
-            "{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{}",
             csv_field(&c.term),
             csv_field(label),
             c.estimate,
@@ -494,7 +729,8 @@ pub fn estimate_csv(r: &EstimateReport) -> String {
             c.t,
             c.p_value,
             c.ci_low,
-            c.ci_high
+            c.ci_high,
+            r.report_column
         );
     }
     out

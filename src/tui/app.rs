@@ -56,6 +56,16 @@ pub struct App {
     pub export_dir: PathBuf,
     /// A one-off message for the status bar (e.g. where an export went); cleared by the next key.
     pub status: Option<String>,
+    /// The search being typed after `/` (None: not typing).
+    pub search: Option<String>,
+    /// The last search submitted, for `n` / `N`.
+    pub last_search: Option<String>,
+    /// The `wirkung …` command shown by `y` (an overlay; Esc closes it).
+    pub command: Option<String>,
+    /// Opened on the sample built into the binary: commands first write it out.
+    pub embedded_sample: bool,
+    /// Whether `y` also copies through the terminal (OSC 52); off in tests.
+    pub clipboard: bool,
     pub analysis: Arc<Analysis>,
     /// The models of pages 1–5 for the current choices (`core::view`), drawn as they are.
     pub overview: OverviewView,
@@ -80,6 +90,8 @@ pub struct App {
 pub enum Effect {
     /// Write every format of the current page into `dir`; the date goes into the captions.
     Export { dir: PathBuf, date: NaiveDate },
+    /// Put the text on the terminal's clipboard (OSC 52, which also works over SSH).
+    Copy(String),
 }
 
 impl App {
@@ -93,6 +105,8 @@ impl App {
             .filter(|_| same_bundle)
             .and_then(|s| parse_date(s).ok())
             .unwrap_or(bundle.manifest.rules.early_cutoff);
+        let cutoff = Choices::new(&bundle, Outcome::Employment, Comparison::EarlyStart)
+            .clamp_cutoff(&bundle, cutoff);
         let mut choices = Choices {
             level: remembered.level.unwrap_or(Level::District),
             variance: remembered.variance.unwrap_or(VarianceType::Hc1),
@@ -144,6 +158,11 @@ impl App {
             should_quit: false,
             export_dir: super::export::default_dir(),
             status: None,
+            command: None,
+            search: None,
+            last_search: None,
+            embedded_sample: false,
+            clipboard: false,
             caches,
             robust: RobustView::NotRequested,
             robust_jobs: RobustJobs::new(false),
@@ -220,6 +239,88 @@ impl App {
             Page::Estimate => self.choices.available_controls(&self.bundle).len(),
             Page::Robustness => crate::core::robust::Check::ALL.len(),
         }
+    }
+
+    /// The `wirkung …` command that prints the view on screen (`y`).
+    pub fn view_command(&self) -> String {
+        let check = (self.page == Page::Robustness)
+            .then(|| crate::core::robust::Check::ALL.get(self.cursor(Page::Robustness)))
+            .flatten()
+            .map(|c| c.id());
+        let sample = crate::core::sample::NAME;
+        let bundle_arg = if self.embedded_sample {
+            sample.to_string()
+        } else {
+            self.bundle_path.display().to_string()
+        };
+        let command = crate::core::choices::command(
+            &self.choices,
+            &self.bundle,
+            &bundle_arg,
+            self.page,
+            check,
+        );
+        if self.embedded_sample {
+            format!("wirkung sample --out {sample} && {command}")
+        } else {
+            command
+        }
+    }
+
+    /// The labels of the current page's list, in the order the cursor walks it (what `/`
+    /// searches).
+    pub fn list_labels(&self) -> Vec<String> {
+        match self.page {
+            Page::Overview => {
+                if self.show_changes {
+                    self.changes.clone().unwrap_or_default()
+                } else if self.show_findings {
+                    self.findings_in_order()
+                        .iter()
+                        .map(|f| format!("{}: {}", f.location(), f.message))
+                        .collect()
+                } else {
+                    Vec::new()
+                }
+            }
+            Page::StartTimes => self
+                .start_times
+                .districts
+                .iter()
+                .map(|d| d.name.clone())
+                .collect(),
+            Page::Staffing => self
+                .staffing
+                .capacity
+                .highest_first()
+                .map(|(u, _)| u.name.clone())
+                .collect(),
+            Page::Topics => Topic::ALL.iter().map(|t| t.label().to_string()).collect(),
+            Page::Trends => Vec::new(),
+            Page::Estimate => self
+                .choices
+                .available_controls(&self.bundle)
+                .iter()
+                .map(|c| c.display_label().to_string())
+                .collect(),
+            Page::Robustness => crate::core::robust::Check::ALL
+                .iter()
+                .map(|c| crate::core::view::robust::name(*c).to_string())
+                .collect(),
+        }
+    }
+
+    /// The bundle's findings as the Overview lists them: errors first, then warnings.
+    pub fn findings_in_order(&self) -> Vec<&crate::core::bundle::Finding> {
+        let mut ordered: Vec<_> = self.bundle.findings.items.iter().collect();
+        ordered.sort_by_key(|f| f.severity != crate::core::bundle::Severity::Error);
+        ordered
+    }
+
+    /// `12/54`: the cursor's row in the page's list, for the footer; None without a list.
+    pub fn position(&self) -> Option<String> {
+        let len = self.list_len();
+        (len > 0).then(|| format!("{}/{len}", self.cursor(self.page).min(len - 1) + 1))
     }
 
     /// The current page's cursor, clamped to its list.
@@ -318,14 +419,17 @@ pub fn update(app: &mut App, msg: Msg) {
         }),
         Msg::Quit => app.should_quit = true,
         Msg::Back => {
-            if app.help {
+            if app.command.is_some() {
+                app.command = None;
+            } else if app.help {
                 app.help = false;
             } else if app.show_changes && app.page == Page::Overview {
                 app.show_changes = false;
             } else if app.show_findings && app.page == Page::Overview {
                 app.show_findings = false;
             } else {
-                app.should_quit = true;
+                // An Esc too many must not end a presentation.
+                app.status = Some("nothing to close; q quits".into());
             }
         }
         Msg::ToggleHelp => app.help = !app.help,
@@ -354,7 +458,13 @@ pub fn update(app: &mut App, msg: Msg) {
                 .cutoff
                 .checked_add_signed(chrono::TimeDelta::days(days));
             if let Some(d) = moved {
-                app.choices.cutoff = d;
+                let clamped = app.choices.clamp_cutoff(&app.bundle, d);
+                if clamped != d {
+                    app.status = Some(format!(
+                        "cutoff {clamped}: the range of the districts' start dates ends here"
+                    ));
+                }
+                app.choices.cutoff = clamped;
             }
         }
         Msg::ToggleSvOnly => {
@@ -411,9 +521,88 @@ pub fn update(app: &mut App, msg: Msg) {
             };
             *c = c.saturating_add_signed(step).min(len.saturating_sub(1));
         }
+        Msg::FirstRow => app.cursor[app.page.index()] = 0,
+        Msg::LastRow => app.cursor[app.page.index()] = app.list_len().saturating_sub(1),
         Msg::ToggleSelected => toggle_selected(app),
+        Msg::ResetChoices => {
+            app.choices = app.choices.reset(&app.bundle);
+            app.status = Some(format!(
+                "choices reset to the bundle's defaults (cutoff {})",
+                app.choices.cutoff
+            ));
+        }
+        Msg::ShowCommand => {
+            let command = app.view_command();
+            if app.clipboard {
+                app.effects.push(Effect::Copy(command.clone()));
+            }
+            app.command = Some(command);
+        }
+        Msg::StartSearch => app.search = Some(String::new()),
+        Msg::SearchChar(c) => {
+            if let Some(q) = &mut app.search {
+                q.push(c);
+            }
+        }
+        Msg::SearchBackspace => {
+            if let Some(q) = &mut app.search {
+                q.pop();
+            }
+        }
+        Msg::SearchCancel => app.search = None,
+        Msg::SearchSubmit => {
+            let query = app.search.take().unwrap_or_default();
+            if !query.is_empty() {
+                app.last_search = Some(query);
+                jump_to_match(app, 0, 1);
+            }
+        }
+        Msg::NextMatch => jump_to_match(app, 1, 1),
+        Msg::PrevMatch => jump_to_match(app, 1, -1),
+        Msg::KeyOfPage(p) => {
+            app.status = Some(format!(
+                "that key works on page {} {} (? lists this page's keys)",
+                p.index() + 1,
+                p.title()
+            ));
+        }
         Msg::Resize => {}
     }
+}
+
+/// Moves the cursor to the next (`direction` 1) or previous (-1) row of the page's list whose
+/// label holds the last search (case-insensitive), starting `skip` rows away from the cursor
+/// (0: the cursor's own row may match) and wrapping around; the status bar says how many rows
+/// match.
+fn jump_to_match(app: &mut App, skip: usize, direction: isize) {
+    let Some(query) = app.last_search.clone() else {
+        app.status = Some("no search yet: / starts one".into());
+        return;
+    };
+    let needle = query.to_lowercase();
+    let labels = app.list_labels();
+    let matches: Vec<usize> = labels
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.to_lowercase().contains(&needle))
+        .map(|(i, _)| i)
+        .collect();
+    if matches.is_empty() {
+        app.status = Some(format!("/{query}: no match in this page's list"));
+        return;
+    }
+    let n = labels.len() as isize;
+    let cursor = app.cursor(app.page) as isize;
+    let found = (0..n)
+        .map(|k| (cursor + direction * (skip as isize + k)).rem_euclid(n) as usize)
+        .find(|i| matches.contains(i))
+        .unwrap_or(matches[0]);
+    app.cursor[app.page.index()] = found;
+    let which = matches.iter().position(|&i| i == found).unwrap_or(0) + 1;
+    app.status = Some(format!(
+        "/{query}: match {which} of {} (n next, N previous)",
+        matches.len()
+    ));
 }
 
 /// Space on a list: a topic on the topics page, a control on the estimate page.
@@ -456,6 +645,15 @@ pub fn dispatch(app: &mut App, msg: Msg) {
 /// Performs one effect and says in the status bar how it went.
 fn perform(app: &mut App, effect: Effect) {
     match effect {
+        Effect::Copy(text) => {
+            use std::io::Write as _;
+            let mut out = std::io::stdout().lock();
+            let copied =
+                write!(out, "\x1b]52;c;{}\x07", base64(text.as_bytes())).and_then(|()| out.flush());
+            if copied.is_err() {
+                app.status = Some("could not copy the command; select it on screen".into());
+            }
+        }
         Effect::Export { dir, date } => {
             app.status = Some(match super::export::export_current_page(app, &dir, date) {
                 Ok(paths) => format!("exported {} files to {}", paths.len(), dir.display()),
@@ -519,5 +717,46 @@ pub fn collect_checks(app: &mut App) -> bool {
             true
         }
         None => false,
+    }
+}
+
+/// Standard base64 (RFC 4648, with padding), for OSC 52.
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base64_matches_rfc_4648() {
+        // RFC 4648, section 10.
+        for (plain, encoded) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(super::base64(plain.as_bytes()), encoded);
+        }
     }
 }

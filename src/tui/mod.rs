@@ -17,15 +17,15 @@ pub mod theme;
 pub mod view;
 pub mod widgets;
 
-use crate::core::bundle;
-use crate::core::bundle::SAMPLE_BUNDLE;
+use crate::cli::{CliError, open_error};
+use crate::core::{bundle, sample};
 use app::App;
-use color_eyre::eyre::{WrapErr, eyre};
+use color_eyre::eyre::WrapErr;
 use config::Remembered;
 use ratatui::DefaultTerminal;
 use ratatui::crossterm::event;
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use theme::{Theme, ThemeArg};
 
@@ -46,44 +46,91 @@ pub struct DashboardArgs {
     pub export_dir: Option<PathBuf>,
 }
 
-/// Opens the dashboard on `bundle` (else the remembered one, else the shipped sample).
+/// Opens the dashboard on `bundle` (else the remembered one, else the sample built into the
+/// binary). What the user can fix (no such bundle, not a bundle, no terminal) is a plain
+/// message and exit status 2; color-eyre reports only what is a bug.
 pub fn run(bundle: Option<PathBuf>, args: DashboardArgs) -> color_eyre::Result<ExitCode> {
+    match open_and_run(bundle, args) {
+        Ok(code) => Ok(code),
+        Err(Failure::User(e)) => Ok(e.report()),
+        Err(Failure::Bug(e)) => Err(e),
+    }
+}
+
+/// Why the dashboard stopped: something the user can fix, or a bug.
+enum Failure {
+    User(CliError),
+    Bug(color_eyre::Report),
+}
+
+impl From<color_eyre::Report> for Failure {
+    fn from(e: color_eyre::Report) -> Failure {
+        Failure::Bug(e)
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Failure {
+        Failure::Bug(e.into())
+    }
+}
+
+const WHAT_TO_DO: &str = "Give the path of a bundle directory (one holding bundle.toml), or run `wirkung` alone for the shipped sample.";
+
+fn open_and_run(bundle: Option<PathBuf>, args: DashboardArgs) -> Result<ExitCode, Failure> {
     let state_file = config::state_file();
     let remembered = match &state_file {
         Some(path) if args.reset => {
-            config::forget(path).wrap_err_with(|| {
-                format!("cannot forget the remembered state in {}", path.display())
+            config::forget(path).map_err(|e| {
+                Failure::User(CliError::failure(format!(
+                    "cannot forget the remembered state in {}: {e}",
+                    path.display()
+                )))
             })?;
             Remembered::default()
         }
         Some(path) => config::load(path),
         None => Remembered::default(),
     };
-    let path = choose_bundle(bundle, &remembered);
-    let path = std::fs::canonicalize(&path).unwrap_or(path);
+    // The sample is unpacked from the binary into a temporary directory that lives as long
+    // as the session (the loader reads directories).
+    let (path, embedded) = match choose_bundle(bundle, &remembered) {
+        Some(p) => (std::fs::canonicalize(&p).unwrap_or(p), None),
+        None => {
+            let unpacked = sample::unpack().map_err(|e| {
+                Failure::User(CliError::failure(format!(
+                    "cannot unpack the shipped sample: {e}"
+                )))
+            })?;
+            (unpacked.path().to_path_buf(), Some(unpacked))
+        }
+    };
     // Read everything before the terminal is taken over, so that a bundle that cannot be
     // read is a plain message on a normal terminal.
-    let loaded = bundle::load(&path)
-        .map_err(|e| eyre!("{e}"))
-        .wrap_err_with(|| {
-            format!(
-                "cannot open the dashboard on {}; `wirkung check <BUNDLE>` lists what is wrong",
-                path.display()
-            )
-        })?;
+    let loaded =
+        bundle::load(&path).map_err(|e| Failure::User(open_error(&path, e, WHAT_TO_DO)))?;
     let changes = match &args.compare {
         Some(old) => {
-            let old_bundle = bundle::load(old)
-                .map_err(|e| eyre!("{e}"))
-                .wrap_err_with(|| {
-                    format!("cannot open the bundle to compare with, {}", old.display())
-                })?;
+            let old_bundle = bundle::load(old).map_err(|e| {
+                Failure::User(open_error(
+                    old,
+                    e,
+                    "--compare takes the older bundle's directory.",
+                ))
+            })?;
             Some(compare::changes(&old_bundle, &loaded))
         }
         None => None,
     };
+    if !std::io::stdout().is_terminal() {
+        return Err(Failure::User(CliError::usage(
+            "the dashboard needs an interactive terminal (standard output is not one).\n  For scripts use `wirkung check`, `estimate`, `trends` or `export`; `wirkung --help` lists them.",
+        )));
+    }
     let theme = Theme::choose(args.theme, std::env::var("NO_COLOR").ok().as_deref());
     let mut app = App::new(loaded, path, theme, &remembered);
+    app.embedded_sample = embedded.is_some();
+    app.clipboard = true;
     if let Some(dir) = args.export_dir {
         app.export_dir = dir;
     }
@@ -95,44 +142,48 @@ pub fn run(bundle: Option<PathBuf>, args: DashboardArgs) -> color_eyre::Result<E
     }
     app.run_checks_in_background();
 
-    if !std::io::stdout().is_terminal() {
-        color_eyre::eyre::bail!(
-            "the dashboard needs an interactive terminal; for scripts use `wirkung check`, `panel`, `estimate` or `trends`"
-        );
-    }
     let mut terminal = match ratatui::try_init() {
         Ok(terminal) => terminal,
         Err(e) => {
             // Raw mode may already be on when the alternate screen failed.
             let _ = ratatui::try_restore();
-            return Err(e)
-                .wrap_err("cannot set up the terminal (is this an interactive terminal?)");
+            return Err(Failure::User(CliError::usage(format!(
+                "cannot set up the terminal: {e}.\n  The dashboard needs an interactive terminal; for scripts use the subcommands (`wirkung --help`)."
+            ))));
         }
     };
     let result = event_loop(&mut terminal, &mut app);
     ratatui::restore();
-    result?;
+    result.wrap_err("the dashboard's terminal failed")?;
     if let Some(path) = &state_file {
+        let mut remembered = app.remembered();
+        // The unpacked sample's directory is gone after this session; no bundle remembered
+        // means the sample again next time.
+        if embedded.is_some() {
+            remembered.bundle = None;
+        }
         // Forgetting the choices is no reason to fail a session that went well.
-        if let Err(e) = config::save(path, &app.remembered()) {
+        if let Err(e) = config::save(path, &remembered) {
             eprintln!(
                 "wirkung: could not remember the choices in {}: {e}",
                 path.display()
             );
         }
     }
+    drop(embedded);
     Ok(ExitCode::SUCCESS)
 }
 
-/// The bundle argument, else the remembered bundle if it still exists, else the sample.
-fn choose_bundle(arg: Option<PathBuf>, remembered: &Remembered) -> PathBuf {
-    if let Some(p) = arg {
-        return p;
+/// The bundle argument, else the remembered bundle if it still exists; `None`: the sample
+/// built into the binary.
+fn choose_bundle(arg: Option<PathBuf>, remembered: &Remembered) -> Option<PathBuf> {
+    if arg.is_some() {
+        return arg;
     }
-    match &remembered.bundle {
-        Some(p) if p.join("bundle.toml").is_file() => p.clone(),
-        _ => Path::new(SAMPLE_BUNDLE).to_path_buf(),
-    }
+    remembered
+        .bundle
+        .clone()
+        .filter(|p| p.join("bundle.toml").is_file())
 }
 
 /// How often the event loop looks for finished robustness checks while they run.
@@ -150,7 +201,12 @@ fn event_loop(terminal: &mut DefaultTerminal, app: &mut App) -> color_eyre::Resu
             continue;
         }
         let event = event::read()?;
-        let Some(msg) = msg::from_event(&event, app.page) else {
+        let msg = if app.search.is_some() {
+            msg::search_key(&event)
+        } else {
+            msg::from_event(&event, app.page)
+        };
+        let Some(msg) = msg else {
             continue;
         };
         app::dispatch(app, msg);

@@ -12,7 +12,7 @@ pub enum Msg {
     NextPage,
     PrevPage,
     ToggleHelp,
-    /// Esc: close an overlay, or quit when none is open.
+    /// Esc: close an overlay (never quits).
     Back,
     CycleComparison,
     CycleOutcome,
@@ -26,6 +26,9 @@ pub enum Msg {
     /// PgUp / PgDn: a screenful in the page's long list (the district ranking on Topics).
     PageUp,
     PageDown,
+    /// Home / End (g / G): the first / last row of the page's list.
+    FirstRow,
+    LastRow,
     /// Space: toggle the item under the cursor (a control, a topic).
     ToggleSelected,
     ToggleFindings,
@@ -39,6 +42,23 @@ pub enum Msg {
     /// `e`: export the current page into the export directory (an `Effect` the event loop
     /// performs).
     Export,
+    /// `r`: every choice back to the bundle's defaults (comparison and outcome stay).
+    ResetChoices,
+    /// `y`: show the `wirkung …` command that prints this view, and copy it (OSC 52).
+    ShowCommand,
+    /// A key of another page: say where it works instead of doing nothing.
+    KeyOfPage(Page),
+    /// `/`: start typing a search in the page's list.
+    StartSearch,
+    /// A character of the search being typed; Backspace removes one.
+    SearchChar(char),
+    SearchBackspace,
+    /// Enter: jump to the first match; Esc: drop the search.
+    SearchSubmit,
+    SearchCancel,
+    /// `n` / `N`: the next / previous match of the last search.
+    NextMatch,
+    PrevMatch,
 }
 
 /// Where a key works, for the help overlay.
@@ -68,6 +88,37 @@ pub struct Binding {
     pub sends: Sends,
 }
 
+impl Binding {
+    /// One word for the key footer; empty where the footer leaves the key out (page
+    /// numbers and Tab are on the tabs, `?` has its own place).
+    pub fn short(&self) -> &'static str {
+        let Sends::Msg(msg) = self.sends else {
+            return "";
+        };
+        match msg {
+            Msg::MoveCutoff(_) => "cutoff",
+            Msg::CycleComparison => "comparison",
+            Msg::CycleOutcome => "outcome",
+            Msg::Export => "export",
+            Msg::ShowCommand => "command",
+            Msg::ResetChoices => "reset",
+            Msg::ToggleFindings => "findings",
+            Msg::ToggleChanges => "changes",
+            Msg::SwitchRanking => "ranking",
+            Msg::ToggleSvOnly => "SV only",
+            Msg::ToggleDifference => "difference",
+            Msg::ToggleSelected => "toggle",
+            Msg::CycleLevel => "level",
+            Msg::CycleVariance => "variance",
+            Msg::ToggleWeighting => "weights",
+            Msg::CursorUp => "move",
+            Msg::StartSearch => "search",
+            Msg::Quit => "quit",
+            _ => "",
+        }
+    }
+}
+
 const fn binding(
     codes: &'static [KeyCode],
     keys: &'static str,
@@ -84,7 +135,7 @@ const fn binding(
     }
 }
 
-use KeyCode::{BackTab, Char, Down, Enter, Esc, PageDown, PageUp, Tab, Up};
+use KeyCode::{BackTab, Char, Down, End, Enter, Esc, Home, PageDown, PageUp, Tab, Up};
 use Scope::Everywhere;
 
 /// Every key the dashboard understands (shown by `?`), page keys after the global ones.
@@ -151,6 +202,23 @@ pub const BINDINGS: &[Binding] = &[
     ),
     binding(&[PageDown], "", Everywhere, "", Msg::PageDown),
     binding(
+        &[Home, Char('g')],
+        "Home / End (g G)",
+        Everywhere,
+        "first / last row of the page's list",
+        Msg::FirstRow,
+    ),
+    binding(&[End, Char('G')], "", Everywhere, "", Msg::LastRow),
+    binding(
+        &[Char('/')],
+        "/ n N",
+        Everywhere,
+        "search the page's list; next / previous match",
+        Msg::StartSearch,
+    ),
+    binding(&[Char('n')], "", Everywhere, "", Msg::NextMatch),
+    binding(&[Char('N')], "", Everywhere, "", Msg::PrevMatch),
+    binding(
         &[Char('?')],
         "?",
         Everywhere,
@@ -161,7 +229,7 @@ pub const BINDINGS: &[Binding] = &[
         &[Char('q')],
         "q / Esc",
         Everywhere,
-        "quit (Esc closes an overlay first)",
+        "quit / close an overlay (Esc never quits)",
         Msg::Quit,
     ),
     binding(&[Esc], "", Everywhere, "", Msg::Back),
@@ -171,6 +239,20 @@ pub const BINDINGS: &[Binding] = &[
         Everywhere,
         "export this page (svg, png, md, tex, csv)",
         Msg::Export,
+    ),
+    binding(
+        &[Char('r')],
+        "r",
+        Everywhere,
+        "reset choices to the bundle's defaults",
+        Msg::ResetChoices,
+    ),
+    binding(
+        &[Char('y')],
+        "y",
+        Everywhere,
+        "show and copy the command that prints this view",
+        Msg::ShowCommand,
     ),
     binding(
         &[Char('f')],
@@ -253,6 +335,24 @@ pub fn from_event(event: &Event, page: Page) -> Option<Msg> {
     }
 }
 
+/// While a search is typed every key is part of it: characters, Backspace, Enter, Esc.
+pub fn search_key(event: &Event) -> Option<Msg> {
+    let Event::Key(key) = event else {
+        return None;
+    };
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    match key.code {
+        KeyCode::Enter => Some(Msg::SearchSubmit),
+        KeyCode::Esc => Some(Msg::SearchCancel),
+        KeyCode::Backspace => Some(Msg::SearchBackspace),
+        KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => Some(Msg::Quit),
+        KeyCode::Char(c) => Some(Msg::SearchChar(c)),
+        _ => None,
+    }
+}
+
 /// Translates one key press through `BINDINGS`.
 pub fn from_key(key: KeyEvent, page: Page) -> Option<Msg> {
     if key.modifiers.contains(KeyModifiers::CONTROL) {
@@ -263,10 +363,16 @@ pub fn from_key(key: KeyEvent, page: Page) -> Option<Msg> {
         Scope::Everywhere => true,
         Scope::Page(p) => p == page,
     };
-    let b = BINDINGS
+    let Some(b) = BINDINGS
         .iter()
         .filter(applies)
-        .find(|b| b.codes.contains(&key.code))?;
+        .find(|b| b.codes.contains(&key.code))
+    else {
+        return BINDINGS.iter().find_map(|b| match b.scope {
+            Scope::Page(p) if b.codes.contains(&key.code) => Some(Msg::KeyOfPage(p)),
+            _ => None,
+        });
+    };
     match b.sends {
         Sends::Msg(m) => Some(m),
         Sends::PageOfDigit => match key.code {
@@ -292,7 +398,11 @@ mod tests {
             from_key(key(KeyCode::Char('v')), Page::Estimate),
             Some(Msg::CycleVariance)
         );
-        assert_eq!(from_key(key(KeyCode::Char('v')), Page::Overview), None);
+        assert_eq!(
+            from_key(key(KeyCode::Char('v')), Page::Overview),
+            Some(Msg::KeyOfPage(Page::Estimate))
+        );
+        assert_eq!(from_key(key(KeyCode::Char('z')), Page::Overview), None);
         assert_eq!(
             from_key(key(KeyCode::Char('3')), Page::Overview),
             Some(Msg::GoTo(Page::Staffing))

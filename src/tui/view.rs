@@ -5,6 +5,7 @@ use super::app::{App, Page};
 use super::msg::{BINDINGS, Scope};
 use super::pages;
 use super::widgets::fit;
+use crate::core::derive::Comparison;
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
@@ -33,18 +34,54 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             .render(area, buf);
         return;
     }
-    let [tabs, body, status] = Layout::vertical([
+    let [tabs, body, footer, status] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Fill(1),
+        Constraint::Length(1),
         Constraint::Length(1),
     ])
     .areas(area);
     render_tabs(app, tabs, buf);
     pages::render(app, body, buf);
+    render_footer(app, footer, buf);
     render_status(app, status, buf);
     if app.help {
         render_help(app, body, buf);
     }
+    if let Some(command) = &app.command {
+        render_command(app, command, body, buf);
+    }
+}
+
+/// `y`: the command that prints this view, wrapped whole (never cut), copied if the terminal
+/// allows.
+fn render_command(app: &App, command: &str, body: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let width = body.width.saturating_sub(4).min(100);
+    let text_w = width.saturating_sub(2).max(1);
+    let note = "Copied to the clipboard where the terminal allows (OSC 52); select it otherwise.";
+    let rows = super::widgets::wrapped_rows(&[Line::raw(command), Line::raw(note)], text_w) + 1;
+    let height = (rows + 2).min(body.height);
+    let area = Rect {
+        x: body.x + (body.width - width) / 2,
+        y: body.y + (body.height - height) / 2,
+        width,
+        height,
+    };
+    Clear.render(area, buf);
+    Paragraph::new(vec![
+        Line::raw(command.to_string()),
+        Line::raw(""),
+        Line::styled(note, t.dim),
+    ])
+    .wrap(Wrap { trim: false })
+    .block(
+        Block::bordered()
+            .title(" The command that prints this view ")
+            .title_bottom(Line::from(" Esc closes ").alignment(Alignment::Right))
+            .border_style(t.border),
+    )
+    .render(area, buf);
 }
 
 fn render_tabs(app: &App, area: Rect, buf: &mut Buffer) {
@@ -68,12 +105,63 @@ fn render_tabs(app: &App, area: Rect, buf: &mut Buffer) {
         .divider("│")
         .padding(pad, pad)
         .render(area, buf);
-    let hint = Span::styled("? help ", t.dim);
-    let w = hint.width() as u16;
-    // Only where the tabs leave room (they take 91 columns).
-    if area.width >= 92 + w {
-        buf.set_span(area.x + area.width - w, area.y, &hint, w);
+}
+
+/// The one-line key footer: the current page's keys first, then the keys every page shares,
+/// each whole (a key never without its word), as many as fit; `? help` always at the right.
+fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    // While a search is typed, the footer is its input line.
+    if let Some(query) = &app.search {
+        let line = Line::from(vec![
+            Span::styled(" /", t.key),
+            Span::raw(query.clone()),
+            Span::styled("▏  Enter jumps, Esc cancels", t.dim),
+        ]);
+        buf.set_line(area.x, area.y, &line, area.width);
+        return;
     }
+    let position = app.position().map(|p| format!("{p} ")).unwrap_or_default();
+    let help = [
+        Span::styled(position, t.dim),
+        Span::styled("?", t.key),
+        Span::styled(" help ", t.dim),
+    ];
+    let help_w: u16 = help.iter().map(|s| s.width() as u16).sum();
+    let room = area.width.saturating_sub(help_w + 1) as usize;
+    let mut spans: Vec<Span> = Vec::new();
+    let mut used = 0;
+    for (keys, word) in footer_keys(app.page) {
+        let w = 1 + keys.chars().count() + 1 + word.chars().count();
+        if used + w > room {
+            continue;
+        }
+        used += w;
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(keys, t.key));
+        spans.push(Span::styled(format!(" {word}"), t.dim));
+    }
+    buf.set_line(area.x, area.y, &Line::from(spans), room as u16);
+    let mut x = area.x + area.width - help_w;
+    for span in &help {
+        let w = span.width() as u16;
+        buf.set_span(x, area.y, span, w);
+        x += w;
+    }
+}
+
+/// The footer's keys for `page`, in order of importance: the page's own, then the shared
+/// ones (from `BINDINGS`, so the footer never names a key that does nothing here).
+fn footer_keys(page: Page) -> Vec<(&'static str, &'static str)> {
+    let own = BINDINGS
+        .iter()
+        .filter(|b| b.scope == Scope::Page(page) && !b.keys.is_empty())
+        .map(|b| (b.keys, b.short()));
+    let shared = BINDINGS
+        .iter()
+        .filter(|b| b.scope == Scope::Everywhere && !b.keys.is_empty() && !b.short().is_empty())
+        .map(|b| (b.keys, b.short()));
+    own.chain(shared).collect()
 }
 
 fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
@@ -98,19 +186,39 @@ fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
     };
     let right_w = (badge.chars().count() + error_note.chars().count()) as u16;
     let left_w = area.width.saturating_sub(right_w) as usize;
-    let status = |comparison: &str| {
-        format!(
-            " {bundle} │ {comparison} │ {} │ cutoff {}",
-            c.outcome.id(),
-            c.cutoff
-        )
+    // Every choice that differs from the bundle's defaults is named, so that a screenshot
+    // says what it shows; the cutoff always where the groups depend on it.
+    let settings: Vec<_> = c
+        .settings(&app.bundle)
+        .into_iter()
+        .filter(|s| s.changed || (s.name == "cutoff" && c.comparison == Comparison::EarlyStart))
+        .collect();
+    let status = |comparison: &str, short: bool| {
+        let mut text = format!(" {bundle} │ {comparison} │ {}", c.outcome.id());
+        for s in &settings {
+            let mark = match (s.changed, short) {
+                (false, _) => "",
+                (true, false) => " (changed)",
+                (true, true) => "*",
+            };
+            text.push_str(&format!(" │ {} {}{mark}", s.name, s.value));
+        }
+        text
     };
-    let mut text = status(c.comparison.label());
+    let candidates = [
+        status(c.comparison.label(), false),
+        // The comparison's short name, so the badge and the choices stay visible at 80
+        // columns; then the changes marked by a star.
+        status(c.comparison.id(), false),
+        status(c.comparison.id(), true),
+    ];
+    let mut text = candidates
+        .iter()
+        .find(|t| t.chars().count() <= left_w)
+        .unwrap_or(&candidates[2])
+        .clone();
     if let Some(message) = &app.status {
         text = format!(" {message}");
-    } else if text.chars().count() > left_w {
-        // The comparison's short name, so the badge and the cutoff stay visible at 80 columns.
-        text = status(c.comparison.id());
     }
     buf.set_string(area.x, area.y, fit(&text, left_w), t.status);
     let mut x = area.x + area.width - right_w;
@@ -125,9 +233,17 @@ fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
 
 fn render_help(app: &App, body: Rect, buf: &mut Buffer) {
     let t = &app.theme;
-    let lines: Vec<Line> = BINDINGS
-        .iter()
-        .filter(|b| !b.keys.is_empty())
+    // This page's keys first, then the shared ones, then the other pages'.
+    let rank = |b: &&super::msg::Binding| match b.scope {
+        Scope::Page(p) if p == app.page => 0,
+        Scope::Everywhere => 1,
+        Scope::Page(_) => 2,
+    };
+    let mut bindings: Vec<&super::msg::Binding> =
+        BINDINGS.iter().filter(|b| !b.keys.is_empty()).collect();
+    bindings.sort_by_key(rank);
+    let lines: Vec<Line> = bindings
+        .into_iter()
         .map(|b| {
             let scope = match b.scope {
                 Scope::Everywhere => String::new(),

@@ -157,7 +157,7 @@ fn bad_usage_exits_2_with_the_reason() {
 }
 
 #[test]
-fn a_bundle_that_cannot_be_opened_exits_1() {
+fn a_path_that_is_no_bundle_exits_2() {
     let o = wirkung(&[
         "panel",
         "/nonexistent/bundle",
@@ -166,7 +166,7 @@ fn a_bundle_that_cannot_be_opened_exits_1() {
         "--comparison",
         "plan-b",
     ]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("/nonexistent/bundle"), "{}", stderr(&o));
 }
 

@@ -174,7 +174,7 @@ fn every_estimate_format_prints() {
     let csv = with("csv");
     assert_eq!(
         csv.lines().next().unwrap(),
-        "term,label,estimate,std_error,t,p_value,ci_low,ci_high"
+        "term,label,estimate,std_error,t,p_value,ci_low,ci_high,report_column"
     );
     assert_eq!(csv.lines().count(), 3);
 }

@@ -44,10 +44,13 @@ fn trends_svg_has_both_series_marker_and_caption() {
     let svg = String::from_utf8(export::render(&b, &req).unwrap()).unwrap();
     let texts = svg_texts(&svg);
     let caption =
-        "Hand-worked test bundle [SYNTHETIC] · Early vs late start · 2026-01-02".to_string();
+        "Hand-worked test bundle [SYNTHETIC] · Early vs late start · cutoff 2018-02-15 · 2026-01-02"
+            .to_string();
     assert!(texts.contains(&caption), "caption missing in {texts:?}");
     assert!(texts.iter().any(|t| t == "Early start"), "{texts:?}");
     assert!(texts.iter().any(|t| t == "Late start"), "{texts:?}");
+    // The vertical line has its own legend entry, naming the exact cutoff.
+    assert!(texts.iter().any(|t| t == "cutoff 2018-02-15"), "{texts:?}");
     let doc = roxmltree::Document::parse(&svg).unwrap();
     // Two group lines, the marker line and two legend swatches.
     let lines: Vec<_> = doc
@@ -102,14 +105,15 @@ fn estimate_tables_reuse_the_report_formatters() {
     let panel = derive::panel(&b, &req.choices.spec(&b)).unwrap();
     let est = estimate_did(&panel, req.choices.options()).unwrap();
     let r = EstimateReport::new(&b.manifest, &panel, &est);
+    let columns = report::estimate_columns(&b, &req.choices).unwrap();
     let md = String::from_utf8(export::render(&b, &req).unwrap()).unwrap();
-    assert!(md.starts_with(&report::estimate_markdown(&r)));
+    assert!(md.starts_with(&report::estimate_markdown(&columns)));
     assert!(md.contains("· controls: none ·"), "{md}");
     let csv = export::render(&b, &request(&b, Page::Estimate, ExportFormat::Csv)).unwrap();
     assert_eq!(String::from_utf8(csv).unwrap(), report::estimate_csv(&r));
     let tex = export::render(&b, &request(&b, Page::Estimate, ExportFormat::Latex)).unwrap();
     let tex = String::from_utf8(tex).unwrap();
-    assert!(tex.contains(&report::estimate_latex(&r)));
+    assert!(tex.contains(&report::estimate_latex(&columns)));
     let csv = export::render(&b, &request(&b, Page::Trends, ExportFormat::Csv)).unwrap();
     let trends = derive::trends(&b, &req.choices.spec(&b)).unwrap();
     assert_eq!(String::from_utf8(csv).unwrap(), report::trends_csv(&trends));

@@ -10,6 +10,8 @@ mod common;
 mod check_bad;
 mod check_cli;
 mod cli_derive;
+mod cli_errors;
+mod cli_numbering;
 mod cli_outputs;
 mod cli_power;
 mod diff_bundles;

@@ -131,6 +131,7 @@ fn estimate_json_has_exactly_the_documented_fields() {
             "n",
             "outcome",
             "r2",
+            "report_column",
             "se",
             "warnings",
             "weighted"
@@ -169,7 +170,7 @@ fn estimate_text_reads_like_the_report_table() {
     let (panel, estimate) = example();
     let b = common::hand_bundle_in_code();
     let r = EstimateReport::new(&b.manifest, &panel, &estimate);
-    let text = report::estimate_text(&r);
+    let text = report::estimate_text(std::slice::from_ref(&r));
     let lines: Vec<&str> = text.lines().collect();
     // Treatment first with its group label, SE in parentheses below, then controls, constant.
     let at = |label: &str| {
@@ -194,9 +195,9 @@ fn estimate_text_reads_like_the_report_table() {
     assert!(text.contains("robust standard errors (HC1)"));
     assert!(text.contains("* p<0.10, ** p<0.05, *** p<0.01"));
 
-    let md = report::estimate_markdown(&r);
+    let md = report::estimate_markdown(std::slice::from_ref(&r));
     assert!(md.contains("| Constant | 11.3\\*\\*\\* |"), "{md}");
-    let tex = report::estimate_latex(&r);
+    let tex = report::estimate_latex(std::slice::from_ref(&r));
     assert!(
         tex.contains("Protection seekers, \\% of population 2017 & -0.7$^{*}$ \\\\"),
         "{tex}"
@@ -205,9 +206,12 @@ fn estimate_text_reads_like_the_report_table() {
     let csv = report::estimate_csv(&r);
     assert_eq!(
         csv.lines().next().unwrap(),
-        "term,label,estimate,std_error,t,p_value,ci_low,ci_high"
+        "term,label,estimate,std_error,t,p_value,ci_low,ci_high,report_column"
     );
     assert!(csv.contains("\nconst,Constant,11.26,3.4,"), "{csv}");
+    // The model has controls: column (2) of the report.
+    assert!(csv.lines().skip(1).all(|l| l.ends_with(",(2)")), "{csv}");
+    assert!(text.contains("(2) with controls"), "{text}");
     assert!(csv.contains("\"Protection seekers, % of population 2017\""));
 }
 

@@ -180,7 +180,7 @@ fn unsupported_combinations_exit_2_with_the_reason() {
 }
 
 #[test]
-fn a_missing_bundle_exits_1() {
+fn a_missing_bundle_exits_2() {
     let (code, _, err) = run(&[
         "/nonexistent/bundle",
         "--check",
@@ -190,7 +190,8 @@ fn a_missing_bundle_exits_1() {
         "--comparison",
         "capacity",
     ]);
-    assert_eq!(code, 1);
+    // A path that is no bundle is bad usage (cli.md, "Exit status").
+    assert_eq!(code, 2);
     assert!(err.contains("/nonexistent/bundle"), "{err}");
 }
 

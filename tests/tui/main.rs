@@ -9,6 +9,7 @@ mod common;
 #[path = "../common_tui/mod.rs"]
 mod common_tui;
 
+mod tui_audience;
 mod tui_bad_bundles;
 mod tui_compare;
 mod tui_export;

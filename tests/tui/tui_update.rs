@@ -174,7 +174,11 @@ fn keys_move_between_pages_and_quit() {
     dispatch(&mut app, Msg::ToggleHelp);
     dispatch(&mut app, Msg::Back);
     assert!(!app.help && !app.should_quit);
+    // Esc never quits: with nothing open it says how to.
     dispatch(&mut app, Msg::Back);
+    assert!(!app.should_quit);
+    assert_eq!(app.status.as_deref(), Some("nothing to close; q quits"));
+    dispatch(&mut app, Msg::Quit);
     assert!(app.should_quit);
 }
 

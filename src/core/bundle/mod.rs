@@ -9,6 +9,7 @@ mod collect;
 mod columns;
 mod coverage;
 pub mod finding;
+mod labels;
 pub mod manifest;
 pub mod model;
 mod plausible;

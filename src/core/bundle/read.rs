@@ -96,7 +96,8 @@ fn read_table(
     let mut r = TableReader::new(table, df, out);
     match table {
         Table::Districts => {
-            (bundle.districts, rows.districts) = tables::districts(&mut r, &controls)
+            (bundle.districts, rows.districts) = tables::districts(&mut r, &controls);
+            super::labels::label_repeated_names(&mut bundle.districts);
         }
         Table::Municipalities => {
             (bundle.municipalities, rows.municipalities) = tables::municipalities(&mut r, &controls)

@@ -50,8 +50,9 @@ pub enum ChartBody {
     Lines {
         x_axis: XAxis,
         series: Vec<Series>,
-        /// A vertical line (e.g. the base month), in x units.
-        marker: Option<f64>,
+        /// A vertical line (e.g. the base month), in x units, with its legend entry
+        /// (`cutoff 2018-02-15`, `base month 2017-12`).
+        marker: Option<(f64, String)>,
     },
     Bars {
         bars: Vec<Bar>,
@@ -243,7 +244,7 @@ fn draw<DB: DrawingBackend>(
             x_axis,
             series,
             marker,
-        } => draw_lines(&main, chart, x_axis, series, *marker),
+        } => draw_lines(&main, chart, x_axis, series, marker.as_ref()),
         ChartBody::Bars { bars } => draw_bars(&main, chart, bars),
         ChartBody::Intervals {
             points,
@@ -308,7 +309,7 @@ fn draw_lines<DB: DrawingBackend>(
     chart: &Chart,
     x_axis: &XAxis,
     series: &[Series],
-    marker: Option<f64>,
+    marker: Option<&(f64, String)>,
 ) -> Result<(), ChartError> {
     let (x0, x1) = x_extent(
         series.iter().flat_map(|s| s.points.iter().map(|p| p.0)),
@@ -338,12 +339,17 @@ fn draw_lines<DB: DrawingBackend>(
         XAxis::Categories(names) => names.len().max(2),
     };
     mesh(&mut ctx, chart, n_labels, &x_fmt)?;
-    if let Some(m) = marker {
+    if let Some((m, label)) = marker {
+        let grey = RGBColor(150, 150, 150);
         ctx.draw_series(LineSeries::new(
-            vec![(m, y0), (m, y1)],
-            RGBColor(150, 150, 150).stroke_width(2),
+            vec![(*m, y0), (*m, y1)],
+            grey.stroke_width(2),
         ))
-        .map_err(err)?;
+        .map_err(err)?
+        .label(label.clone())
+        .legend(move |(x, y)| {
+            PathElement::new(vec![(x + 12, y - 9), (x + 12, y + 9)], grey.stroke_width(2))
+        });
     }
     for (i, s) in series.iter().enumerate() {
         let color = PALETTE[i % PALETTE.len()];

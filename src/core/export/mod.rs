@@ -15,7 +15,7 @@ pub use robustness::robustness_content;
 
 use crate::core::bundle::Bundle;
 use crate::core::choices::Choices;
-use crate::core::derive::{ControlSelection, DeriveError};
+use crate::core::derive::{Comparison, ControlSelection, DeriveError};
 use crate::core::estimate::EstimateError;
 use crate::core::robust::RobustSuite;
 use chrono::NaiveDate;
@@ -85,8 +85,8 @@ pub struct PageContent {
     pub csv: Option<String>,
 }
 
-/// `bundle name [SYNTHETIC] · comparison · controls: ... · date` (issue: slides must say
-/// where a number came from).
+/// `bundle name [SYNTHETIC] · comparison · controls: ... · cutoff … · changed choices · date`
+/// (issue: slides must say where a number came from, and how to reproduce it).
 pub fn caption(bundle: &Bundle, req: &ExportRequest, controls: &str) -> String {
     let synthetic = if bundle.is_synthetic() {
         " [SYNTHETIC]"
@@ -102,6 +102,23 @@ pub fn caption(bundle: &Bundle, req: &ExportRequest, controls: &str) -> String {
     }
     if matches!(req.page, Page::Estimate | Page::Robustness) {
         parts.push(format!("controls: {controls}"));
+    }
+    // The early-start groups depend on the cutoff; any other choice that differs from the
+    // bundle's defaults is named too, so that the slide can be reproduced.
+    // Only what the page depends on: trends and start dates ignore the estimate's options,
+    // staffing depends on the level alone; the controls are named above.
+    let early_start = req.choices.comparison == Comparison::EarlyStart;
+    let depends = |name: &str| match req.page {
+        Page::Trends | Page::StartTimes => name == "cutoff",
+        Page::Staffing => name == "level",
+        Page::Topics => false,
+        Page::Overview | Page::Estimate => name != "controls",
+        Page::Robustness => !matches!(name, "controls" | "se"),
+    };
+    for setting in req.choices.settings(bundle) {
+        if depends(setting.name) && (setting.changed || (setting.name == "cutoff" && early_start)) {
+            parts.push(setting.to_string());
+        }
     }
     parts.push(req.date.format("%Y-%m-%d").to_string());
     parts.join(" · ")
@@ -150,7 +167,7 @@ pub fn export_robustness_to(
     suite: &RobustSuite,
     out: &Path,
 ) -> Result<PathBuf, ExportError> {
-    write_to(req, &render_robustness(bundle, req, suite)?, out)
+    write_to(bundle, req, &render_robustness(bundle, req, suite)?, out)
 }
 
 fn render_content(
@@ -190,28 +207,40 @@ fn render_content(
     Ok(text.into_bytes())
 }
 
-/// A default file name: `<page>-<comparison>.<ext>` (e.g. `trends-early-start.svg`).
-pub fn default_file_name(req: &ExportRequest) -> String {
+/// A default file name: `<page>-<comparison>.<ext>` (e.g. `trends-early-start.svg`), with
+/// `-cutoff-<date>` when the early-start cutoff was moved from the bundle's.
+pub fn default_file_name(bundle: &Bundle, req: &ExportRequest) -> String {
+    let c = &req.choices;
+    let cutoff = if c.comparison == Comparison::EarlyStart && c.cutoff_moved(bundle) {
+        format!("-cutoff-{}", c.cutoff)
+    } else {
+        String::new()
+    };
     match req.page {
         Page::Trends | Page::Estimate | Page::StartTimes | Page::Robustness => format!(
-            "{}-{}.{}",
+            "{}-{}{cutoff}.{}",
             req.page.id(),
-            req.choices.comparison.id(),
+            c.comparison.id(),
             req.format.extension()
         ),
-        _ => format!("{}.{}", req.page.id(), req.format.extension()),
+        _ => format!("{}{cutoff}.{}", req.page.id(), req.format.extension()),
     }
 }
 
 /// Renders and writes the export to `out` (a file, or a directory for the default name)
 /// without overwriting anything; returns the path written.
 pub fn export_to(bundle: &Bundle, req: &ExportRequest, out: &Path) -> Result<PathBuf, ExportError> {
-    write_to(req, &render(bundle, req)?, out)
+    write_to(bundle, req, &render(bundle, req)?, out)
 }
 
-fn write_to(req: &ExportRequest, bytes: &[u8], out: &Path) -> Result<PathBuf, ExportError> {
+fn write_to(
+    bundle: &Bundle,
+    req: &ExportRequest,
+    bytes: &[u8],
+    out: &Path,
+) -> Result<PathBuf, ExportError> {
     let path = if out.is_dir() {
-        out.join(default_file_name(req))
+        out.join(default_file_name(bundle, req))
     } else {
         out.to_path_buf()
     };

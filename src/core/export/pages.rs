@@ -9,6 +9,7 @@ use crate::core::derive::{self, DeriveError};
 use crate::core::estimate::estimate_did;
 use crate::core::report::{self, EstimateReport};
 use crate::core::robust::RobustSuite;
+use crate::core::view::AnalysisError;
 use crate::core::view::overview::OverviewView;
 use crate::core::view::staffing::StaffingView;
 use crate::core::view::start_times::StartTimesView;
@@ -76,7 +77,7 @@ fn trends(bundle: &Bundle, req: &ExportRequest) -> Result<PageContent, ExportErr
         body: ChartBody::Lines {
             x_axis: XAxis::Months,
             series: vec![line(&view.treated), line(&view.control)],
-            marker: Some(f64::from(view.marker.index())),
+            marker: Some((f64::from(view.marker.index()), view.marker_legend.clone())),
         },
     };
     Ok(PageContent {
@@ -86,15 +87,24 @@ fn trends(bundle: &Bundle, req: &ExportRequest) -> Result<PageContent, ExportErr
 }
 
 fn estimate(bundle: &Bundle, req: &ExportRequest) -> Result<PageContent, ExportError> {
+    // The CSV is the one model `--controls` chooses (as `estimate --format csv`); the tables
+    // are the report's columns; the chart shows column (1), whose DiD is exactly the
+    // difference of the group means it draws.
     let panel = derive::panel(bundle, &req.choices.spec(bundle))?;
     let est = estimate_did(&panel, req.choices.options())?;
-    let r = EstimateReport::new(&bundle.manifest, &panel, &est);
+    let chosen = EstimateReport::new(&bundle.manifest, &panel, &est);
+    let columns = report::estimate_columns(bundle, &req.choices).map_err(|e| match e {
+        AnalysisError::Derive(d) => ExportError::from(d),
+        AnalysisError::Estimate(e) => ExportError::from(e),
+        AnalysisError::NoControls => ExportError::from(DeriveError::Empty(e.to_string())),
+    })?;
     let controls = if panel.control_labels.is_empty() {
         "none".to_string()
     } else {
         panel.control_labels.join(", ")
     };
     let cap = caption(bundle, req, &controls);
+    let r = &columns[0];
     let table = TableData {
         title: r.labels.outcome.clone(),
         header: vec![
@@ -113,7 +123,8 @@ fn estimate(bundle: &Bundle, req: &ExportRequest) -> Result<PageContent, ExportE
     let effect = treated
         .map(|c| {
             format!(
-                " — DiD {}{} ({})",
+                " — {} without controls: DiD {}{} ({})",
+                r.report_column,
                 report::one_decimal(c.estimate),
                 report::stars(c.p_value),
                 report::one_decimal(c.std_error)
@@ -142,13 +153,17 @@ fn estimate(bundle: &Bundle, req: &ExportRequest) -> Result<PageContent, ExportE
         },
     };
     Ok(PageContent {
-        markdown: Some(format!("{}\n{}\n", report::estimate_markdown(&r), cap)),
+        markdown: Some(format!(
+            "{}\n{}\n",
+            report::estimate_markdown(&columns),
+            cap
+        )),
         latex: Some(format!(
             "{}{}",
             report::latex_comment(&cap),
-            report::estimate_latex(&r)
+            report::estimate_latex(&columns)
         )),
-        csv: Some(report::estimate_csv(&r)),
+        csv: Some(report::estimate_csv(&chosen)),
         ..plain(table, chart)
     })
 }

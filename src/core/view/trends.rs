@@ -39,6 +39,9 @@ pub struct TrendsView {
     pub difference_legend: &'static str,
     /// The vertical line: the base month, or the early-start cutoff's month.
     pub marker: Month,
+    /// What the vertical line marks, for its legend entry: `cutoff 2018-02-15` (the exact
+    /// date, which may lie inside the month the line is drawn at) or `base month 2017-12`.
+    pub marker_legend: String,
     /// First and last month with a rate (the x axis).
     pub first: Month,
     pub last: Month,
@@ -96,6 +99,10 @@ impl TrendsView {
             difference_title: "Difference between the groups, percentage points",
             difference_legend: "treated − control",
             marker: trends.marker,
+            marker_legend: match choices.comparison {
+                Comparison::EarlyStart => format!("cutoff {}", choices.cutoff),
+                _ => format!("base month {}", trends.marker),
+            },
             first: months().min().unwrap_or(trends.marker),
             last: months().max().unwrap_or(trends.marker),
             trends,

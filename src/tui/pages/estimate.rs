@@ -40,7 +40,7 @@ impl Widget for EstimatePage<'_> {
             Layout::vertical([Constraint::Fill(1), Constraint::Length(excluded_h)]).areas(left);
         let controls_n = self.app.choices.available_controls(&self.app.bundle).len() as u16;
         let [selectors, controls] = Layout::vertical([
-            Constraint::Length(7),
+            Constraint::Length(8),
             Constraint::Min(controls_n.max(1) + 2),
         ])
         .areas(right);
@@ -174,24 +174,32 @@ impl EstimatePage<'_> {
     }
 
     fn render_selectors(&self, area: Rect, buf: &mut Buffer) {
-        let t = &self.app.theme;
-        let c = &self.app.choices;
-        let row = |key: &'static str, name: &'static str, value: String| {
-            Line::from(vec![
+        let app = self.app;
+        let t = &app.theme;
+        let c = &app.choices;
+        let settings = c.settings(&app.bundle);
+        let changed = |name: &str| settings.iter().any(|s| s.name == name && s.changed);
+        let row = |key: &'static str, name: &'static str, value: String, changed: bool| {
+            let mut spans = vec![
                 Span::styled(format!(" {key} "), t.key),
-                Span::raw(format!("{name:<11}")),
+                // Two-character keys (`[]`) take one column of the name's padding.
+                Span::raw(format!("{name:<w$}", w = 12 - key.chars().count())),
                 Span::raw(value),
-            ])
+            ];
+            if changed {
+                spans.push(Span::styled(" (changed)", t.warning));
+            }
+            Line::from(spans)
         };
         let level = match c.level {
             Level::District => "district",
             Level::Municipality => "municipality",
         };
         let lines = vec![
-            row("c", "comparison", c.comparison.id().to_string()),
-            row("o", "outcome", c.outcome.id().to_string()),
-            row("l", "level", level.to_string()),
-            row("v", "variance", c.variance.id().to_string()),
+            row("c", "comparison", c.comparison.id().to_string(), false),
+            row("o", "outcome", c.outcome.id().to_string(), false),
+            row("l", "level", level.to_string(), changed("level")),
+            row("v", "variance", c.variance.id().to_string(), changed("se")),
             row(
                 "w",
                 "weights",
@@ -200,10 +208,12 @@ impl EstimatePage<'_> {
                 } else {
                     "unweighted".into()
                 },
+                changed("weights"),
             ),
+            row("[]", "cutoff", c.cutoff.to_string(), changed("cutoff")),
         ];
         Paragraph::new(lines)
-            .block(panel(" Choices ", t))
+            .block(panel(" Choices ", t).title_bottom(Line::styled(" r resets  y command ", t.dim)))
             .render(area, buf);
     }
 

@@ -5,7 +5,7 @@ use super::panel;
 use crate::core::bundle::Severity;
 use crate::core::derive::trends::Group;
 use crate::tui::app::{App, Page};
-use crate::tui::widgets::{message, visible_window, wrapped_rows};
+use crate::tui::widgets::{fit, message, visible_window, wrapped_rows};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -163,9 +163,28 @@ impl OverviewPage<'_> {
             );
             return;
         }
-        let cursor = self.app.cursor(Page::Overview);
-        let (start, end) = visible_window(items.len(), cursor, inner.height as usize);
-        let lines: Vec<Line> = items[start..end]
+        // Errors first (they make numbers wrong), then warnings, each in the loader's order.
+        let ordered = self.app.findings_in_order();
+        let cursor = self.app.cursor(Page::Overview).min(ordered.len() - 1);
+        // The finding under the cursor is shown whole below the list (a message is often
+        // longer than a line).
+        let selected = &ordered[cursor];
+        let detail = vec![Line::from(vec![
+            Span::styled(format!("{}/{} ", cursor + 1, ordered.len()), t.dim),
+            Span::raw(format!("{}: {}", selected.location(), selected.message)),
+        ])];
+        let detail_h = wrapped_rows(&detail, inner.width)
+            .min(inner.height / 2)
+            .max(1);
+        let [list, rule, detail_area] = Layout::vertical([
+            Constraint::Fill(1),
+            Constraint::Length(1),
+            Constraint::Length(detail_h),
+        ])
+        .areas(inner);
+        let (start, end) = visible_window(ordered.len(), cursor, list.height as usize);
+        let width = list.width as usize;
+        let lines: Vec<Line> = ordered[start..end]
             .iter()
             .enumerate()
             .map(|(i, f)| {
@@ -173,10 +192,11 @@ impl OverviewPage<'_> {
                     Severity::Error => ("error  ", t.error),
                     Severity::Warning => ("warning", t.warning),
                 };
-                let line = Line::from(vec![
-                    Span::styled(tag, style),
-                    Span::raw(format!(" {}: {}", f.location(), f.message)),
-                ]);
+                let text = fit(
+                    &format!(" {}: {}", f.location(), f.message),
+                    width.saturating_sub(7),
+                );
+                let line = Line::from(vec![Span::styled(tag, style), Span::raw(text)]);
                 if start + i == cursor {
                     line.style(t.highlight)
                 } else {
@@ -184,7 +204,11 @@ impl OverviewPage<'_> {
                 }
             })
             .collect();
-        Paragraph::new(lines).render(inner, buf);
+        Paragraph::new(lines).render(list, buf);
+        buf.set_string(rule.x, rule.y, "─".repeat(rule.width as usize), t.border);
+        Paragraph::new(detail)
+            .wrap(Wrap { trim: false })
+            .render(detail_area, buf);
     }
 
     /// Tab. 11: weighted group means at base and end, and the simple DiD.

@@ -67,6 +67,32 @@ impl Widget for TrendsPage<'_> {
     }
 }
 
+/// Where ratatui's `Chart` puts its braille canvas inside the block: (first column, width).
+/// Mirrors its layout rule: the y labels (or the part of the first x label left of the
+/// axis), at most a third of the width, then one column for the y axis.
+fn graph_columns(inner: Rect, y_labels: &[String], first_x_label: &str) -> Option<(u16, u16)> {
+    let y_w = y_labels
+        .iter()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0) as u16;
+    let x_w = (first_x_label.chars().count() as u16).saturating_sub(1);
+    let left = inner.x + y_w.max(x_w).min(inner.width / 3) + 1;
+    let width = inner.right().saturating_sub(left);
+    (width > 0).then_some((left, width))
+}
+
+/// The canvas column (from the graph's left edge) of `x`: ratatui's braille grid has two
+/// dots per column and maps the bounds onto dots 0 ..= 2·width − 1.
+fn canvas_column(x: f64, [x0, x1]: [f64; 2], width: u16) -> u16 {
+    if x1 <= x0 {
+        return 0;
+    }
+    let dots = f64::from(width) * 2.0 - 1.0;
+    let dot = ((x - x0) * dots / (x1 - x0)).round().clamp(0.0, dots);
+    (dot as u16) / 2
+}
+
 /// Month-indexed points for the canvas.
 fn points(line: &[(Month, f64)]) -> Vec<(f64, f64)> {
     line.iter().map(|(m, v)| (m.index() as f64, *v)).collect()
@@ -104,7 +130,7 @@ impl TrendsPage<'_> {
         let marker = [(marker_x, y0), (marker_x, y1)];
         let datasets = vec![
             Dataset::default()
-                .name(format!("│ {}", view.marker))
+                .name(format!("│ {}", view.marker_legend))
                 .marker(Marker::Braille)
                 .graph_type(GraphType::Line)
                 .style(t.marker)
@@ -122,31 +148,48 @@ impl TrendsPage<'_> {
                 .style(t.control)
                 .data(&control),
         ];
+        let (x0, x1) = (view.first.index() as f64, view.last.index() as f64);
+        let x_labels = [view.first.to_string(), view.last.to_string()];
+        let y_labels = [
+            format!("{y0:.0}"),
+            format!("{:.0}", (y0 + y1) / 2.0),
+            format!("{y1:.0}"),
+        ];
+        let block = panel(format!(" {} ", view.title), t);
+        let inner = block.inner(area);
+        let graph = graph_columns(inner, &y_labels, &x_labels[0]);
         Chart::new(datasets)
-            .block(panel(format!(" {} ", view.title), t))
+            .block(block)
             .legend_position(Some(LegendPosition::BottomRight))
             .hidden_legend_constraints((Constraint::Percentage(60), Constraint::Percentage(60)))
             .x_axis(
                 Axis::default()
-                    .bounds([view.first.index() as f64, view.last.index() as f64])
-                    .labels([
-                        view.first.to_string(),
-                        view.marker.to_string(),
-                        view.last.to_string(),
-                    ])
+                    .bounds([x0, x1])
+                    .labels(x_labels.clone())
                     .style(t.dim),
             )
             .y_axis(
                 Axis::default()
                     .bounds([y0, y1])
-                    .labels([
-                        format!("{y0:.0}"),
-                        format!("{:.0}", (y0 + y1) / 2.0),
-                        format!("{y1:.0}"),
-                    ])
+                    .labels(y_labels)
                     .style(t.dim),
             )
             .render(area, buf);
+        // The marked month's label goes under its line, not at the axis' centre where
+        // evenly spaced labels would put it; left out where it would touch an end label.
+        if let Some((left, width)) = graph
+            && inner.height > 0
+        {
+            let label = view.marker.to_string();
+            let w = label.chars().count() as u16;
+            let column = left + canvas_column(marker_x, [x0, x1], width);
+            let start = column.saturating_sub(w / 2);
+            let first_end = left + x_labels[0].chars().count() as u16;
+            let last_start = (left + width).saturating_sub(x_labels[1].chars().count() as u16);
+            if start > first_end && start + w < last_start {
+                buf.set_string(start, inner.bottom() - 1, &label, t.marker);
+            }
+        }
     }
 
     fn render_difference(&self, view: &TrendsView, area: Rect, buf: &mut Buffer) {
