@@ -240,6 +240,12 @@ pub struct OverallRow {
     pub interval: Option<Interval>,
     /// Weights and variance convention, or why there is no number.
     pub convention: String,
+    /// The same in a few words, for narrow screens.
+    pub short_convention: String,
+}
+
+fn short_weighting(weighted: bool) -> &'static str {
+    if weighted { "persons" } else { "unweighted" }
 }
 
 /// The overlay of the event-time estimators, for the dashboard and the export.
@@ -282,10 +288,10 @@ fn points(estimates: &[EventTimeEstimate]) -> Vec<OverlayPoint> {
 fn overall_row(
     estimator: &'static str,
     marker: Option<char>,
-    e: Result<(EventTimeEstimate, String), String>,
+    e: Result<(EventTimeEstimate, String, String), String>,
 ) -> OverallRow {
     match e {
-        Ok((o, convention)) => OverallRow {
+        Ok((o, convention, short_convention)) => OverallRow {
             estimator,
             marker,
             estimate: Some(o.estimate),
@@ -295,6 +301,7 @@ fn overall_row(
                 high: Some(o.ci_high),
             }),
             convention,
+            short_convention,
         },
         Err(why) => OverallRow {
             estimator,
@@ -302,6 +309,7 @@ fn overall_row(
             estimate: None,
             std_error: None,
             interval: None,
+            short_convention: "not available".into(),
             convention: format!("not available: {why}"),
         },
     }
@@ -358,6 +366,7 @@ impl EventTimeOverlay {
                     (
                         r.twfe.overall.clone(),
                         format!("{}; CR1 by district", r.weighting),
+                        format!("{}; CR1", short_weighting(r.weighted)),
                     )
                 }),
             ),
@@ -376,6 +385,7 @@ impl EventTimeOverlay {
                         },
                         "unweighted; not-yet-started controls; influence-function SE, normal 95%"
                             .to_string(),
+                        "unweighted; IF SE".to_string(),
                     )
                 }),
             ),
@@ -386,6 +396,7 @@ impl EventTimeOverlay {
                     (
                         r.overall.clone(),
                         format!("{}; CR1 by district, shares fixed", r.weighting),
+                        format!("{}; CR1", short_weighting(r.weighted)),
                     )
                 }),
             ),
@@ -396,6 +407,7 @@ impl EventTimeOverlay {
                     (
                         r.overall.clone(),
                         format!("{}; BJS conservative SE", r.weighting),
+                        format!("{}; BJS SE", short_weighting(r.weighted)),
                     )
                 }),
             ),
@@ -406,6 +418,7 @@ impl EventTimeOverlay {
                     (
                         r.overall.clone(),
                         format!("{}; GMM two-stage SE", r.weighting),
+                        format!("{}; GMM SE", short_weighting(r.weighted)),
                     )
                 }),
             ),
@@ -482,4 +495,42 @@ impl EventTimeOverlay {
                 .collect(),
         )
     }
+}
+
+/// The overlay for the results of a suite (what the dashboard and the export hold).
+pub fn overlay_of(
+    suite: &crate::core::robust::RobustSuite,
+    shown: &[Estimator],
+) -> EventTimeOverlay {
+    use crate::core::robust::{Check, CheckResult};
+    let why = |e: &crate::core::robust::RobustError| e.to_string();
+    let sun_abraham = match suite.get(Check::SunAbraham) {
+        Ok(CheckResult::SunAbraham(r)) => Ok(r),
+        Ok(_) => Err("not computed".into()),
+        Err(e) => Err(why(e)),
+    };
+    let staggered = match suite.get(Check::Staggered) {
+        Ok(CheckResult::Staggered(r)) => Ok(r),
+        Ok(_) => Err("not computed".into()),
+        Err(e) => Err(why(e)),
+    };
+    let imputation = match suite.get(Check::Imputation) {
+        Ok(CheckResult::Imputation(r)) => Ok(r),
+        Ok(_) => Err("not computed".into()),
+        Err(e) => Err(why(e)),
+    };
+    let two_stage = match suite.get(Check::TwoStage) {
+        Ok(CheckResult::TwoStage(r)) => Ok(r),
+        Ok(_) => Err("not computed".into()),
+        Err(e) => Err(why(e)),
+    };
+    EventTimeOverlay::new(
+        &OverlayInputs {
+            sun_abraham,
+            staggered,
+            imputation,
+            two_stage,
+        },
+        shown,
+    )
 }
