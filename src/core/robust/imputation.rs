@@ -109,6 +109,16 @@ pub fn imputation_of(
     panel: &CohortPanel,
     variance: ImputationVariance,
 ) -> Result<Imputation, RobustError> {
+    let mut one = imputations_of(panel, &[variance])?;
+    Ok(one.remove(0))
+}
+
+/// Imputation on a prepared panel, one result per variance, from one first-stage fit (the
+/// imputation and two-stage checks share it).
+pub fn imputations_of(
+    panel: &CohortPanel,
+    variances: &[ImputationVariance],
+) -> Result<Vec<Imputation>, RobustError> {
     let (units, periods) = (panel.units(), panel.periods());
     if units < 2 {
         return Err(RobustError::Data("fewer than two districts".into()));
@@ -181,44 +191,45 @@ pub fn imputation_of(
         e.1 += w[o.unit] * w[o.unit];
     }
     // The influence of one target: `v1[j]` = weight of treated obs j in the estimate.
-    let estimate_of = |v1: &[f64], event_time: Option<i32>| -> EventTimeEstimate {
-        let estimate: f64 = v1.iter().zip(&treated).map(|(v, o)| v * o.effect).sum();
-        let mut psi = vec![0.0; units];
-        // b = X₁'v₁, c = (X₀'WX₀)⁻¹ b; then v0_it = −w_i x_it'c.
-        let mut b = vec![0.0; k];
-        for (v, o) in v1.iter().zip(&treated) {
-            if *v == 0.0 {
-                continue;
-            }
-            b[o.unit] += v;
-            if let Some(c) = column_of_period(o.period) {
-                b[c] += v;
-            }
-            let tilde = match variance {
-                ImputationVariance::Conservative => {
-                    let (num, den) = auxiliary[&(o.cohort, o.event_time)];
-                    num / den
+    let estimate_of =
+        |v1: &[f64], event_time: Option<i32>, variance: ImputationVariance| -> EventTimeEstimate {
+            let estimate: f64 = v1.iter().zip(&treated).map(|(v, o)| v * o.effect).sum();
+            let mut psi = vec![0.0; units];
+            // b = X₁'v₁, c = (X₀'WX₀)⁻¹ b; then v0_it = −w_i x_it'c.
+            let mut b = vec![0.0; k];
+            for (v, o) in v1.iter().zip(&treated) {
+                if *v == 0.0 {
+                    continue;
                 }
-                ImputationVariance::TwoStageGmm => estimate,
-            };
-            psi[o.unit] += v * (o.effect - tilde);
-        }
-        let c: Vec<f64> = (0..k)
-            .map(|a| (0..k).map(|j| xtx_inv[j * k + a] * b[j]).sum())
-            .collect();
-        for (&(i, t), e) in untreated.iter().zip(&first_stage_residual) {
-            let xc = c[i] + column_of_period(t).map_or(0.0, |j| c[j]);
-            psi[i] -= w[i] * xc * e;
-        }
-        let observations = v1.iter().filter(|&&v| v != 0.0).count();
-        EventTimeEstimate::new(
-            event_time,
-            estimate,
-            clustered_se(&psi, 1.0),
-            critical,
-            observations,
-        )
-    };
+                b[o.unit] += v;
+                if let Some(c) = column_of_period(o.period) {
+                    b[c] += v;
+                }
+                let tilde = match variance {
+                    ImputationVariance::Conservative => {
+                        let (num, den) = auxiliary[&(o.cohort, o.event_time)];
+                        num / den
+                    }
+                    ImputationVariance::TwoStageGmm => estimate,
+                };
+                psi[o.unit] += v * (o.effect - tilde);
+            }
+            let c: Vec<f64> = (0..k)
+                .map(|a| (0..k).map(|j| xtx_inv[j * k + a] * b[j]).sum())
+                .collect();
+            for (&(i, t), e) in untreated.iter().zip(&first_stage_residual) {
+                let xc = c[i] + column_of_period(t).map_or(0.0, |j| c[j]);
+                psi[i] -= w[i] * xc * e;
+            }
+            let observations = v1.iter().filter(|&&v| v != 0.0).count();
+            EventTimeEstimate::new(
+                event_time,
+                estimate,
+                clustered_se(&psi, 1.0),
+                critical,
+                observations,
+            )
+        };
     let target = |include: &dyn Fn(&Treated) -> bool| -> Vec<f64> {
         let total: f64 = treated
             .iter()
@@ -233,33 +244,42 @@ pub fn imputation_of(
     let mut horizons: Vec<i32> = treated.iter().map(|o| o.event_time).collect();
     horizons.sort();
     horizons.dedup();
-    let event_time = horizons
+    let targets: Vec<(Option<i32>, Vec<f64>)> = horizons
         .iter()
-        .map(|&l| estimate_of(&target(&|o| o.event_time == l), Some(l)))
+        .map(|&l| (Some(l), target(&|o| o.event_time == l)))
+        .chain([(None, target(&|_| true))])
         .collect();
-    let overall = estimate_of(&target(&|_| true), None);
-    let check = match variance {
-        ImputationVariance::Conservative => Check::Imputation,
-        ImputationVariance::TwoStageGmm => Check::TwoStage,
+    let result = |variance: ImputationVariance| {
+        let mut estimates: Vec<EventTimeEstimate> = targets
+            .iter()
+            .map(|(l, v1)| estimate_of(v1, *l, variance))
+            .collect();
+        let overall = estimates.pop().expect("the overall target");
+        let event_time = estimates;
+        let check = match variance {
+            ImputationVariance::Conservative => Check::Imputation,
+            ImputationVariance::TwoStageGmm => Check::TwoStage,
+        };
+        Imputation {
+            what_it_tests: check.what_it_tests(),
+            how_to_read: check.how_to_read(),
+            variance_kind: variance,
+            weighted: panel.weighted,
+            weighting: panel.weighting(),
+            variance: variance.describe(),
+            units,
+            clusters: units,
+            first_month: panel.months[0],
+            last_month: panel.months[periods - 1],
+            control_cohort: panel.control_cohort,
+            control_units: panel.control_units().len(),
+            cohorts: panel.cohorts().iter().map(|(m, u)| (*m, u.len())).collect(),
+            untreated_observations: n0,
+            treated_observations: treated.len(),
+            event_time,
+            overall,
+            excluded: panel.excluded.clone(),
+        }
     };
-    Ok(Imputation {
-        what_it_tests: check.what_it_tests(),
-        how_to_read: check.how_to_read(),
-        variance_kind: variance,
-        weighted: panel.weighted,
-        weighting: panel.weighting(),
-        variance: variance.describe(),
-        units,
-        clusters: units,
-        first_month: panel.months[0],
-        last_month: panel.months[periods - 1],
-        control_cohort: panel.control_cohort,
-        control_units: panel.control_units().len(),
-        cohorts: panel.cohorts().iter().map(|(m, u)| (*m, u.len())).collect(),
-        untreated_observations: n0,
-        treated_observations: treated.len(),
-        event_time,
-        overall,
-        excluded: panel.excluded.clone(),
-    })
+    Ok(variances.iter().map(|&v| result(v)).collect())
 }

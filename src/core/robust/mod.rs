@@ -214,9 +214,11 @@ pub fn run_in(check: Check, shared: &SharedInputs) -> Result<CheckResult, Robust
         Check::Honest => {
             CheckResult::Honest(honest::honest_of(shared.pretrend_event_study()?, options)?)
         }
-        Check::SunAbraham => CheckResult::SunAbraham(sun_abraham(bundle, spec, options)?),
-        Check::Imputation => CheckResult::Imputation(imputation(bundle, spec, options)?),
-        Check::TwoStage => CheckResult::TwoStage(two_stage(bundle, spec, options)?),
+        Check::SunAbraham => {
+            CheckResult::SunAbraham(sun_abraham::sun_abraham_of(shared.cohort_panel()?)?)
+        }
+        Check::Imputation => CheckResult::Imputation(shared.imputations()?.0.clone()),
+        Check::TwoStage => CheckResult::TwoStage(shared.imputations()?.1.clone()),
     })
 }
 
