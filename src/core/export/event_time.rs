@@ -30,15 +30,15 @@ pub fn event_time_content(
     shown: &[Estimator],
 ) -> PageContent {
     let overlay: EventTimeOverlay = overlay_of(suite, shown);
-    let cap = format!(
-        "{} · {}",
-        caption(
-            bundle,
-            req,
-            &controls_label(&req.choices.control_selection(bundle))
-        ),
-        overlay.notes.join(" · ")
+    // One line under the chart: the table's title and caption carry the full notes.
+    let mut cap = caption(
+        bundle,
+        req,
+        &controls_label(&req.choices.control_selection(bundle)),
     );
+    if let Some(note) = &overlay.control_note {
+        cap = format!("{cap} · {note}");
+    }
     let series = overlay
         .visible()
         .map(|(e, points)| IntervalSeries {
@@ -56,16 +56,17 @@ pub fn event_time_content(
         })
         .collect();
     let mut table = overlay.table();
+    // The chart's caption is one line; the table's title carries every note.
     table.title = format!(
-        "Overall ATT by estimator: {} ({})",
+        "Overall ATT by estimator: {}. {}",
         req.choices.outcome.label(),
-        overlay.notes.first().cloned().unwrap_or_default()
+        overlay.notes.join(". ")
     );
     PageContent {
         table,
         chart: Chart {
             title: overlay.title.clone(),
-            y_label: "Effect, pp (95% interval) by months since start".into(),
+            y_label: format!("Effect, pp, 95% intervals; {}", overlay.weighting_short),
             caption: cap,
             source: None,
             body: ChartBody::IntervalSeries {

@@ -258,6 +258,10 @@ pub struct EventTimeOverlay {
     pub overall: Vec<OverallRow>,
     /// What the reader must know: bases, weights, control cohort.
     pub notes: Vec<String>,
+    /// The weights in a few words ("persons-weighted; CS unweighted"), for a chart's axis.
+    pub weighting_short: String,
+    /// The control cohort in a few words, for a chart's caption.
+    pub control_note: Option<String>,
 }
 
 /// Months before start drawn: a year of leads shows pre-trends without crowding the lags.
@@ -432,7 +436,20 @@ impl EventTimeOverlay {
                 r.first_month, r.last_month, r.control_cohort, r.control_units
             ));
         }
+        let weighting_short = match sa.as_ref().map(|r| r.weighted) {
+            Ok(true) => "persons-weighted (CS unweighted)",
+            _ => "unweighted",
+        }
+        .to_string();
+        let control_note = sa.as_ref().ok().map(|r| {
+            format!(
+                "control: last cohort {} ({} districts)",
+                r.control_cohort, r.control_units
+            )
+        });
         EventTimeOverlay {
+            weighting_short,
+            control_note,
             title:
                 "Effect by months since start: TWFE, Callaway-Sant'Anna, Sun-Abraham, imputation"
                     .into(),
