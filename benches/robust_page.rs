@@ -85,6 +85,9 @@ fn bench(c: &mut Criterion) {
     checks.bench_function("loo", |x| x.iter(|| robust::leave_one_out(b, s, o)));
     checks.bench_function("dose", |x| x.iter(|| robust::dose(b, s, o)));
     checks.bench_function("staggered", |x| x.iter(|| robust::staggered(b, s, o)));
+    checks.bench_function("sun-abraham", |x| x.iter(|| robust::sun_abraham(b, s, o)));
+    checks.bench_function("imputation", |x| x.iter(|| robust::imputation(b, s, o)));
+    checks.bench_function("two-stage", |x| x.iter(|| robust::two_stage(b, s, o)));
     checks.bench_function("pretrend power", |x| {
         x.iter(|| robust::pretrend_power(b, s, o))
     });

@@ -31,6 +31,10 @@ pub struct ExportArgs {
     pub se: VarianceType,
     #[arg(long)]
     pub unweighted: bool,
+    /// With `--page robustness`: the event-time view (TWFE, Callaway–Sant'Anna, Sun–Abraham
+    /// and imputation by months since start; overall ATT by estimator) instead of the checks.
+    #[arg(long)]
+    pub event_time: bool,
     #[arg(long, value_enum)]
     pub format: ExportFormat,
     /// File to write (never overwritten: -1, -2 ... is added), a directory, or `-` for
@@ -56,6 +60,27 @@ pub fn run(args: ExportArgs) -> CliResult {
         format: args.format,
         date: chrono::Local::now().date_naive(),
     };
+    if args.event_time {
+        if args.page != Page::Robustness {
+            return Err(super::common::CliError::usage(
+                "--event-time is a view of --page robustness",
+            ));
+        }
+        let suite = crate::core::robust::RobustSuite::compute(
+            &bundle,
+            &req.choices.spec(&bundle),
+            &req.choices.robust_options(),
+        );
+        let shown = crate::core::view::event_time::Estimator::ALL;
+        if args.out.as_os_str() == "-" {
+            let bytes = export::event_time::render_event_time(&bundle, &req, &suite, &shown)?;
+            return super::common::emit_bytes(&bytes);
+        }
+        let path =
+            export::event_time::export_event_time_to(&bundle, &req, &suite, &shown, &args.out)?;
+        super::common::emit(&format!("{}\n", path.display()))?;
+        return Ok(ExitCode::SUCCESS);
+    }
     if args.out.as_os_str() == "-" {
         // Standard output, as Unix tools read `-`; a file literally named `-` is never meant.
         let bytes = export::render(&bundle, &req)?;

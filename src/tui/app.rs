@@ -13,6 +13,7 @@ use crate::core::choices::{Choices, PanelKey, TrendKey};
 use crate::core::derive::{Comparison, DeriveError, Outcome};
 use crate::core::estimate::VarianceType;
 use crate::core::period::parse_date;
+use crate::core::view::event_time::Estimator;
 use crate::core::view::overview::{BundleSummary, OverviewView};
 use crate::core::view::staffing::StaffingView;
 use crate::core::view::start_times::StartTimesView;
@@ -51,6 +52,10 @@ pub struct App {
     /// Row of the district ranking on the topics page.
     pub ranking_cursor: usize,
     pub show_difference: bool,
+    /// Robustness page: the event-time view instead of the checks table, and which of
+    /// its estimators are drawn (indexed like `Estimator::ALL`).
+    pub event_time_view: bool,
+    pub estimators_shown: [bool; 4],
     pub should_quit: bool,
     /// Where `e` writes exports (`--export-dir`, default: the user's data directory).
     pub export_dir: PathBuf,
@@ -155,6 +160,8 @@ impl App {
             ranking: Ranking::Labour,
             ranking_cursor: 0,
             show_difference: false,
+            event_time_view: false,
+            estimators_shown: [true; 4],
             should_quit: false,
             export_dir: super::export::default_dir(),
             status: None,
@@ -237,6 +244,7 @@ impl App {
             Page::Topics => Topic::ALL.len(),
             Page::Trends => 0,
             Page::Estimate => self.choices.available_controls(&self.bundle).len(),
+            Page::Robustness if self.event_time_view => Estimator::ALL.len(),
             Page::Robustness => crate::core::robust::Check::ALL.len(),
         }
     }
@@ -303,6 +311,10 @@ impl App {
                 .iter()
                 .map(|c| c.display_label().to_string())
                 .collect(),
+            Page::Robustness if self.event_time_view => Estimator::ALL
+                .iter()
+                .map(|e| e.label().to_string())
+                .collect(),
             Page::Robustness => crate::core::robust::Check::ALL
                 .iter()
                 .map(|c| crate::core::view::robust::name(*c).to_string())
@@ -321,6 +333,15 @@ impl App {
     pub fn position(&self) -> Option<String> {
         let len = self.list_len();
         (len > 0).then(|| format!("{}/{len}", self.cursor(self.page).min(len - 1) + 1))
+    }
+
+    /// The estimators the event-time view draws.
+    pub fn estimators(&self) -> Vec<Estimator> {
+        Estimator::ALL
+            .into_iter()
+            .zip(self.estimators_shown)
+            .filter_map(|(e, on)| on.then_some(e))
+            .collect()
     }
 
     /// The current page's cursor, clamped to its list.
@@ -566,6 +587,11 @@ pub fn update(app: &mut App, msg: Msg) {
                 p.title()
             ));
         }
+        Msg::ToggleEventTimeView => {
+            app.event_time_view = !app.event_time_view;
+            // The two views list different rows.
+            app.cursor[Page::Robustness.index()] = 0;
+        }
         Msg::Resize => {}
     }
 }
@@ -611,6 +637,11 @@ fn toggle_selected(app: &mut App) {
     match app.page {
         Page::Topics => {
             if let Some(shown) = app.topics_shown.get_mut(cursor) {
+                *shown = !*shown;
+            }
+        }
+        Page::Robustness if app.event_time_view => {
+            if let Some(shown) = app.estimators_shown.get_mut(cursor) {
                 *shown = !*shown;
             }
         }

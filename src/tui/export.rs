@@ -65,6 +65,13 @@ pub fn export_current_page(
                 date: today,
             };
             match suite {
+                Some(s) if app.event_time_view => export::event_time::export_event_time_to(
+                    &app.bundle,
+                    &request,
+                    s,
+                    &app.estimators(),
+                    dir,
+                ),
                 Some(s) => export::export_robustness_to(&app.bundle, &request, s, dir),
                 None => export::export_to(&app.bundle, &request, dir),
             }

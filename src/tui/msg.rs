@@ -39,6 +39,8 @@ pub enum Msg {
     SwitchRanking,
     /// The terminal was resized; nothing changes but the next frame.
     Resize,
+    /// `g` on Robustness: the event-time view (estimators overlaid) or the checks table.
+    ToggleEventTimeView,
     /// `e`: export the current page into the export directory (an `Effect` the event loop
     /// performs).
     Export,
@@ -323,6 +325,20 @@ pub const BINDINGS: &[Binding] = &[
         Scope::Page(Page::Estimate),
         "weighted / unweighted",
         Msg::ToggleWeighting,
+    ),
+    binding(
+        &[Char('t')],
+        "t",
+        Scope::Page(Page::Robustness),
+        "event-time view / checks table",
+        Msg::ToggleEventTimeView,
+    ),
+    binding(
+        &[Char(' '), Enter],
+        "space Enter",
+        Scope::Page(Page::Robustness),
+        "show / hide estimator (event-time view)",
+        Msg::ToggleSelected,
     ),
 ];
 

@@ -9,7 +9,7 @@ use std::process::Command;
 const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-data/bw-integration");
 
 /// The page's row names in `Check::ALL` order, with the CLI's check ids.
-const CHECKS: [(&str, &str); 9] = [
+const CHECKS: [(&str, &str); 12] = [
     ("Pre-trends", "event-study"),
     ("Placebo timing", "placebo"),
     ("Permutation", "ri"),
@@ -19,6 +19,9 @@ const CHECKS: [(&str, &str); 9] = [
     ("Staggered (CS)", "staggered"),
     ("Pre-trend power", "pretrend-power"),
     ("HonestDiD", "honest"),
+    ("Sun-Abraham", "sun-abraham"),
+    ("Imputation (BJS)", "imputation"),
+    ("Two-stage DiD", "two-stage"),
 ];
 
 fn wirkung(args: &[&str]) -> (i32, String, String) {
@@ -153,7 +156,7 @@ fn expected(check: &str, j: &Value) -> Vec<(&'static str, Option<f64>)> {
             ("high", f(&j["max"])),
             ("p_value", None),
         ],
-        "staggered" => vec![
+        "staggered" | "sun-abraham" | "imputation" | "two-stage" => vec![
             ("estimate", f(&j["overall"]["estimate"])),
             ("std_error", f(&j["overall"]["std_error"])),
             ("low", f(&j["overall"]["ci_low"])),
@@ -238,7 +241,9 @@ fn markdown_and_latex_have_a_row_per_check_with_the_rounded_numbers() {
             "event-study" => format!("{:.2}", main_pretrend(&json)["f"].as_f64().unwrap()),
             "placebo" => format!("{:.3}", json["placebo"]["estimate"].as_f64().unwrap()),
             "dose" => format!("{:.3}", json["dose"]["estimate"].as_f64().unwrap()),
-            "staggered" => format!("{:.3}", json["overall"]["estimate"].as_f64().unwrap()),
+            "staggered" | "sun-abraham" | "imputation" | "two-stage" => {
+                format!("{:.3}", json["overall"]["estimate"].as_f64().unwrap())
+            }
             "pretrend-power" => format!("{:.3}", json["slope_for_power"]["0.8"].as_f64().unwrap()),
             "honest" => format!("{:.3}", json["original"]["estimate"].as_f64().unwrap()),
             _ => format!("{:.3}", json["estimate"].as_f64().unwrap()),
@@ -321,4 +326,71 @@ fn svg_has_one_point_per_event_study_coefficient_and_the_caption() {
             && caption.contains("controls: all declared"),
         "{caption}"
     );
+}
+
+/// `--event-time`: the overlay of the event-time estimators as a chart with one marker per
+/// estimate and a table of the overall ATT by estimator with the checks' own numbers.
+#[test]
+fn event_time_view_exports_chart_and_overall_att_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_string_lossy().into_owned();
+    let run = |format: &str| {
+        let (code, stdout, err) = wirkung(&[
+            "export",
+            SAMPLE,
+            "--page",
+            "robustness",
+            "--event-time",
+            "--outcome",
+            "employment",
+            "--comparison",
+            "early-start",
+            "--format",
+            format,
+            "--out",
+            &out,
+        ]);
+        assert_eq!(code, 0, "{err}");
+        PathBuf::from(stdout.trim())
+    };
+    let csv = run("csv");
+    assert_eq!(
+        csv.file_name().unwrap().to_string_lossy(),
+        "robustness-event-time-early-start.csv"
+    );
+    let rows = parse_csv(&std::fs::read_to_string(&csv).unwrap());
+    assert_eq!(rows[0][0], "estimator");
+    assert_eq!(rows.len(), 1 + 5, "{rows:?}");
+    let sa = robustness("sun-abraham", "early-start").unwrap();
+    let two = robustness("two-stage", "early-start").unwrap();
+    let att = |row: usize| serde_json::from_str::<f64>(&rows[row][2]).unwrap();
+    assert_eq!(att(1), sa["twfe"]["overall"]["estimate"].as_f64().unwrap());
+    assert_eq!(att(3), sa["overall"]["estimate"].as_f64().unwrap());
+    assert_eq!(att(5), two["overall"]["estimate"].as_f64().unwrap());
+    assert!(rows[3][6].contains("weighted by persons"), "{:?}", rows[3]);
+    let svg = std::fs::read_to_string(run("svg")).unwrap();
+    for name in [
+        "TWFE",
+        "Callaway-Sant&apos;Anna",
+        "Sun-Abraham",
+        "Imputation",
+    ] {
+        assert!(
+            svg.contains(name) || svg.contains(&name.replace("&apos;", "'")),
+            "{name}"
+        );
+    }
+    // Not a view of any other page.
+    let (code, _, err) = wirkung(&[
+        "export",
+        SAMPLE,
+        "--page",
+        "trends",
+        "--event-time",
+        "--format",
+        "csv",
+        "--out",
+        &out,
+    ]);
+    assert_eq!(code, 2, "{err}");
 }

@@ -24,6 +24,7 @@ mod load_parquet;
 mod load_valid;
 mod power;
 mod robust_cli;
+mod robust_event_time;
 mod robust_honest_did;
 mod robust_honest_inference;
 mod robust_reference;

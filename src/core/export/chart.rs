@@ -65,6 +65,30 @@ pub enum ChartBody {
         x_labels: Vec<(f64, String)>,
         marker: Option<f64>,
     },
+    /// Several estimators' estimates and intervals on one axis (the event-time overlay), each
+    /// with its own marker shape so they stay apart in monochrome, dodged sideways; a zero
+    /// line and an optional vertical marker.
+    IntervalSeries {
+        series: Vec<IntervalSeries>,
+        marker: Option<f64>,
+    },
+}
+
+/// One estimator of an [`ChartBody::IntervalSeries`] chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IntervalSeries {
+    pub name: String,
+    pub shape: MarkerShape,
+    pub points: Vec<IntervalPoint>,
+}
+
+/// Marker shapes that differ without colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarkerShape {
+    Circle,
+    Cross,
+    Triangle,
+    Square,
 }
 
 /// What an empty chart says under its title.
@@ -81,6 +105,10 @@ impl ChartBody {
                 .any(|(x, y)| x.is_finite() && y.is_finite()),
             ChartBody::Bars { bars } => !bars.iter().any(|b| b.value.is_finite()),
             ChartBody::Intervals { points, .. } => !points.iter().any(|p| p.estimate.is_finite()),
+            ChartBody::IntervalSeries { series, .. } => !series
+                .iter()
+                .flat_map(|s| &s.points)
+                .any(|p| p.estimate.is_finite()),
         }
     }
 }
@@ -251,6 +279,9 @@ fn draw<DB: DrawingBackend>(
             x_labels,
             marker,
         } => draw_intervals(&main, chart, points, x_labels, *marker),
+        ChartBody::IntervalSeries { series, marker } => {
+            draw_interval_series(&main, chart, series, *marker)
+        }
     }
 }
 
@@ -476,5 +507,94 @@ fn draw_intervals<DB: DrawingBackend>(
             .map(|p| Circle::new((p.x, p.estimate), 4, color.filled())),
     )
     .map_err(err)?;
+    Ok(())
+}
+
+fn draw_interval_series<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &Chart,
+    series: &[IntervalSeries],
+    marker: Option<f64>,
+) -> Result<(), ChartError> {
+    let all = || series.iter().flat_map(|s| &s.points);
+    let (x0, x1) = x_extent(all().map(|p| p.x).chain(marker), (-1.0, 1.0));
+    let pad = ((x1 - x0) * 0.03).max(0.8);
+    let (y0, y1) = y_range(
+        all().flat_map(|p| [p.low, p.high, p.estimate]).chain([0.0]),
+        false,
+    );
+    let mut ctx = plot_area(area, chart, 26, (x0 - pad)..(x1 + pad), y0..y1)?;
+    let x_fmt = |x: &f64| format!("{x:.0}");
+    mesh(&mut ctx, chart, 12, &x_fmt)?;
+    let grey = RGBColor(150, 150, 150);
+    ctx.draw_series(LineSeries::new(
+        vec![(x0 - pad, 0.0), (x1 + pad, 0.0)],
+        grey.stroke_width(1),
+    ))
+    .map_err(err)?;
+    if let Some(m) = marker {
+        ctx.draw_series(LineSeries::new(
+            vec![(m, y0), (m, y1)],
+            grey.stroke_width(2),
+        ))
+        .map_err(err)?;
+    }
+    let n = series.len().max(1) as f64;
+    for (i, s) in series.iter().enumerate() {
+        let color = PALETTE[i % PALETTE.len()];
+        // Dodged so that the estimators at one event time do not cover each other.
+        let dodge = (i as f64 - (n - 1.0) / 2.0) * 0.2;
+        let at = |p: &IntervalPoint| (p.x + dodge, p.estimate);
+        ctx.draw_series(s.points.iter().map(|p| {
+            PathElement::new(
+                vec![(p.x + dodge, p.low), (p.x + dodge, p.high)],
+                color.mix(0.6).stroke_width(2),
+            )
+        }))
+        .map_err(err)?;
+        let style = color.stroke_width(2);
+        let name = s.name.clone();
+        match s.shape {
+            MarkerShape::Circle => ctx
+                .draw_series(
+                    s.points
+                        .iter()
+                        .map(|p| Circle::new(at(p), 5, color.filled())),
+                )
+                .map_err(err)?
+                .label(name)
+                .legend(move |c| Circle::new(c, 5, color.filled())),
+            MarkerShape::Cross => ctx
+                .draw_series(s.points.iter().map(|p| Cross::new(at(p), 6, style)))
+                .map_err(err)?
+                .label(name)
+                .legend(move |c| Cross::new(c, 6, style)),
+            MarkerShape::Triangle => ctx
+                .draw_series(
+                    s.points
+                        .iter()
+                        .map(|p| TriangleMarker::new(at(p), 7, style)),
+                )
+                .map_err(err)?
+                .label(name)
+                .legend(move |c| TriangleMarker::new(c, 7, style)),
+            MarkerShape::Square => ctx
+                .draw_series(
+                    s.points.iter().map(|p| {
+                        EmptyElement::at(at(p)) + Rectangle::new([(-5, -5), (5, 5)], style)
+                    }),
+                )
+                .map_err(err)?
+                .label(name)
+                .legend(move |c| EmptyElement::at(c) + Rectangle::new([(-5, -5), (5, 5)], style)),
+        };
+    }
+    ctx.configure_series_labels()
+        .label_font((FONT, 18))
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(200, 200, 200))
+        .position(SeriesLabelPosition::UpperLeft)
+        .draw()
+        .map_err(err)?;
     Ok(())
 }

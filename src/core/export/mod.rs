@@ -4,12 +4,15 @@
 
 pub mod atomic;
 pub mod chart;
+pub mod event_time;
 mod pages;
 pub mod robustness;
 
 pub use crate::core::view::table::{self, Cell, TableData};
 pub use atomic::{WriteError, free_name, write_atomic, write_new};
-pub use chart::{Bar, Chart, ChartBody, ChartError, IntervalPoint, Series, XAxis};
+pub use chart::{
+    Bar, Chart, ChartBody, ChartError, IntervalPoint, IntervalSeries, MarkerShape, Series, XAxis,
+};
 pub use pages::page_content;
 pub use robustness::robustness_content;
 

@@ -3,10 +3,12 @@
 //! staggered adoption. One function per check: `(&Bundle, &PanelSpec, &RobustOptions)` to a
 //! serialisable result that carries a one-line `what_it_tests` and `how_to_read`.
 
+pub mod cohort_panel;
 pub mod design;
 pub mod dose;
 pub mod event_study;
 pub mod honest;
+pub mod imputation;
 pub mod loo;
 pub mod placebo;
 pub mod pretrend_power;
@@ -14,10 +16,12 @@ pub mod ri;
 pub mod shared;
 pub mod staggered;
 pub mod suite;
+pub mod sun_abraham;
 pub mod wild;
 
 pub use dose::{DoseResult, dose};
 pub use event_study::{EventStudy, Frequency, event_study};
+pub use imputation::{Imputation, imputation, two_stage};
 pub use loo::{LeaveOneOut, leave_one_out};
 pub use placebo::{PlaceboResult, placebo};
 pub use pretrend_power::{PretrendPower, PretrendVariance, pretrend_power, pretrend_power_of};
@@ -25,6 +29,7 @@ pub use ri::{RandomizationInference, randomization_inference};
 pub use shared::SharedInputs;
 pub use staggered::{Staggered, staggered};
 pub use suite::RobustSuite;
+pub use sun_abraham::{SunAbraham, sun_abraham};
 pub use wild::{BootstrapWeights, WildBootstrap, wild_bootstrap};
 
 use crate::core::derive::DeriveError;
@@ -58,6 +63,10 @@ pub enum Check {
     Staggered,
     PretrendPower,
     Honest,
+    // Event-time estimators on the staggered-start panel (cohort_panel.rs).
+    SunAbraham,
+    Imputation,
+    TwoStage,
 }
 
 impl Check {
@@ -94,6 +103,15 @@ impl Check {
             Check::PretrendPower => {
                 "Power of the pre-trend test: which linear drift before the programme would the district-clustered pre-test have detected (Roth 2022)?"
             }
+            Check::SunAbraham => {
+                "Staggered starts: effects by months since start, each start cohort compared only with the last-started cohort and averaged by cohort share (Sun-Abraham), against the two-way FE event study that mixes them."
+            }
+            Check::Imputation => {
+                "Staggered starts: district and month effects fitted on months before start only, each treated month's untreated rate imputed, effects averaged by months since start (Borusyak-Jaravel-Spiess)."
+            }
+            Check::TwoStage => {
+                "Staggered starts: the imputation estimate as a two-stage regression (Gardner), with standard errors that account for the estimated first stage."
+            }
         }
     }
     /// One line: how to read the result.
@@ -124,6 +142,12 @@ impl Check {
             Check::PretrendPower => {
                 "A rejection means the groups already drifted apart; a non-rejection means only that no drift as large as the slope with 80% power was there to see."
             }
+            Check::SunAbraham => {
+                "Leads (negative months) near zero support parallel trends; where the TWFE curve departs from Sun-Abraham, effects differ across cohorts and TWFE's forbidden comparisons bias it."
+            }
+            Check::Imputation | Check::TwoStage => {
+                "The overall ATT averages every treated district-month; imputation and two-stage give the same points and differ only in the standard error convention."
+            }
         }
     }
 }
@@ -141,6 +165,9 @@ pub enum CheckResult {
     Staggered(Staggered),
     PretrendPower(PretrendPower),
     Honest(honest::HonestDid),
+    SunAbraham(SunAbraham),
+    Imputation(Imputation),
+    TwoStage(Imputation),
 }
 
 /// Runs `check` on the comparison of `spec`.
@@ -187,6 +214,11 @@ pub fn run_in(check: Check, shared: &SharedInputs) -> Result<CheckResult, Robust
         Check::Honest => {
             CheckResult::Honest(honest::honest_of(shared.pretrend_event_study()?, options)?)
         }
+        Check::SunAbraham => {
+            CheckResult::SunAbraham(sun_abraham::sun_abraham_of(shared.cohort_panel()?)?)
+        }
+        Check::Imputation => CheckResult::Imputation(shared.imputations()?.0.clone()),
+        Check::TwoStage => CheckResult::TwoStage(shared.imputations()?.1.clone()),
     })
 }
 

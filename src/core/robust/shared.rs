@@ -2,7 +2,9 @@
 //! district groups and the event study of the pre-trend checks. A suite derives each once
 //! and every check reads it; a check run alone derives what it needs on first use.
 
+use super::cohort_panel::{CohortPanel, cohort_panel};
 use super::event_study::{EventStudy, event_study_in};
+use super::imputation::{Imputation, ImputationVariance, imputations_of};
 use super::{RobustError, RobustOptions};
 use crate::core::bundle::{Bundle, Level};
 use crate::core::derive::panel::{Groups, assign_groups, panel_with};
@@ -21,6 +23,10 @@ pub struct SharedInputs<'a> {
     /// The event study at the pre-trend frequency, with its clustered covariance: the
     /// pre-trend power and HonestDiD both start from it.
     pretrend_event_study: OnceLock<Result<EventStudy, RobustError>>,
+    /// The staggered-start panel of the event-time estimators, and the imputation fit with
+    /// both its variances (the imputation and two-stage checks share one first stage).
+    cohort_panel: OnceLock<Result<CohortPanel, RobustError>>,
+    imputations: OnceLock<Result<(Imputation, Imputation), RobustError>>,
 }
 
 impl<'a> SharedInputs<'a> {
@@ -33,6 +39,8 @@ impl<'a> SharedInputs<'a> {
             district_groups: OnceLock::new(),
             panel: OnceLock::new(),
             pretrend_event_study: OnceLock::new(),
+            cohort_panel: OnceLock::new(),
+            imputations: OnceLock::new(),
         }
     }
 
@@ -48,7 +56,14 @@ impl<'a> SharedInputs<'a> {
                 let _ = self.panel();
             },
             || {
-                let _ = self.pretrend_event_study();
+                rayon::join(
+                    || {
+                        let _ = self.pretrend_event_study();
+                    },
+                    || {
+                        let _ = self.imputations();
+                    },
+                )
             },
         );
     }
@@ -88,6 +103,32 @@ impl<'a> SharedInputs<'a> {
             })
             .as_ref()
             .map_err(|e| RobustError::Derive(e.clone()))
+    }
+
+    /// The staggered-start panel (BW districts, cohorts by start month).
+    pub fn cohort_panel(&self) -> Result<&CohortPanel, RobustError> {
+        self.cohort_panel
+            .get_or_init(|| cohort_panel(self.bundle, self.spec, self.options.weighted))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// Imputation with the BJS conservative variance and with the two-stage GMM one.
+    pub fn imputations(&self) -> Result<&(Imputation, Imputation), RobustError> {
+        self.imputations
+            .get_or_init(|| {
+                let mut both = imputations_of(
+                    self.cohort_panel()?,
+                    &[
+                        ImputationVariance::Conservative,
+                        ImputationVariance::TwoStageGmm,
+                    ],
+                )?;
+                let two_stage = both.pop().expect("two results");
+                Ok((both.pop().expect("two results"), two_stage))
+            })
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     /// The event study at the pre-trend frequency (quarterly by default).

@@ -130,6 +130,10 @@ impl CheckView {
             Ok(CheckResult::Staggered(r)) => Ok(staggered(r)),
             Ok(CheckResult::PretrendPower(r)) => Ok(pretrend_power(r)),
             Ok(CheckResult::Honest(r)) => Ok(honest(r)),
+            Ok(CheckResult::SunAbraham(r)) => Ok(super::event_time::sun_abraham_shown(r)),
+            Ok(CheckResult::Imputation(r) | CheckResult::TwoStage(r)) => {
+                Ok(super::event_time::imputation_shown(r))
+            }
             Err(why) => Err(why.clone()),
         };
         CheckView {
@@ -168,14 +172,17 @@ pub fn name(check: Check) -> &'static str {
         Check::Staggered => "Staggered (CS)",
         Check::PretrendPower => "Pre-trend power",
         Check::Honest => "HonestDiD",
+        Check::SunAbraham => "Sun-Abraham",
+        Check::Imputation => "Imputation (BJS)",
+        Check::TwoStage => "Two-stage DiD",
     }
 }
 
-fn num(value: f64, decimals: usize) -> Option<Number> {
+pub(super) fn num(value: f64, decimals: usize) -> Option<Number> {
     Some(Number { value, decimals })
 }
 
-fn table(title: &str, header: &[&str], rows: Vec<Vec<Cell>>) -> TableData {
+pub(super) fn table(title: &str, header: &[&str], rows: Vec<Vec<Cell>>) -> TableData {
     TableData {
         title: title.to_string(),
         header: header.iter().map(|h| h.to_string()).collect(),
@@ -183,7 +190,7 @@ fn table(title: &str, header: &[&str], rows: Vec<Vec<Cell>>) -> TableData {
     }
 }
 
-fn full(v: f64) -> Cell {
+pub(super) fn full(v: f64) -> Cell {
     Cell::Number {
         value: v,
         decimals: 3,

@@ -3,6 +3,7 @@
 pub mod estimate;
 pub mod overview;
 pub mod robustness;
+pub mod robustness_event_time;
 pub mod staffing;
 pub mod start_times;
 pub mod topics;

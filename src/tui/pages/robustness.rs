@@ -25,6 +25,10 @@ pub struct RobustnessPage<'a> {
 impl Widget for RobustnessPage<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let app = self.app;
+        if app.event_time_view {
+            super::robustness_event_time::EventTimeView { app }.render(area, buf);
+            return;
+        }
         let t = &app.theme;
         let roomy = area.height >= 34;
         let checks = Check::ALL.len() as u16;

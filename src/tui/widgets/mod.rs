@@ -1,5 +1,6 @@
 //! Reusable pieces drawn by several pages.
 
+pub mod event_time_plot;
 pub mod histogram;
 pub mod honest_plot;
 pub mod ranked_bars;
