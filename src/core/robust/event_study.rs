@@ -108,7 +108,7 @@ fn label(frequency: Frequency, m: Month) -> String {
 /// Two-way within transformation for a balanced panel with unit-constant weights: the unit and
 /// period subspaces are orthogonal under Σ_i w_i Σ_t, so one pass is exact:
 /// x − x̄_i − x̄^w_t + x̄^w.
-fn demean(x: &[f64], units: usize, periods: usize, w: &[f64]) -> Vec<f64> {
+pub(super) fn demean(x: &[f64], units: usize, periods: usize, w: &[f64]) -> Vec<f64> {
     let total_w: f64 = w.iter().sum();
     let unit_mean: Vec<f64> = (0..units)
         .map(|i| x[i * periods..(i + 1) * periods].iter().sum::<f64>() / periods as f64)

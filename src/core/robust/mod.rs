@@ -3,6 +3,7 @@
 //! staggered adoption. One function per check: `(&Bundle, &PanelSpec, &RobustOptions)` to a
 //! serialisable result that carries a one-line `what_it_tests` and `how_to_read`.
 
+pub mod bacon;
 pub mod design;
 pub mod dose;
 pub mod event_study;
@@ -11,6 +12,7 @@ pub mod loo;
 pub mod placebo;
 pub mod pretrend_power;
 pub mod ri;
+pub mod sdid;
 pub mod shared;
 pub mod staggered;
 pub mod suite;
@@ -58,6 +60,8 @@ pub enum Check {
     Staggered,
     PretrendPower,
     Honest,
+    Bacon,
+    Sdid,
 }
 
 impl Check {
@@ -94,6 +98,12 @@ impl Check {
             Check::PretrendPower => {
                 "Power of the pre-trend test: which linear drift before the programme would the district-clustered pre-test have detected (Roth 2022)?"
             }
+            Check::Bacon => {
+                "Staggered starts in two-way fixed effects: which 2×2 comparisons make up the TWFE DiD, and how much weight do the 'forbidden' ones (later vs already-treated districts) carry (Goodman-Bacon 2021)?"
+            }
+            Check::Sdid => {
+                "Parallel trends by construction: does BW still differ from a weighted set of neighbouring districts whose path matched BW's before the programme (synthetic DiD, Arkhangelsky et al. 2021)?"
+            }
         }
     }
     /// One line: how to read the result.
@@ -124,6 +134,12 @@ impl Check {
             Check::PretrendPower => {
                 "A rejection means the groups already drifted apart; a non-rejection means only that no drift as large as the slope with 80% power was there to see."
             }
+            Check::Bacon => {
+                "The TWFE coefficient is the weighted mean of the 2×2 estimates; much weight on later-vs-earlier comparisons whose estimates differ from the clean ones means TWFE is biased by effects that change over time."
+            }
+            Check::Sdid => {
+                "The ATT compares BW with its synthetic control after the base month; the placebo SE comes from neighbours pretending to be treated. Few neighbours with large weights mean the comparison rests on them."
+            }
         }
     }
 }
@@ -141,6 +157,8 @@ pub enum CheckResult {
     Staggered(Staggered),
     PretrendPower(PretrendPower),
     Honest(honest::HonestDid),
+    Bacon(bacon::BaconDecomposition),
+    Sdid(sdid::SyntheticDid),
 }
 
 /// Runs `check` on the comparison of `spec`.
@@ -187,6 +205,8 @@ pub fn run_in(check: Check, shared: &SharedInputs) -> Result<CheckResult, Robust
         Check::Honest => {
             CheckResult::Honest(honest::honest_of(shared.pretrend_event_study()?, options)?)
         }
+        Check::Bacon => CheckResult::Bacon(bacon::bacon_in(shared)?),
+        Check::Sdid => CheckResult::Sdid(sdid::sdid_in(shared)?),
     })
 }
 
@@ -212,6 +232,8 @@ pub struct RobustOptions {
     /// Restriction and target of the HonestDiD sensitivity analysis.
     pub honest_restriction: honest::Restriction,
     pub honest_target: honest::Target,
+    /// Placebo draws behind the synthetic DiD's standard error.
+    pub sdid_placebos: usize,
 }
 
 impl RobustOptions {
@@ -244,6 +266,7 @@ impl Default for RobustOptions {
             pretrend_frequency: Frequency::Quarterly,
             honest_restriction: honest::Restriction::default(),
             honest_target: honest::Target::default(),
+            sdid_placebos: sdid::PLACEBOS,
         }
     }
 }

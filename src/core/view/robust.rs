@@ -73,7 +73,15 @@ pub struct CheckShown {
     pub table: TableData,
     /// The chart of a check that has one of its own beyond the event study's (HonestDiD's
     /// intervals against M̄), for the page and the export alike.
-    pub chart: Option<SensitivityChart>,
+    pub chart: Option<CheckChart>,
+}
+
+/// A check's own chart, shown instead of the event study while its row is selected.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CheckChart {
+    Sensitivity(SensitivityChart),
+    Bacon(super::robust_staggered::BaconScatter),
+    Sdid(super::robust_staggered::SdidTrend),
 }
 
 /// HonestDiD's robust confidence set for each M̄ (or M) on the grid, beside the original
@@ -130,6 +138,8 @@ impl CheckView {
             Ok(CheckResult::Staggered(r)) => Ok(staggered(r)),
             Ok(CheckResult::PretrendPower(r)) => Ok(pretrend_power(r)),
             Ok(CheckResult::Honest(r)) => Ok(honest(r)),
+            Ok(CheckResult::Bacon(r)) => Ok(super::robust_staggered::bacon(r)),
+            Ok(CheckResult::Sdid(r)) => Ok(super::robust_staggered::sdid(r)),
             Err(why) => Err(why.clone()),
         };
         CheckView {
@@ -168,6 +178,8 @@ pub fn name(check: Check) -> &'static str {
         Check::Staggered => "Staggered (CS)",
         Check::PretrendPower => "Pre-trend power",
         Check::Honest => "HonestDiD",
+        Check::Bacon => "Goodman-Bacon",
+        Check::Sdid => "Synthetic DiD",
     }
 }
 
@@ -866,7 +878,7 @@ fn honest(r: &crate::core::robust::honest::HonestDid) -> CheckShown {
                 })
                 .collect(),
         ),
-        chart: Some(SensitivityChart {
+        chart: Some(CheckChart::Sensitivity(SensitivityChart {
             parameter: r.parameter,
             target: r.target.to_string(),
             original: Interval {
@@ -886,7 +898,7 @@ fn honest(r: &crate::core::robust::honest::HonestDid) -> CheckShown {
                 })
                 .collect(),
             breakdown: r.breakdown,
-        }),
+        })),
     }
 }
 

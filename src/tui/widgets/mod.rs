@@ -1,11 +1,13 @@
 //! Reusable pieces drawn by several pages.
 
+pub mod bacon_scatter;
 pub mod histogram;
 pub mod honest_plot;
 pub mod ranked_bars;
 pub mod regression_table;
 pub mod robust_event_plot;
 pub mod robust_table;
+pub mod sdid_trend;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
