@@ -142,20 +142,23 @@ fn frank_wolfe(
     }
     grad.clear();
     grad.resize(cols, 0.0);
+    // x·Gx, ‖x‖² and x·Aᵀb follow each step in O(1) (x moves towards a vertex), so an
+    // iteration is one pass for the gradient's minimum and one to move x and G x; they are
+    // recomputed exactly every 64 steps so that rounding cannot drift.
+    let (mut x_gx, mut sum_sq, mut x_atb) = (0.0, 0.0, 0.0);
     for t in 0..max_iter {
-        // One pass: half the gradient Aᵀ(A x − b) + η x, its smallest coordinate, and the
-        // sums the line search needs.
+        if t % 64 == 0 {
+            x_gx = x.iter().zip(gx.iter()).map(|(p, q)| p * q).sum();
+            sum_sq = x.iter().map(|v| v * v).sum();
+            x_atb = x.iter().zip(atb).map(|(p, q)| p * q).sum();
+        }
+        // Half the gradient, Aᵀ(A x − b) + η x, and its smallest coordinate.
         let (mut i, mut g_min) = (0, f64::INFINITY);
-        let (mut x_gx, mut sum_sq, mut grad_x) = (0.0, 0.0, 0.0);
         for (j, g) in grad.iter_mut().enumerate() {
-            let (xj, gxj) = (x[j], gx[j]);
-            *g = gxj - atb[j] + eta * xj;
+            *g = gx[j] - atb[j] + eta * x[j];
             if *g < g_min {
                 (i, g_min) = (j, *g);
             }
-            x_gx += xj * gxj;
-            sum_sq += xj * xj;
-            grad_x += *g * xj;
         }
         // d = e_i − x; numpy's allclose(d, 0): x is already the vertex.
         let at_vertex = (1.0 - x[i]).abs() <= 1e-8
@@ -164,19 +167,25 @@ fn frank_wolfe(
                 .all(|(j, &v)| j == i || v.abs() <= 1e-8);
         let mut decrease = 0.0;
         if !at_vertex {
-            // ‖A e_i − A x‖² and ‖e_i − x‖².
-            let d_err = gram[i * cols + i] - 2.0 * gx[i] + x_gx;
-            let d_norm = sum_sq - x[i] * x[i] + (1.0 - x[i]) * (1.0 - x[i]);
+            let (xi, gxi, gii) = (x[i], gx[i], gram[i * cols + i]);
+            // ‖A e_i − A x‖², ‖e_i − x‖² and the gradient along d.
+            let d_err = gii - 2.0 * gxi + x_gx;
+            let d_norm = sum_sq - xi * xi + (1.0 - xi) * (1.0 - xi);
+            let grad_x = x_gx - x_atb + eta * sum_sq;
             let grad_d = g_min - grad_x;
             let denom = d_err + eta * d_norm;
             if denom > 0.0 {
                 let step = (-grad_d / denom).clamp(0.0, 1.0);
+                let keep = 1.0 - step;
                 decrease = -(2.0 * step * grad_d + step * step * denom) / rows as f64;
                 for ((v, p), c) in x.iter_mut().zip(gx.iter_mut()).zip(column(i)) {
-                    *v -= step * *v;
-                    *p += step * (c - *p);
+                    *v *= keep;
+                    *p = keep * *p + step * c;
                 }
                 x[i] += step;
+                x_gx = keep * keep * x_gx + 2.0 * step * keep * gxi + step * step * gii;
+                sum_sq = keep * keep * sum_sq + 2.0 * step * keep * xi + step * step;
+                x_atb = keep * x_atb + step * atb[i];
             }
         }
         if t >= 1 && decrease < min_decrease * min_decrease {
