@@ -94,6 +94,13 @@ fn bench(c: &mut Criterion) {
     checks.bench_function("honest", |x| {
         x.iter(|| robust::honest::honest_check(b, s, o))
     });
+    checks.bench_function("bacon", |x| {
+        x.iter(|| robust::run(robust::Check::Bacon, b, s, o))
+    });
+    // The synthetic DiD with its default 50 placebo draws, side by side on all cores.
+    checks.bench_function("sdid", |x| {
+        x.iter(|| robust::run(robust::Check::Sdid, b, s, o))
+    });
     checks.finish();
 }
 

@@ -35,6 +35,10 @@ pub struct ExportArgs {
     /// and imputation by months since start; overall ATT by estimator) instead of the checks.
     #[arg(long)]
     pub event_time: bool,
+    /// With `--page robustness`: one check's full table and its own chart (the
+    /// Goodman-Bacon scatter, the synthetic DiD's trends) instead of the page.
+    #[arg(long, value_enum)]
+    pub check: Option<crate::core::robust::Check>,
     #[arg(long, value_enum)]
     pub format: ExportFormat,
     /// File to write (never overwritten: -1, -2 ... is added), a directory, or `-` for
@@ -45,6 +49,11 @@ pub struct ExportArgs {
 
 pub fn run(args: ExportArgs) -> CliResult {
     supported(args.outcome, args.comparison, args.level)?;
+    if args.check.is_some() && args.page != Page::Robustness {
+        return Err(super::common::CliError::usage(
+            "--check needs --page robustness",
+        ));
+    }
     let bundle = open(&args.bundle)?;
     let mut choices = choices(
         &bundle,
@@ -81,6 +90,9 @@ pub fn run(args: ExportArgs) -> CliResult {
         super::common::emit(&format!("{}\n", path.display()))?;
         return Ok(ExitCode::SUCCESS);
     }
+    if let Some(check) = args.check {
+        return export_check(&bundle, &req, check, &args.out);
+    }
     if args.out.as_os_str() == "-" {
         // Standard output, as Unix tools read `-`; a file literally named `-` is never meant.
         let bytes = export::render(&bundle, &req)?;
@@ -89,4 +101,26 @@ pub fn run(args: ExportArgs) -> CliResult {
     let path = export::export_to(&bundle, &req, &args.out)?;
     super::common::emit(&format!("{}\n", path.display()))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// One robustness check's table or chart, computed with `wirkung robustness`'s defaults.
+fn export_check(
+    bundle: &crate::core::bundle::Bundle,
+    req: &ExportRequest,
+    check: crate::core::robust::Check,
+    out: &std::path::Path,
+) -> CliResult {
+    let result = crate::core::robust::run(
+        check,
+        bundle,
+        &req.choices.spec(bundle),
+        &req.choices.robust_options(),
+    );
+    let to = (out.as_os_str() != "-").then_some(out);
+    let (bytes, written) =
+        export::robustness::export_check(bundle, req, check, result.as_ref(), to)?;
+    match written {
+        Some(path) => super::common::emit(&format!("{}\n", path.display())),
+        None => super::common::emit_bytes(&bytes),
+    }
 }

@@ -44,6 +44,9 @@ pub struct RobustnessArgs {
     /// HonestDiD target: average (of the post-period coefficients) or e=K.
     #[arg(long, default_value = "average", value_parser = |s: &str| s.parse::<Target>().map_err(|e| e.to_string()))]
     pub target: Target,
+    /// Placebo draws behind the synthetic DiD's standard error (R synthdid draws 200).
+    #[arg(long, default_value_t = RobustOptions::default().sdid_placebos)]
+    pub placebos: usize,
     #[arg(long)]
     pub unweighted: bool,
     #[arg(long, value_enum, default_value_t = RobustFormat::Text)]
@@ -60,12 +63,20 @@ pub enum RobustFormat {
 /// Upper bound of --draws: beyond it the Monte Carlo error is far below anything the data can
 /// tell, and the wild bootstrap keeps all multipliers in memory.
 const MAX_DRAWS: usize = 1_000_000;
+/// Upper bound of --placebos: each re-solves two weight problems (seconds per hundred).
+const MAX_PLACEBOS: usize = 10_000;
 
 fn options(args: &RobustnessArgs) -> Result<RobustOptions, CliError> {
     if !(1..=MAX_DRAWS).contains(&args.draws) {
         return Err(CliError::usage(format!(
             "--draws must be between 1 and {MAX_DRAWS} (got {})",
             args.draws
+        )));
+    }
+    if !(2..=MAX_PLACEBOS).contains(&args.placebos) {
+        return Err(CliError::usage(format!(
+            "--placebos must be between 2 and {MAX_PLACEBOS} (got {})",
+            args.placebos
         )));
     }
     Ok(RobustOptions {
@@ -83,6 +94,7 @@ fn options(args: &RobustnessArgs) -> Result<RobustOptions, CliError> {
         pretrend_frequency: args.pretrend_frequency,
         honest_restriction: args.restriction,
         honest_target: args.target,
+        sdid_placebos: args.placebos,
     })
 }
 

@@ -9,7 +9,7 @@ use std::process::Command;
 const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-data/bw-integration");
 
 /// The page's row names in `Check::ALL` order, with the CLI's check ids.
-const CHECKS: [(&str, &str); 12] = [
+const CHECKS: [(&str, &str); 14] = [
     ("Pre-trends", "event-study"),
     ("Placebo timing", "placebo"),
     ("Permutation", "ri"),
@@ -22,6 +22,8 @@ const CHECKS: [(&str, &str); 12] = [
     ("Sun-Abraham", "sun-abraham"),
     ("Imputation (BJS)", "imputation"),
     ("Two-stage DiD", "two-stage"),
+    ("Goodman-Bacon", "bacon"),
+    ("Synthetic DiD", "sdid"),
 ];
 
 fn wirkung(args: &[&str]) -> (i32, String, String) {
@@ -176,6 +178,21 @@ fn expected(check: &str, j: &Value) -> Vec<(&'static str, Option<f64>)> {
             ("high", f(&j["original"]["ci_high"])),
             ("p_value", None),
         ],
+        // The decomposition has no inference of its own: the TWFE coefficient it decomposes.
+        "bacon" => vec![
+            ("estimate", f(&j["twfe"])),
+            ("std_error", None),
+            ("low", None),
+            ("high", None),
+            ("p_value", None),
+        ],
+        "sdid" => vec![
+            ("estimate", f(&j["att"])),
+            ("std_error", f(&j["std_error"])),
+            ("low", f(&j["ci_low"])),
+            ("high", f(&j["ci_high"])),
+            ("p_value", None),
+        ],
         other => panic!("unknown check {other}"),
     }
 }
@@ -246,6 +263,8 @@ fn markdown_and_latex_have_a_row_per_check_with_the_rounded_numbers() {
             }
             "pretrend-power" => format!("{:.3}", json["slope_for_power"]["0.8"].as_f64().unwrap()),
             "honest" => format!("{:.3}", json["original"]["estimate"].as_f64().unwrap()),
+            "bacon" => format!("{:.3}", json["twfe"].as_f64().unwrap()),
+            "sdid" => format!("{:.3}", json["att"].as_f64().unwrap()),
             _ => format!("{:.3}", json["estimate"].as_f64().unwrap()),
         };
         let md_rows: Vec<&str> = md
@@ -393,4 +412,88 @@ fn event_time_view_exports_chart_and_overall_att_table() {
         &out,
     ]);
     assert_eq!(code, 2, "{err}");
+}
+
+// ---- One check's own table and chart: --check bacon|sdid ----
+
+fn export_check(dir: &std::path::Path, check: &str, format: &str) -> PathBuf {
+    let (code, out, err) = wirkung(&[
+        "export",
+        SAMPLE,
+        "--page",
+        "robustness",
+        "--check",
+        check,
+        "--format",
+        format,
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    PathBuf::from(out.trim())
+}
+
+#[test]
+fn bacon_export_is_its_table_and_a_scatter_with_one_marker_per_comparison() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = robustness("bacon", "bw-vs-neighbours").unwrap();
+    let comparisons = json["comparisons"].as_array().unwrap();
+    let csv = export_check(dir.path(), "bacon", "csv");
+    assert_eq!(
+        csv.file_name().unwrap().to_string_lossy(),
+        "robustness-bacon-bw-vs-neighbours.csv"
+    );
+    let rows = parse_csv(&std::fs::read_to_string(&csv).unwrap());
+    assert_eq!(rows.len(), 1 + comparisons.len());
+    assert_eq!(rows[0][0], "kind");
+    let svg = std::fs::read_to_string(export_check(dir.path(), "bacon", "svg")).unwrap();
+    let doc = roxmltree::Document::parse(&svg).expect("SVG is well-formed XML");
+    let texts: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text().map(|t| t.trim().to_string()))
+        .collect();
+    for label in [
+        "treated vs never treated",
+        "earlier vs later treated",
+        "later vs earlier treated (forbidden)",
+        "TWFE coefficient",
+    ] {
+        assert!(texts.iter().any(|t| t == label), "legend names {label}");
+    }
+    // Treated vs never treated are circles (plus one in the legend).
+    let never = comparisons
+        .iter()
+        .filter(|c| c["kind"] == "treated_vs_never")
+        .count();
+    let circles = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("circle"))
+        .count();
+    assert_eq!(circles, never + 1);
+    let png = std::fs::read(export_check(dir.path(), "sdid", "png")).unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+}
+
+#[test]
+fn check_needs_the_robustness_page() {
+    let (code, _, err) = wirkung(&[
+        "export", SAMPLE, "--page", "trends", "--check", "bacon", "--format", "svg", "--out", "-",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--check needs --page robustness"), "{err}");
+    let (code, _, err) = wirkung(&[
+        "robustness",
+        SAMPLE,
+        "--check",
+        "sdid",
+        "--outcome",
+        "employment",
+        "--comparison",
+        "bw-vs-neighbours",
+        "--placebos",
+        "1",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--placebos must be between 2 and"), "{err}");
 }

@@ -23,6 +23,7 @@ mod load_large;
 mod load_parquet;
 mod load_valid;
 mod power;
+mod robust_bacon_sdid;
 mod robust_cli;
 mod robust_event_time;
 mod robust_honest_did;

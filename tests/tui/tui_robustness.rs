@@ -89,10 +89,10 @@ fn the_honest_row_shows_its_intervals_against_the_bound() {
             Check::Honest,
             current(app).get(Check::Honest),
         );
-        view.shown
-            .unwrap()
-            .chart
-            .expect("the honest check has a chart")
+        match view.shown.unwrap().chart {
+            Some(wirkung::core::view::robust::CheckChart::Sensitivity(c)) => c,
+            other => panic!("the honest check has a sensitivity chart, not {other:?}"),
+        }
     };
     let c = chart(&app);
     assert!(
@@ -253,4 +253,45 @@ fn background_results_are_shown_only_for_their_choices() {
     let core_loo = robust::leave_one_out(&app.bundle, &spec, &RobustOptions::default()).unwrap();
     assert_eq!(loo(suite).estimate, core_loo.estimate);
     assert!(!collect_checks(&mut app), "nothing left to collect");
+}
+
+/// The Goodman-Bacon and synthetic DiD rows under the cursor draw their own charts (the
+/// scatter with its marker key, BW against its synthetic control), and say which weighting
+/// they show; `w` on the Estimate page switches both to the unweighted variant.
+#[test]
+fn bacon_and_sdid_rows_show_their_own_charts() {
+    let mut app = robustness_page();
+    let row = |c: Check| Check::ALL.iter().position(|&x| x == c).unwrap();
+    for _ in 0..row(Check::Bacon) {
+        dispatch(&mut app, Msg::CursorDown);
+    }
+    let s = screen(&app, 120, 40);
+    insta::assert_snapshot!("robustness_bacon_120x40", s);
+    let Ok(CheckResult::Bacon(b)) = current(&app).get(Check::Bacon) else {
+        panic!("the decomposition is computed on the page");
+    };
+    // The plot is narrow at 120 columns: the short key, with the weighting.
+    assert!(s.contains("• never ▄ early █ late, weighted;"), "{s}");
+    assert!(s.contains(&format!("TWFE {:.2}", b.twfe)), "{s}");
+    assert!(
+        !s.contains("Event study:"),
+        "the scatter replaces the event study"
+    );
+    let small = screen(&app, 80, 24);
+    assert!(small.contains("TWFE"), "{small}");
+    dispatch(&mut app, Msg::CursorDown);
+    let s = screen(&app, 120, 40);
+    insta::assert_snapshot!("robustness_sdid_120x40", s);
+    assert!(s.contains("BW vs synthetic control (weighted)"), "{s}");
+    // Unweighted: both checks recompute and say so.
+    dispatch(&mut app, Msg::GoTo(Page::Estimate));
+    dispatch(&mut app, Msg::ToggleWeighting);
+    dispatch(&mut app, Msg::GoTo(Page::Robustness));
+    collect_checks(&mut app);
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("BW vs synthetic control (unweighted)"), "{s}");
+    let Ok(CheckResult::Sdid(sd)) = current(&app).get(Check::Sdid) else {
+        panic!("synthetic DiD is computed on the page");
+    };
+    assert!(!sd.weighted);
 }

@@ -72,6 +72,13 @@ pub enum ChartBody {
         series: Vec<IntervalSeries>,
         marker: Option<f64>,
     },
+    /// Points in groups, one marker shape per group (circle, cross, triangle) so they stay
+    /// apart in monochrome, with a labelled horizontal reference line (Goodman-Bacon).
+    Scatter {
+        x_label: String,
+        groups: Vec<Series>,
+        reference: Option<(f64, String)>,
+    },
 }
 
 /// One estimator of an [`ChartBody::IntervalSeries`] chart.
@@ -109,6 +116,10 @@ impl ChartBody {
                 .iter()
                 .flat_map(|s| &s.points)
                 .any(|p| p.estimate.is_finite()),
+            ChartBody::Scatter { groups, .. } => !groups
+                .iter()
+                .flat_map(|s| &s.points)
+                .any(|(x, y)| x.is_finite() && y.is_finite()),
         }
     }
 }
@@ -282,6 +293,11 @@ fn draw<DB: DrawingBackend>(
         ChartBody::IntervalSeries { series, marker } => {
             draw_interval_series(&main, chart, series, *marker)
         }
+        ChartBody::Scatter {
+            x_label,
+            groups,
+            reference,
+        } => draw_scatter(&main, chart, x_label, groups, reference.as_ref()),
     }
 }
 
@@ -594,6 +610,87 @@ fn draw_interval_series<DB: DrawingBackend>(
         .background_style(WHITE.mix(0.85))
         .border_style(RGBColor(200, 200, 200))
         .position(SeriesLabelPosition::UpperLeft)
+        .draw()
+        .map_err(err)?;
+    Ok(())
+}
+
+fn draw_scatter<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &Chart,
+    x_label: &str,
+    groups: &[Series],
+    reference: Option<&(f64, String)>,
+) -> Result<(), ChartError> {
+    let points = || groups.iter().flat_map(|g| g.points.iter().copied());
+    let (_, x1) = x_extent(points().map(|p| p.0).chain([0.0]), (0.0, 1.0));
+    let (y0, y1) = y_range(
+        points()
+            .map(|p| p.1)
+            .chain(reference.map(|r| r.0))
+            .chain([0.0]),
+        false,
+    );
+    let mut ctx = ChartBuilder::on(area)
+        .caption(chart.title.clone(), (FONT, 26))
+        .margin(24)
+        .x_label_area_size(56)
+        .y_label_area_size(80)
+        .build_cartesian_2d(0.0..x1 * 1.05, y0..y1)
+        .map_err(err)?;
+    ctx.configure_mesh()
+        .x_desc(x_label.to_string())
+        .x_label_formatter(&|x: &f64| format!("{x:.2}"))
+        .y_desc(chart.y_label.clone())
+        .y_label_formatter(&y_tick)
+        .label_style((FONT, 16))
+        .axis_desc_style((FONT, 18))
+        .light_line_style(RGBColor(235, 235, 235))
+        .draw()
+        .map_err(err)?;
+    let grey = RGBColor(150, 150, 150);
+    ctx.draw_series(LineSeries::new(
+        vec![(0.0, 0.0), (x1 * 1.05, 0.0)],
+        grey.stroke_width(1),
+    ))
+    .map_err(err)?;
+    if let Some((y, label)) = reference {
+        let black = RGBColor(40, 40, 40);
+        ctx.draw_series(LineSeries::new(
+            vec![(0.0, *y), (x1 * 1.05, *y)],
+            black.stroke_width(2),
+        ))
+        .map_err(err)?
+        .label(label.clone())
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], black.stroke_width(2)));
+    }
+    for (i, g) in groups.iter().enumerate() {
+        let color = PALETTE[i % PALETTE.len()];
+        let style = color.stroke_width(2);
+        // One shape per group: circle, cross, triangle.
+        match i % 3 {
+            0 => ctx
+                .draw_series(g.points.iter().map(|&p| Circle::new(p, 6, style)))
+                .map_err(err)?
+                .label(g.name.clone())
+                .legend(move |p| Circle::new(p, 6, style)),
+            1 => ctx
+                .draw_series(g.points.iter().map(|&p| Cross::new(p, 6, style)))
+                .map_err(err)?
+                .label(g.name.clone())
+                .legend(move |p| Cross::new(p, 6, style)),
+            _ => ctx
+                .draw_series(g.points.iter().map(|&p| TriangleMarker::new(p, 7, style)))
+                .map_err(err)?
+                .label(g.name.clone())
+                .legend(move |p| TriangleMarker::new(p, 7, style)),
+        };
+    }
+    ctx.configure_series_labels()
+        .label_font((FONT, 18))
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(200, 200, 200))
+        .position(SeriesLabelPosition::UpperRight)
         .draw()
         .map_err(err)?;
     Ok(())

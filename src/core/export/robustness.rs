@@ -164,6 +164,167 @@ pub fn robustness_content(
     }
 }
 
+// ---- One check's own table and chart (`wirkung export --page robustness --check C`) ----
+
+/// The chart a check draws of its own: the Goodman-Bacon scatter, the synthetic DiD's
+/// trends; a check without one says so in the chart's title.
+fn own_chart(view: &CheckView, cap: String) -> Chart {
+    use super::chart::{Series, XAxis};
+    use crate::core::robust::bacon::ComparisonKind;
+    use crate::core::view::robust::CheckChart;
+    use crate::core::view::robust_staggered::{BaconScatter, SdidTrend};
+    let weights = |w: bool| {
+        if w {
+            "weighted by persons"
+        } else {
+            "unweighted"
+        }
+    };
+    let bacon = |s: &BaconScatter| Chart {
+        title: format!(
+            "Goodman-Bacon decomposition ({}): TWFE {} = Σ weight × 2×2 DiD",
+            weights(s.weighted),
+            crate::core::view::format::signed(s.twfe, 3)
+        ),
+        y_label: "2×2 DiD estimate, pp".into(),
+        caption: cap.clone(),
+        source: None,
+        body: ChartBody::Scatter {
+            x_label: "weight in the TWFE coefficient".into(),
+            groups: ComparisonKind::ALL
+                .iter()
+                .map(|&k| Series {
+                    name: k.label().to_string(),
+                    points: s
+                        .points
+                        .iter()
+                        .filter(|p| p.kind == k)
+                        .map(|p| (p.weight, p.estimate))
+                        .collect(),
+                })
+                .collect(),
+            reference: Some((s.twfe, "TWFE coefficient".into())),
+        },
+    };
+    let sdid = |s: &SdidTrend| Chart {
+        title: format!(
+            "Synthetic DiD ({}): BW vs its synthetic control, ATT {}",
+            weights(s.weighted),
+            crate::core::view::format::signed(s.att, 3)
+        ),
+        y_label: "Employment rate, %".into(),
+        caption: cap.clone(),
+        source: None,
+        body: ChartBody::Lines {
+            x_axis: XAxis::Months,
+            series: vec![
+                Series {
+                    name: "BW".into(),
+                    points: s
+                        .points
+                        .iter()
+                        .map(|p| (f64::from(p.0.index()), p.1))
+                        .collect(),
+                },
+                Series {
+                    name: format!(
+                        "synthetic control, shifted by {}",
+                        crate::core::view::format::signed(s.offset, 2)
+                    ),
+                    points: s
+                        .points
+                        .iter()
+                        .map(|p| (f64::from(p.0.index()), p.2))
+                        .collect(),
+                },
+            ],
+            marker: Some((f64::from(s.base.index()), format!("base month {}", s.base))),
+        },
+    };
+    match view.shown.as_ref().map(|s| s.chart.as_ref()) {
+        Ok(Some(CheckChart::Bacon(s))) => bacon(s),
+        Ok(Some(CheckChart::Sdid(s))) => sdid(s),
+        other => Chart {
+            title: match other {
+                Err(why) => format!("{} not applicable: {why}", view.name),
+                _ => format!("{} has no chart of its own", view.name),
+            },
+            y_label: String::new(),
+            caption: cap,
+            source: None,
+            body: ChartBody::Lines {
+                x_axis: XAxis::Months,
+                series: Vec::new(),
+                marker: None,
+            },
+        },
+    }
+}
+
+/// One check's full table (its numbers, as `wirkung robustness --format csv` prints them)
+/// and its own chart.
+pub fn check_content(
+    bundle: &Bundle,
+    req: &ExportRequest,
+    check: crate::core::robust::Check,
+    result: Result<&crate::core::robust::CheckResult, &RobustError>,
+) -> PageContent {
+    let cap = caption(
+        bundle,
+        req,
+        &controls_label(&req.choices.control_selection(bundle)),
+    );
+    let view = CheckView::new(check, result);
+    let table = match &view.shown {
+        Ok(s) => s.table.clone(),
+        Err(why) => TableData {
+            title: format!("{}: not applicable", view.name),
+            header: vec!["reading".into()],
+            rows: vec![vec![Cell::Text(format!("not applicable: {why}"))]],
+        },
+    };
+    PageContent {
+        table,
+        chart: own_chart(&view, cap),
+        markdown: None,
+        latex: None,
+        csv: None,
+    }
+}
+
+/// Writes one check's table or chart (see `check_content`) to `out`, or returns the bytes
+/// when `out` is `None` (standard output).
+pub fn export_check(
+    bundle: &Bundle,
+    req: &ExportRequest,
+    check: crate::core::robust::Check,
+    result: Result<&crate::core::robust::CheckResult, &RobustError>,
+    out: Option<&std::path::Path>,
+) -> Result<(Vec<u8>, Option<std::path::PathBuf>), super::ExportError> {
+    let bytes = super::render_content(
+        check_content(bundle, req, check, result),
+        req.format,
+        super::source_note(bundle),
+    )?;
+    match out {
+        Some(path) => {
+            let path = if path.is_dir() {
+                path.join(format!(
+                    "robustness-{}-{}.{}",
+                    check.id(),
+                    req.choices.comparison.id(),
+                    req.format.extension()
+                ))
+            } else {
+                path.to_path_buf()
+            };
+            let written = super::atomic::write_new(&path, &bytes)?;
+            Ok((Vec::new(), Some(written)))
+        }
+        None => Ok((bytes, None)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

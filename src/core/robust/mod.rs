@@ -4,6 +4,7 @@
 //! serialisable result that carries a one-line `what_it_tests` and `how_to_read`.
 
 pub mod cohort_panel;
+pub mod bacon;
 pub mod design;
 pub mod dose;
 pub mod event_study;
@@ -13,6 +14,7 @@ pub mod loo;
 pub mod placebo;
 pub mod pretrend_power;
 pub mod ri;
+pub mod sdid;
 pub mod shared;
 pub mod staggered;
 pub mod suite;
@@ -67,6 +69,8 @@ pub enum Check {
     SunAbraham,
     Imputation,
     TwoStage,
+    Bacon,
+    Sdid,
 }
 
 impl Check {
@@ -112,6 +116,12 @@ impl Check {
             Check::TwoStage => {
                 "Staggered starts: the imputation estimate as a two-stage regression (Gardner), with standard errors that account for the estimated first stage."
             }
+            Check::Bacon => {
+                "Staggered starts in two-way fixed effects: which 2×2 comparisons make up the TWFE DiD, and how much weight do the 'forbidden' ones (later vs already-treated districts) carry (Goodman-Bacon 2021)?"
+            }
+            Check::Sdid => {
+                "Parallel trends by construction: does BW still differ from a weighted set of neighbouring districts whose path matched BW's before the programme (synthetic DiD, Arkhangelsky et al. 2021)?"
+            }
         }
     }
     /// One line: how to read the result.
@@ -148,6 +158,12 @@ impl Check {
             Check::Imputation | Check::TwoStage => {
                 "The overall ATT averages every treated district-month; imputation and two-stage give the same points and differ only in the standard error convention."
             }
+            Check::Bacon => {
+                "The TWFE coefficient is the weighted mean of the 2×2 estimates; much weight on later-vs-earlier comparisons whose estimates differ from the clean ones means TWFE is biased by effects that change over time."
+            }
+            Check::Sdid => {
+                "The ATT compares BW with its synthetic control after the base month; the placebo SE comes from neighbours pretending to be treated. Few neighbours with large weights mean the comparison rests on them."
+            }
         }
     }
 }
@@ -168,6 +184,8 @@ pub enum CheckResult {
     SunAbraham(SunAbraham),
     Imputation(Imputation),
     TwoStage(Imputation),
+    Bacon(bacon::BaconDecomposition),
+    Sdid(sdid::SyntheticDid),
 }
 
 /// Runs `check` on the comparison of `spec`.
@@ -219,6 +237,8 @@ pub fn run_in(check: Check, shared: &SharedInputs) -> Result<CheckResult, Robust
         }
         Check::Imputation => CheckResult::Imputation(shared.imputations()?.0.clone()),
         Check::TwoStage => CheckResult::TwoStage(shared.imputations()?.1.clone()),
+        Check::Bacon => CheckResult::Bacon(bacon::bacon_in(shared)?),
+        Check::Sdid => CheckResult::Sdid(sdid::sdid_in(shared)?),
     })
 }
 
@@ -244,6 +264,8 @@ pub struct RobustOptions {
     /// Restriction and target of the HonestDiD sensitivity analysis.
     pub honest_restriction: honest::Restriction,
     pub honest_target: honest::Target,
+    /// Placebo draws behind the synthetic DiD's standard error.
+    pub sdid_placebos: usize,
 }
 
 impl RobustOptions {
@@ -276,6 +298,7 @@ impl Default for RobustOptions {
             pretrend_frequency: Frequency::Quarterly,
             honest_restriction: honest::Restriction::default(),
             honest_target: honest::Target::default(),
+            sdid_placebos: sdid::PLACEBOS,
         }
     }
 }

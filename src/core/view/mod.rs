@@ -11,6 +11,7 @@ pub mod overview;
 pub mod page;
 pub mod ranking;
 pub mod robust;
+pub mod robust_staggered;
 pub mod staffing;
 pub mod start_times;
 pub mod table;

@@ -73,7 +73,15 @@ pub struct CheckShown {
     pub table: TableData,
     /// The chart of a check that has one of its own beyond the event study's (HonestDiD's
     /// intervals against M̄), for the page and the export alike.
-    pub chart: Option<SensitivityChart>,
+    pub chart: Option<CheckChart>,
+}
+
+/// A check's own chart, shown instead of the event study while its row is selected.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CheckChart {
+    Sensitivity(SensitivityChart),
+    Bacon(super::robust_staggered::BaconScatter),
+    Sdid(super::robust_staggered::SdidTrend),
 }
 
 /// HonestDiD's robust confidence set for each M̄ (or M) on the grid, beside the original
@@ -134,6 +142,8 @@ impl CheckView {
             Ok(CheckResult::Imputation(r) | CheckResult::TwoStage(r)) => {
                 Ok(super::event_time::imputation_shown(r))
             }
+            Ok(CheckResult::Bacon(r)) => Ok(super::robust_staggered::bacon(r)),
+            Ok(CheckResult::Sdid(r)) => Ok(super::robust_staggered::sdid(r)),
             Err(why) => Err(why.clone()),
         };
         CheckView {
@@ -175,6 +185,8 @@ pub fn name(check: Check) -> &'static str {
         Check::SunAbraham => "Sun-Abraham",
         Check::Imputation => "Imputation (BJS)",
         Check::TwoStage => "Two-stage DiD",
+        Check::Bacon => "Goodman-Bacon",
+        Check::Sdid => "Synthetic DiD",
     }
 }
 
@@ -873,7 +885,7 @@ fn honest(r: &crate::core::robust::honest::HonestDid) -> CheckShown {
                 })
                 .collect(),
         ),
-        chart: Some(SensitivityChart {
+        chart: Some(CheckChart::Sensitivity(SensitivityChart {
             parameter: r.parameter,
             target: r.target.to_string(),
             original: Interval {
@@ -893,7 +905,7 @@ fn honest(r: &crate::core::robust::honest::HonestDid) -> CheckShown {
                 })
                 .collect(),
             breakdown: r.breakdown,
-        }),
+        })),
     }
 }
 

@@ -7,7 +7,7 @@ use super::panel;
 use crate::core::robust::{Check, EventStudy, RobustError};
 use crate::core::view::format::count;
 use crate::core::view::format::fixed;
-use crate::core::view::robust::{CheckView, SensitivityChart, one_reason, suite_views};
+use crate::core::view::robust::{CheckChart, CheckView, SensitivityChart, one_reason, suite_views};
 use crate::tui::app::{App, Page};
 use crate::tui::widgets::honest_plot::HonestPlot;
 use crate::tui::widgets::message;
@@ -104,7 +104,9 @@ impl Widget for RobustnessPage<'_> {
         // row is under the cursor; every other row shows the event study.
         let selected = views.get(self.cursor());
         match selected.and_then(|v| v.shown.as_ref().ok()?.chart.as_ref()) {
-            Some(chart) => self.render_sensitivity(chart, plot, buf),
+            Some(CheckChart::Sensitivity(chart)) => self.render_sensitivity(chart, plot, buf),
+            Some(CheckChart::Bacon(scatter)) => render_bacon(scatter, t, plot, buf),
+            Some(CheckChart::Sdid(trend)) => render_sdid(trend, t, plot, buf),
             None => self.render_plot(suite.event_study(), plot, buf),
         }
         self.render_about(selected, about, buf);
@@ -225,4 +227,93 @@ impl RobustnessPage<'_> {
             ))
             .render(area, buf);
     }
+}
+
+// ---- Goodman-Bacon and synthetic DiD: their own charts while their row is selected ----
+
+fn render_bacon(
+    scatter: &crate::core::view::robust_staggered::BaconScatter,
+    t: &crate::tui::theme::Theme,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    use crate::core::robust::bacon::ComparisonKind;
+    use crate::tui::widgets::bacon_scatter::{BaconPlot, marker};
+    let key = |k: ComparisonKind| marker(k).1;
+    let weights = if scatter.weighted {
+        "weighted"
+    } else {
+        "unweighted"
+    };
+    let title = if area.width >= 70 {
+        format!(
+            " 2×2 DiD by weight ({weights}): {} vs never {} earlier/later {} later/earlier; ─ TWFE {} ",
+            key(ComparisonKind::TreatedVsNever),
+            key(ComparisonKind::EarlierVsLater),
+            key(ComparisonKind::LaterVsEarlier),
+            fixed(scatter.twfe, 2)
+        )
+    } else if area.width >= 50 {
+        format!(
+            " {} never {} early {} late, {weights}; TWFE {} ",
+            key(ComparisonKind::TreatedVsNever),
+            key(ComparisonKind::EarlierVsLater),
+            key(ComparisonKind::LaterVsEarlier),
+            fixed(scatter.twfe, 2)
+        )
+    } else {
+        // The table's bottom line names the weighting for every check.
+        format!(
+            " {} never {} early {} late; TWFE {} ",
+            key(ComparisonKind::TreatedVsNever),
+            key(ComparisonKind::EarlierVsLater),
+            key(ComparisonKind::LaterVsEarlier),
+            fixed(scatter.twfe, 2)
+        )
+    };
+    BaconPlot {
+        scatter,
+        block: panel(title, t),
+        theme: t,
+    }
+    .render(area, buf);
+}
+
+fn render_sdid(
+    trend: &crate::core::view::robust_staggered::SdidTrend,
+    t: &crate::tui::theme::Theme,
+    area: Rect,
+    buf: &mut Buffer,
+) {
+    use crate::tui::widgets::sdid_trend::SdidPlot;
+    let weights = if trend.weighted {
+        "weighted"
+    } else {
+        "unweighted"
+    };
+    let title = if area.width >= 90 {
+        format!(
+            " BW vs synthetic control ({weights}, shifted {}), │ base {}; ATT {} ",
+            crate::core::view::format::signed(trend.offset, 2),
+            trend.base,
+            crate::core::view::format::signed(trend.att, 2)
+        )
+    } else if area.width >= 64 {
+        format!(
+            " BW vs synthetic control ({weights}), │ base {}; ATT {} ",
+            trend.base,
+            crate::core::view::format::signed(trend.att, 2)
+        )
+    } else {
+        format!(
+            " BW vs synthetic ({weights}), ATT {} ",
+            crate::core::view::format::signed(trend.att, 2)
+        )
+    };
+    SdidPlot {
+        trend,
+        block: panel(title, t),
+        theme: t,
+    }
+    .render(area, buf);
 }

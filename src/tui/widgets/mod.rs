@@ -1,12 +1,14 @@
 //! Reusable pieces drawn by several pages.
 
 pub mod event_time_plot;
+pub mod bacon_scatter;
 pub mod histogram;
 pub mod honest_plot;
 pub mod ranked_bars;
 pub mod regression_table;
 pub mod robust_event_plot;
 pub mod robust_table;
+pub mod sdid_trend;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
