@@ -29,5 +29,6 @@ mod robust_ri;
 mod robust_sample;
 mod robust_sample_reference;
 mod table_files;
+mod view_exhibits;
 mod view_pages;
 mod xlsx_tables;

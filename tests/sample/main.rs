@@ -4,6 +4,7 @@
 //! One test binary for these modules (each was its own file under tests/ before): every
 //! integration-test binary links the library and polars, so fewer binaries link faster.
 
+mod sample_exhibits;
 mod sample_generate;
 mod sample_programme;
 mod sample_report;
