@@ -12,6 +12,7 @@ mod common_tui;
 mod tui_bad_bundles;
 mod tui_compare;
 mod tui_export;
+mod tui_implementation;
 mod tui_redraw;
 mod tui_robustness;
 mod tui_snapshots;

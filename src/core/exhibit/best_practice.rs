@@ -254,12 +254,12 @@ fn two_groups(
         ],
         rows,
         notes: vec![
-            RULES_NOTE.to_string(),
-            group_note,
             "Test: two-proportion z test on the pooled share, two-sided; z² is Pearson's χ² of \
              the 2×2 table without continuity correction, so the p-value is the same. \
              * p < 0.10, ** p < 0.05, *** p < 0.01."
                 .into(),
+            group_note,
+            RULES_NOTE.to_string(),
         ],
     }
 }

@@ -6,6 +6,7 @@
 //! `core::report::EstimateReport`, the Robustness page's `robust::CheckView`.
 
 pub mod format;
+pub mod implementation;
 pub mod overview;
 pub mod page;
 pub mod ranking;
