@@ -11,6 +11,7 @@ mod derive_hand_measures;
 mod derive_hand_panels;
 mod derive_reference;
 mod derive_report;
+mod derive_rules;
 mod estimate_cr1;
 mod estimate_did;
 mod estimate_nist;

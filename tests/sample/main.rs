@@ -8,3 +8,4 @@ mod sample_exhibits;
 mod sample_generate;
 mod sample_programme;
 mod sample_report;
+mod sample_rules;

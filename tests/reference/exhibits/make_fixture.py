@@ -37,6 +37,11 @@ for name in ["districts.csv", "employment.csv", "population.csv"]:
 toml = (HAND / "bundle.toml").read_text(encoding="utf-8")
 toml = toml.replace('name = "Hand-worked test bundle"', 'name = "Exhibit test bundle"')
 toml = toml.split("\n", 2)[2]  # drop the hand fixture's own header comment
+toml = toml.replace(
+    'description = "Four BW districts, two neighbours, twelve municipalities: edge cases of the derivation rules"',
+    'description = "The hand fixture\'s districts with 42 drawn municipalities and their programme tables: edge cases of the exhibits"',
+).replace('source = "Written by hand for the tests of wirkung; no real data."',
+          'source = "Drawn by make_fixture.py for the tests of wirkung; no real data."')
 (OUT / "bundle.toml").write_text(
     "# Drawn by tests/reference/exhibits/make_fixture.py (seed 13); reference values of the\n"
     "# exhibits in tests/reference/exhibits/reference.json.\n" + toml,
