@@ -56,6 +56,15 @@ mod tests {
         assert!((t.z - 1.632_993_161_855_452).abs() < 1e-12);
         assert!((t.p_value - 0.102_470_434_859_749_4).abs() < 1e-9);
         assert_eq!(t.stars(), "");
+        // statsmodels proportions_ztest([30, 18], [100, 100]) and ([60, 20], [100, 100]).
+        let t = ProportionTest::compute(30, 100, 18, 100).unwrap();
+        assert!((t.z - 1.986_798_535_597_565_5).abs() < 1e-12);
+        assert!((t.p_value - 0.046_944_726_978_481_836).abs() < 1e-9);
+        assert_eq!(t.stars(), "**");
+        let t = ProportionTest::compute(60, 100, 20, 100).unwrap();
+        assert!((t.z - 5.773_502_691_896_257).abs() < 1e-12);
+        assert!((t.p_value - 7.764_036_537_930_667e-9).abs() < 1e-15);
+        assert_eq!(t.stars(), "***");
         assert!(ProportionTest::compute(0, 10, 0, 10).is_none());
         assert!(ProportionTest::compute(1, 0, 0, 10).is_none());
     }
