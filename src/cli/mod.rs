@@ -4,6 +4,7 @@ mod check;
 mod common;
 mod diff;
 mod estimate;
+mod exhibit;
 mod export;
 mod import;
 mod panel;
@@ -54,6 +55,8 @@ pub enum Command {
     /// Power: the smallest effect a comparison can detect, and the units a pilot would need
     /// to detect a given effect (--effect, pp), at district and municipality level.
     Power(power::PowerArgs),
+    /// The report's tables and figures as numbers (--list names them).
+    Exhibit(exhibit::ExhibitArgs),
     /// Robustness checks: event study, placebo, randomization inference, wild bootstrap,
     /// leave-one-out, dose response, staggered adoption.
     Robustness(robustness::RobustnessArgs),
@@ -74,6 +77,7 @@ pub fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
         Some(Command::Import(a)) => import::run(a),
         Some(Command::Power(a)) => power::run(a),
         Some(Command::Robustness(a)) => robustness::run(a),
+        Some(Command::Exhibit(a)) => exhibit::run(a),
         Some(Command::Sample(a)) => sample::run(a),
         None => match misspelt_command(cli.bundle.as_deref()) {
             Some(e) => Err(e),

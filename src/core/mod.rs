@@ -6,6 +6,7 @@ pub mod choices;
 pub mod derive;
 pub mod diff;
 pub mod estimate;
+pub mod exhibit;
 pub mod export;
 pub mod import;
 pub mod period;

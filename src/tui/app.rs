@@ -14,6 +14,7 @@ use crate::core::derive::{Comparison, DeriveError, Outcome};
 use crate::core::estimate::VarianceType;
 use crate::core::period::parse_date;
 use crate::core::view::event_time::Estimator;
+use crate::core::view::implementation::ImplementationView;
 use crate::core::view::overview::{BundleSummary, OverviewView};
 use crate::core::view::staffing::StaffingView;
 use crate::core::view::start_times::StartTimesView;
@@ -78,6 +79,8 @@ pub struct App {
     pub staffing: Arc<StaffingView>,
     pub topics: Arc<TopicsView>,
     pub trends: Arc<Result<TrendsView, DeriveError>>,
+    /// Page 8 depends on the bundle alone: built once when it is opened.
+    pub implementation: Arc<ImplementationView>,
     /// The Overview's bundle part, computed once when the bundle is opened.
     summary: Arc<BundleSummary>,
     caches: Caches,
@@ -135,6 +138,7 @@ impl App {
         };
         let summary = Arc::new(BundleSummary::new(&bundle));
         let topics = Arc::new(TopicsView::build(&bundle));
+        let implementation = Arc::new(ImplementationView::build(&bundle, &choices));
         let bundle = Arc::new(bundle);
         let mut caches = Caches::new();
         let results = caches.results(&bundle, &choices);
@@ -145,6 +149,7 @@ impl App {
             start_times: results.start_times,
             staffing: results.staffing,
             topics,
+            implementation,
             summary,
             bundle,
             bundle_path,
@@ -246,6 +251,7 @@ impl App {
             Page::Estimate => self.choices.available_controls(&self.bundle).len(),
             Page::Robustness if self.event_time_view => Estimator::ALL.len(),
             Page::Robustness => crate::core::robust::Check::ALL.len(),
+            Page::Implementation => self.implementation.items.len(),
         }
     }
 
@@ -310,6 +316,12 @@ impl App {
                 .available_controls(&self.bundle)
                 .iter()
                 .map(|c| c.display_label().to_string())
+                .collect(),
+            Page::Implementation => self
+                .implementation
+                .items
+                .iter()
+                .map(|i| i.short.to_string())
                 .collect(),
             Page::Robustness if self.event_time_view => Estimator::ALL
                 .iter()

@@ -86,17 +86,37 @@ fn render_command(app: &App, command: &str, body: Rect, buf: &mut Buffer) {
 
 fn render_tabs(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
-    let titles: Vec<String> = Page::ALL
+    let full: Vec<String> = Page::ALL
         .iter()
         .enumerate()
         .map(|(i, p)| format!("{} {}", i + 1, p.title()))
         .collect();
-    // Seven padded tabs take 91 columns; narrower terminals get them without padding (77).
-    let padded: usize = titles.iter().map(|s| s.chars().count() + 3).sum::<usize>() - 1;
-    let pad = if padded <= area.width as usize {
-        " "
+    let width = |titles: &[String], pad: usize| {
+        titles
+            .iter()
+            .map(|s| s.chars().count() + 1 + 2 * pad)
+            .sum::<usize>()
+            - 1
+    };
+    // Eight padded tabs take 111 columns, unpadded 94; narrower terminals name only the
+    // current page and number the others.
+    let (titles, pad) = if width(&full, 1) <= area.width as usize {
+        (full, " ")
+    } else if width(&full, 0) <= area.width as usize {
+        (full, "")
     } else {
-        ""
+        let short = Page::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                if *p == app.page {
+                    full[i].clone()
+                } else {
+                    format!("{}", i + 1)
+                }
+            })
+            .collect();
+        (short, " ")
     };
     Tabs::new(titles)
         .select(app.page.index())

@@ -12,6 +12,7 @@ mod check_cli;
 mod cli_derive;
 mod cli_errors;
 mod cli_numbering;
+mod cli_exhibit;
 mod cli_outputs;
 mod cli_power;
 mod diff_bundles;

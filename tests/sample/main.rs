@@ -5,6 +5,8 @@
 //! integration-test binary links the library and polars, so fewer binaries link faster.
 
 mod sample_embedded;
+mod sample_exhibits;
 mod sample_generate;
 mod sample_programme;
 mod sample_report;
+mod sample_rules;

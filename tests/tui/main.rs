@@ -14,6 +14,7 @@ mod tui_bad_bundles;
 mod tui_compare;
 mod tui_event_time;
 mod tui_export;
+mod tui_implementation;
 mod tui_redraw;
 mod tui_robustness;
 mod tui_snapshots;

@@ -46,6 +46,47 @@ pub struct Rules {
     pub grants_issued_by: NaiveDate,
     pub early_cutoff: NaiveDate,
     pub housing_max_missing: f64,
+    /// When a district has no capacity change (docs/bundle-format.md, "Method readings").
+    #[serde(default)]
+    pub capacity_exclude: CapacityExclude,
+    /// Which municipalities the district capacity's target persons are summed over.
+    #[serde(default)]
+    pub capacity_denominator: CapacityDenominator,
+    /// The municipality-level capacity measure.
+    #[serde(default)]
+    pub municipal_capacity: MunicipalCapacity,
+}
+
+/// A district lacks the capacity change when any funded municipality lacks `fte_before`
+/// (the default, which gives the report's 42 districts on the shipped sample), or only when
+/// none has it (the report's words: two districts "without information").
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum CapacityExclude {
+    #[default]
+    AnyMissing,
+    AllMissing,
+}
+
+/// D, the target persons of the district capacity: over every municipality of the district
+/// that reports them (the default), or over the municipalities whose FTE change is summed.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum CapacityDenominator {
+    #[default]
+    AllMunicipalities,
+    SameMunicipalities,
+}
+
+/// Municipality-level capacity: the absolute FTE change (the default) or the change per 100
+/// target persons at the housing base wave (the unit of the report's footnote 39).
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum MunicipalCapacity {
+    #[default]
+    Fte,
+    #[serde(rename = "per_100_target_persons")]
+    Per100TargetPersons,
 }
 
 /// The unit of analysis: districts (Landkreise) or municipalities (Gemeinden).

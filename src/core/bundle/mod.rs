@@ -24,7 +24,10 @@ pub use source::{TableFileError, TableFileProblem};
 
 /// The shipped synthetic sample, opened when no bundle is given.
 pub const SAMPLE_BUNDLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-data/bw-integration");
-pub use manifest::{ControlSpec, Level, Manifest, OutcomeFamily, Rules};
+pub use manifest::{
+    CapacityDenominator, CapacityExclude, ControlSpec, Level, Manifest, MunicipalCapacity,
+    OutcomeFamily, Rules,
+};
 pub use model::*;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -2,7 +2,9 @@
 
 use super::housing::district_target_persons;
 use super::{Exclusion, Measures, UnitMeasure, treated_state_districts};
-use crate::core::bundle::{Bundle, Staffing};
+use crate::core::bundle::{
+    Bundle, CapacityDenominator, CapacityExclude, MunicipalCapacity, Staffing,
+};
 use std::collections::HashMap;
 
 /// The staffing rows by municipality; the first row counts for a duplicated key.
@@ -14,21 +16,38 @@ fn staffing_rows(bundle: &Bundle) -> HashMap<&str, &Staffing> {
     rows
 }
 
-/// FTE change per 100 target persons, per district (excluded when a funded municipality
-/// lacks `fte_before`).
+/// Target persons at the housing base wave per municipality that reports them.
+fn municipal_target_persons(bundle: &Bundle) -> HashMap<&str, f64> {
+    let base = bundle.manifest.periods.housing_base;
+    let mut t = HashMap::new();
+    for r in bundle.target_group.iter().filter(|r| r.wave == base) {
+        if let Some(n) = r.target_persons {
+            t.entry(r.municipality_id.as_str()).or_insert(n as f64);
+        }
+    }
+    t
+}
+
+/// FTE change per 100 target persons, per district, by the bundle's `[rules]`
+/// (`capacity_exclude`, `capacity_denominator`; docs/bundle-format.md, "Method readings").
 pub fn district_capacity_change(bundle: &Bundle) -> Measures {
+    let rules = &bundle.manifest.rules;
     let staffing = staffing_rows(bundle);
     let target_persons = district_target_persons(bundle);
+    let municipal_targets = municipal_target_persons(bundle);
     let base = bundle.manifest.periods.housing_base;
     let mut out = Measures::default();
     for d in treated_state_districts(bundle) {
-        let funded = bundle
+        let funded: Vec<_> = bundle
             .municipalities
             .iter()
-            .filter(|m| m.funded && m.district_id == d.district_id);
+            .filter(|m| m.funded && m.district_id == d.district_id)
+            .collect();
         let mut change = 0.0;
+        // Target persons of the municipalities whose change is summed (`same_municipalities`).
+        let mut same_targets = 0.0;
         let mut lacking: Vec<&str> = Vec::new();
-        for m in funded {
+        for m in &funded {
             match staffing.get(m.municipality_id.as_str()) {
                 Some(Staffing {
                     fte_before: Some(before),
@@ -39,6 +58,10 @@ pub fn district_capacity_change(bundle: &Bundle) -> Measures {
                     // not exclude the district (bundle-format.md, "Capacity change").
                     if let Some(after) = fte_after {
                         change += after - before;
+                        same_targets += municipal_targets
+                            .get(m.municipality_id.as_str())
+                            .copied()
+                            .unwrap_or(0.0);
                     }
                 }
                 _ => lacking.push(&m.municipality_id),
@@ -48,18 +71,22 @@ pub fn district_capacity_change(bundle: &Bundle) -> Measures {
             unit: d.district_id.clone(),
             reason,
         };
-        if !lacking.is_empty() {
+        let exclude = match rules.capacity_exclude {
+            CapacityExclude::AnyMissing => !lacking.is_empty(),
+            CapacityExclude::AllMissing => lacking.len() == funded.len(),
+        };
+        if exclude {
             out.excluded.push(excluded(format!(
                 "no staff count before IM (fte_before) for funded municipality {}",
                 lacking.join(", ")
             )));
             continue;
         }
-        match target_persons
-            .get(&d.district_id)
-            .copied()
-            .filter(|t| *t > 0.0)
-        {
+        let denominator = match rules.capacity_denominator {
+            CapacityDenominator::AllMunicipalities => target_persons.get(&d.district_id).copied(),
+            CapacityDenominator::SameMunicipalities => Some(same_targets),
+        };
+        match denominator.filter(|t| *t > 0.0) {
             Some(t) => out.values.push(UnitMeasure {
                 unit_id: d.district_id.clone(),
                 name: d.name.clone(),
@@ -73,8 +100,43 @@ pub fn district_capacity_change(bundle: &Bundle) -> Measures {
     out
 }
 
-/// `fte_after − fte_before` per funded municipality reporting both.
+/// The municipality-level capacity measure of comparison 3 by the bundle's
+/// `municipal_capacity` rule: the FTE change, or the change per 100 target persons at the
+/// housing base wave (a municipality without them is excluded).
 pub fn municipality_capacity_change(bundle: &Bundle) -> Measures {
+    let fte = municipality_fte_change(bundle);
+    match bundle.manifest.rules.municipal_capacity {
+        MunicipalCapacity::Fte => fte,
+        MunicipalCapacity::Per100TargetPersons => {
+            let targets = municipal_target_persons(bundle);
+            let base = bundle.manifest.periods.housing_base;
+            let mut out = Measures {
+                values: Vec::new(),
+                excluded: fte.excluded,
+            };
+            for v in fte.values {
+                match targets
+                    .get(v.unit_id.as_str())
+                    .copied()
+                    .filter(|t| *t > 0.0)
+                {
+                    Some(t) => out.values.push(UnitMeasure {
+                        value: v.value / (t / 100.0),
+                        ..v
+                    }),
+                    None => out.excluded.push(Exclusion {
+                        unit: v.unit_id,
+                        reason: format!("no target persons reported for {base}"),
+                    }),
+                }
+            }
+            out
+        }
+    }
+}
+
+/// `fte_after − fte_before` per funded municipality reporting both.
+pub fn municipality_fte_change(bundle: &Bundle) -> Measures {
     let staffing = staffing_rows(bundle);
     let mut out = Measures::default();
     for m in &bundle.municipalities {

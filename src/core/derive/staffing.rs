@@ -166,7 +166,7 @@ pub fn histogram(values: &[f64], low: f64, high: f64, width: f64) -> Vec<Bin> {
 /// Change in paid refugee-counselling FTE per funded municipality reporting both values
 /// (Abb. 6, N = 995 in the report).
 pub fn fte_change_per_municipality(bundle: &Bundle) -> Measures {
-    capacity::municipality_capacity_change(bundle)
+    capacity::municipality_fte_change(bundle)
 }
 
 /// Abb. 43: districts' capacity change per 100 target persons, sorted ascending, with the

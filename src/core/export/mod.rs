@@ -114,7 +114,7 @@ pub fn caption(bundle: &Bundle, req: &ExportRequest, controls: &str) -> String {
     let depends = |name: &str| match req.page {
         Page::Trends | Page::StartTimes => name == "cutoff",
         Page::Staffing => name == "level",
-        Page::Topics => false,
+        Page::Topics | Page::Implementation => false,
         Page::Overview | Page::Estimate => name != "controls",
         Page::Robustness => !matches!(name, "controls" | "se"),
     };

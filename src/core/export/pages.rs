@@ -10,6 +10,7 @@ use crate::core::estimate::estimate_did;
 use crate::core::report::{self, EstimateReport};
 use crate::core::robust::RobustSuite;
 use crate::core::view::AnalysisError;
+use crate::core::view::implementation::ImplementationView;
 use crate::core::view::overview::OverviewView;
 use crate::core::view::staffing::StaffingView;
 use crate::core::view::start_times::StartTimesView;
@@ -25,6 +26,7 @@ pub fn page_content(bundle: &Bundle, req: &ExportRequest) -> Result<PageContent,
         Page::Topics => topics(bundle, req),
         Page::Staffing => staffing(bundle, req),
         Page::Overview => overview(bundle, req),
+        Page::Implementation => implementation(bundle, req),
         Page::Robustness => {
             // Headless: the checks with `wirkung robustness`'s defaults (seeded, repeatable).
             let suite = RobustSuite::compute(
@@ -254,6 +256,37 @@ fn overview(bundle: &Bundle, req: &ExportRequest) -> Result<PageContent, ExportE
             req,
             &controls_label(&req.choices.control_selection(bundle)),
         ),
+        source: None,
+        body: ChartBody::Bars { bars },
+    };
+    Ok(plain(view.table(), chart))
+}
+
+fn implementation(bundle: &Bundle, req: &ExportRequest) -> Result<PageContent, ExportError> {
+    let view = ImplementationView::build(bundle, &req.choices);
+    // The chart: the report's main organisational finding (Abb. 9), the table: every exhibit.
+    let abb9 = view
+        .items
+        .iter()
+        .find_map(|i| i.exhibit.as_ref().ok().filter(|e| e.id == "abb9"));
+    let bars = abb9
+        .map(|e| {
+            e.rows
+                .iter()
+                .filter_map(|r| {
+                    Some(Bar {
+                        label: r.label.clone(),
+                        value: r.values.get(1).copied().flatten()?,
+                        highlight: r.label == "via the district office",
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let chart = Chart {
+        title: abb9.map_or_else(|| "Organisation of IM (Abb. 9)".into(), |e| e.title.clone()),
+        y_label: "% of funded municipalities".into(),
+        caption: caption(bundle, req, "none"),
         source: None,
         body: ChartBody::Bars { bars },
     };

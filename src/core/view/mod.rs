@@ -7,6 +7,7 @@
 
 pub mod event_time;
 pub mod format;
+pub mod implementation;
 pub mod overview;
 pub mod page;
 pub mod ranking;

@@ -3,7 +3,7 @@
 use strum::VariantArray;
 use strum_macros::{Display, IntoStaticStr};
 
-/// The seven pages, in tab order.
+/// The pages, in tab order.
 #[derive(
     Debug,
     Clone,
@@ -25,6 +25,7 @@ pub enum Page {
     Trends,
     Estimate,
     Robustness,
+    Implementation,
 }
 
 impl Page {
@@ -46,6 +47,7 @@ impl Page {
             Page::Trends => "Trends",
             Page::Estimate => "Estimate",
             Page::Robustness => "Robustness",
+            Page::Implementation => "Implementation",
         }
     }
 

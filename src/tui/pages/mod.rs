@@ -1,6 +1,7 @@
 //! One file per page; each draws from a read-only `&App`.
 
 pub mod estimate;
+pub mod implementation;
 pub mod overview;
 pub mod robustness;
 pub mod robustness_event_time;
@@ -26,6 +27,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         Page::Trends => trends::TrendsPage { app }.render(area, buf),
         Page::Estimate => estimate::EstimatePage { app }.render(area, buf),
         Page::Robustness => robustness::RobustnessPage { app }.render(area, buf),
+        Page::Implementation => implementation::ImplementationPage { app }.render(area, buf),
     }
 }
 
