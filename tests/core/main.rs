@@ -17,6 +17,7 @@ mod estimate_nist;
 mod estimate_properties;
 mod estimate_reference;
 mod estimate_wls;
+mod load_fuzz;
 mod load_large;
 mod load_parquet;
 mod load_valid;

@@ -13,6 +13,7 @@ pub mod manifest;
 pub mod model;
 mod plausible;
 mod read;
+pub mod sandbox;
 mod source;
 mod tables;
 mod validate;
@@ -83,6 +84,14 @@ pub fn load(dir: &Path) -> Result<Bundle, BundleError> {
 /// `load` does; `wirkung import` uses it to merge new deliveries with the existing table.
 pub fn read_table_file(path: &Path) -> Result<polars::prelude::DataFrame, TableFileError> {
     source::read_frame(path)
+}
+
+/// `read_table_file`, with the Parquet columns left out for their type: (column, type).
+/// `import` refuses to rewrite a table it could not carry over whole.
+pub fn read_table_file_with_skipped(
+    path: &Path,
+) -> Result<(polars::prelude::DataFrame, Vec<(String, String)>), TableFileError> {
+    source::read_frame_full(path).map(|f| (f.df, f.skipped))
 }
 
 /// The file a table is read from (bundle.toml `[tables]`, `<name>.parquet`, `.csv`, `.xlsx`),

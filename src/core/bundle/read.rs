@@ -51,8 +51,8 @@ pub(super) fn load(dir: &Path) -> Result<Bundle, BundleError> {
             bundle.unreadable.insert(table);
             continue;
         };
-        let df = match source::read_frame(&path) {
-            Ok(df) => df,
+        let frame = match source::read_frame_full(&path) {
+            Ok(f) => f,
             Err(e) => {
                 let file = path
                     .file_name()
@@ -64,6 +64,7 @@ pub(super) fn load(dir: &Path) -> Result<Bundle, BundleError> {
                 continue;
             }
         };
+        let df = frame.df;
         bundle.sources.insert(
             table,
             TableSource {
@@ -71,7 +72,7 @@ pub(super) fn load(dir: &Path) -> Result<Bundle, BundleError> {
                 rows: df.height(),
             },
         );
-        if !read_table(&mut bundle, &mut rows, table, &df, &mut out) {
+        if !read_table(&mut bundle, &mut rows, table, &df, frame.skipped, &mut out) {
             bundle.unreadable.insert(table);
         }
     }
@@ -90,10 +91,11 @@ fn read_table(
     rows: &mut RowNumbers,
     table: Table,
     df: &DataFrame,
+    skipped: Vec<(String, String)>,
     out: &mut Collector,
 ) -> bool {
     let controls = bundle.manifest.controls.clone();
-    let mut r = TableReader::new(table, df, out);
+    let mut r = TableReader::new(table, df, out).with_skipped(skipped);
     match table {
         Table::Districts => {
             (bundle.districts, rows.districts) = tables::districts(&mut r, &controls)
@@ -126,7 +128,12 @@ fn read_manifest(dir: &Path) -> Result<Manifest, BundleError> {
         path: dir.to_path_buf(),
         reason,
     };
-    let text = std::fs::read_to_string(&path).map_err(|e| err(e.to_string()))?;
+    // Bounded, and only a regular file: a named pipe or /dev/zero as bundle.toml must not
+    // block or fill memory.
+    let bytes = super::sandbox::read_bounded(&path, super::sandbox::MANIFEST_MAX_BYTES)
+        .map_err(|e| err(format!("bundle.toml {e}")))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|e| err(format!("bundle.toml is not UTF-8 text ({e})")))?;
     let value: toml::Table = toml::from_str(&text).map_err(|e| err(e.to_string()))?;
     let format = value.get("bundle").and_then(|b| b.get("format"));
     match format.and_then(toml::Value::as_integer) {
