@@ -13,6 +13,7 @@ pub mod export;
 pub mod msg;
 pub mod pages;
 pub mod robust_results;
+pub mod terminal;
 pub mod theme;
 pub mod view;
 pub mod widgets;
@@ -100,6 +101,8 @@ pub fn run(bundle: Option<PathBuf>, args: DashboardArgs) -> color_eyre::Result<E
             "the dashboard needs an interactive terminal; for scripts use `wirkung check`, `panel`, `estimate` or `trends`"
         );
     }
+    // SIGTERM, SIGHUP, SIGINT and panics give the terminal back (terminal.rs).
+    terminal::restore_on_signals().wrap_err("cannot watch for signals")?;
     let mut terminal = match ratatui::try_init() {
         Ok(terminal) => terminal,
         Err(e) => {
@@ -109,6 +112,7 @@ pub fn run(bundle: Option<PathBuf>, args: DashboardArgs) -> color_eyre::Result<E
                 .wrap_err("cannot set up the terminal (is this an interactive terminal?)");
         }
     };
+    terminal::restore_on_panic();
     let result = event_loop(&mut terminal, &mut app);
     ratatui::restore();
     result?;

@@ -14,6 +14,7 @@ mod tui_compare;
 mod tui_export;
 mod tui_redraw;
 mod tui_robustness;
+mod tui_signals;
 mod tui_snapshots;
 mod tui_tmux;
 mod tui_update;
