@@ -81,6 +81,16 @@ fn text(r: &ImportReport) -> String {
             .unwrap_or_default();
         let _ = writeln!(out, "  {}{sheet} row {}", o.file, o.row);
     }
+    if !r.repaired_ids.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nMunicipality ids that lost their leading zero (read as the bundle's id): {}",
+            r.repaired_ids.len()
+        );
+        for x in &r.repaired_ids {
+            let _ = writeln!(out, "  {} row {}: {} → {}", x.file, x.row, x.was, x.now);
+        }
+    }
     let _ = writeln!(
         out,
         "\nFlagged (same IM and date, different counts; all kept): {}",

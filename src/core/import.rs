@@ -87,6 +87,18 @@ pub struct ImportReport {
     /// The columns of the new table: the existing table's, in its order, and any activity
     /// column the imported rows add.
     pub columns: Vec<String>,
+    /// Imported municipality ids that a spreadsheet turned into numbers (`8111000`), read as
+    /// the bundle's municipality they match once the leading zero is back (`08111000`).
+    pub repaired_ids: Vec<RepairedId>,
+}
+
+/// One imported id read with its lost leading zeros put back.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RepairedId {
+    pub file: String,
+    pub row: usize,
+    pub was: String,
+    pub now: String,
 }
 
 /// Why an import did not write anything.
@@ -458,6 +470,25 @@ pub fn import_activity(
         read_workbook(f, &mut rows, &mut unparsed);
     }
     let imported_rows = rows.len() - existing_parsed;
+    // Excel drops the leading zero of 08111000; the bundle's municipalities say which id
+    // was meant (only an id unknown as written and known once the zeros are back).
+    let known: std::collections::HashSet<String> = loaded
+        .municipalities
+        .iter()
+        .map(|m| m.municipality_id.clone())
+        .collect();
+    let mut repaired_ids = Vec::new();
+    for (row, origin) in rows.iter_mut().skip(existing_parsed) {
+        let id = &mut row.ids[2];
+        if let Some(now) = bundle::known_id_with_zeros(id, 8, &known) {
+            repaired_ids.push(RepairedId {
+                file: origin.file.clone(),
+                row: origin.row,
+                was: std::mem::replace(id, now.clone()),
+                now,
+            });
+        }
+    }
     if imported_rows == 0 {
         return Err(ImportError::NothingImported { unparsed });
     }
@@ -531,6 +562,7 @@ pub fn import_activity(
         dry_run: options.dry_run,
         backup,
         columns,
+        repaired_ids,
     })
 }
 

@@ -188,6 +188,45 @@ fn population_workbook(path: &Path, rows: u32, stray: Option<(u32, u16)>) {
     wb.save(path).unwrap();
 }
 
+fn edit_manifest(bundle: &Path, from: &str, to: &str) {
+    let p = bundle.join("bundle.toml");
+    let text = std::fs::read_to_string(&p).unwrap();
+    assert!(text.contains(from), "{from}");
+    std::fs::write(p, text.replace(from, to)).unwrap();
+}
+
+/// Rewrites a CSV file as German Excel saves it: BOM, `;`, decimal commas, CRLF.
+fn german(path: &Path) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut out = String::from("\u{feff}");
+    for line in text.lines() {
+        let fields: Vec<String> = line
+            .split(',')
+            .map(|f| {
+                let decimal = f.contains('.') && f.parse::<f64>().is_ok();
+                if decimal {
+                    f.replace('.', ",")
+                } else {
+                    f.to_string()
+                }
+            })
+            .collect();
+        out += &fields.join(";");
+        out += "\r\n";
+    }
+    std::fs::write(path, out).unwrap();
+}
+
+/// Rewrites a UTF-8 file (Latin-1 characters only) in Windows-1252.
+fn cp1252(path: &Path) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let bytes: Vec<u8> = text
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).unwrap())
+        .collect();
+    std::fs::write(path, bytes).unwrap();
+}
+
 fn import_args(bundle: &Path, files: &[PathBuf], extra: &[&str]) -> Vec<OsString> {
     let mut a: Vec<OsString> = vec!["import".into(), "activity".into()];
     a.extend(files.iter().map(|f| f.clone().into_os_string()));
@@ -199,6 +238,10 @@ fn import_args(bundle: &Path, files: &[PathBuf], extra: &[&str]) -> Vec<OsString
 
 /// One key-figure workbook of two new rows (IM 9 of alliance Z9).
 fn key_figures(path: &Path) {
+    key_figures_for(path, "08111001");
+}
+
+fn key_figures_for(path: &Path, municipality: &str) {
     let header = [
         "manager_id",
         "alliance_id",
@@ -222,7 +265,7 @@ fn key_figures(path: &Path) {
         let r = r as u32 + 1;
         ws.write_string(r, 0, "9").unwrap();
         ws.write_string(r, 1, "Z9").unwrap();
-        ws.write_string(r, 2, "08111001").unwrap();
+        ws.write_string(r, 2, municipality).unwrap();
         ws.write_string(r, 3, *day).unwrap();
         for c in 4..12 {
             ws.write_number(r, c, 1.0).unwrap();
@@ -517,6 +560,134 @@ fn cases() -> Vec<Case> {
             class: Class::Handled(&["Dry run, nothing written", "12 rows"], &[]),
             writes_bundle: false,
         },
+        // 5. Excel and German reality.
+        Case {
+            name: "German Excel CSV: ';', decimal comma, BOM, CRLF",
+            build: |_, b| {
+                german(&b.join("districts.csv"));
+                check_args(b)
+            },
+            env: &[],
+            class: Class::Handled(
+                &[
+                    "districts.csv: read as a German spreadsheet export",
+                    "decimal commas",
+                ],
+                &["decimal comma?", "UNREADABLE"],
+            ),
+            writes_bundle: false,
+        },
+        Case {
+            name: "CSV in Windows-1252",
+            build: |_, b| {
+                cp1252(&b.join("municipalities.csv"));
+                check_args(b)
+            },
+            env: &[],
+            class: Class::Handled(&["municipalities.csv", "Windows-1252"], &["UNREADABLE"]),
+            writes_bundle: false,
+        },
+        Case {
+            name: "district ids whose leading zero Excel dropped",
+            build: |_, b| {
+                let p = b.join("employment.csv");
+                let text = std::fs::read_to_string(&p).unwrap().replace("\n08", "\n8");
+                std::fs::write(p, text).unwrap();
+                check_args(b)
+            },
+            env: &[],
+            class: Class::Handled(
+                &[
+                    "employment, column 'district_id'",
+                    "lost their leading zero",
+                    "8111 → 08111",
+                ],
+                &["points nowhere"],
+            ),
+            writes_bundle: false,
+        },
+        // 8. Plausibility.
+        Case {
+            name: "early_cutoff after every start date",
+            build: |_, b| {
+                edit_manifest(
+                    b,
+                    "early_cutoff        = \"2018-02-15\"",
+                    "early_cutoff = \"2099-01-01\"",
+                );
+                check_args(b)
+            },
+            env: &[],
+            class: Class::Error(&["early_cutoff 2099-01-01", "no late group"]),
+            writes_bundle: false,
+        },
+        Case {
+            name: "topics_until before any activity",
+            build: |_, b| {
+                edit_manifest(
+                    b,
+                    "topics_until    = \"2019-06-30\"",
+                    "topics_until = \"1900-01-01\"",
+                );
+                check_args(b)
+            },
+            env: &[],
+            class: Class::Error(&["topics_until 1900-01-01", "before the first activity day"]),
+            writes_bundle: false,
+        },
+        Case {
+            name: "a control of 1e308",
+            build: |_, b| {
+                let p = b.join("districts.csv");
+                let text = std::fs::read_to_string(&p)
+                    .unwrap()
+                    .replace("true,600000,1.2,50.0", "true,600000,1.2,1e308");
+                std::fs::write(p, text).unwrap();
+                check_args(b)
+            },
+            env: &[],
+            class: Class::Error(&["districts, column 'gdp_per_capita_2017', row 1", "1e308"]),
+            writes_bundle: false,
+        },
+        Case {
+            name: "a header naming one column twice",
+            build: |_, b| {
+                let p = b.join("population.csv");
+                let text = std::fs::read_to_string(&p)
+                    .unwrap()
+                    .replace("district_id,year,persons_15_64", "district_id,year,year");
+                std::fs::write(p, text).unwrap();
+                check_args(b)
+            },
+            env: &[],
+            class: Class::Error(&["population", "'year' appears twice"]),
+            writes_bundle: false,
+        },
+        Case {
+            name: "header-only employment table",
+            build: |_, b| {
+                std::fs::write(
+                    b.join("employment.csv"),
+                    "district_id,month,employed_total,employed_sv\n",
+                )
+                .unwrap();
+                check_args(b)
+            },
+            env: &[],
+            class: Class::Error(&["employment", "header but no data rows"]),
+            writes_bundle: false,
+        },
+        Case {
+            name: "import of municipality ids Excel turned into numbers",
+            build: |root, b| {
+                let wb = root.join("in.xlsx");
+                key_figures_for(&wb, "8111001");
+                import_args(b, &[wb], &[])
+            },
+            env: &[],
+            class: Class::Handled(&["lost their leading zero", "8111001 → 08111001"], &[]),
+            writes_bundle: true,
+        },
         // 6. Text from data is data.
         Case {
             name: "ESC sequences in the bundle name and in a cell",
@@ -755,4 +926,47 @@ fn import_into_a_read_only_bundle_fails_and_modifies_nothing() {
     std::fs::set_permissions(&bundle, std::fs::Permissions::from_mode(0o555)).unwrap();
     assert_eq!(tree(root.path()), before);
     std::fs::set_permissions(&bundle, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+#[test]
+fn german_and_windows_1252_exports_read_like_the_original() {
+    let root = tempfile::tempdir().unwrap();
+    let bundle = setup(root.path());
+    let original = wirkung::core::bundle::load(&bundle).unwrap();
+    german(&bundle.join("districts.csv"));
+    german(&bundle.join("staffing.csv"));
+    cp1252(&bundle.join("municipalities.csv"));
+    let b = wirkung::core::bundle::load(&bundle).unwrap();
+    assert_eq!(b.districts, original.districts);
+    assert_eq!(b.staffing, original.staffing);
+    assert_eq!(b.municipalities, original.municipalities);
+    assert!(b.municipalities.iter().any(|m| m.name == "A-Süd"));
+    let notes = b
+        .findings
+        .warnings()
+        .filter(|f| f.message.contains("German spreadsheet export"))
+        .count();
+    assert_eq!(notes, 3, "{:?}", b.findings);
+}
+
+#[test]
+fn ids_that_lost_their_zero_join_like_the_original() {
+    let root = tempfile::tempdir().unwrap();
+    let bundle = setup(root.path());
+    let original = wirkung::core::bundle::load(&bundle).unwrap();
+    for table in ["employment.csv", "grants.csv"] {
+        let p = bundle.join(table);
+        let text = std::fs::read_to_string(&p).unwrap().replace(",08", ",8");
+        let text = text.replace("\n08", "\n8");
+        std::fs::write(p, text).unwrap();
+    }
+    let b = wirkung::core::bundle::load(&bundle).unwrap();
+    assert_eq!(b.employment, original.employment);
+    assert_eq!(b.grants, original.grants);
+    assert_eq!(
+        b.findings.errors().count(),
+        original.findings.errors().count(),
+        "{:?}",
+        b.findings
+    );
 }

@@ -65,6 +65,23 @@ pub(super) fn load(dir: &Path) -> Result<Bundle, BundleError> {
             }
         };
         let df = frame.df;
+        let file = path.file_name().map(|f| f.to_string_lossy().into_owned());
+        let file = file.as_deref().unwrap_or_default();
+        for note in &frame.notes {
+            out.push(Finding::warning(
+                table.name(),
+                None,
+                None,
+                format!("{file}: {note}"),
+            ));
+        }
+        if df.height() == 0 {
+            let msg = format!(
+                "{file}: the table has a header but no data rows; nothing derived from {} can be computed",
+                table.name()
+            );
+            out.push(Finding::error(table.name(), None, None, msg));
+        }
         bundle.sources.insert(
             table,
             TableSource {
@@ -76,6 +93,7 @@ pub(super) fn load(dir: &Path) -> Result<Bundle, BundleError> {
             bundle.unreadable.insert(table);
         }
     }
+    super::ids::repair_lost_zeros(&mut bundle, &rows, &mut out);
     validate::validate(&bundle, &rows, &mut out);
     bundle.findings = out.finish();
     // .xlsx tables: findings also name the sheet and cell (xlsx.rs).

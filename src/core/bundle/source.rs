@@ -112,6 +112,15 @@ pub enum TableFileProblem {
     /// The reader broke down on the file (a panic inside polars or calamine, caught).
     #[error("the file could not be read (the reader failed: {0})")]
     ReaderFailed(String),
+    /// The header names one column twice: which values are meant cannot be known.
+    #[error(
+        "column '{column}' appears twice in the header (fields {first} and {second}); the table cannot be used until one is renamed or removed"
+    )]
+    DuplicateHeader {
+        column: String,
+        first: usize,
+        second: usize,
+    },
     /// An .xlsx sheet too large to read (dimension or uncompressed size).
     #[error("{0}")]
     SheetTooLarge(String),
@@ -186,6 +195,9 @@ pub(super) struct Frame {
     /// Parquet columns of a type wirkung does not read: (column, type). They are left out of
     /// the frame; a table that needs one reports it by name, every other table ignores it.
     pub skipped: Vec<(String, String)>,
+    /// How the file was read when it was not plain UTF-8 CSV with commas (a German
+    /// spreadsheet export), for a note in `check`.
+    pub notes: Vec<String>,
 }
 
 /// Reads a CSV (every column as text, so that values are parsed and reported here),
@@ -214,6 +226,7 @@ fn read_frame_unguarded(path: &Path) -> Result<Frame, TableFileError> {
     let plain = |df| Frame {
         df,
         skipped: Vec::new(),
+        notes: Vec::new(),
     };
     if super::xlsx::is_xlsx(path) {
         return super::xlsx::read_frame(path).map(plain);
@@ -240,7 +253,7 @@ fn read_frame_unguarded(path: &Path) -> Result<Frame, TableFileError> {
                 TableFileProblem::Csv(_) => ragged_row(path).unwrap_or(problem),
                 other => other,
             })
-            .map(plain),
+            .map(|(df, notes)| Frame { notes, ..plain(df) }),
         _ => read_parquet(path),
     };
     frame.map_err(|problem| problem.at(path))
@@ -327,7 +340,11 @@ fn read_parquet(path: &Path) -> Result<Frame, TableFileProblem> {
             .finish()
             .map_err(TableFileProblem::Parquet)?
     };
-    Ok(Frame { df, skipped })
+    Ok(Frame {
+        df,
+        skipped,
+        notes: Vec::new(),
+    })
 }
 
 /// The first ragged data row of a CSV file, if there is one.
@@ -410,7 +427,7 @@ fn overlong_line(path: &Path) -> Result<Option<TableFileProblem>, std::io::Error
     }
 }
 
-fn read_csv(path: &Path) -> Result<DataFrame, TableFileProblem> {
+fn read_csv(path: &Path) -> Result<(DataFrame, Vec<String>), TableFileProblem> {
     // Opening first gives a plain "No such file" / permission message instead of polars'.
     File::open(path).map_err(TableFileProblem::Open)?;
     let empty = std::fs::metadata(path)
@@ -422,25 +439,176 @@ fn read_csv(path: &Path) -> Result<DataFrame, TableFileProblem> {
     if let Some(problem) = overlong_line(path).map_err(TableFileProblem::Open)? {
         return Err(problem);
     }
-    let mut df = CsvReadOptions::default()
+    // What Excel writes in a German locale: `;` between fields (the comma is the decimal
+    // sign), often Windows-1252. Such a file is read as it is meant, and `check` says so.
+    let header = header_line(path).map_err(TableFileProblem::Open)?;
+    let semicolons = header.contains(&b';') && !header.contains(&b',');
+    let separator = if semicolons { b';' } else { b',' };
+    if let Some(problem) = duplicate_header(&header, separator) {
+        return Err(problem);
+    }
+    if semicolons {
+        return read_german(path, b';');
+    }
+    let read = CsvReadOptions::default()
         .with_has_header(true)
         .with_infer_schema_length(Some(0))
         .try_into_reader_with_file_path(Some(path.to_path_buf()))
-        .and_then(|r| r.finish())
-        .map_err(TableFileProblem::Csv)?;
-    // Spreadsheet programs write UTF-8 with a byte-order mark; it is not part of the name.
+        .and_then(|r| r.finish());
+    let mut df = match read {
+        Ok(df) => df,
+        Err(e) if e.to_string().to_ascii_lowercase().contains("utf") => {
+            return read_german(path, b',');
+        }
+        Err(e) => return Err(TableFileProblem::Csv(e)),
+    };
+    strip_bom(&mut df)?;
+    Ok((df, Vec::new()))
+}
+
+/// Spreadsheet programs write UTF-8 with a byte-order mark; it is not part of the name.
+fn strip_bom(df: &mut DataFrame) -> Result<(), TableFileProblem> {
     let first = df.get_column_names().first().map(|c| c.to_string());
     if let Some(first) = first.filter(|c| c.starts_with('\u{feff}')) {
         let clean = first.trim_start_matches('\u{feff}').to_string();
         df.rename(&first, clean.into())
             .map_err(TableFileProblem::Frame)?;
     }
-    Ok(df)
+    Ok(())
+}
+
+/// The first line of the file (at most `MAX_LINE_BYTES`, checked before).
+fn header_line(path: &Path) -> Result<Vec<u8>, std::io::Error> {
+    use std::io::Read;
+    let mut head = Vec::new();
+    File::open(path)?
+        .take(MAX_LINE_BYTES as u64 + 1)
+        .read_to_end(&mut head)?;
+    let end = head.iter().position(|&b| b == b'\n').unwrap_or(head.len());
+    head.truncate(end);
+    Ok(head)
+}
+
+/// A column named twice in the header (polars would rename the second copy, and the
+/// reader would silently use the first).
+fn duplicate_header(line: &[u8], separator: u8) -> Option<TableFileProblem> {
+    let text = String::from_utf8_lossy(line);
+    let names: Vec<String> = text
+        .split(char::from(separator))
+        .map(|n| {
+            n.trim_start_matches('\u{feff}')
+                .trim()
+                .trim_matches('"')
+                .to_string()
+        })
+        .collect();
+    for (i, name) in names.iter().enumerate() {
+        if let Some(j) = names[i + 1..].iter().position(|n| n == name) {
+            return Some(TableFileProblem::DuplicateHeader {
+                column: echo_raw(name),
+                first: i + 1,
+                second: i + 2 + j,
+            });
+        }
+    }
+    None
+}
+
+/// Windows-1252's characters at 0x80–0x9F (the rest of its upper half is Latin-1).
+const CP1252_HIGH: [char; 32] = [
+    '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}',
+    '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
+];
+
+/// Text of a file that is not UTF-8, read as Windows-1252.
+fn from_cp1252(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|&b| match b {
+            0x80..=0x9f => CP1252_HIGH[usize::from(b - 0x80)],
+            _ => char::from(b),
+        })
+        .collect()
+}
+
+/// A German decimal number (`0,5`, `-12,25`): digits, one comma, digits.
+fn decimal_comma(s: &str) -> Option<String> {
+    let t = s.trim();
+    let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
+    let (a, b) = digits.split_once(',')?;
+    let ok = |p: &str| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit());
+    (ok(a) && ok(b)).then(|| t.replacen(',', ".", 1))
+}
+
+/// Reads a CSV file the way a German spreadsheet export is meant: UTF-8 (with or without a
+/// byte-order mark) or else Windows-1252, fields separated by `separator`, and with `;`
+/// decimal commas in numbers read as points (ids and names never match the pattern).
+fn read_german(path: &Path, separator: u8) -> Result<(DataFrame, Vec<String>), TableFileProblem> {
+    let bytes = std::fs::read(path).map_err(TableFileProblem::Open)?;
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
+    let mut how = Vec::new();
+    if separator == b';' {
+        how.push("fields separated by ';'");
+    }
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t.to_string(),
+        Err(_) => {
+            how.push("Windows-1252 text (not UTF-8)");
+            from_cp1252(bytes)
+        }
+    };
+    let mut df = CsvReadOptions::default()
+        .with_has_header(true)
+        .with_infer_schema_length(Some(0))
+        .map_parse_options(|p| p.with_separator(separator))
+        .into_reader_with_file_handle(std::io::Cursor::new(text.into_bytes()))
+        .finish()
+        .map_err(TableFileProblem::Csv)?;
+    let mut commas = 0usize;
+    if separator == b';' {
+        let mut columns = Vec::with_capacity(df.width());
+        for c in df.columns() {
+            let Ok(ca) = c.as_materialized_series().str() else {
+                columns.push(c.clone());
+                continue;
+            };
+            let values: Vec<Option<String>> = ca
+                .iter()
+                .map(|v| {
+                    v.map(|v| match decimal_comma(v) {
+                        Some(point) => {
+                            commas += 1;
+                            point
+                        }
+                        None => v.to_string(),
+                    })
+                })
+                .collect();
+            columns.push(Column::new(c.name().clone(), values));
+        }
+        df = DataFrame::new(df.height(), columns).map_err(TableFileProblem::Frame)?;
+    }
+    if commas > 0 {
+        how.push("decimal commas read as decimal points");
+    }
+    let note = format!("read as a German spreadsheet export: {}", how.join(", "));
+    Ok((df, vec![note]))
 }
 
 #[cfg(test)]
 mod tests {
     use super::first_ragged_row;
+
+    #[test]
+    fn german_numbers_and_windows_1252() {
+        use super::{decimal_comma, from_cp1252};
+        assert_eq!(decimal_comma("0,5").as_deref(), Some("0.5"));
+        assert_eq!(decimal_comma(" -12,25").as_deref(), Some("-12.25"));
+        assert_eq!(decimal_comma("1.234,5"), None);
+        assert_eq!(decimal_comma("Müller, Hans"), None);
+        assert_eq!(decimal_comma("08111"), None);
+        assert_eq!(from_cp1252(b"M\xfcller \x80 \x84x\x93"), "Müller € „x“");
+    }
 
     #[test]
     fn ragged_rows_are_found_outside_quotes_only() {
