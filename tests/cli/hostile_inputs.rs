@@ -970,3 +970,64 @@ fn ids_that_lost_their_zero_join_like_the_original() {
         b.findings
     );
 }
+
+#[test]
+fn bundle_text_in_exports_is_escaped_for_svg_markdown_and_csv() {
+    let root = tempfile::tempdir().unwrap();
+    let bundle = root.path().join("sample");
+    std::fs::create_dir(&bundle).unwrap();
+    let sample = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-data/bw-integration");
+    for e in std::fs::read_dir(&sample).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, bundle.join(p.file_name().unwrap())).unwrap();
+    }
+    edit_manifest(
+        &bundle,
+        "name = \"Integration management, Baden-Württemberg (synthetic sample)\"",
+        "name = \"A<b>&\\\"c\\\"|d\\u0007\\u001b[2J\"",
+    );
+    let out = root.path().join("exports");
+    std::fs::create_dir(&out).unwrap();
+    let cases = [
+        ("trends", "svg", "x.svg"),
+        ("estimate", "md", "x.md"),
+        ("estimate", "csv", "x.csv"),
+    ];
+    for (page, format, file) in cases {
+        let path = out.join(file);
+        let o = run(
+            &[
+                "export".into(),
+                bundle.clone().into(),
+                "--page".into(),
+                page.into(),
+                "--comparison".into(),
+                "early-start".into(),
+                "--format".into(),
+                format.into(),
+                "--out".into(),
+                path.clone().into(),
+            ],
+            &[],
+        );
+        assert_eq!(o.code, Some(0), "{format}: {}", o.output);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{format}: {text}"
+        );
+        match format {
+            "svg" => {
+                roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+            }
+            // No table row may be split by the name's `|` (the caption is a paragraph).
+            "md" => assert!(
+                text.lines()
+                    .filter(|l| l.starts_with('|'))
+                    .all(|l| !l.contains("c\"|d")),
+                "{text}"
+            ),
+            _ => {}
+        }
+    }
+}

@@ -1,8 +1,8 @@
 //! Opening a bundle: `bundle.toml`, then every table file (CSV or Parquet through polars)
 //! into the typed model, then validation. Nothing in the bundle directory is written.
 
-use super::collect::Collector;
 use super::collect::RowNumbers;
+use super::collect::{Collector, MANIFEST};
 use super::columns::TableReader;
 use super::manifest::Manifest;
 use super::model::{Table, TableSource};
@@ -26,8 +26,14 @@ pub(super) fn load(dir: &Path) -> Result<Bundle, BundleError> {
             reason: "it is a file; a bundle is a directory holding bundle.toml".into(),
         });
     }
-    let manifest = read_manifest(dir)?;
+    let mut manifest = read_manifest(dir)?;
     let mut out = Collector::default();
+    for field in escape_control_characters(&mut manifest) {
+        let msg = format!(
+            "{field} holds control characters (a line break, ESC or the like); they are shown escaped (\\u{{1b}}) wherever the text appears: in the terminal, charts, tables and exports"
+        );
+        out.push(Finding::warning(MANIFEST, Some(field), None, msg));
+    }
     let mut bundle = Bundle {
         dir: dir.to_path_buf(),
         manifest,
@@ -101,6 +107,47 @@ pub(super) fn load(dir: &Path) -> Result<Bundle, BundleError> {
         super::xlsx::add_cell_references(&mut bundle.findings.items, table.name(), &src.file);
     }
     Ok(bundle)
+}
+
+/// Text of bundle.toml goes into terminals, SVG (where a control character is not even
+/// allowed), LaTeX, Markdown and CSV: its control characters are replaced by their escaped
+/// form once, here, so that no writer can pass one on. Returns the fields changed.
+fn escape_control_characters(m: &mut Manifest) -> Vec<&'static str> {
+    let escape = |s: &mut String| {
+        if !s.chars().any(char::is_control) {
+            return false;
+        }
+        *s = s
+            .chars()
+            .flat_map(|c| {
+                if c.is_control() {
+                    c.escape_default().collect::<Vec<_>>()
+                } else {
+                    vec![c]
+                }
+            })
+            .collect();
+        true
+    };
+    let mut changed = Vec::new();
+    let b = &mut m.bundle;
+    for (field, text) in [
+        ("bundle.name", &mut b.name),
+        ("bundle.description", &mut b.description),
+        ("bundle.source", &mut b.source),
+    ] {
+        if escape(text) {
+            changed.push(field);
+        }
+    }
+    let mut labels = false;
+    for c in &mut m.controls {
+        labels |= escape(&mut c.label);
+    }
+    if labels {
+        changed.push("controls.label");
+    }
+    changed
 }
 
 /// Fills one typed table; false when the table cannot be used (missing required column).
