@@ -2,7 +2,7 @@
 //! summary of the tables (cli.md, "Exit status" and "JSON shapes").
 
 use super::common::{CliError, CliResult, emit};
-use crate::core::bundle::{self, Bundle, Finding, Table};
+use crate::core::bundle::{self, Bundle, Finding, Severity, Table, finding::echo_raw};
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -105,7 +105,19 @@ pub fn run(args: CheckArgs) -> CliResult {
         tables: summaries(&bundle),
     };
     let output = match args.format {
-        CheckFormat::Json => format!("{}\n", to_json(&report)?),
+        // JSON is for programs: every finding, none summarised.
+        CheckFormat::Json => {
+            let of = |s: Severity| {
+                let all = bundle.findings.complete();
+                all.filter(|f| f.severity == s).collect::<Vec<_>>()
+            };
+            let complete = CheckReport {
+                errors: of(Severity::Error),
+                warnings: of(Severity::Warning),
+                tables: summaries(&bundle),
+            };
+            format!("{}\n", to_json(&complete)?)
+        }
         CheckFormat::Text => text(&bundle, &report),
     };
     // Through the CLI's one writer: `check … | head` ends quietly on a closed pipe.
@@ -126,7 +138,7 @@ fn text(b: &Bundle, report: &CheckReport) -> String {
     };
     s += &format!(
         "Bundle: {} ({}){synthetic}\n\n",
-        b.manifest.bundle.name,
+        echo_raw(&b.manifest.bundle.name),
         b.dir.display()
     );
     for (label, list) in [("error", &report.errors), ("warning", &report.warnings)] {
@@ -135,7 +147,10 @@ fn text(b: &Bundle, report: &CheckReport) -> String {
         for f in list {
             let loc = f.location();
             let sep = if loc.is_empty() { "" } else { ": " };
-            s += &format!("  {label:<7} {loc}{sep}{}\n", f.message);
+            // Messages quote cells and names from the data: no control character may reach
+            // the terminal raw (an ESC sequence could clear it or retitle the window).
+            let message = terminal_safe(&f.message);
+            s += &format!("  {label:<7} {}{sep}{message}\n", terminal_safe(&loc));
         }
         s += "\n";
     }
@@ -157,4 +172,17 @@ fn text(b: &Bundle, report: &CheckReport) -> String {
         report.warnings.len()
     );
     s
+}
+
+/// Text with every control character except the line break escaped (`\u{1b}`).
+fn terminal_safe(s: &str) -> String {
+    s.chars()
+        .flat_map(|c| {
+            if c.is_control() && c != '\n' {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
 }

@@ -15,9 +15,13 @@ pub struct ImportArgs {
     /// The bundle whose activity table receives the rows.
     #[arg(long)]
     pub into: PathBuf,
-    /// Replace an existing activity.parquet.
+    /// Replace an existing activity.parquet (the replaced file is kept as
+    /// activity.parquet.before-import until the next successful import).
     #[arg(long)]
     pub force: bool,
+    /// Show what would be written, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
     #[arg(long, value_enum, default_value_t = ImportFormat::Text)]
     pub format: ImportFormat,
 }
@@ -35,15 +39,28 @@ pub enum ImportFormat {
 
 fn text(r: &ImportReport) -> String {
     let mut out = String::new();
+    let verb = if r.dry_run {
+        "Dry run, nothing written. Would write"
+    } else {
+        "Wrote"
+    };
     let _ = writeln!(
         out,
-        "Wrote {} ({} rows: {} existing + {} imported − {} exact duplicates)",
+        "{verb} {} ({} rows: {} existing + {} imported − {} exact duplicates)",
         r.target.display(),
         r.rows_written,
         r.existing_rows,
         r.imported_rows,
         r.dropped_duplicates.len()
     );
+    let _ = writeln!(out, "Columns: {}", r.columns.join(", "));
+    if let Some(b) = &r.backup {
+        let _ = writeln!(
+            out,
+            "The replaced file is kept as {} until the next successful import.",
+            b.display()
+        );
+    }
     if let Some(s) = &r.shadowed {
         let _ = writeln!(
             out,
@@ -53,7 +70,7 @@ fn text(r: &ImportReport) -> String {
     }
     let _ = writeln!(
         out,
-        "\nDropped exact duplicates: {}",
+        "\nDropped exact duplicates (imported rows already in the table): {}",
         r.dropped_duplicates.len()
     );
     for o in &r.dropped_duplicates {
@@ -63,6 +80,16 @@ fn text(r: &ImportReport) -> String {
             .map(|s| format!(" sheet '{s}'"))
             .unwrap_or_default();
         let _ = writeln!(out, "  {}{sheet} row {}", o.file, o.row);
+    }
+    if !r.repaired_ids.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nMunicipality ids that lost their leading zero (read as the bundle's id): {}",
+            r.repaired_ids.len()
+        );
+        for x in &r.repaired_ids {
+            let _ = writeln!(out, "  {} row {}: {} → {}", x.file, x.row, x.was, x.now);
+        }
     }
     let _ = writeln!(
         out,
@@ -102,6 +129,7 @@ pub fn run(args: ImportArgs) -> CliResult {
     let ImportTable::Activity = args.table;
     let options = ImportOptions {
         force: args.force,
+        dry_run: args.dry_run,
         fail_after_bytes: None,
     };
     match import::import_activity(&args.into, &args.files, &options) {

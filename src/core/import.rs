@@ -1,15 +1,23 @@
 //! `wirkung import activity`: merges per-IM key-figure workbooks (one .xlsx per IM, as the
 //! evaluators received them) into the bundle's `activity` table, written as Parquet.
 //!
-//! The reading rules of bundle-format.md apply while merging: exact duplicate rows are
-//! dropped (and listed), rows of the same IM and date with different counts are kept and
-//! flagged, and cells that cannot be read are reported with file, sheet and cell. The new
-//! table is written to a temporary file and renamed into place, so an interrupted import
-//! leaves the bundle as it was; an existing file is replaced only with `force`.
+//! The import adds to the table as delivered: every existing row and column is kept (its
+//! duplicates and bad rows are the analysis's business, flagged by `check`, never deleted),
+//! read with the same reader as `check`. Imported rows that exactly repeat a row already
+//! there (or another imported one) are dropped and listed, imported rows of the same IM and
+//! date with different counts are kept and flagged, and cells that cannot be read are
+//! reported with file, sheet and cell. The import refuses, writing nothing, when nothing
+//! could be imported, when the existing table cannot be carried over whole, and when
+//! another import holds the bundle's lock. The new table is written to a temporary file
+//! (with the old file's permissions) and renamed into place, so an interrupted import
+//! leaves the bundle as it was; the replaced file is kept beside it as
+//! `<name>.before-import` until the next successful import. An existing file is replaced
+//! only with `force`; `dry_run` reports what would be written and writes nothing.
 
+use crate::core::bundle::sandbox::{self, PathProblem};
 use crate::core::bundle::xlsx::{cell_ref, read_sheet};
 use crate::core::bundle::{self, Table, Topic};
-use crate::core::export::write_atomic;
+use crate::core::export::WriteError;
 use crate::core::period::parse_date;
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -25,6 +33,8 @@ const PLACES: [&str; 3] = ["talks_office", "talks_onsite", "talks_accompanying"]
 pub struct ImportOptions {
     /// Replace an existing `activity.parquet`.
     pub force: bool,
+    /// Report what would be written, and write nothing.
+    pub dry_run: bool,
     /// Test hook: abort after this many bytes of the new file were written.
     pub fail_after_bytes: Option<usize>,
 }
@@ -70,6 +80,25 @@ pub struct ImportReport {
     pub rows_written: usize,
     /// A CSV or workbook activity table that the new Parquet file now takes precedence over.
     pub shadowed: Option<PathBuf>,
+    /// Nothing was written (`--dry-run`): the report says what would have been.
+    pub dry_run: bool,
+    /// Where the replaced file was kept (until the next successful import).
+    pub backup: Option<PathBuf>,
+    /// The columns of the new table: the existing table's, in its order, and any activity
+    /// column the imported rows add.
+    pub columns: Vec<String>,
+    /// Imported municipality ids that a spreadsheet turned into numbers (`8111000`), read as
+    /// the bundle's municipality they match once the leading zero is back (`08111000`).
+    pub repaired_ids: Vec<RepairedId>,
+}
+
+/// One imported id read with its lost leading zeros put back.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RepairedId {
+    pub file: String,
+    pub row: usize,
+    pub was: String,
+    pub now: String,
 }
 
 /// Why an import did not write anything.
@@ -91,8 +120,59 @@ pub enum ImportError {
     /// The new table could not be encoded as Parquet.
     #[error("cannot encode the new activity table as Parquet: {0}")]
     Encode(#[source] PolarsError),
+    /// The `[tables]` entry points outside the bundle.
+    #[error(
+        "bundle.toml [tables] activity = {entry:?}: {problem}; import writes only inside the bundle"
+    )]
+    Outside { entry: String, problem: PathProblem },
+    /// Another import holds the bundle's lock.
+    #[error(
+        "another import into {} is running (it holds the bundle's lock); nothing was written: try again when it has finished",
+        dir.display()
+    )]
+    Locked { dir: PathBuf },
+    /// Not one row could be imported: nothing is written.
+    #[error("nothing could be imported, so nothing was written:\n{}", list_unparsed(.unparsed))]
+    NothingImported { unparsed: Vec<Unparsed> },
+    /// The existing table cannot be read whole, so rewriting it would lose data.
+    #[error("the existing activity table {} cannot be carried over whole ({why}); nothing was written", file.display())]
+    ExistingUnreadable { file: PathBuf, why: String },
+    /// The new table would hold fewer rows or columns than the existing one (not expected).
+    #[error(
+        "the new table would hold {rows} rows and {columns} columns, fewer than the existing {old_rows} rows and {old_columns} columns; nothing was written"
+    )]
+    WouldLose {
+        rows: usize,
+        columns: usize,
+        old_rows: usize,
+        old_columns: usize,
+    },
     #[error(transparent)]
     Write(#[from] crate::core::export::WriteError),
+}
+
+fn list_unparsed(unparsed: &[Unparsed]) -> String {
+    let lines: Vec<String> = unparsed
+        .iter()
+        .map(|u| {
+            let sheet = u
+                .sheet
+                .as_ref()
+                .map(|s| format!(", sheet '{s}'"))
+                .unwrap_or_default();
+            let cell = u
+                .cell
+                .as_ref()
+                .map(|c| format!(", {c}"))
+                .unwrap_or_default();
+            format!("  {}{sheet}{cell}: {}", u.file, u.message)
+        })
+        .collect();
+    if lines.is_empty() {
+        "  (no files given)".into()
+    } else {
+        lines.join("\n")
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -234,21 +314,21 @@ fn read_workbook(path: &Path, out: &mut Vec<(Row, Origin)>, unparsed: &mut Vec<U
     }
 }
 
-/// Rows of the bundle's current activity table (any format the loader reads).
-fn read_existing(path: &Path, out: &mut Vec<(Row, Origin)>, unparsed: &mut Vec<Unparsed>) {
+/// The bundle's current activity table as delivered (any format the loader reads, with
+/// the loader's reader), and its rows that parse, for recognising re-imported rows.
+fn read_existing(path: &Path) -> Result<(DataFrame, Vec<(Row, Origin)>), ImportError> {
     let file = file_name(path);
-    let df = match bundle::read_table_file(path) {
-        Ok(df) => df,
-        Err(e) => {
-            unparsed.push(Unparsed {
-                file,
-                sheet: None,
-                cell: None,
-                message: format!("existing activity table: {}", e.problem),
-            });
-            return;
-        }
+    let unreadable = |why: String| ImportError::ExistingUnreadable {
+        file: path.to_path_buf(),
+        why,
     };
+    let (df, skipped) = bundle::read_table_file_with_skipped(path)
+        .map_err(|e| unreadable(e.problem.to_string()))?;
+    if let Some((column, dtype)) = skipped.first() {
+        return Err(unreadable(format!(
+            "its column '{column}' is stored as {dtype}, which wirkung cannot carry over"
+        )));
+    }
     let text_columns: HashMap<String, Vec<Option<String>>> = df
         .columns()
         .iter()
@@ -261,29 +341,31 @@ fn read_existing(path: &Path, out: &mut Vec<(Row, Origin)>, unparsed: &mut Vec<U
             ))
         })
         .collect();
+    let mut rows = Vec::new();
     for r in 0..df.height() {
-        let get = |c: &str| text_columns.get(c).and_then(|v| v[r].clone());
-        let cell = |c: &str| Some(format!("column {c}, row {}", r + 1));
-        match parse_row(get, cell) {
-            Ok(row) => out.push((
-                row,
-                Origin {
-                    file: file.clone(),
-                    sheet: None,
-                    row: r + 1,
-                },
-            )),
-            Err((cell, message)) => unparsed.push(Unparsed {
+        // Timestamps (pandas' dates) print with a time of day; the day is what counts.
+        let get = |c: &str| {
+            let v = text_columns.get(c).and_then(|v| v[r].clone())?;
+            Some(match (c, v.get(..10)) {
+                ("date", Some(day)) if v.len() > 10 => day.to_string(),
+                _ => v,
+            })
+        };
+        // Rows that do not parse stay in the table as they are; `check` reports them.
+        if let Ok(row) = parse_row(get, |_| None) {
+            let origin = Origin {
                 file: file.clone(),
                 sheet: None,
-                cell,
-                message: format!("{message}; the row was left out of the new table"),
-            }),
+                row: r + 1,
+            };
+            rows.push((row, origin));
         }
     }
+    Ok((df, rows))
 }
 
-fn to_parquet(rows: &[Row]) -> Result<Vec<u8>, PolarsError> {
+/// The imported rows as a frame of the format's native types.
+fn rows_frame(rows: &[Row]) -> Result<DataFrame, PolarsError> {
     let mut cols: Vec<Column> = Vec::new();
     for (i, name) in IDS.iter().enumerate() {
         let v: Vec<&str> = rows.iter().map(|r| r.ids[i].as_str()).collect();
@@ -305,9 +387,36 @@ fn to_parquet(rows: &[Row]) -> Result<Vec<u8>, PolarsError> {
         let v: Vec<Option<i64>> = rows.iter().map(|r| r.places[i]).collect();
         cols.push(Column::new((*name).into(), v));
     }
-    let mut df = DataFrame::new(rows.len(), cols)?;
+    DataFrame::new(rows.len(), cols)
+}
+
+/// The existing table with the imported rows below it: every existing column in its order
+/// and type (imported values are cast to it; columns the imports do not have are empty for
+/// their rows), plus any activity column only the imports have.
+fn append(existing: &DataFrame, new: &DataFrame) -> Result<DataFrame, PolarsError> {
+    let mut old = existing.clone();
+    for c in new.columns() {
+        if old.column(c.name()).is_err() {
+            let empty = Column::full_null(c.name().clone(), old.height(), c.dtype());
+            old.with_column(empty)?;
+        }
+    }
+    let cols: Vec<Column> = old
+        .columns()
+        .iter()
+        .map(|c| match new.column(c.name()) {
+            Ok(n) if n.dtype() == c.dtype() => Ok(n.clone()),
+            Ok(n) => n.strict_cast(c.dtype()),
+            Err(_) => Ok(Column::full_null(c.name().clone(), new.height(), c.dtype())),
+        })
+        .collect::<Result<_, _>>()?;
+    let added = DataFrame::new(new.height(), cols)?;
+    old.vstack(&added)
+}
+
+fn to_parquet(df: &mut DataFrame) -> Result<Vec<u8>, PolarsError> {
     let mut bytes = Vec::new();
-    ParquetWriter::new(&mut bytes).finish(&mut df)?;
+    ParquetWriter::new(&mut bytes).finish(df)?;
     Ok(bytes)
 }
 
@@ -320,37 +429,85 @@ pub fn import_activity(
     let loaded = bundle::load(dir)?;
     let current = bundle::table_file(dir, &loaded.manifest, Table::Activity);
     // Write where the loader will read: the [tables] entry if it is Parquet, else
-    // activity.parquet (which the loader prefers over activity.csv).
-    let target = match loaded.manifest.tables.get(Table::Activity.name()) {
-        Some(f) if f.to_ascii_lowercase().ends_with(".parquet") => dir.join(f),
+    // activity.parquet (which the loader prefers over activity.csv); never outside.
+    let entry = match loaded.manifest.tables.get(Table::Activity.name()) {
+        Some(f) if f.to_ascii_lowercase().ends_with(".parquet") => f.clone(),
         Some(f) => {
             return Err(ImportError::NotParquetEntry { entry: f.clone() });
         }
-        None => dir.join("activity.parquet"),
+        None => "activity.parquet".to_string(),
     };
+    let target = sandbox::resolve_inside(dir, &entry).map_err(|problem| ImportError::Outside {
+        entry: entry.clone(),
+        problem,
+    })?;
     if target.exists() && !options.force {
         return Err(ImportError::TargetExists { target });
     }
+    // The lock is the bundle directory itself (flock), so taking it writes nothing; it is
+    // held until this function returns.
+    let _lock = if options.dry_run {
+        None
+    } else {
+        Some(lock_bundle(dir)?)
+    };
+    if !options.dry_run {
+        remove_stale_temp_files(dir);
+    }
     let mut rows: Vec<(Row, Origin)> = Vec::new();
     let mut unparsed = Vec::new();
-    if let Some(path) = &current {
-        read_existing(path, &mut rows, &mut unparsed);
-    }
-    let existing_rows = rows.len();
+    let existing = match &current {
+        Some(path) => {
+            let (df, parsed) = read_existing(path)?;
+            rows.extend(parsed);
+            Some(df)
+        }
+        None => None,
+    };
+    let existing_rows = existing.as_ref().map_or(0, DataFrame::height);
+    let existing_parsed = rows.len();
     for f in files {
         read_workbook(f, &mut rows, &mut unparsed);
     }
-    let imported_rows = rows.len() - existing_rows;
+    let imported_rows = rows.len() - existing_parsed;
+    // Excel drops the leading zero of 08111000; the bundle's municipalities say which id
+    // was meant (only an id unknown as written and known once the zeros are back).
+    let known: std::collections::HashSet<String> = loaded
+        .municipalities
+        .iter()
+        .map(|m| m.municipality_id.clone())
+        .collect();
+    let mut repaired_ids = Vec::new();
+    for (row, origin) in rows.iter_mut().skip(existing_parsed) {
+        let id = &mut row.ids[2];
+        if let Some(now) = bundle::known_id_with_zeros(id, 8, &known) {
+            repaired_ids.push(RepairedId {
+                file: origin.file.clone(),
+                row: origin.row,
+                was: std::mem::replace(id, now.clone()),
+                now,
+            });
+        }
+    }
+    if imported_rows == 0 {
+        return Err(ImportError::NothingImported { unparsed });
+    }
+    // Existing rows are never dropped; they only let re-imported rows be recognised.
     let mut kept: Vec<(Row, Origin)> = Vec::new();
+    let mut new_rows: Vec<Row> = Vec::new();
     let mut dropped_duplicates = Vec::new();
     let mut by_day: BTreeMap<(String, String, NaiveDate), Vec<usize>> = BTreeMap::new();
-    for (row, origin) in rows {
+    for (k, (row, origin)) in rows.into_iter().enumerate() {
         let key = (row.ids[1].clone(), row.ids[0].clone(), row.date);
         let same_day = by_day.entry(key).or_default();
-        if same_day.iter().any(|&i| kept[i].0 == row) {
+        let seen = same_day.iter().any(|&i| kept[i].0 == row);
+        if seen && k >= existing_parsed {
             dropped_duplicates.push(origin);
-        } else {
+        } else if !seen {
             same_day.push(kept.len());
+            if k >= existing_parsed {
+                new_rows.push(row.clone());
+            }
             kept.push((row, origin));
         }
     }
@@ -364,12 +521,35 @@ pub fn import_activity(
             rows: idx.iter().map(|&i| kept[i].1.clone()).collect(),
         })
         .collect();
-    kept.sort_by(|a, b| {
-        (&a.0.ids[1], &a.0.ids[0], a.0.date).cmp(&(&b.0.ids[1], &b.0.ids[0], b.0.date))
-    });
-    let out_rows: Vec<Row> = kept.into_iter().map(|(r, _)| r).collect();
-    let bytes = to_parquet(&out_rows).map_err(ImportError::Encode)?;
-    write_atomic(&target, &bytes, options.force, options.fail_after_bytes)?;
+    new_rows.sort_by(|a, b| (&a.ids[1], &a.ids[0], a.date).cmp(&(&b.ids[1], &b.ids[0], b.date)));
+    let added = rows_frame(&new_rows).map_err(ImportError::Encode)?;
+    let mut table = match &existing {
+        Some(old) => append(old, &added).map_err(|e| ImportError::ExistingUnreadable {
+            file: current.clone().unwrap_or_default(),
+            why: format!("the imported rows do not fit its column types: {e}"),
+        })?,
+        None => added,
+    };
+    if let Some(old) = &existing
+        && (table.height() < old.height() || table.width() < old.width())
+    {
+        return Err(ImportError::WouldLose {
+            rows: table.height(),
+            columns: table.width(),
+            old_rows: old.height(),
+            old_columns: old.width(),
+        });
+    }
+    let bytes = to_parquet(&mut table).map_err(ImportError::Encode)?;
+    let columns = table
+        .get_column_names()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let mut backup = None;
+    if !options.dry_run {
+        backup = write_table(dir, &target, &bytes, options.fail_after_bytes)?;
+    }
     Ok(ImportReport {
         shadowed: current.filter(|c| *c != target),
         target,
@@ -378,6 +558,120 @@ pub fn import_activity(
         dropped_duplicates,
         conflicts,
         unparsed,
-        rows_written: out_rows.len(),
+        rows_written: table.height(),
+        dry_run: options.dry_run,
+        backup,
+        columns,
+        repaired_ids,
     })
+}
+
+/// Temporary files of imports live in the bundle directory under this prefix.
+const TEMP_PREFIX: &str = ".wirkung-import-";
+
+fn lock_bundle(dir: &Path) -> Result<std::fs::File, ImportError> {
+    let io = |doing: &'static str| {
+        let path = dir.to_path_buf();
+        move |source| {
+            ImportError::Write(WriteError::Io {
+                path,
+                doing,
+                source,
+            })
+        }
+    };
+    let handle = std::fs::File::open(dir).map_err(io("cannot open the bundle to lock it"))?;
+    match handle.try_lock() {
+        Ok(()) => Ok(handle),
+        Err(std::fs::TryLockError::WouldBlock) => Err(ImportError::Locked {
+            dir: dir.to_path_buf(),
+        }),
+        Err(std::fs::TryLockError::Error(e)) => Err(io("cannot lock the bundle")(e)),
+    }
+}
+
+/// Leftovers of an import that was killed (the lock is held, so none is in use).
+fn remove_stale_temp_files(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        let is_file = e.file_type().is_ok_and(|t| t.is_file());
+        if is_file && name.starts_with(TEMP_PREFIX) && name.ends_with(".tmp") {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+/// Where the replaced file is kept until the next successful import.
+pub fn backup_path(target: &Path) -> PathBuf {
+    let mut name = target.file_name().unwrap_or_default().to_os_string();
+    name.push(".before-import");
+    target.with_file_name(name)
+}
+
+/// Writes the new table beside the target, with the permissions of the file it replaces
+/// (else of bundle.toml), keeps the replaced file as the backup, then renames the new one
+/// into place. Every error path removes the temporary files (dropping them deletes them).
+fn write_table(
+    dir: &Path,
+    target: &Path,
+    bytes: &[u8],
+    fail_after: Option<usize>,
+) -> Result<Option<PathBuf>, ImportError> {
+    use std::io::Write;
+    let io = |path: &Path, doing: &'static str| {
+        let path = path.to_path_buf();
+        move |source| {
+            ImportError::Write(WriteError::Io {
+                path,
+                doing,
+                source,
+            })
+        }
+    };
+    let temp = || {
+        tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .map_err(io(dir, "cannot create a temporary file"))
+    };
+    let mut tmp = temp()?;
+    if let Some(n) = fail_after {
+        let part = &bytes[..n.min(bytes.len())];
+        tmp.write_all(part)
+            .map_err(io(tmp.path(), "cannot write"))?;
+        return Err(ImportError::Write(WriteError::Interrupted {
+            written: part.len(),
+            total: bytes.len(),
+        }));
+    }
+    tmp.write_all(bytes)
+        .and_then(|_| tmp.as_file().sync_all())
+        .map_err(io(tmp.path(), "cannot write"))?;
+    let old = std::fs::metadata(target).ok().filter(|m| m.is_file());
+    let mode = old.as_ref().map(|m| m.permissions()).or_else(|| {
+        std::fs::metadata(dir.join("bundle.toml"))
+            .ok()
+            .map(|m| m.permissions())
+    });
+    if let Some(mode) = mode {
+        std::fs::set_permissions(tmp.path(), mode)
+            .map_err(io(tmp.path(), "cannot set permissions"))?;
+    }
+    let mut backup = None;
+    if old.is_some() {
+        let keep = backup_path(target);
+        let copy = temp()?;
+        std::fs::copy(target, copy.path()).map_err(io(target, "cannot keep a backup"))?;
+        copy.persist(&keep)
+            .map_err(|e| io(&keep, "cannot keep a backup")(e.error))?;
+        backup = Some(keep);
+    }
+    tmp.persist(target)
+        .map_err(|e| io(target, "cannot move into place")(e.error))?;
+    Ok(backup)
 }

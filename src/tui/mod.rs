@@ -13,6 +13,7 @@ pub mod export;
 pub mod msg;
 pub mod pages;
 pub mod robust_results;
+pub mod terminal;
 pub mod theme;
 pub mod view;
 pub mod widgets;
@@ -142,6 +143,8 @@ fn open_and_run(bundle: Option<PathBuf>, args: DashboardArgs) -> Result<ExitCode
     }
     app.run_checks_in_background();
 
+    // SIGTERM, SIGHUP, SIGINT and panics give the terminal back (terminal.rs).
+    terminal::restore_on_signals().wrap_err("cannot watch for signals")?;
     let mut terminal = match ratatui::try_init() {
         Ok(terminal) => terminal,
         Err(e) => {
@@ -152,6 +155,7 @@ fn open_and_run(bundle: Option<PathBuf>, args: DashboardArgs) -> Result<ExitCode
             ))));
         }
     };
+    terminal::restore_on_panic();
     let result = event_loop(&mut terminal, &mut app);
     ratatui::restore();
     result.wrap_err("the dashboard's terminal failed")?;

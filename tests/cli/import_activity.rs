@@ -133,8 +133,9 @@ fn planted_duplicates_conflicts_and_bad_cells_are_counted_exactly() {
     let inputs = tempfile::tempdir().unwrap();
     let files = planted(inputs.path());
     let r = import_activity(bundle_dir.path(), &files, &ImportOptions::default()).unwrap();
-    // The bundle's activity.csv: 10 rows, one with the impossible date 2019-02-30.
-    assert_eq!(r.existing_rows, 9);
+    // The bundle's activity.csv: 10 rows, one with the impossible date 2019-02-30 and one
+    // exact duplicate; both stay in the table as delivered (check flags them).
+    assert_eq!(r.existing_rows, 10);
     assert_eq!(r.imported_rows, 6);
     let dropped: Vec<(String, usize)> = r
         .dropped_duplicates
@@ -144,7 +145,6 @@ fn planted_duplicates_conflicts_and_bad_cells_are_counted_exactly() {
     assert_eq!(
         dropped,
         vec![
-            ("activity.csv".to_string(), 3),
             ("im-A1-1.xlsx".to_string(), 2),
             ("im-A1-1.xlsx".to_string(), 4),
         ]
@@ -161,7 +161,7 @@ fn planted_duplicates_conflicts_and_bad_cells_are_counted_exactly() {
             ("D1".to_string(), "2019-05-02".to_string())
         ]
     );
-    assert_eq!(r.unparsed.len(), 3, "{:?}", r.unparsed);
+    assert_eq!(r.unparsed.len(), 2, "{:?}", r.unparsed);
     let cell = r
         .unparsed
         .iter()
@@ -172,19 +172,23 @@ fn planted_duplicates_conflicts_and_bad_cells_are_counted_exactly() {
     assert!(cell.message.contains("\"x\""), "{}", cell.message);
     let broken = r.unparsed.iter().find(|u| u.file == "broken.xlsx").unwrap();
     assert!(broken.message.contains("talks_other"), "{}", broken.message);
-    assert!(
-        r.unparsed
-            .iter()
-            .any(|u| u.file == "activity.csv" && u.message.contains("2019-02-30"))
-    );
-    assert_eq!(r.rows_written, 12);
+    assert!(r.unparsed.iter().all(|u| u.file != "activity.csv"));
+    assert_eq!(r.rows_written, 14);
     assert_eq!(r.target, bundle_dir.path().join("activity.parquet"));
     assert_eq!(r.shadowed, Some(bundle_dir.path().join("activity.csv")));
 
-    // The loader reads the new Parquet table: nothing left to drop, both conflicts flagged.
+    // The loader reads the new Parquet table as it read the CSV: the delivered duplicate
+    // and the impossible date are still there for check to flag; both conflicts flagged.
     let b = bundle::load(bundle_dir.path()).unwrap();
     assert_eq!(b.activity.len(), 12);
-    assert_eq!(b.activity_cleaning.exact_duplicates_dropped, 0);
+    assert_eq!(b.activity_cleaning.exact_duplicates_dropped, 1);
+    assert!(
+        b.findings
+            .errors()
+            .any(|f| f.message.contains("2019-02-30")),
+        "{:?}",
+        b.findings
+    );
     assert_eq!(b.activity.iter().filter(|a| a.conflicting).count(), 4);
     assert_eq!(
         std::fs::read(bundle_dir.path().join("activity.csv")).unwrap(),
@@ -212,9 +216,9 @@ fn existing_parquet_is_replaced_only_with_force() {
     };
     let r = import_activity(bundle_dir.path(), &files, &force).unwrap();
     // Every imported row is now already in the table.
-    assert_eq!(r.existing_rows, 12);
+    assert_eq!(r.existing_rows, 14);
     assert_eq!(r.dropped_duplicates.len(), 6);
-    assert_eq!(r.rows_written, 12);
+    assert_eq!(r.rows_written, 14);
 }
 
 #[test]
@@ -227,6 +231,7 @@ fn interrupted_import_leaves_the_bundle_byte_identical() {
     let failing = ImportOptions {
         force: false,
         fail_after_bytes: Some(300),
+        ..Default::default()
     };
     let err = import_activity(bundle_dir.path(), &files, &failing).unwrap_err();
     assert!(err.to_string().contains("interrupted"), "{err}");
@@ -237,6 +242,7 @@ fn interrupted_import_leaves_the_bundle_byte_identical() {
     let failing = ImportOptions {
         force: true,
         fail_after_bytes: Some(300),
+        ..Default::default()
     };
     assert!(import_activity(bundle_dir.path(), &files, &failing).is_err());
     assert_eq!(snapshot(bundle_dir.path()), before);
@@ -256,7 +262,7 @@ fn shipped_example_workbook_imports() {
     )
     .unwrap();
     assert_eq!(r.imported_rows, EXAMPLE_ROWS.len());
-    assert!(r.unparsed.iter().all(|u| u.file == "activity.csv"));
+    assert!(r.unparsed.is_empty(), "{:?}", r.unparsed);
     let b = bundle::load(bundle_dir.path()).unwrap();
     let sept: Vec<_> = b
         .activity
@@ -289,7 +295,10 @@ fn cli_import_reports_and_refuses_to_overwrite() {
         String::from_utf8_lossy(&out.stderr)
     );
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("Dropped exact duplicates: 3"), "{text}");
+    assert!(
+        text.contains("Dropped exact duplicates (imported rows already in the table): 2"),
+        "{text}"
+    );
     assert!(
         text.contains("im-A1-1.xlsx, sheet 'Kennzahlen', I5"),
         "{text}"

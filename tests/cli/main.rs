@@ -18,4 +18,5 @@ mod cli_power;
 mod diff_bundles;
 mod export_pages;
 mod export_robustness;
+mod hostile_inputs;
 mod import_activity;

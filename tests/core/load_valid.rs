@@ -117,22 +117,25 @@ fn a_byte_order_mark_from_a_spreadsheet_is_not_part_of_the_first_column_name() {
 }
 
 #[test]
-fn a_semicolon_separated_file_gets_a_hint() {
+fn a_semicolon_separated_file_is_read_as_a_german_export_and_noted() {
     let dir = copy_of_valid();
+    let original = bundle::load(dir.path()).unwrap();
     let path = dir.path().join("grants.csv");
     let text = std::fs::read_to_string(&path).unwrap().replace(',', ";");
     std::fs::write(&path, text).unwrap();
     let b = bundle::load(dir.path()).unwrap();
-    assert!(!b.has(Table::Grants));
-    let f = b
+    assert!(b.has(Table::Grants));
+    assert_eq!(b.grants, original.grants);
+    let note = b
         .findings
-        .errors()
-        .find(|f| f.column.as_deref() == Some("grant_id"))
-        .expect("grant_id missing");
+        .warnings()
+        .find(|f| f.table.as_deref() == Some("grants"))
+        .expect("a note on the grants table");
     assert!(
-        f.message.contains("separated by semicolons"),
+        note.message.contains("German spreadsheet export")
+            && note.message.contains("separated by ';'"),
         "{}",
-        f.message
+        note.message
     );
 }
 

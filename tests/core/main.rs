@@ -20,6 +20,7 @@ mod estimate_reference;
 mod estimate_t_tail;
 mod estimate_wls;
 mod load_labels;
+mod load_fuzz;
 mod load_large;
 mod load_parquet;
 mod load_valid;

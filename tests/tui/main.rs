@@ -17,6 +17,7 @@ mod tui_export;
 mod tui_implementation;
 mod tui_redraw;
 mod tui_robustness;
+mod tui_signals;
 mod tui_snapshots;
 mod tui_tmux;
 mod tui_update;

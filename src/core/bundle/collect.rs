@@ -38,6 +38,8 @@ impl Collector {
         *seen += 1;
         if *seen <= ROWS_LISTED {
             self.findings.push(finding);
+        } else {
+            self.findings.unlisted.push(finding);
         }
     }
 
@@ -73,6 +75,7 @@ impl Collector {
                 "{} more findings of this kind ({kind}) are not listed; {seen} in all",
                 seen - ROWS_LISTED
             );
+            self.findings.summaries.push(self.findings.items.len());
             self.findings.push(Finding {
                 severity,
                 table,
@@ -109,6 +112,10 @@ mod tests {
         assert_eq!(last.row, None);
         assert!(last.message.contains("5 more findings"), "{}", last.message);
         assert!(last.message.contains("25 in all"), "{}", last.message);
+        // The complete list has every row finding and no summary.
+        let complete: Vec<_> = f.complete().collect();
+        assert_eq!(complete.len(), 26);
+        assert!(complete.iter().all(|f| f.row.is_some()));
     }
 }
 

@@ -8,6 +8,7 @@
 //! leading zero of `08111`, so it is a type error rather than a silent conversion.
 
 use super::collect::Collector;
+use super::finding::echo;
 use super::model::Table;
 use crate::core::period::Month;
 use chrono::NaiveDate;
@@ -38,7 +39,10 @@ const WRONG_TYPE: &str = "wrong type";
 const IMPOSSIBLE_DATE: &str = "impossible calendar date";
 
 fn wrong(expected: &str, found: &str) -> (&'static str, String) {
-    (WRONG_TYPE, format!("expected {expected}, found {found:?}"))
+    (
+        WRONG_TYPE,
+        format!("expected {expected}, found {}", echo(found)),
+    )
 }
 
 fn casted<T: PolarsNumericType>(series: &Series) -> Option<ChunkedArray<T>> {
@@ -98,7 +102,10 @@ impl Value for f64 {
             Ok(f) if f.is_finite() => Ok(f),
             _ if s.contains(',') && s.replace(',', ".").parse::<f64>().is_ok() => Err((
                 WRONG_TYPE,
-                format!("expected a number with a decimal point, found {s:?} (decimal comma?)"),
+                format!(
+                    "expected a number with a decimal point, found {} (decimal comma?)",
+                    echo(s)
+                ),
             )),
             _ => Err(wrong(Self::EXPECTED, s)),
         }
@@ -185,7 +192,7 @@ pub(super) fn parse_iso_date(s: &str) -> Result<NaiveDate, (&'static str, String
     NaiveDate::from_ymd_opt(y as i32, m, d).ok_or_else(|| {
         (
             IMPOSSIBLE_DATE,
-            format!("{s:?} is not a real calendar date"),
+            format!("{} is not a real calendar date", echo(s)),
         )
     })
 }
@@ -254,6 +261,8 @@ pub(super) struct TableReader<'a, 'c> {
     pub unreadable: bool,
     /// Unreadable (present but invalid) values per column.
     invalid: std::collections::HashMap<String, usize>,
+    /// Parquet columns set aside for their type (source.rs): (column, type).
+    skipped: Vec<(String, String)>,
 }
 
 impl<'a, 'c> TableReader<'a, 'c> {
@@ -265,7 +274,24 @@ impl<'a, 'c> TableReader<'a, 'c> {
             out,
             unreadable: false,
             invalid: Default::default(),
+            skipped: Vec::new(),
         }
+    }
+
+    /// Parquet columns the file has but the reader set aside for their type.
+    pub fn with_skipped(mut self, skipped: Vec<(String, String)>) -> Self {
+        self.skipped = skipped;
+        self
+    }
+
+    /// Why a column that the file has is not in the frame: its unreadable Parquet type.
+    pub fn skipped_type(&self, col: &str) -> Option<String> {
+        self.skipped.iter().find(|(c, _)| c == col).map(|(_, t)| {
+            format!(
+                "column '{col}' is stored as {t}, which wirkung does not read{}",
+                super::source::parquet_type_hint(t)
+            )
+        })
     }
 
     fn name(&self) -> &'static str {
@@ -288,24 +314,34 @@ impl<'a, 'c> TableReader<'a, 'c> {
             if present.iter().any(|p| p == col) {
                 continue;
             }
+            let consequence = if is_required {
+                "; the table cannot be used"
+            } else {
+                "; its values count as missing"
+            };
+            if let Some(why) = self.skipped_type(col) {
+                let msg = format!("{why}{consequence}");
+                self.out
+                    .push(super::Finding::error(self.name(), Some(col), None, msg));
+                self.unreadable |= is_required;
+                continue;
+            }
             let near = present.iter().find(|p| p.trim().eq_ignore_ascii_case(col));
             let hint = match near {
-                Some(p) => format!(" (found {p:?}: column names are case-sensitive and exact)"),
+                Some(p) => format!(
+                    " (found {}: column names are case-sensitive and exact)",
+                    echo(p)
+                ),
                 None if present.len() == 1 && present[0].contains(';') => {
                     " (the file seems to be separated by semicolons; format 1 expects commas)"
                         .to_string()
                 }
-                None => format!(" (columns found: {})", present.join(", ")),
+                None => format!(" (columns found: {})", found_list(&present)),
             };
             let what = if is_required {
                 "required column"
             } else {
                 "column"
-            };
-            let consequence = if is_required {
-                "; the table cannot be used"
-            } else {
-                "; its values count as missing"
             };
             self.out.push(super::Finding::error(
                 self.name(),
@@ -536,6 +572,15 @@ impl Value for Control {
             })
         })
     }
+}
+
+/// The header's column names for a message: each echoed, at most 12 of them.
+fn found_list(present: &[String]) -> String {
+    let mut names: Vec<String> = present.iter().take(12).map(|p| echo(p)).collect();
+    if present.len() > 12 {
+        names.push(format!("… {} in all", present.len()));
+    }
+    names.join(", ")
 }
 
 /// "12 of 300 values missing (4.0%), first at rows 3, 7, 9, 12, 15".

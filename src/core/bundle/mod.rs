@@ -10,10 +10,13 @@ mod columns;
 mod coverage;
 pub mod finding;
 mod labels;
+mod ids;
 pub mod manifest;
 pub mod model;
 mod plausible;
 mod read;
+mod rules;
+pub mod sandbox;
 mod source;
 mod tables;
 mod validate;
@@ -87,6 +90,24 @@ pub fn load(dir: &Path) -> Result<Bundle, BundleError> {
 /// `load` does; `wirkung import` uses it to merge new deliveries with the existing table.
 pub fn read_table_file(path: &Path) -> Result<polars::prelude::DataFrame, TableFileError> {
     source::read_frame(path)
+}
+
+/// `read_table_file`, with the Parquet columns left out for their type: (column, type).
+/// `import` refuses to rewrite a table it could not carry over whole.
+pub fn read_table_file_with_skipped(
+    path: &Path,
+) -> Result<(polars::prelude::DataFrame, Vec<(String, String)>), TableFileError> {
+    source::read_frame_full(path).map(|f| (f.df, f.skipped))
+}
+
+/// The known id that `id` stands for once the leading zeros a spreadsheet dropped are back
+/// (`8111000` -> `08111000` for `digits` 8), if `id` is unknown as written.
+pub fn known_id_with_zeros(
+    id: &str,
+    digits: usize,
+    known: &std::collections::HashSet<String>,
+) -> Option<String> {
+    ids::with_zeros(id, digits, known)
 }
 
 /// The file a table is read from (bundle.toml `[tables]`, `<name>.parquet`, `.csv`, `.xlsx`),

@@ -69,7 +69,8 @@ fn negative(
 fn id_shape(out: &mut Collector, table: &str, column: &str, row: usize, id: &str, digits: usize) {
     if id.len() != digits || !id.bytes().all(|c| c.is_ascii_digit()) {
         let msg = format!(
-            "{id:?} is not an official code (AGS) of {digits} digits; a lost leading zero?"
+            "{} is not an official code (AGS) of {digits} digits; a lost leading zero?",
+            super::finding::echo(id)
         );
         out.warning("id format", table, column, row, msg);
     }
@@ -158,8 +159,8 @@ fn units(b: &Bundle, r: &RowNumbers, out: &mut Collector) {
         );
         if !["BW", "BY", "HE", "RP"].contains(&d.state.as_str()) {
             let msg = format!(
-                "unknown state {:?} (format 1 knows BW, BY, HE, RP); the district counts as a non-BW comparison unit",
-                d.state
+                "unknown state {} (format 1 knows BW, BY, HE, RP); the district counts as a non-BW comparison unit",
+                super::finding::echo(&d.state)
             );
             out.warning("unknown state", "districts", "state", row, msg);
         }

@@ -1,8 +1,8 @@
 //! Opening a bundle: `bundle.toml`, then every table file (CSV or Parquet through polars)
 //! into the typed model, then validation. Nothing in the bundle directory is written.
 
-use super::collect::Collector;
 use super::collect::RowNumbers;
+use super::collect::{Collector, MANIFEST};
 use super::columns::TableReader;
 use super::manifest::Manifest;
 use super::model::{Table, TableSource};
@@ -26,8 +26,14 @@ pub(super) fn load(dir: &Path) -> Result<Bundle, BundleError> {
             reason: "it is a file; a bundle is a directory holding bundle.toml".into(),
         });
     }
-    let manifest = read_manifest(dir)?;
+    let mut manifest = read_manifest(dir)?;
     let mut out = Collector::default();
+    for field in escape_control_characters(&mut manifest) {
+        let msg = format!(
+            "{field} holds control characters (a line break, ESC or the like); they are shown escaped (\\u{{1b}}) wherever the text appears: in the terminal, charts, tables and exports"
+        );
+        out.push(Finding::warning(MANIFEST, Some(field), None, msg));
+    }
     let mut bundle = Bundle {
         dir: dir.to_path_buf(),
         manifest,
@@ -51,8 +57,8 @@ pub(super) fn load(dir: &Path) -> Result<Bundle, BundleError> {
             bundle.unreadable.insert(table);
             continue;
         };
-        let df = match source::read_frame(&path) {
-            Ok(df) => df,
+        let frame = match source::read_frame_full(&path) {
+            Ok(f) => f,
             Err(e) => {
                 let file = path
                     .file_name()
@@ -64,6 +70,24 @@ pub(super) fn load(dir: &Path) -> Result<Bundle, BundleError> {
                 continue;
             }
         };
+        let df = frame.df;
+        let file = path.file_name().map(|f| f.to_string_lossy().into_owned());
+        let file = file.as_deref().unwrap_or_default();
+        for note in &frame.notes {
+            out.push(Finding::warning(
+                table.name(),
+                None,
+                None,
+                format!("{file}: {note}"),
+            ));
+        }
+        if df.height() == 0 {
+            let msg = format!(
+                "{file}: the table has a header but no data rows; nothing derived from {} can be computed",
+                table.name()
+            );
+            out.push(Finding::error(table.name(), None, None, msg));
+        }
         bundle.sources.insert(
             table,
             TableSource {
@@ -71,10 +95,11 @@ pub(super) fn load(dir: &Path) -> Result<Bundle, BundleError> {
                 rows: df.height(),
             },
         );
-        if !read_table(&mut bundle, &mut rows, table, &df, &mut out) {
+        if !read_table(&mut bundle, &mut rows, table, &df, frame.skipped, &mut out) {
             bundle.unreadable.insert(table);
         }
     }
+    super::ids::repair_lost_zeros(&mut bundle, &rows, &mut out);
     validate::validate(&bundle, &rows, &mut out);
     bundle.findings = out.finish();
     // .xlsx tables: findings also name the sheet and cell (xlsx.rs).
@@ -84,16 +109,58 @@ pub(super) fn load(dir: &Path) -> Result<Bundle, BundleError> {
     Ok(bundle)
 }
 
+/// Text of bundle.toml goes into terminals, SVG (where a control character is not even
+/// allowed), LaTeX, Markdown and CSV: its control characters are replaced by their escaped
+/// form once, here, so that no writer can pass one on. Returns the fields changed.
+fn escape_control_characters(m: &mut Manifest) -> Vec<&'static str> {
+    let escape = |s: &mut String| {
+        if !s.chars().any(char::is_control) {
+            return false;
+        }
+        *s = s
+            .chars()
+            .flat_map(|c| {
+                if c.is_control() {
+                    c.escape_default().collect::<Vec<_>>()
+                } else {
+                    vec![c]
+                }
+            })
+            .collect();
+        true
+    };
+    let mut changed = Vec::new();
+    let b = &mut m.bundle;
+    for (field, text) in [
+        ("bundle.name", &mut b.name),
+        ("bundle.description", &mut b.description),
+        ("bundle.source", &mut b.source),
+    ] {
+        if escape(text) {
+            changed.push(field);
+        }
+    }
+    let mut labels = false;
+    for c in &mut m.controls {
+        labels |= escape(&mut c.label);
+    }
+    if labels {
+        changed.push("controls.label");
+    }
+    changed
+}
+
 /// Fills one typed table; false when the table cannot be used (missing required column).
 fn read_table(
     bundle: &mut Bundle,
     rows: &mut RowNumbers,
     table: Table,
     df: &DataFrame,
+    skipped: Vec<(String, String)>,
     out: &mut Collector,
 ) -> bool {
     let controls = bundle.manifest.controls.clone();
-    let mut r = TableReader::new(table, df, out);
+    let mut r = TableReader::new(table, df, out).with_skipped(skipped);
     match table {
         Table::Districts => {
             (bundle.districts, rows.districts) = tables::districts(&mut r, &controls);
@@ -127,7 +194,12 @@ fn read_manifest(dir: &Path) -> Result<Manifest, BundleError> {
         path: dir.to_path_buf(),
         reason,
     };
-    let text = std::fs::read_to_string(&path).map_err(|e| err(e.to_string()))?;
+    // Bounded, and only a regular file: a named pipe or /dev/zero as bundle.toml must not
+    // block or fill memory.
+    let bytes = super::sandbox::read_bounded(&path, super::sandbox::MANIFEST_MAX_BYTES)
+        .map_err(|e| err(format!("bundle.toml {e}")))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|e| err(format!("bundle.toml is not UTF-8 text ({e})")))?;
     let value: toml::Table = toml::from_str(&text).map_err(|e| err(e.to_string()))?;
     let format = value.get("bundle").and_then(|b| b.get("format"));
     match format.and_then(toml::Value::as_integer) {

@@ -30,6 +30,10 @@ fn read_controls(r: &mut TableReader, cols: &[&str]) -> Vec<(String, Vec<Option<
         .map(|col| {
             if r.has_column(col) {
                 (col.to_string(), r.control(col))
+            } else if let Some(why) = r.skipped_type(col) {
+                let msg = format!("control {why}; it counts as missing for every unit");
+                r.out.push(Finding::error(r.table.name(), Some(col), None, msg));
+                (col.to_string(), vec![None; r.height])
             } else {
                 let msg = format!("control column '{col}' is declared in bundle.toml [[controls]] but missing from this table; it counts as missing for every unit");
                 r.out.push(Finding::error(r.table.name(), Some(col), None, msg));
@@ -113,7 +117,7 @@ pub(super) fn municipalities(r: &mut TableReader, controls: &[ControlSpec]) -> R
         let org = organisation[i].and_then(|o| {
             let parsed = Organisation::parse(o);
             if parsed.is_none() {
-                let msg = format!("unknown organisation {o:?} (expected district_office, municipal, external_municipal or external_district); counts as missing");
+                let msg = format!("unknown organisation {} (expected district_office, municipal, external_municipal or external_district); counts as missing", super::finding::echo(o));
                 r.out.warning("unknown organisation", "municipalities", "organisation", i + 1, msg);
             }
             parsed

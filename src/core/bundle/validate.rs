@@ -20,6 +20,7 @@ pub(super) fn validate(b: &Bundle, rows: &RowNumbers, out: &mut Collector) {
     coverage::coverage(b, rows, out);
     coverage::periods(b, out);
     plausible::values(b, rows, out);
+    super::rules::check(b, rows, out);
 }
 
 /// Settings of `bundle.toml` that cannot describe a valid analysis.

@@ -5,7 +5,8 @@
 //! The sheet is the first one, or the one named after `#` in bundle.toml's `[tables]`
 //! (`activity = "kennzahlen.xlsx#Kennzahlen"`). The first non-empty row is the header.
 
-use super::finding::Finding;
+use super::finding::{Finding, echo, echo_raw};
+use super::sandbox;
 use super::source::{TableFileError, TableFileProblem};
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use polars::prelude::*;
@@ -61,7 +62,42 @@ pub fn read_sheet(path: &Path, sheet: Option<&str>) -> Result<Sheet, TableFileEr
     read_sheet_at(path, sheet).map_err(|problem| problem.at(path))
 }
 
+/// Cells of the area a sheet's values span (header to last row, first to last column) that
+/// wirkung reads; a sheet's most is 1,048,576 rows, so this allows any table with up to 23
+/// columns filled to the last row. One stray value in XFD1048576 would otherwise span 17
+/// billion cells (a 512 GiB allocation).
+pub const MAX_SHEET_CELLS: u64 = 24 << 20;
+
+/// The workbook's parts (XML inside the zip) as their uncompressed sizes are declared,
+/// checked before calamine inflates anything: a few MB of zip can inflate to gigabytes.
+fn check_inflated_size(path: &Path) -> Result<(), TableFileProblem> {
+    let limit = sandbox::table_max_bytes();
+    let file = std::fs::File::open(path).map_err(TableFileProblem::Open)?;
+    // Not a zip at all: calamine names that below.
+    let Ok(mut zip) = ::zip::ZipArchive::new(file) else {
+        return Ok(());
+    };
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let Ok(entry) = zip.by_index_raw(i) else {
+            continue;
+        };
+        total = total.saturating_add(entry.size());
+        if total > limit {
+            return Err(TableFileProblem::SheetTooLarge(format!(
+                "the workbook inflates to more than {limit} bytes (its part {} alone declares {} bytes); set WIRKUNG_MAX_TABLE_MB to read larger tables",
+                echo(entry.name()),
+                entry.size()
+            )));
+        }
+    }
+    Ok(())
+}
+
 fn read_sheet_at(path: &Path, sheet: Option<&str>) -> Result<Sheet, TableFileProblem> {
+    std::fs::metadata(path).map_err(TableFileProblem::Open)?;
+    sandbox::check_table_file(path).map_err(TableFileProblem::Refused)?;
+    check_inflated_size(path)?;
     let mut book: Xlsx<_> = open_workbook(path).map_err(TableFileProblem::Workbook)?;
     let names = book.sheet_names();
     let name = match sheet {
@@ -74,26 +110,72 @@ fn read_sheet_at(path: &Path, sheet: Option<&str>) -> Result<Sheet, TableFilePro
         }
         None => names.first().cloned().ok_or(TableFileProblem::NoSheets)?,
     };
-    let range =
-        book.worksheet_range(&name)
-            .map_err(|source| TableFileProblem::SheetUnreadable {
-                sheet: name.clone(),
-                source,
-            })?;
-    let Some((row0, col0)) = range.start() else {
-        return Err(TableFileProblem::EmptySheet { sheet: name });
+    let unreadable = |name: &str| {
+        let name = name.to_string();
+        move |source| TableFileProblem::SheetUnreadable {
+            sheet: name,
+            source,
+        }
     };
-    // Columns reach as far as any row has a value: an empty header cell above data (as a
-    // merged header leaves it) is an error, trailing empty columns are formatting.
-    let width = range
-        .rows()
-        .filter_map(|r| r.iter().rposition(|c| !matches!(c, Data::Empty)))
-        .max()
-        .map_or(0, |i| i + 1);
-    let mut rows = range.rows();
-    let header = rows.next().unwrap_or(&[]);
+    // The cells one by one (never calamine's dense Range, which allocates the whole span
+    // before anything can be checked).
+    let mut reader = book
+        .worksheet_cells_reader(&name)
+        .map_err(unreadable(&name))?;
+    let mut filled: Vec<(u32, u32, Data)> = Vec::new();
+    while let Some(cell) = reader.next_cell().map_err(unreadable(&name))? {
+        let value = Data::from(cell.get_value().clone());
+        if matches!(value, Data::Empty) {
+            continue;
+        }
+        let (r, c) = cell.get_position();
+        filled.push((r, c, value));
+        if filled.len() as u64 > MAX_SHEET_CELLS {
+            return Err(TableFileProblem::SheetTooLarge(format!(
+                "sheet '{}' has more than {MAX_SHEET_CELLS} filled cells, more than wirkung reads",
+                echo_raw(&name)
+            )));
+        }
+    }
+    drop(reader);
+    if filled.is_empty() {
+        return Err(TableFileProblem::EmptySheet { sheet: name });
+    }
+    filled.sort_by_key(|&(r, c, _)| (r, c));
+    let row0 = filled[0].0;
+    let col0 = filled.iter().map(|f| f.1).min().unwrap_or(0);
+    let (last_row, last_col) = filled
+        .iter()
+        .fold((0, 0), |(r, c), f| (r.max(f.0), c.max(f.1)));
+    let width = u64::from(last_col - col0) + 1;
+    let height = u64::from(last_row - row0) + 1;
+    if width * height > MAX_SHEET_CELLS {
+        let far = filled
+            .iter()
+            .max_by_key(|f| (u64::from(f.0 - row0) + 1) * (u64::from(f.1 - col0) + 1))
+            .map(|f| cell_ref(f.0, f.1))
+            .unwrap_or_default();
+        return Err(TableFileProblem::SheetTooLarge(format!(
+            "sheet '{}' spans {}:{} ({width} columns × {height} rows), more than the {MAX_SHEET_CELLS} cells wirkung reads; a stray value far from the table (cell {far})?",
+            echo_raw(&name),
+            cell_ref(row0, col0),
+            cell_ref(last_row, last_col),
+        )));
+    }
+    let width = width as usize;
+    // Row by row as a dense slice of `width` cells, as the Range had them.
+    let mut rows: Vec<(u32, Vec<Data>)> = Vec::new();
+    for (r, c, v) in filled {
+        if rows.last().is_none_or(|(lr, _)| *lr != r) {
+            rows.push((r, vec![Data::Empty; width]));
+        }
+        if let Some((_, cells)) = rows.last_mut() {
+            cells[(c - col0) as usize] = v;
+        }
+    }
+    let header = &rows[0].1;
     let mut columns = Vec::with_capacity(width);
-    for (i, cell) in header[..width].iter().enumerate() {
+    for (i, cell) in header.iter().enumerate() {
         let col = col0 + i as u32;
         let text = match cell {
             Data::String(s) => s.trim().to_string(),
@@ -115,28 +197,23 @@ fn read_sheet_at(path: &Path, sheet: Option<&str>) -> Result<Sheet, TableFilePro
         }
         columns.push((text, col));
     }
+    // Blank rows inside the table still count, so row numbers keep matching the sheet;
+    // blank rows at the end are formatting and are not there (only filled cells were read).
     let mut cells = Vec::new();
-    for row in rows {
-        if row.iter().all(|c| matches!(c, Data::Empty)) {
-            // Blank rows at the end are common in workbooks; inside they still count, so
-            // row numbers keep matching the sheet.
-            cells.push(None);
-            continue;
+    let mut next = row0 + 1;
+    for (r, row) in rows.into_iter().skip(1) {
+        while next < r {
+            cells.push(vec![None; columns.len()]);
+            next += 1;
         }
         let values = columns
             .iter()
             .enumerate()
             .map(|(i, (column, _))| row.get(i).and_then(|c| text_of(c, column)))
             .collect();
-        cells.push(Some(values));
+        cells.push(values);
+        next = r + 1;
     }
-    while matches!(cells.last(), Some(None)) {
-        cells.pop();
-    }
-    let cells = cells
-        .into_iter()
-        .map(|r| r.unwrap_or_else(|| vec![None; columns.len()]))
-        .collect();
     Ok(Sheet {
         name,
         header_row: row0,
