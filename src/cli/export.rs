@@ -1,8 +1,9 @@
-use super::common::{CliResult, choices, open, supported};
+use super::common::{CliError, CliResult, choices, open, supported};
 use crate::core::bundle::Level;
 use crate::core::derive::{Comparison, ControlSelection, Outcome};
 use crate::core::estimate::VarianceType;
 use crate::core::export::{self, ExportFormat, ExportRequest, Page};
+use crate::core::view::map::MapColouring;
 use chrono::NaiveDate;
 use clap::Args;
 use std::path::PathBuf;
@@ -41,6 +42,10 @@ pub struct ExportArgs {
     pub check: Option<crate::core::robust::Check>,
     #[arg(long, value_enum)]
     pub format: ExportFormat,
+    /// With `--page start-times`: the district map instead of the bar chart, coloured by
+    /// start quarter or by the comparison's district measure (`--format svg` or `csv`).
+    #[arg(long, value_enum, value_name = "COLOURING")]
+    pub map: Option<MapColouring>,
     /// File to write (never overwritten: -1, -2 ... is added), a directory, or `-` for
     /// standard output.
     #[arg(long)]
@@ -52,6 +57,16 @@ pub fn run(args: ExportArgs) -> CliResult {
     if args.check.is_some() && args.page != Page::Robustness {
         return Err(super::common::CliError::usage(
             "--check needs --page robustness",
+        ));
+    }
+    if args.map.is_some() && args.page != Page::StartTimes {
+        return Err(CliError::usage(
+            "--map draws the Start times page's district map: use it with --page start-times",
+        ));
+    }
+    if args.map.is_some() && !matches!(args.format, ExportFormat::Svg | ExportFormat::Csv) {
+        return Err(CliError::usage(
+            "the district map exports as --format svg (the map) or csv (its districts)",
         ));
     }
     let bundle = open(&args.bundle)?;
@@ -93,6 +108,9 @@ pub fn run(args: ExportArgs) -> CliResult {
     if let Some(check) = args.check {
         return export_check(&bundle, &req, check, &args.out);
     }
+    if let Some(colouring) = args.map {
+        return export_map(&bundle, &req, colouring, &args.out);
+    }
     if args.out.as_os_str() == "-" {
         // Standard output, as Unix tools read `-`; a file literally named `-` is never meant.
         let bytes = export::render(&bundle, &req)?;
@@ -123,4 +141,35 @@ fn export_check(
         Some(path) => super::common::emit(&format!("{}\n", path.display())),
         None => super::common::emit_bytes(&bytes),
     }
+}
+
+/// The district map to `out` (`-` for standard output), named `map-<comparison>-<colouring>`
+/// in a directory; never overwrites.
+fn export_map(
+    bundle: &crate::core::bundle::Bundle,
+    req: &ExportRequest,
+    colouring: MapColouring,
+    out: &std::path::Path,
+) -> CliResult {
+    let bytes = export::map::render_map(bundle, req, colouring)
+        .ok_or_else(|| CliError::usage("the district map exports as svg or csv"))?;
+    if out.as_os_str() == "-" {
+        return super::common::emit_bytes(&bytes);
+    }
+    let path = if out.is_dir() {
+        let colouring = match colouring {
+            MapColouring::StartDate => "start-date",
+            MapColouring::Measure => "measure",
+        };
+        out.join(format!(
+            "map-{}-{colouring}.{}",
+            req.choices.comparison.id(),
+            req.format.extension()
+        ))
+    } else {
+        out.to_path_buf()
+    };
+    let written = export::write_new(&path, &bytes).map_err(export::ExportError::from)?;
+    super::common::emit(&format!("{}\n", written.display()))?;
+    Ok(ExitCode::SUCCESS)
 }

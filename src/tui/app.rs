@@ -90,6 +90,8 @@ pub struct App {
     robust_jobs: RobustJobs,
     /// What `update` asked the event loop to do outside the model (write an export).
     effects: Vec<Effect>,
+    /// The Start times page's district map (`m`).
+    pub map: super::map_state::MapState,
 }
 
 /// Work with the world outside the model that `update` asks for and the event loop performs
@@ -179,6 +181,7 @@ impl App {
             robust: RobustView::NotRequested,
             robust_jobs: RobustJobs::new(false),
             effects: Vec::new(),
+            map: super::map_state::MapState::new(),
         }
         .with_checks_requested()
     }
@@ -507,6 +510,7 @@ pub fn update(app: &mut App, msg: Msg) {
             };
         }
         Msg::ToggleDifference => app.show_difference = !app.show_difference,
+        Msg::CycleMap => app.map.cycle(),
         Msg::SwitchRanking => {
             app.ranking = match app.ranking {
                 Ranking::Labour => Ranking::Housing,
@@ -680,6 +684,8 @@ pub fn dispatch(app: &mut App, msg: Msg) {
         app.reestimate();
     }
     app.request_checks();
+    app.map
+        .refresh(&app.bundle, &app.choices, app.page == Page::StartTimes);
     for effect in std::mem::take(&mut app.effects) {
         perform(app, effect);
     }

@@ -55,7 +55,7 @@ pub fn export_current_page(
         dir: dir.to_path_buf(),
         source,
     })?;
-    ExportFormat::ALL
+    let mut written: Vec<PathBuf> = ExportFormat::ALL
         .iter()
         .map(|&format| {
             let request = ExportRequest {
@@ -77,5 +77,24 @@ pub fn export_current_page(
             }
             .map_err(PageExportError::from)
         })
-        .collect()
+        .collect::<Result<_, _>>()?;
+    // The map on screen goes out too, as SVG and as its district table.
+    if let (Page::StartTimes, Some(colouring)) = (page, app.map.colouring) {
+        for format in [ExportFormat::Svg, ExportFormat::Csv] {
+            let request = ExportRequest {
+                page,
+                choices: app.choices.clone(),
+                format,
+                date: today,
+            };
+            if let Some(bytes) = export::map::render_map(&app.bundle, &request, colouring) {
+                let name = format!("map-{}.{}", app.choices.comparison.id(), format.extension());
+                written.push(
+                    export::write_new(&dir.join(name), &bytes)
+                        .map_err(export::ExportError::from)?,
+                );
+            }
+        }
+    }
+    Ok(written)
 }

@@ -10,6 +10,7 @@ pub mod cache;
 pub mod compare;
 pub mod config;
 pub mod export;
+pub mod map_state;
 pub mod msg;
 pub mod pages;
 pub mod robust_results;

@@ -36,10 +36,12 @@ pub enum Msg {
     ToggleChanges,
     ToggleSvOnly,
     ToggleDifference,
+    /// `m` on Start times: list, map by start quarter, map by measure.
+    CycleMap,
     SwitchRanking,
     /// The terminal was resized; nothing changes but the next frame.
     Resize,
-    /// `g` on Robustness: the event-time view (estimators overlaid) or the checks table.
+    /// `t` on Robustness: the event-time view (estimators overlaid) or the checks table.
     ToggleEventTimeView,
     /// `e`: export the current page into the export directory (an `Effect` the event loop
     /// performs).
@@ -277,6 +279,13 @@ pub const BINDINGS: &[Binding] = &[
         Scope::Page(Page::Overview),
         "changes since the --compare bundle",
         Msg::ToggleChanges,
+    ),
+    binding(
+        &[Char('m')],
+        "m",
+        Scope::Page(Page::StartTimes),
+        "map: start quarter / measure / list",
+        Msg::CycleMap,
     ),
     binding(
         &[Char('h')],

@@ -9,7 +9,7 @@ use std::process::Command;
 const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/sample-data/bw-integration");
 
 /// The page's row names in `Check::ALL` order, with the CLI's check ids.
-const CHECKS: [(&str, &str); 14] = [
+const CHECKS: [(&str, &str); 15] = [
     ("Pre-trends", "event-study"),
     ("Placebo timing", "placebo"),
     ("Permutation", "ri"),
@@ -24,6 +24,7 @@ const CHECKS: [(&str, &str); 14] = [
     ("Two-stage DiD", "two-stage"),
     ("Goodman-Bacon", "bacon"),
     ("Synthetic DiD", "sdid"),
+    ("Spillover", "spillover"),
 ];
 
 fn wirkung(args: &[&str]) -> (i32, String, String) {
@@ -193,6 +194,14 @@ fn expected(check: &str, j: &Value) -> Vec<(&'static str, Option<f64>)> {
             ("high", f(&j["ci_high"])),
             ("p_value", None),
         ],
+        // The row carries the estimate without the bordering controls.
+        "spillover" => vec![
+            ("estimate", f(&j["without_border"]["estimate"])),
+            ("std_error", f(&j["without_border"]["std_error"])),
+            ("low", f(&j["without_border"]["ci_low"])),
+            ("high", f(&j["without_border"]["ci_high"])),
+            ("p_value", f(&j["without_border"]["p_value"])),
+        ],
         other => panic!("unknown check {other}"),
     }
 }
@@ -200,7 +209,7 @@ fn expected(check: &str, j: &Value) -> Vec<(&'static str, Option<f64>)> {
 #[test]
 fn csv_has_a_row_per_check_with_the_numbers_of_wirkung_robustness() {
     let dir = tempfile::tempdir().unwrap();
-    // Capacity: every check applies to it.
+    // Capacity: every check but the spillover (BW vs neighbours only) applies to it.
     let path = export(dir.path(), "capacity", "csv");
     assert_eq!(
         path.file_name().unwrap().to_string_lossy(),
@@ -226,6 +235,10 @@ fn csv_has_a_row_per_check_with_the_numbers_of_wirkung_robustness() {
     let col = |name: &str| header.iter().position(|h| h == name).unwrap();
     for ((name, check), row) in CHECKS.iter().zip(&rows[1..]) {
         assert_eq!(&row[0], name);
+        if *check == "spillover" {
+            assert!(row[col("reading")].starts_with("not applicable"), "{row:?}");
+            continue;
+        }
         let json = robustness(check, "capacity").unwrap_or_else(|e| panic!("{check}: {e}"));
         for (column, value) in expected(check, &json) {
             let cell = &row[col(column)];
@@ -252,9 +265,10 @@ fn markdown_and_latex_have_a_row_per_check_with_the_rounded_numbers() {
     let tex = std::fs::read_to_string(export(dir.path(), "capacity", "tex")).unwrap();
     assert!(md.contains("[SYNTHETIC]") && md.contains("controls: all declared"));
     assert!(tex.contains("\\begin{tabular}"));
-    for (name, check) in CHECKS {
+    // The spillover applies to BW vs neighbours only (its row says so).
+    for (name, check) in CHECKS.iter().filter(|(_, c)| *c != "spillover") {
         let json = robustness(check, "capacity").unwrap();
-        let estimate = match check {
+        let estimate = match *check {
             "event-study" => format!("{:.2}", main_pretrend(&json)["f"].as_f64().unwrap()),
             "placebo" => format!("{:.3}", json["placebo"]["estimate"].as_f64().unwrap()),
             "dose" => format!("{:.3}", json["dose"]["estimate"].as_f64().unwrap()),
@@ -314,6 +328,17 @@ fn a_check_that_does_not_apply_is_a_row_saying_why_not_an_error() {
     // The checks that do apply still carry numbers.
     let placebo = rows.iter().find(|r| r[0] == "Placebo timing").unwrap();
     assert!(placebo[2].parse::<f64>().is_ok(), "{placebo:?}");
+    // The spillover applies here only, with the numbers of `wirkung robustness`.
+    let spillover = rows.iter().find(|r| r[0] == "Spillover").unwrap();
+    let json = robustness("spillover", "bw-vs-neighbours").unwrap();
+    for (column, value) in expected("spillover", &json) {
+        let i = rows[0].iter().position(|h| h == column).unwrap();
+        assert_eq!(
+            serde_json::from_str::<f64>(&spillover[i]).ok(),
+            value,
+            "spillover {column}"
+        );
+    }
 }
 
 #[test]

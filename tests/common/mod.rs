@@ -52,6 +52,7 @@ pub fn hand_bundle_in_code() -> Bundle {
             region: opt(&r["region"]),
             urban: r["urban"] == "true",
             population: r["population"].parse().unwrap(),
+            borders_bw: r.get("borders_bw").and_then(|s| opt(s)),
             controls: controls_of(r, Level::District),
         })
         .collect();

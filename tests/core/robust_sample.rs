@@ -86,8 +86,15 @@ fn every_check_runs_on_the_sample() {
     assert!(staggered.cohorts.len() > 1);
     assert!(staggered.group_time.iter().all(|c| c.control_units > 0));
     // The dispatcher the dashboard uses gives the same results, each with its reading guide.
+    // The spillover applies to BW vs neighbours only, so it runs on that comparison.
+    let bw = spec(&bundle, Comparison::BwVsNeighbours, ControlSelection::All);
     for &check in robust::Check::ALL {
-        let result = robust::run(check, &bundle, &s, &options).unwrap();
+        let on = if check == robust::Check::Spillover {
+            &bw
+        } else {
+            &s
+        };
+        let result = robust::run(check, &bundle, on, &options).unwrap();
         let json = serde_json::to_value(&result).unwrap();
         assert_eq!(json["what_it_tests"], check.what_it_tests(), "{check}");
         assert_eq!(json["how_to_read"], check.how_to_read(), "{check}");

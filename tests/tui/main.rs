@@ -15,6 +15,7 @@ mod tui_compare;
 mod tui_event_time;
 mod tui_export;
 mod tui_implementation;
+mod tui_map;
 mod tui_redraw;
 mod tui_robustness;
 mod tui_signals;

@@ -10,6 +10,17 @@ const FRAME: &str = include_str!("../../../sample-data/frame/districts-2018.csv"
 /// Left out of the employment statistics, as the report drops one neighbouring district for
 /// data problems: the smallest kreisfreie Stadt of the three states, whose tiny HHL counts make
 /// its register figures the least plausible.
+/// Which districts outside BW share a boundary segment with BW, derived from public district
+/// boundaries by `sample-data/geo/make_boundaries.py` (rule and source there).
+const BORDERS_BW: &str = include_str!("../../../sample-data/geo/borders-bw.csv");
+
+fn borders_bw(id: &str) -> bool {
+    BORDERS_BW
+        .lines()
+        .skip(1)
+        .any(|l| l.split(',').next() == Some(id) && l.split(',').rev().nth(1) == Some("true"))
+}
+
 pub const DROPPED_DISTRICT: &str = "07320";
 
 pub const N_MUNICIPALITIES: usize = 1101;
@@ -31,6 +42,8 @@ pub struct District {
     pub new_dwellings: f64,
     /// HHL persons aged 15–64 at the year-ends 2013..=2019.
     pub persons: [i64; 7],
+    /// Outside BW and sharing a boundary segment with a BW district.
+    pub borders_bw: bool,
 }
 
 impl District {
@@ -138,6 +151,7 @@ pub fn districts(rng: &mut Rng) -> Vec<District> {
             dwellings,
             new_dwellings,
             persons,
+            borders_bw: borders_bw(f[0]),
         });
     }
     out

@@ -30,12 +30,12 @@ fn save(dir: &Path, name: &str, text: &str) -> std::io::Result<()> {
 
 pub fn districts(dir: &Path, ds: &[District]) -> std::io::Result<()> {
     let mut s = String::from(
-        "district_id,name,state,region,urban,population,protection_seekers_pct_2017,gdp_per_capita_2017,sv_employees_per_100_2019,dwellings_per_100_2018,new_dwellings_per_100_2018\n",
+        "district_id,name,state,region,urban,population,protection_seekers_pct_2017,gdp_per_capita_2017,sv_employees_per_100_2019,dwellings_per_100_2018,new_dwellings_per_100_2018,borders_bw\n",
     );
     for d in ds {
         let _ = writeln!(
             s,
-            "{},{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{},{}",
             d.id,
             field(&d.name),
             d.state,
@@ -46,7 +46,8 @@ pub fn districts(dir: &Path, ds: &[District]) -> std::io::Result<()> {
             d.gdp,
             d.sv_per_100,
             d.dwellings,
-            d.new_dwellings
+            d.new_dwellings,
+            d.borders_bw
         );
     }
     save(dir, "districts.csv", &s)

@@ -59,6 +59,9 @@ pub struct District {
     pub region: Option<String>,
     pub urban: bool,
     pub population: i64,
+    /// Outside BW and sharing a boundary segment with BW (optional column; `None` when the
+    /// bundle does not say). The spillover check drops these controls.
+    pub borders_bw: Option<bool>,
     /// Declared district-level controls by column name; `None` where missing or unreadable.
     pub controls: BTreeMap<String, Option<f64>>,
 }

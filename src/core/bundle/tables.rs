@@ -58,6 +58,13 @@ pub(super) fn districts(r: &mut TableReader, controls: &[ControlSpec]) -> Rows<D
     let region = r.opt_text("region");
     let urban = r.req::<bool>("urban");
     let population = r.req::<i64>("population");
+    // Optional: a bundle without the column is valid (the spillover check then says why it
+    // cannot run).
+    let borders_bw = if r.has_column("borders_bw") {
+        r.opt::<bool>("borders_bw")
+    } else {
+        vec![None; r.height]
+    };
     let ctl = read_controls(r, &control_columns(controls, Level::District));
     let mut rows = (Vec::new(), Vec::new());
     if r.unreadable {
@@ -76,6 +83,7 @@ pub(super) fn districts(r: &mut TableReader, controls: &[ControlSpec]) -> Rows<D
             region: region[i].map(str::to_string),
             urban,
             population,
+            borders_bw: borders_bw[i],
             controls: controls_at(&ctl, i),
         });
         rows.1.push(i + 1);

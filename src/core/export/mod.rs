@@ -5,6 +5,7 @@
 pub mod atomic;
 pub mod chart;
 pub mod event_time;
+pub mod map;
 mod pages;
 pub mod robustness;
 

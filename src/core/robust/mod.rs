@@ -3,8 +3,8 @@
 //! staggered adoption. One function per check: `(&Bundle, &PanelSpec, &RobustOptions)` to a
 //! serialisable result that carries a one-line `what_it_tests` and `how_to_read`.
 
-pub mod cohort_panel;
 pub mod bacon;
+pub mod cohort_panel;
 pub mod design;
 pub mod dose;
 pub mod event_study;
@@ -16,6 +16,7 @@ pub mod pretrend_power;
 pub mod ri;
 pub mod sdid;
 pub mod shared;
+pub mod spillover;
 pub mod staggered;
 pub mod suite;
 pub mod sun_abraham;
@@ -29,6 +30,7 @@ pub use placebo::{PlaceboResult, placebo};
 pub use pretrend_power::{PretrendPower, PretrendVariance, pretrend_power, pretrend_power_of};
 pub use ri::{RandomizationInference, randomization_inference};
 pub use shared::SharedInputs;
+pub use spillover::{Spillover, spillover};
 pub use staggered::{Staggered, staggered};
 pub use suite::RobustSuite;
 pub use sun_abraham::{SunAbraham, sun_abraham};
@@ -71,6 +73,7 @@ pub enum Check {
     TwoStage,
     Bacon,
     Sdid,
+    Spillover,
 }
 
 impl Check {
@@ -104,6 +107,9 @@ impl Check {
                 "Staggered starts: effects by start cohort and months since start, compared only with districts not yet started (Callaway-Sant'Anna)."
             }
             Check::Honest => honest::WHAT_IT_TESTS,
+            Check::Spillover => {
+                "Spillover: does BW vs neighbours change without the neighbouring districts that border BW (commuting, moves)?"
+            }
             Check::PretrendPower => {
                 "Power of the pre-trend test: which linear drift before the programme would the district-clustered pre-test have detected (Roth 2022)?"
             }
@@ -149,6 +155,9 @@ impl Check {
                 "ATT(g,t) before a cohort's start should be near zero; the event-time curve and the overall ATT summarise the effect after start."
             }
             Check::Honest => honest::HOW_TO_READ,
+            Check::Spillover => {
+                "Positive spillover to the bordering controls would pull the full estimate towards zero and the estimate without them further from it; a shift well inside the standard errors says the border districts do not drive the estimate."
+            }
             Check::PretrendPower => {
                 "A rejection means the groups already drifted apart; a non-rejection means only that no drift as large as the slope with 80% power was there to see."
             }
@@ -186,6 +195,7 @@ pub enum CheckResult {
     TwoStage(Imputation),
     Bacon(bacon::BaconDecomposition),
     Sdid(sdid::SyntheticDid),
+    Spillover(Spillover),
 }
 
 /// Runs `check` on the comparison of `spec`.
@@ -239,6 +249,7 @@ pub fn run_in(check: Check, shared: &SharedInputs) -> Result<CheckResult, Robust
         Check::TwoStage => CheckResult::TwoStage(shared.imputations()?.1.clone()),
         Check::Bacon => CheckResult::Bacon(bacon::bacon_in(shared)?),
         Check::Sdid => CheckResult::Sdid(sdid::sdid_in(shared)?),
+        Check::Spillover => CheckResult::Spillover(spillover::spillover_in(shared)?),
     })
 }
 

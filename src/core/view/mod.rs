@@ -8,6 +8,7 @@
 pub mod event_time;
 pub mod format;
 pub mod implementation;
+pub mod map;
 pub mod overview;
 pub mod page;
 pub mod ranking;

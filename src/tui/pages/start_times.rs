@@ -4,6 +4,7 @@
 
 use super::panel;
 use crate::tui::app::{App, Page};
+use crate::tui::widgets::district_map::DistrictMap;
 use crate::tui::widgets::histogram::Histogram;
 use crate::tui::widgets::{fit, message, visible_window};
 use ratatui::buffer::Buffer;
@@ -17,6 +18,14 @@ pub struct StartTimesPage<'a> {
 
 impl Widget for StartTimesPage<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
+        if let Some(view) = &self.app.map.view {
+            DistrictMap {
+                view,
+                theme: &self.app.theme,
+            }
+            .render(area, buf);
+            return;
+        }
         let [left, right] =
             Layout::horizontal([Constraint::Percentage(58), Constraint::Fill(1)]).areas(area);
         let [hist, regions] =

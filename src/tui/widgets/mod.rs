@@ -1,7 +1,8 @@
 //! Reusable pieces drawn by several pages.
 
-pub mod event_time_plot;
 pub mod bacon_scatter;
+pub mod district_map;
+pub mod event_time_plot;
 pub mod histogram;
 pub mod honest_plot;
 pub mod ranked_bars;
