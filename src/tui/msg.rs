@@ -115,6 +115,8 @@ impl Binding {
             Msg::CycleLevel => "level",
             Msg::CycleVariance => "variance",
             Msg::ToggleWeighting => "weights",
+            Msg::ToggleEventTimeView => "event time",
+            Msg::CycleMap => "map",
             Msg::CursorUp => "move",
             Msg::StartSearch => "search",
             Msg::Quit => "quit",

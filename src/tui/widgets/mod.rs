@@ -71,7 +71,8 @@ pub fn wrapped_rows(lines: &[Line<'_>], width: u16) -> u16 {
     u16::try_from(rows).unwrap_or(u16::MAX)
 }
 
-/// Shortens `s` to `width` characters, marking the cut with '…'.
+/// Shortens `s` to `width` characters, marking the cut with '…'. A cut never falls inside a
+/// number ("1.6…" would read as a different value): it moves back to the space before it.
 pub fn fit(s: &str, width: usize) -> String {
     let n = s.chars().count();
     if n <= width {
@@ -79,9 +80,18 @@ pub fn fit(s: &str, width: usize) -> String {
     } else if width == 0 {
         String::new()
     } else {
-        let mut t: String = s.chars().take(width - 1).collect();
+        let numeric = |c: &char| c.is_ascii_digit() || matches!(c, '.' | ',' | '-' | '+' | '−');
+        let mut kept: Vec<char> = s.chars().take(width - 1).collect();
+        let next = s.chars().nth(width - 1);
+        if next.as_ref().is_some_and(numeric)
+            && kept.last().is_some_and(numeric)
+            && let Some(space) = kept.iter().rposition(|c| c.is_whitespace())
+        {
+            kept.truncate(space + 1);
+        }
+        let mut t: String = kept.into_iter().collect();
         t.push('…');
-        t
+        format!("{t:<width$}")
     }
 }
 
@@ -107,6 +117,13 @@ mod tests {
         assert_eq!(visible_window(100, 0, 10), (0, 10));
         assert_eq!(visible_window(100, 50, 10), (45, 55));
         assert_eq!(visible_window(100, 99, 10), (90, 100));
+    }
+
+    #[test]
+    fn fit_never_cuts_inside_a_number() {
+        assert_eq!(fit("p = 0.056 [-3.05, 1.60]", 22), "p = 0.056 [-3.05, …   ");
+        assert_eq!(fit("most: Böblingen -0.31", 20), "most: Böblingen …   ");
+        assert_eq!(fit("reading text goes on", 10), "reading t…");
     }
 
     #[test]
