@@ -90,6 +90,7 @@ fn unknown_id_and_missing_arguments_are_usage_errors() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("unknown exhibit 'abb99'"));
     let o = wirkung(&["exhibit", SAMPLE_BUNDLE]);
     assert_eq!(o.status.code(), Some(2));
+    // No such bundle is a user error, as for every subcommand.
     let o = wirkung(&["exhibit", "/nonexistent/bundle", "--id", "tab5"]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
 }
