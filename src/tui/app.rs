@@ -467,6 +467,15 @@ pub fn update(app: &mut App, msg: Msg) {
                 app.choices.cutoff = clamped;
             }
         }
+        Msg::SetCutoff(d) => {
+            let clamped = app.choices.clamp_cutoff(&app.bundle, d);
+            if clamped != d {
+                app.status = Some(format!(
+                    "cutoff {clamped}: {d} is outside the range of the districts' start dates"
+                ));
+            }
+            app.choices.cutoff = clamped;
+        }
         Msg::ToggleSvOnly => {
             app.choices.outcome = match app.choices.outcome {
                 Outcome::EmploymentSv => Outcome::Employment,

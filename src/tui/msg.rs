@@ -21,6 +21,8 @@ pub enum Msg {
     ToggleWeighting,
     /// Move the early-start cutoff by this many days.
     MoveCutoff(i64),
+    /// Set the early-start cutoff (the dashboard's `--cutoff`), held inside the start dates.
+    SetCutoff(chrono::NaiveDate),
     CursorUp,
     CursorDown,
     /// PgUp / PgDn: a screenful in the page's long list (the district ranking on Topics).

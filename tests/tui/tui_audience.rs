@@ -410,3 +410,53 @@ fn search_walks_the_matches_and_the_footer_shows_the_position() {
     assert_eq!(app.cursor(Page::StartTimes), first);
     assert!(app.status.as_deref().unwrap().contains("no match"));
 }
+
+/// The dashboard takes `--cutoff` as the subcommands do: opened at 2018-03-15 it shows what
+/// `estimate --cutoff 2018-03-15` prints, marked as changed.
+#[test]
+fn the_dashboard_opens_at_a_given_cutoff() {
+    use clap::Parser as _;
+    let cli =
+        wirkung::cli::Cli::try_parse_from(["wirkung", SAMPLE_BUNDLE, "--cutoff", "2018-03-15"])
+            .unwrap();
+    assert_eq!(
+        cli.dashboard.cutoff.map(|d| d.to_string()).as_deref(),
+        Some("2018-03-15")
+    );
+    let bad = wirkung::cli::Cli::try_parse_from(["wirkung", "--cutoff", "2018-13-01"]);
+    assert!(bad.is_err());
+
+    // Outside the start dates it is held at the first one and the status bar says so.
+    let mut app = sample_app();
+    let (first, _) = wirkung::core::choices::start_date_range(&app.bundle).unwrap();
+    let early = chrono::NaiveDate::from_ymd_opt(1990, 1, 1).unwrap();
+    dispatch(&mut app, Msg::SetCutoff(early));
+    assert_eq!(app.choices.cutoff, first);
+    assert!(app.status.as_deref().unwrap_or("").contains("1990-01-01"));
+
+    let Some(s) = Session::start() else { return };
+    s.type_line(&format!(
+        "{} {SAMPLE_BUNDLE} --cutoff 2018-03-15; echo OPEN-CUTOFF-EXIT-$?",
+        env!("CARGO_BIN_EXE_wirkung")
+    ));
+    s.wait_for("Tab. 11");
+    s.keys(&["6"]);
+    let screen = s.wait_for("cutoff 2018-03-15 (changed)");
+    let printed = wirkung(&[
+        "estimate",
+        SAMPLE_BUNDLE,
+        "--outcome",
+        "employment",
+        "--comparison",
+        "early-start",
+        "--cutoff",
+        "2018-03-15",
+    ]);
+    assert_eq!(
+        treated_numbers(&screen)[..2],
+        treated_numbers(&printed)[..],
+        "{screen}\n{printed}"
+    );
+    s.keys(&["q"]);
+    s.wait_for("OPEN-CUTOFF-EXIT-0");
+}
