@@ -61,6 +61,8 @@ pub enum Msg {
     /// `n` / `N`: the next / previous match of the last search.
     NextMatch,
     PrevMatch,
+    /// `s` on Start times: list the districts by start date or by name.
+    CycleSort,
 }
 
 /// Where a key works, for the help overlay.
@@ -115,6 +117,7 @@ impl Binding {
             Msg::ToggleWeighting => "weights",
             Msg::CursorUp => "move",
             Msg::StartSearch => "search",
+            Msg::CycleSort => "sort",
             Msg::Quit => "quit",
             _ => "",
         }
@@ -215,7 +218,7 @@ pub const BINDINGS: &[Binding] = &[
         &[Char('/')],
         "/ n N",
         Everywhere,
-        "search the page's list; next / previous match",
+        "search the list (or this help); next / previous match",
         Msg::StartSearch,
     ),
     binding(&[Char('n')], "", Everywhere, "", Msg::NextMatch),
@@ -283,6 +286,13 @@ pub const BINDINGS: &[Binding] = &[
         Scope::Page(Page::Topics),
         "rank by labour-market / housing talks",
         Msg::SwitchRanking,
+    ),
+    binding(
+        &[Char('s')],
+        "s",
+        Scope::Page(Page::StartTimes),
+        "sort the districts by start date / name",
+        Msg::CycleSort,
     ),
     binding(
         &[Char('s')],
