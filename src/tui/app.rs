@@ -64,6 +64,8 @@ pub struct App {
     pub help_filter: Option<String>,
     /// The order of the Start times page's districts.
     pub district_sort: DistrictSort,
+    /// How many columns the change view is scrolled to the right (← / →).
+    pub changes_offset: usize,
     /// The `wirkung …` command shown by `y` (an overlay; Esc closes it).
     pub command: Option<String>,
     /// Opened on the sample built into the binary: commands first write it out.
@@ -184,6 +186,7 @@ impl App {
             last_search: None,
             help_filter: None,
             district_sort: DistrictSort::StartDate,
+            changes_offset: 0,
             embedded_sample: false,
             clipboard: false,
             caches,
@@ -545,6 +548,21 @@ pub fn update(app: &mut App, msg: Msg) {
             app.show_findings = !app.show_findings;
             app.show_changes = false;
             app.cursor[Page::Overview.index()] = 0;
+        }
+        Msg::ScrollSideways(columns) => {
+            // The smallest panel (80 columns) shows the widest line's end at this offset;
+            // wider panels stop earlier when drawn.
+            let widest = app
+                .changes
+                .iter()
+                .flatten()
+                .map(|l| l.chars().count())
+                .max()
+                .unwrap_or(0);
+            app.changes_offset = app
+                .changes_offset
+                .saturating_add_signed(columns as isize)
+                .min(widest.saturating_sub(78));
         }
         Msg::ToggleChanges => {
             if app.changes.is_none() {

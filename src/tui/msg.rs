@@ -63,6 +63,9 @@ pub enum Msg {
     PrevMatch,
     /// `s` on Start times: list the districts by start date or by name.
     CycleSort,
+    /// ← / → on the Overview's change view: scroll its wide lines sideways by this many
+    /// columns.
+    ScrollSideways(i16),
 }
 
 /// Where a key works, for the help overlay.
@@ -140,7 +143,7 @@ const fn binding(
     }
 }
 
-use KeyCode::{BackTab, Char, Down, End, Enter, Esc, Home, PageDown, PageUp, Tab, Up};
+use KeyCode::{BackTab, Char, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right, Tab, Up};
 use Scope::Everywhere;
 
 /// Every key the dashboard understands (shown by `?`), page keys after the global ones.
@@ -286,6 +289,20 @@ pub const BINDINGS: &[Binding] = &[
         Scope::Page(Page::Topics),
         "rank by labour-market / housing talks",
         Msg::SwitchRanking,
+    ),
+    binding(
+        &[Left],
+        "← / →",
+        Scope::Page(Page::Overview),
+        "scroll the change view sideways",
+        Msg::ScrollSideways(-8),
+    ),
+    binding(
+        &[Right],
+        "",
+        Scope::Page(Page::Overview),
+        "",
+        Msg::ScrollSideways(8),
     ),
     binding(
         &[Char('s')],

@@ -2,7 +2,7 @@
 //! App only; no state changes and no I/O happen while drawing.
 
 use super::app::{App, Page};
-use super::msg::{BINDINGS, Scope};
+use super::msg::{BINDINGS, Msg, Scope, Sends};
 use super::pages;
 use super::widgets::fit;
 use crate::core::derive::Comparison;
@@ -156,6 +156,8 @@ fn footer_keys(page: Page) -> Vec<(&'static str, &'static str)> {
     let own = BINDINGS
         .iter()
         .filter(|b| b.scope == Scope::Page(page) && !b.keys.is_empty())
+        // ← / → only scroll the change view, whose title names them.
+        .filter(|b| !matches!(b.sends, Sends::Msg(Msg::ScrollSideways(_))))
         .map(|b| (b.keys, b.short()));
     let shared = BINDINGS
         .iter()
