@@ -71,9 +71,23 @@ pub struct EstimateChange {
     pub p_value_change: Option<f64>,
 }
 
+/// One setting of `bundle.toml` that differs (`periods.employment_end`, `controls`,
+/// `tables.activity`), and which estimates it moves by itself.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ManifestChange {
+    pub setting: String,
+    /// The setting's value as `bundle.toml` spells it; `None`: not set.
+    pub old: Option<String>,
+    pub new: Option<String>,
+    pub explains: &'static str,
+}
+
 /// Everything `wirkung diff` reports.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BundleDiff {
+    /// Changes of `bundle.toml` (periods, rules, controls, tables' files), reported first:
+    /// they move estimates without any data being revised.
+    pub manifest: Vec<ManifestChange>,
     pub tables: Vec<TableRows>,
     pub new_months: Vec<Month>,
     pub vanished_months: Vec<Month>,
@@ -117,6 +131,7 @@ pub fn diff(old: &Bundle, new: &Bundle) -> BundleDiff {
     let revisions_total = revisions.len();
     revisions.truncate(TOP_REVISIONS);
     BundleDiff {
+        manifest: manifest_changes(old, new),
         tables,
         new_months: nm.difference(&om).copied().collect(),
         vanished_months: om.difference(&nm).copied().collect(),
@@ -127,6 +142,63 @@ pub fn diff(old: &Bundle, new: &Bundle) -> BundleDiff {
         revised_months: revised_months.into_iter().collect(),
         units: units(old, new),
         estimates: estimates(old, new),
+    }
+}
+
+/// The settings of `bundle.toml` that differ, section by section; the bundle's own
+/// description (name, source) is no setting of the analysis and is left out.
+fn manifest_changes(old: &Bundle, new: &Bundle) -> Vec<ManifestChange> {
+    let settings = |b: &Bundle| -> BTreeMap<String, String> {
+        let m = &b.manifest;
+        let mut out = BTreeMap::new();
+        for (section, value) in [
+            ("periods", serde_json::to_value(&m.periods)),
+            ("rules", serde_json::to_value(&m.rules)),
+        ] {
+            if let Ok(serde_json::Value::Object(fields)) = value {
+                for (k, v) in fields {
+                    out.insert(format!("{section}.{k}"), plain(&v));
+                }
+            }
+        }
+        // Controls by column: a relabelled or re-scoped control is one changed line.
+        for c in &m.controls {
+            let spec = serde_json::to_value(c)
+                .map(|v| plain(&v))
+                .unwrap_or_default();
+            out.insert(format!("controls.{}", c.column), spec);
+        }
+        for (table, file) in &m.tables {
+            out.insert(format!("tables.{table}"), file.clone());
+        }
+        out
+    };
+    let (o, n) = (settings(old), settings(new));
+    let keys: BTreeSet<&String> = o.keys().chain(n.keys()).collect();
+    keys.into_iter()
+        .filter(|k| o.get(*k) != n.get(*k))
+        .map(|k| ManifestChange {
+            setting: k.clone(),
+            old: o.get(k).cloned(),
+            new: n.get(k).cloned(),
+            explains: if k == "rules.early_cutoff" {
+                "the early-start estimates"
+            } else if k.starts_with("controls.") {
+                "the estimates with controls all"
+            } else if k.starts_with("tables.") {
+                "every estimate reading that table"
+            } else {
+                "every estimate"
+            },
+        })
+        .collect()
+}
+
+/// A JSON value as `bundle.toml` would spell it (strings without quotes).
+fn plain(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
     }
 }
 
@@ -372,7 +444,24 @@ fn headline_text(h: &Headline) -> String {
 
 /// The diff as text for people.
 pub fn diff_text(d: &BundleDiff) -> String {
-    let mut out = String::from("Tables (rows old -> new)\n");
+    let mut out = String::new();
+    if d.manifest.is_empty() {
+        out.push_str("Manifest (bundle.toml): unchanged\n\n");
+    } else {
+        out.push_str("Manifest (bundle.toml) changed: these alone move estimates\n");
+        for c in &d.manifest {
+            let _ = writeln!(
+                out,
+                "  {:<28}{} -> {}   (moves {})",
+                c.setting,
+                c.old.as_deref().unwrap_or("(not set)"),
+                c.new.as_deref().unwrap_or("(not set)"),
+                c.explains
+            );
+        }
+        out.push('\n');
+    }
+    out.push_str("Tables (rows old -> new)\n");
     for t in &d.tables {
         let mark = if t.old == t.new { "" } else { "  *" };
         let _ = writeln!(
@@ -428,6 +517,11 @@ pub fn diff_text(d: &BundleDiff) -> String {
         out,
         "\nHeadline estimates (treatment coefficient, SE, p; HC1, weighted; controls all = the manifest's)"
     );
+    if !d.manifest.is_empty() {
+        out.push_str(
+            "  (manifest): moved by a bundle.toml change above, not by revised data alone\n",
+        );
+    }
     for e in &d.estimates {
         let level = match e.level {
             Level::District => "",
@@ -436,6 +530,19 @@ pub fn diff_text(d: &BundleDiff) -> String {
         let change = match (e.estimate_change, e.p_value_change) {
             (Some(c), Some(p)) => format!("Δ {c:+.2}, Δp {p:+.3}"),
             _ => String::new(),
+        };
+        // Which of the manifest's changes can explain this estimate's change.
+        let explained = d.manifest.iter().any(|c| {
+            c.explains == "every estimate"
+                || c.explains == "every estimate reading that table"
+                || (c.explains == "the estimates with controls all" && e.controls == "all")
+                || (c.explains == "the early-start estimates"
+                    && e.comparison == Comparison::EarlyStart)
+        });
+        let change = if explained && e.old != e.new {
+            format!("{change}  (manifest)")
+        } else {
+            change
         };
         let _ = writeln!(
             out,

@@ -66,6 +66,12 @@ pub struct App {
     pub search: Option<String>,
     /// The last search submitted, for `n` / `N`.
     pub last_search: Option<String>,
+    /// What the help overlay's lines are filtered by (`/` typed while help is open).
+    pub help_filter: Option<String>,
+    /// The order of the Start times page's districts.
+    pub district_sort: DistrictSort,
+    /// How many columns the change view is scrolled to the right (← / →).
+    pub changes_offset: usize,
     /// The `wirkung …` command shown by `y` (an overlay; Esc closes it).
     pub command: Option<String>,
     /// Opened on the sample built into the binary: commands first write it out.
@@ -92,6 +98,23 @@ pub struct App {
     effects: Vec<Effect>,
     /// The Start times page's district map (`m`).
     pub map: super::map_state::MapState,
+}
+
+/// The order of the districts on the Start times page (`s`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DistrictSort {
+    /// By start date, with the cutoff drawn between the early and the late ones.
+    StartDate,
+    Name,
+}
+
+impl DistrictSort {
+    pub fn label(self) -> &'static str {
+        match self {
+            DistrictSort::StartDate => "start date",
+            DistrictSort::Name => "name",
+        }
+    }
 }
 
 /// Work with the world outside the model that `update` asks for and the event loop performs
@@ -175,6 +198,9 @@ impl App {
             command: None,
             search: None,
             last_search: None,
+            help_filter: None,
+            district_sort: DistrictSort::StartDate,
+            changes_offset: 0,
             embedded_sample: false,
             clipboard: false,
             caches,
@@ -301,10 +327,9 @@ impl App {
                 }
             }
             Page::StartTimes => self
-                .start_times
-                .districts
-                .iter()
-                .map(|d| d.name.clone())
+                .district_order()
+                .into_iter()
+                .map(|i| self.start_times.districts[i].name.clone())
                 .collect(),
             Page::Staffing => self
                 .staffing
@@ -335,6 +360,17 @@ impl App {
                 .map(|c| crate::core::view::robust::name(*c).to_string())
                 .collect(),
         }
+    }
+
+    /// The Start times page's districts in the chosen order, as indices into the view's list
+    /// (which is by start date).
+    pub fn district_order(&self) -> Vec<usize> {
+        let districts = &self.start_times.districts;
+        let mut order: Vec<usize> = (0..districts.len()).collect();
+        if self.district_sort == DistrictSort::Name {
+            order.sort_by_key(|&i| districts[i].name.to_lowercase());
+        }
+        order
     }
 
     /// The bundle's findings as the Overview lists them: errors first, then warnings.
@@ -459,6 +495,7 @@ pub fn update(app: &mut App, msg: Msg) {
                 app.command = None;
             } else if app.help {
                 app.help = false;
+                app.help_filter = None;
             } else if app.show_changes && app.page == Page::Overview {
                 app.show_changes = false;
             } else if app.show_findings && app.page == Page::Overview {
@@ -468,7 +505,24 @@ pub fn update(app: &mut App, msg: Msg) {
                 app.status = Some("nothing to close; q quits".into());
             }
         }
-        Msg::ToggleHelp => app.help = !app.help,
+        Msg::ToggleHelp => {
+            app.help = !app.help;
+            app.help_filter = None;
+        }
+        Msg::CycleSort => {
+            // The district under the cursor stays under it.
+            let order = app.district_order();
+            let selected = order.get(app.cursor(Page::StartTimes)).copied();
+            app.district_sort = match app.district_sort {
+                DistrictSort::StartDate => DistrictSort::Name,
+                DistrictSort::Name => DistrictSort::StartDate,
+            };
+            let order = app.district_order();
+            app.cursor[Page::StartTimes.index()] = selected
+                .and_then(|s| order.iter().position(|&i| i == s))
+                .unwrap_or(0);
+            app.status = Some(format!("districts by {}", app.district_sort.label()));
+        }
         Msg::GoTo(p) => app.page = p,
         Msg::NextPage => app.page = app.page.offset(1),
         Msg::PrevPage => app.page = app.page.offset(-1),
@@ -503,6 +557,15 @@ pub fn update(app: &mut App, msg: Msg) {
                 app.choices.cutoff = clamped;
             }
         }
+        Msg::SetCutoff(d) => {
+            let clamped = app.choices.clamp_cutoff(&app.bundle, d);
+            if clamped != d {
+                app.status = Some(format!(
+                    "cutoff {clamped}: {d} is outside the range of the districts' start dates"
+                ));
+            }
+            app.choices.cutoff = clamped;
+        }
         Msg::ToggleSvOnly => {
             app.choices.outcome = match app.choices.outcome {
                 Outcome::EmploymentSv => Outcome::Employment,
@@ -522,6 +585,21 @@ pub fn update(app: &mut App, msg: Msg) {
             app.show_findings = !app.show_findings;
             app.show_changes = false;
             app.cursor[Page::Overview.index()] = 0;
+        }
+        Msg::ScrollSideways(columns) => {
+            // The smallest panel (80 columns) shows the widest line's end at this offset;
+            // wider panels stop earlier when drawn.
+            let widest = app
+                .changes
+                .iter()
+                .flatten()
+                .map(|l| l.chars().count())
+                .max()
+                .unwrap_or(0);
+            app.changes_offset = app
+                .changes_offset
+                .saturating_add_signed(columns as isize)
+                .min(widest.saturating_sub(78));
         }
         Msg::ToggleChanges => {
             if app.changes.is_none() {
@@ -586,10 +664,18 @@ pub fn update(app: &mut App, msg: Msg) {
                 q.pop();
             }
         }
-        Msg::SearchCancel => app.search = None,
+        Msg::SearchCancel => {
+            app.search = None;
+            if app.help {
+                app.help_filter = None;
+            }
+        }
         Msg::SearchSubmit => {
             let query = app.search.take().unwrap_or_default();
-            if !query.is_empty() {
+            if app.help {
+                // In help the search filters its lines and keeps filtering after Enter.
+                app.help_filter = (!query.is_empty()).then_some(query);
+            } else if !query.is_empty() {
                 app.last_search = Some(query);
                 jump_to_match(app, 0, 1);
             }

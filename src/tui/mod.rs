@@ -43,6 +43,10 @@ pub struct DashboardArgs {
     /// A second (older) bundle: the Overview lists what changed since it (`x`), as `wirkung diff`.
     #[arg(long, value_name = "OLD_BUNDLE")]
     pub compare: Option<PathBuf>,
+    /// Early-start cutoff to open with (default: the remembered one, else the bundle's rule),
+    /// as the subcommands take it; held inside the range of the districts' start dates.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::core::period::parse_date)]
+    pub cutoff: Option<chrono::NaiveDate>,
     /// Directory for `e` exports (default: the user's data directory, exports/).
     #[arg(long)]
     pub export_dir: Option<PathBuf>,
@@ -143,6 +147,11 @@ fn open_and_run(bundle: Option<PathBuf>, args: DashboardArgs) -> Result<ExitCode
         app.show_findings = false;
     }
     app.run_checks_in_background();
+    // After the line above: on the Robustness page the moved cutoff's checks run on the
+    // worker, not before the first frame.
+    if let Some(cutoff) = args.cutoff {
+        app::dispatch(&mut app, msg::Msg::SetCutoff(cutoff));
+    }
 
     // SIGTERM, SIGHUP, SIGINT and panics give the terminal back (terminal.rs).
     terminal::restore_on_signals().wrap_err("cannot watch for signals")?;

@@ -21,6 +21,8 @@ pub enum Msg {
     ToggleWeighting,
     /// Move the early-start cutoff by this many days.
     MoveCutoff(i64),
+    /// Set the early-start cutoff (the dashboard's `--cutoff`), held inside the start dates.
+    SetCutoff(chrono::NaiveDate),
     CursorUp,
     CursorDown,
     /// PgUp / PgDn: a screenful in the page's long list (the district ranking on Topics).
@@ -63,6 +65,11 @@ pub enum Msg {
     /// `n` / `N`: the next / previous match of the last search.
     NextMatch,
     PrevMatch,
+    /// `s` on Start times: list the districts by start date or by name.
+    CycleSort,
+    /// ← / → on the Overview's change view: scroll its wide lines sideways by this many
+    /// columns.
+    ScrollSideways(i16),
 }
 
 /// Where a key works, for the help overlay.
@@ -119,6 +126,7 @@ impl Binding {
             Msg::CycleMap => "map",
             Msg::CursorUp => "move",
             Msg::StartSearch => "search",
+            Msg::CycleSort => "sort",
             Msg::Quit => "quit",
             _ => "",
         }
@@ -141,7 +149,7 @@ const fn binding(
     }
 }
 
-use KeyCode::{BackTab, Char, Down, End, Enter, Esc, Home, PageDown, PageUp, Tab, Up};
+use KeyCode::{BackTab, Char, Down, End, Enter, Esc, Home, Left, PageDown, PageUp, Right, Tab, Up};
 use Scope::Everywhere;
 
 /// Every key the dashboard understands (shown by `?`), page keys after the global ones.
@@ -220,7 +228,7 @@ pub const BINDINGS: &[Binding] = &[
         &[Char('/')],
         "/ n N",
         Everywhere,
-        "search the page's list; next / previous match",
+        "search the list (or this help); next / previous match",
         Msg::StartSearch,
     ),
     binding(&[Char('n')], "", Everywhere, "", Msg::NextMatch),
@@ -295,6 +303,27 @@ pub const BINDINGS: &[Binding] = &[
         Scope::Page(Page::Topics),
         "rank by labour-market / housing talks",
         Msg::SwitchRanking,
+    ),
+    binding(
+        &[Left],
+        "← / →",
+        Scope::Page(Page::Overview),
+        "scroll the change view sideways",
+        Msg::ScrollSideways(-8),
+    ),
+    binding(
+        &[Right],
+        "",
+        Scope::Page(Page::Overview),
+        "",
+        Msg::ScrollSideways(8),
+    ),
+    binding(
+        &[Char('s')],
+        "s",
+        Scope::Page(Page::StartTimes),
+        "sort the districts by start date / name",
+        Msg::CycleSort,
     ),
     binding(
         &[Char('s')],

@@ -2,7 +2,7 @@
 //! App only; no state changes and no I/O happen while drawing.
 
 use super::app::{App, Page};
-use super::msg::{BINDINGS, Scope};
+use super::msg::{BINDINGS, Msg, Scope, Sends};
 use super::pages;
 use super::widgets::fit;
 use crate::core::derive::Comparison;
@@ -176,6 +176,8 @@ fn footer_keys(page: Page) -> Vec<(&'static str, &'static str)> {
     let own = BINDINGS
         .iter()
         .filter(|b| b.scope == Scope::Page(page) && !b.keys.is_empty())
+        // ← / → only scroll the change view, whose title names them.
+        .filter(|b| !matches!(b.sends, Sends::Msg(Msg::ScrollSideways(_))))
         .map(|b| (b.keys, b.short()));
     let shared = BINDINGS
         .iter()
@@ -259,10 +261,36 @@ fn render_help(app: &App, body: Rect, buf: &mut Buffer) {
         Scope::Everywhere => 1,
         Scope::Page(_) => 2,
     };
-    let mut bindings: Vec<&super::msg::Binding> =
-        BINDINGS.iter().filter(|b| !b.keys.is_empty()).collect();
+    let scope_title = |b: &super::msg::Binding| match b.scope {
+        Scope::Everywhere => String::new(),
+        Scope::Page(p) => format!(" ({})", p.title()),
+    };
+    // `/` in help filters its lines (while typed, and after Enter until Esc or closing).
+    let filter = app
+        .search
+        .as_ref()
+        .or(app.help_filter.as_ref())
+        .filter(|q| !q.is_empty());
+    let needle = filter.map(|q| q.to_lowercase());
+    let all = BINDINGS.iter().filter(|b| !b.keys.is_empty()).count();
+    let mut bindings: Vec<&super::msg::Binding> = BINDINGS
+        .iter()
+        .filter(|b| !b.keys.is_empty())
+        .filter(|b| {
+            needle.as_ref().is_none_or(|n| {
+                format!("{} {}{}", b.keys, b.action, scope_title(b))
+                    .to_lowercase()
+                    .contains(n.as_str())
+            })
+        })
+        .collect();
     bindings.sort_by_key(rank);
-    let lines: Vec<Line> = bindings
+    let title = match filter {
+        Some(q) => format!(" Keys matching /{q}: {} of {all} ", bindings.len()),
+        None => " Keys ".to_string(),
+    };
+    let empty = bindings.is_empty();
+    let mut lines: Vec<Line> = bindings
         .into_iter()
         .map(|b| {
             let scope = match b.scope {
@@ -275,6 +303,12 @@ fn render_help(app: &App, body: Rect, buf: &mut Buffer) {
             ])
         })
         .collect();
+    if empty {
+        lines.push(Line::styled(
+            "  no key matches; Esc clears the search",
+            t.dim,
+        ));
+    }
     let height = (lines.len() as u16 + 2).min(body.height);
     let width = 76.min(body.width);
     let area = Rect {
@@ -287,8 +321,10 @@ fn render_help(app: &App, body: Rect, buf: &mut Buffer) {
     Paragraph::new(lines)
         .block(
             Block::bordered()
-                .title(" Keys ")
-                .title_bottom(Line::from(" ? or Esc closes ").alignment(Alignment::Right))
+                .title(title)
+                .title_bottom(
+                    Line::from(" / search · ? or Esc closes ").alignment(Alignment::Right),
+                )
                 .border_style(t.border),
         )
         .render(area, buf);

@@ -177,3 +177,69 @@ fn the_sample_with_one_revised_month_reports_it_and_the_changed_estimates() {
     }
     assert!(diff::diff_text(&d).contains("employment months revised: 2019-09"));
 }
+
+/// A moved cutoff in bundle.toml is reported first, as a manifest change, and the estimates
+/// it moves are marked as explained by it (no data was revised).
+#[test]
+fn manifest_changes_come_first_and_explain_the_estimates() {
+    let old = bundle::load(&hand_dir()).unwrap();
+    let same = diff::diff_text(&diff::diff(&old, &old));
+    assert!(
+        same.starts_with("Manifest (bundle.toml): unchanged"),
+        "{same}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    copy_bundle(&hand_dir(), dir.path());
+    let toml = dir.path().join("bundle.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    let moved = text.replace(
+        "early_cutoff        = \"2018-02-15\"",
+        "early_cutoff        = \"2018-06-15\"",
+    );
+    assert_ne!(moved, text);
+    std::fs::write(&toml, moved).unwrap();
+    let new = bundle::load(dir.path()).unwrap();
+    let d = diff::diff(&old, &new);
+    assert_eq!(d.revisions_total, 0);
+    assert_eq!(d.manifest.len(), 1, "{:?}", d.manifest);
+    let c = &d.manifest[0];
+    assert_eq!(c.setting, "rules.early_cutoff");
+    assert_eq!(
+        (c.old.as_deref(), c.new.as_deref()),
+        (Some("2018-02-15"), Some("2018-06-15"))
+    );
+    let text = diff::diff_text(&d);
+    let first = text.lines().next().unwrap();
+    assert!(
+        first.starts_with("Manifest (bundle.toml) changed"),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .nth(1)
+            .unwrap()
+            .contains("rules.early_cutoff          2018-02-15 -> 2018-06-15   (moves the early-start estimates)"),
+        "{text}"
+    );
+    // The moved cutoff leaves too few early districts: the estimate fails, and the manifest
+    // says why; estimates of other comparisons are not attributed to it.
+    let line = |start: &str| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(start))
+            .unwrap()
+            .trim_end()
+            .to_string()
+    };
+    assert!(
+        line("early-start / employment, controls none").ends_with("(manifest)"),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .filter(|l| l.trim_start().starts_with("bw-vs-neighbours"))
+            .all(|l| !l.contains("(manifest)")),
+        "{text}"
+    );
+    assert!(diff::diff_json(&d).contains("\"setting\": \"rules.early_cutoff\""));
+}

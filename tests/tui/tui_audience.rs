@@ -410,3 +410,123 @@ fn search_walks_the_matches_and_the_footer_shows_the_position() {
     assert_eq!(app.cursor(Page::StartTimes), first);
     assert!(app.status.as_deref().unwrap().contains("no match"));
 }
+
+/// The dashboard takes `--cutoff` as the subcommands do: opened at 2018-03-15 it shows what
+/// `estimate --cutoff 2018-03-15` prints, marked as changed.
+#[test]
+fn the_dashboard_opens_at_a_given_cutoff() {
+    use clap::Parser as _;
+    let cli =
+        wirkung::cli::Cli::try_parse_from(["wirkung", SAMPLE_BUNDLE, "--cutoff", "2018-03-15"])
+            .unwrap();
+    assert_eq!(
+        cli.dashboard.cutoff.map(|d| d.to_string()).as_deref(),
+        Some("2018-03-15")
+    );
+    let bad = wirkung::cli::Cli::try_parse_from(["wirkung", "--cutoff", "2018-13-01"]);
+    assert!(bad.is_err());
+
+    // Outside the start dates it is held at the first one and the status bar says so.
+    let mut app = sample_app();
+    let (first, _) = wirkung::core::choices::start_date_range(&app.bundle).unwrap();
+    let early = chrono::NaiveDate::from_ymd_opt(1990, 1, 1).unwrap();
+    dispatch(&mut app, Msg::SetCutoff(early));
+    assert_eq!(app.choices.cutoff, first);
+    assert!(app.status.as_deref().unwrap_or("").contains("1990-01-01"));
+
+    let Some(s) = Session::start() else { return };
+    s.type_line(&format!(
+        "{} {SAMPLE_BUNDLE} --cutoff 2018-03-15; echo OPEN-CUTOFF-EXIT-$?",
+        env!("CARGO_BIN_EXE_wirkung")
+    ));
+    s.wait_for("Tab. 11");
+    s.keys(&["6"]);
+    let screen = s.wait_for("cutoff 2018-03-15 (changed)");
+    let printed = wirkung(&[
+        "estimate",
+        SAMPLE_BUNDLE,
+        "--outcome",
+        "employment",
+        "--comparison",
+        "early-start",
+        "--cutoff",
+        "2018-03-15",
+    ]);
+    assert_eq!(
+        treated_numbers(&screen)[..2],
+        treated_numbers(&printed)[..],
+        "{screen}\n{printed}"
+    );
+    s.keys(&["q"]);
+    s.wait_for("OPEN-CUTOFF-EXIT-0");
+}
+
+/// `/` inside help filters its lines; Enter keeps the filter, Esc clears it, closing help
+/// forgets it.
+#[test]
+fn the_help_is_searchable() {
+    let mut app = sample_app();
+    dispatch(&mut app, Msg::ToggleHelp);
+    let full = screen(&app, 80, 24);
+    assert!(full.contains("quit / close"), "{full}");
+    dispatch(&mut app, Msg::StartSearch);
+    for c in "cutoff".chars() {
+        dispatch(&mut app, Msg::SearchChar(c));
+    }
+    let typed = screen(&app, 80, 24);
+    assert!(typed.contains("Keys matching /cutoff"), "{typed}");
+    assert!(typed.contains("early-start cutoff a week"), "{typed}");
+    assert!(!typed.contains("quit / close"), "{typed}");
+    dispatch(&mut app, Msg::SearchSubmit);
+    assert!(app.help, "Enter keeps help open");
+    let kept = screen(&app, 80, 24);
+    assert!(kept.contains("Keys matching /cutoff"), "{kept}");
+    assert!(!kept.contains("quit / close"), "{kept}");
+
+    dispatch(&mut app, Msg::StartSearch);
+    for c in "zzz".chars() {
+        dispatch(&mut app, Msg::SearchChar(c));
+    }
+    assert!(screen(&app, 80, 24).contains("no key matches"));
+    dispatch(&mut app, Msg::SearchCancel);
+    assert!(app.help);
+    assert!(screen(&app, 80, 24).contains("quit / close"));
+
+    dispatch(&mut app, Msg::StartSearch);
+    dispatch(&mut app, Msg::SearchChar('x'));
+    dispatch(&mut app, Msg::SearchSubmit);
+    dispatch(&mut app, Msg::Back);
+    assert!(!app.help);
+    dispatch(&mut app, Msg::ToggleHelp);
+    assert!(!screen(&app, 80, 24).contains("Keys matching"));
+}
+
+/// `s` on Start times lists the districts by name (the cursor stays on its district) and
+/// back by start date; the footer and the panel say how they are sorted.
+#[test]
+fn start_times_sorts_districts_by_name_and_date() {
+    let mut app = sample_app();
+    dispatch(&mut app, Msg::GoTo(Page::StartTimes));
+    let by_date = app.list_labels();
+    assert!(screen(&app, 80, 24).contains("s sort"));
+    for _ in 0..3 {
+        dispatch(&mut app, Msg::CursorDown);
+    }
+    let selected = by_date[3].clone();
+    dispatch(&mut app, Msg::CycleSort);
+    let by_name = app.list_labels();
+    let mut expected = by_date.clone();
+    expected.sort_by_key(|n| n.to_lowercase());
+    assert_eq!(by_name, expected);
+    assert_ne!(by_name, by_date);
+    assert_eq!(by_name[app.cursor(Page::StartTimes)], selected);
+    let shown = screen(&app, 120, 40);
+    assert!(shown.contains("sorted by name (s)"), "{shown}");
+    assert!(!shown.contains("── cutoff"), "{shown}");
+    let first = by_name[0].clone();
+    dispatch(&mut app, Msg::FirstRow);
+    assert!(screen(&app, 120, 40).contains(&first));
+    dispatch(&mut app, Msg::CycleSort);
+    assert_eq!(app.list_labels(), by_date);
+    assert!(screen(&app, 120, 40).contains("── cutoff"));
+}

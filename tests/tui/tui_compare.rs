@@ -67,3 +67,60 @@ fn without_a_second_bundle_x_says_how_to_give_one() {
     let status = app.status.clone().unwrap();
     assert!(status.contains("--compare"), "{status}");
 }
+
+/// At 80 columns the change view's widest line (the estimates' Δ columns) is cut at the
+/// panel's edge; → scrolls it sideways until its last column shows, ← back.
+#[test]
+fn the_change_view_scrolls_sideways() {
+    let new_dir = revised_hand_copy();
+    let old = bundle::load(&hand_dir()).unwrap();
+    let new = bundle::load(new_dir.path()).unwrap();
+    let lines = compare::changes(&old, &new);
+    let widest = lines
+        .iter()
+        .max_by_key(|l| l.trim_end().chars().count())
+        .unwrap()
+        .trim_end()
+        .to_string();
+    let width = widest.chars().count();
+    assert!(
+        width > 78,
+        "a line wider than the 80-column panel: {lines:?}"
+    );
+    let tail: String = widest.chars().skip(width - 10).collect();
+
+    let mut app = app_for(new_dir.path(), Theme::mono());
+    app.changes = Some(lines.clone());
+    dispatch(&mut app, Msg::GoTo(Page::Overview));
+    dispatch(&mut app, Msg::ToggleChanges);
+    let row = lines.iter().position(|l| l.trim_end() == widest).unwrap();
+    for _ in 0..row {
+        dispatch(&mut app, Msg::CursorDown);
+    }
+    let draw = |app: &wirkung::tui::app::App| {
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        terminal.draw(|f| view::draw(app, f)).unwrap();
+        let buffer = terminal.backend().buffer().clone();
+        (0..buffer.area.height)
+            .map(|y| {
+                (0..buffer.area.width)
+                    .map(|x| buffer[(x, y)].symbol())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let before = draw(&app);
+    assert!(!before.contains(&tail), "{before}");
+    assert!(before.contains("← → col 1/"), "{before}");
+    for _ in 0..(width / 8 + 1) {
+        dispatch(&mut app, Msg::ScrollSideways(8));
+    }
+    let after = draw(&app);
+    assert!(after.contains(&tail), "{tail}\n{after}");
+    assert!(!after.contains("← → col 1/"), "{after}");
+    for _ in 0..(width / 8 + 1) {
+        dispatch(&mut app, Msg::ScrollSideways(-8));
+    }
+    assert_eq!(app.changes_offset, 0);
+}

@@ -120,8 +120,18 @@ impl OverviewPage<'_> {
     fn render_changes(&self, area: Rect, buf: &mut Buffer) {
         let t = &self.app.theme;
         let lines = self.app.changes.as_deref().unwrap_or_default();
+        let widest = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+        // Lines wider than the panel scroll sideways instead of losing their last columns;
+        // never so far that the widest line's end leaves the panel.
+        let room = area.width.saturating_sub(2) as usize;
+        let offset = self.app.changes_offset.min(widest.saturating_sub(room));
+        let sideways = if widest > room {
+            format!(" ← → col {}/{widest}", offset + 1)
+        } else {
+            String::new()
+        };
         let block = panel(
-            " Changes since the --compare bundle – ↑↓ scroll, x or Esc closes ",
+            format!(" Changes since the --compare bundle – ↑↓{sideways}, x or Esc closes "),
             t,
         );
         let inner = block.inner(area);
@@ -132,7 +142,7 @@ impl OverviewPage<'_> {
             .iter()
             .enumerate()
             .map(|(i, l)| {
-                let line = Line::raw(l.clone());
+                let line = Line::raw(l.chars().skip(offset).collect::<String>());
                 if start + i == cursor {
                     line.style(t.highlight)
                 } else {

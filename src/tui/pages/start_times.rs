@@ -3,7 +3,7 @@
 //! cutoff, and the split by government region (Abb. 5).
 
 use super::panel;
-use crate::tui::app::{App, Page};
+use crate::tui::app::{App, DistrictSort, Page};
 use crate::tui::widgets::district_map::DistrictMap;
 use crate::tui::widgets::histogram::Histogram;
 use crate::tui::widgets::{fit, message, visible_window};
@@ -133,8 +133,11 @@ impl StartTimesPage<'_> {
         let t = &app.theme;
         let view = &app.start_times;
         let cutoff = view.cutoff;
-        let block = panel(format!(" {} ", view.districts_heading), t)
-            .title_bottom(Line::styled(" [ ] move cutoff a week ", t.dim));
+        let by_date = app.district_sort == DistrictSort::StartDate;
+        let block = panel(format!(" {} ", view.districts_heading), t).title_bottom(Line::styled(
+            format!(" sorted by {} (s) ", app.district_sort.label()),
+            t.dim,
+        ));
         let inner = block.inner(area);
         block.render(area, buf);
         if view.districts.is_empty() {
@@ -153,8 +156,15 @@ impl StartTimesPage<'_> {
         let mut cursor_row = 0;
         let cursor = app.cursor(Page::StartTimes);
         let mut cut_drawn = false;
-        for (i, d) in view.districts.iter().enumerate() {
-            if !cut_drawn && d.start > cutoff {
+        // By name the early/late marks say which side of the cutoff a district is; the
+        // cutoff line only separates a list ordered by date.
+        for (i, d) in app
+            .district_order()
+            .into_iter()
+            .map(|k| &view.districts[k])
+            .enumerate()
+        {
+            if by_date && !cut_drawn && d.start > cutoff {
                 let label = format!(" cutoff {cutoff} ");
                 let fill =
                     "─".repeat((inner.width as usize).saturating_sub(label.chars().count() + 2));
@@ -180,7 +190,7 @@ impl StartTimesPage<'_> {
                 line
             });
         }
-        if !cut_drawn {
+        if by_date && !cut_drawn {
             lines.push(Line::styled(
                 format!("── cutoff {cutoff} (after every start) ──"),
                 t.marker,
