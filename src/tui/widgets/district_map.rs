@@ -31,7 +31,7 @@ impl Widget for DistrictMap<'_> {
         let t = self.theme;
         let block = Block::bordered()
             .title(Line::styled(format!(" {} ", self.view.title), t.title))
-            .title_bottom(Line::styled(" g next map / list ", t.dim))
+            .title_bottom(Line::styled(" m next map / list ", t.dim))
             .border_style(t.border);
         let inner = block.inner(area);
         block.render(area, buf);
