@@ -12,8 +12,7 @@ use super::RobustError;
 use crate::core::bundle::Bundle;
 use crate::core::derive::employment::{Employed, EmploymentData, MissingFigure};
 use crate::core::derive::panel::require_tables;
-use crate::core::derive::start::district_starts;
-use crate::core::derive::{Comparison, Exclusion, PanelSpec, treated_state_districts};
+use crate::core::derive::{Comparison, Exclusion, PanelSpec};
 use crate::core::period::Month;
 use std::collections::BTreeMap;
 
@@ -106,33 +105,12 @@ pub fn cohort_panel(
         Comparison::EarlyStart,
         spec.level,
     )?;
-    let starts: BTreeMap<String, Month> = district_starts(bundle, &spec.rules)
-        .into_iter()
-        .map(|s| (s.district_id, Month::of_date(s.start)))
-        .collect();
     let data = EmploymentData::new(bundle);
     let (first, last_data) = data
         .month_range()
         .ok_or_else(|| RobustError::Data("employment: the table has no rows".into()))?;
     let base_month = bundle.manifest.periods.employment_base;
-    let mut excluded = Vec::new();
-    let mut candidates: Vec<(String, Month)> = Vec::new();
-    for d in treated_state_districts(bundle) {
-        match starts.get(&d.district_id) {
-            Some(&g) if g > first => candidates.push((d.district_id.clone(), g)),
-            Some(&g) => excluded.push(Exclusion {
-                unit: d.district_id.clone(),
-                reason: format!("started in {g}, before any month with data: no pre-period"),
-            }),
-            None => excluded.push(Exclusion {
-                unit: d.district_id.clone(),
-                reason: format!(
-                    "no start date: no grant issued on or before {}",
-                    spec.rules.grants_issued_by
-                ),
-            }),
-        }
-    }
+    let (candidates, mut excluded) = super::staggered::start_cohorts(bundle, spec, first);
     let control_cohort = candidates
         .iter()
         .map(|c| c.1)

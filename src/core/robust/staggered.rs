@@ -135,32 +135,11 @@ pub fn staggered(
         Comparison::EarlyStart,
         spec.level,
     )?;
-    let starts: BTreeMap<String, Month> = district_starts(bundle, &spec.rules)
-        .into_iter()
-        .map(|s| (s.district_id, Month::of_date(s.start)))
-        .collect();
     let data = EmploymentData::new(bundle);
     let (first, last_data) = data
         .month_range()
         .ok_or_else(|| RobustError::Data("employment: the table has no rows".into()))?;
-    let mut excluded = Vec::new();
-    let mut candidates: Vec<(String, Month)> = Vec::new();
-    for d in treated_state_districts(bundle) {
-        match starts.get(&d.district_id) {
-            Some(&g) if g > first => candidates.push((d.district_id.clone(), g)),
-            Some(&g) => excluded.push(Exclusion {
-                unit: d.district_id.clone(),
-                reason: format!("started in {g}, before any month with data: no pre-period"),
-            }),
-            None => excluded.push(Exclusion {
-                unit: d.district_id.clone(),
-                reason: format!(
-                    "no start date: no grant issued on or before {}",
-                    spec.rules.grants_issued_by
-                ),
-            }),
-        }
-    }
+    let (candidates, mut excluded) = start_cohorts(bundle, spec, first);
     let latest = candidates
         .iter()
         .map(|c| c.1)
@@ -298,4 +277,37 @@ pub fn staggered(
         overall,
         excluded,
     })
+}
+
+/// The BW districts with a start month after `first` (the first month with data) and their
+/// start months, and the others with why they are left out: the cohorts of the staggered
+/// estimators (this check's and `cohort_panel`'s).
+pub(super) fn start_cohorts(
+    bundle: &Bundle,
+    spec: &PanelSpec,
+    first: Month,
+) -> (Vec<(String, Month)>, Vec<Exclusion>) {
+    let starts: BTreeMap<String, Month> = district_starts(bundle, &spec.rules)
+        .into_iter()
+        .map(|s| (s.district_id, Month::of_date(s.start)))
+        .collect();
+    let mut excluded = Vec::new();
+    let mut candidates: Vec<(String, Month)> = Vec::new();
+    for d in treated_state_districts(bundle) {
+        match starts.get(&d.district_id) {
+            Some(&g) if g > first => candidates.push((d.district_id.clone(), g)),
+            Some(&g) => excluded.push(Exclusion {
+                unit: d.district_id.clone(),
+                reason: format!("started in {g}, before any month with data: no pre-period"),
+            }),
+            None => excluded.push(Exclusion {
+                unit: d.district_id.clone(),
+                reason: format!(
+                    "no start date: no grant issued on or before {}",
+                    spec.rules.grants_issued_by
+                ),
+            }),
+        }
+    }
+    (candidates, excluded)
 }
