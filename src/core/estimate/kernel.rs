@@ -19,8 +19,10 @@
 //!   condition number.
 //!
 //! `wls` uses [`LeastSquares::fit_lean`]: for well-conditioned designs (κ₁(R) ≤ 10³, the
-//! panels here) it skips forming Q and the refinement step, takes Q'y and the residuals from
-//! the reflectors, and HC0/HC1 from the X-space sandwich, whose κ²·ε rounding is then still
+//! panels here) it skips forming Q and the refinement step, and HC0/HC1 come from the X-space
+//! sandwich. When only classical, HC0 or HC1 covariances are asked for, R comes from the
+//! Cholesky factor of the normal equations (half the arithmetic of the reflections); otherwise
+//! Q'y and the residuals come from the reflectors. Both keep the κ²·ε rounding of these steps
 //! below 1e-10; anything worse conditioned takes the full path above.
 
 use nalgebra::{DMatrix, DVector};
@@ -116,6 +118,12 @@ pub struct LeastSquares {
     /// Whether `q` holds the thin Q of the last factorisation ([`LeastSquares::fit_lean`]
     /// may leave it out).
     q_formed: bool,
+    /// Whether `qr` holds Householder reflectors below R, or only R from the Cholesky factor
+    /// of the normal equations ([`LeastSquares::fit_lean`] with `needs_q` false); Q is then
+    /// formed by factorising again.
+    reflectors: bool,
+    /// X'y of the normal equations.
+    xty: Vec<f64>,
     meat: Vec<f64>,
     scratch_k: Vec<f64>,
     scratch_n: Vec<f64>,
@@ -200,29 +208,37 @@ impl LeastSquares {
     }
 
     /// `fit` without forming the thin Q when the design is well conditioned (κ₁(R) ≤
-    /// [`REFINEMENT_CONDITION`]): Q'y and the residuals then come from applying the Householder
-    /// reflectors to y, and HC0/HC1 from the X-space sandwich (see `heteroskedastic`), which
-    /// saves about a third of the arithmetic of a small fit. Q is formed on demand by the
-    /// covariances that need it (HC2, HC3, CR1); [`LeastSquares::q_column`] and the other
-    /// accessors of Q need [`LeastSquares::fit`].
-    pub fn fit_lean(&mut self) -> Result<(), KernelError> {
+    /// [`REFINEMENT_CONDITION`]). With `needs_q` false (the caller asks only for classical,
+    /// HC0 or HC1 covariances), R comes from the Cholesky factor of the normal equations X'X:
+    /// one pass of k(k + 3)/2 dot products instead of the reflections, about half the
+    /// arithmetic; its forward error grows like κ²·ε, under 1e-10 below the condition bound,
+    /// which is checked on the R it produced (anything worse, or a pivot that is not clearly
+    /// positive, falls through to Householder). Otherwise, Q'y and the residuals come from
+    /// applying the Householder reflectors to y. Either way HC0/HC1 come from the X-space
+    /// sandwich (see `heteroskedastic`), and Q is formed on demand by the covariances that
+    /// need it (HC2, HC3, CR1); [`LeastSquares::q_column`] and the other accessors of Q need
+    /// [`LeastSquares::fit`].
+    pub fn fit_lean(&mut self, needs_q: bool) -> Result<(), KernelError> {
         #[cfg(target_arch = "x86_64")]
         if has_avx2_fma() {
             // SAFETY: the CPU has AVX2 and FMA, checked on the line above.
-            return unsafe { self.fit_lean_avx2() };
+            return unsafe { self.fit_lean_avx2(needs_q) };
         }
-        self.fit_lean_portable()
+        self.fit_lean_portable(needs_q)
     }
 
     /// `fit_lean` for AVX2 and FMA, bit for bit equal to the baseline (see `fit_avx2`).
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2,fma")]
-    unsafe fn fit_lean_avx2(&mut self) -> Result<(), KernelError> {
-        self.fit_lean_portable()
+    unsafe fn fit_lean_avx2(&mut self, needs_q: bool) -> Result<(), KernelError> {
+        self.fit_lean_portable(needs_q)
     }
 
     #[inline(always)]
-    fn fit_lean_portable(&mut self) -> Result<(), KernelError> {
+    fn fit_lean_portable(&mut self, needs_q: bool) -> Result<(), KernelError> {
+        if !needs_q && self.solve_normal_equations() {
+            return Ok(());
+        }
         self.reflect()?;
         self.invert_r();
         if self.condition_one() > REFINEMENT_CONDITION {
@@ -235,8 +251,94 @@ impl LeastSquares {
         Ok(())
     }
 
-    /// Forms the thin Q if the last fit left it out.
+    /// b from the normal equations X'X b = X'y by Cholesky (X'X = R'R), the residuals as
+    /// y − X b. Returns false, leaving the fit to Householder, when a value is not finite, a
+    /// pivot is not above the collinearity tolerance, or κ₁(R) exceeds
+    /// [`REFINEMENT_CONDITION`]: only well-conditioned designs are solved here.
+    #[inline(always)]
+    fn solve_normal_equations(&mut self) -> bool {
+        let (n, k) = (self.n, self.k);
+        if n <= k {
+            return false;
+        }
+        self.qr.resize(n * k, 0.0);
+        self.xty.resize(k, 0.0);
+        self.scratch_k.resize(k, 0.0);
+        // R over X'X's upper triangle in place, row by row (R_jj² is column j's squared norm
+        // less what the columns before it explain).
+        for j in 0..k {
+            let xj = &self.x[j * n..(j + 1) * n];
+            for i in 0..=j {
+                self.qr[j * n + i] = dot(&self.x[i * n..(i + 1) * n], xj);
+            }
+            self.xty[j] = dot(xj, &self.y[..n]);
+            self.scratch_k[j] = self.qr[j * n + j];
+        }
+        for j in 0..k {
+            let mut pivot = self.qr[j * n + j];
+            for l in 0..j {
+                let r = self.qr[j * n + l];
+                pivot = (-r).mul_add(r, pivot);
+            }
+            let squared_norm = self.scratch_k[j];
+            if !(pivot.is_finite() && squared_norm.is_finite())
+                || pivot <= COLLINEAR_TOLERANCE * COLLINEAR_TOLERANCE * squared_norm
+            {
+                return false;
+            }
+            let diagonal = pivot.sqrt();
+            self.qr[j * n + j] = diagonal;
+            for c in j + 1..k {
+                let mut s = self.qr[c * n + j];
+                for l in 0..j {
+                    s = (-self.qr[j * n + l]).mul_add(self.qr[c * n + l], s);
+                }
+                self.qr[c * n + j] = s / diagonal;
+            }
+        }
+        self.invert_r();
+        if self.condition_one() > REFINEMENT_CONDITION || !self.xty.iter().all(|v| v.is_finite()) {
+            return false;
+        }
+        // Q'y = R⁻ᵀ X'y (forward substitution), then b = R⁻¹ Q'y.
+        let mut projection = std::mem::take(&mut self.projection);
+        projection.clear();
+        for j in 0..k {
+            let mut s = self.xty[j];
+            for (l, &z) in projection.iter().enumerate() {
+                s = (-self.r(l, j)).mul_add(z, s);
+            }
+            projection.push(s / self.r(j, j));
+        }
+        let mut beta = std::mem::take(&mut self.beta);
+        beta.clear();
+        beta.extend_from_slice(&projection);
+        self.back_substitute(&mut beta);
+        let mut residuals = std::mem::take(&mut self.residuals);
+        residuals.clear();
+        residuals.extend_from_slice(&self.y[..n]);
+        for (j, &b) in beta.iter().enumerate() {
+            axpy(-b, &self.x[j * n..(j + 1) * n], &mut residuals);
+        }
+        self.projection = projection;
+        self.beta = beta;
+        self.residuals = residuals;
+        self.q_formed = false;
+        self.reflectors = false;
+        true
+    }
+
+    /// Forms the thin Q if the last fit left it out (factorising by Householder first if the
+    /// fit came from the normal equations).
     pub fn ensure_q(&mut self) {
+        if !self.reflectors {
+            // The normal equations accepted the design as well conditioned, so the reflection
+            // cannot find a dependent column; R may differ from Cholesky's in its rows' signs,
+            // which leaves every covariance R⁻¹ (…) R⁻ᵀ unchanged.
+            let reflected = self.reflect();
+            debug_assert!(reflected.is_ok(), "a well-conditioned design reflects");
+            self.invert_r();
+        }
         if !self.q_formed {
             self.form_q();
         }
@@ -302,6 +404,8 @@ impl LeastSquares {
             return Err(KernelError::TooFewRows { n, k });
         }
         let norms_finite = dot(&self.y[..n], &self.y[..n]).is_finite();
+        self.reflectors = true;
+        self.q_formed = false;
         self.qr.clear();
         self.qr.extend_from_slice(&self.x[..n * k]);
         self.tau.resize(k, 0.0);
@@ -635,24 +739,30 @@ impl LeastSquares {
     #[inline(always)]
     fn heteroskedastic_x_space(&mut self, factor: f64) {
         let (n, k) = (self.n, self.k);
-        let mut weighted = std::mem::take(&mut self.scores);
-        weighted.resize(n, 0.0);
-        // meat_x = X' diag(e²) X, then left = R⁻ᵀ meat_x, then meat = left R⁻¹.
+        // Scores s_a = e ∘ x_a, column-major n × k; meat_x = X' diag(e²) X = S'S, then
+        // left = R⁻ᵀ meat_x, then meat = left R⁻¹.
+        let mut scores = std::mem::take(&mut self.scores);
+        scores.resize(n * k, 0.0);
+        for (sa, xa) in scores[..n * k]
+            .chunks_exact_mut(n)
+            .zip(self.x[..n * k].chunks_exact(n))
+        {
+            for ((s, &x), &e) in sa.iter_mut().zip(xa).zip(&self.residuals[..n]) {
+                *s = e * x;
+            }
+        }
         let mut meat_x = std::mem::take(&mut self.meat);
         meat_x.clear();
         meat_x.resize(k * k, 0.0);
         for a in 0..k {
-            let xa = &self.x[a * n..(a + 1) * n];
-            for ((w, &e), &x) in weighted.iter_mut().zip(&self.residuals[..n]).zip(xa) {
-                *w = e * e * x;
-            }
+            let sa = &scores[a * n..(a + 1) * n];
             for b in a..k {
-                let m = dot(&weighted, &self.x[b * n..(b + 1) * n]);
+                let m = dot(sa, &scores[b * n..(b + 1) * n]);
                 meat_x[b * k + a] = m;
                 meat_x[a * k + b] = m;
             }
         }
-        self.scores = weighted;
+        self.scores = scores;
         let r_inv = |i: usize, j: usize| self.r_inv[j * k + i];
         let mut left = std::mem::take(&mut self.covariance);
         left.clear();
@@ -1003,6 +1113,84 @@ mod tests {
             }
         }
         check(&cr1, scores.transpose() * scores, factor);
+    }
+
+    /// The normal-equations path of `fit_lean(false)` agrees with the full Householder fit on
+    /// a well-conditioned design, declines an ill-conditioned or collinear one (which then
+    /// fails or solves exactly as `fit` does), and forms Q on demand afterwards.
+    #[test]
+    fn normal_equations_agree_with_householder_and_decline_bad_designs() {
+        let (y, columns) = design();
+        let refs: Vec<&[f64]> = columns.iter().map(Vec::as_slice).collect();
+        let sqrt_w: Vec<f64> = (0..12).map(|i| (1.0 + i as f64).sqrt()).collect();
+        let mut full = LeastSquares::new();
+        full.load(&y, refs.iter().copied(), Some(&sqrt_w), None);
+        full.fit().unwrap();
+        let full_hc0 = full
+            .heteroskedastic(Heteroskedastic::Hc0, 1.0)
+            .unwrap()
+            .to_vec();
+        let mut lean = LeastSquares::new();
+        lean.load(&y, refs.iter().copied(), Some(&sqrt_w), None);
+        lean.fit_lean(false).unwrap();
+        assert!(
+            !lean.reflectors,
+            "this design is solved from the normal equations"
+        );
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-10 * b.abs().max(1e-3);
+        for j in 0..3 {
+            assert!(
+                close(lean.coefficients()[j], full.coefficients()[j]),
+                "b[{j}]"
+            );
+        }
+        for i in 0..12 {
+            assert!(close(lean.residuals()[i], full.residuals()[i]), "e[{i}]");
+        }
+        let lean_hc0 = lean
+            .heteroskedastic(Heteroskedastic::Hc0, 1.0)
+            .unwrap()
+            .to_vec();
+        for (a, b) in lean_hc0.iter().zip(&full_hc0) {
+            assert!(close(*a, *b), "HC0 {a} vs {b}");
+        }
+        // Q on demand: HC3 after the normal equations equals HC3 after the full fit.
+        let lean_hc3 = lean
+            .heteroskedastic(Heteroskedastic::Hc3, 1.0)
+            .unwrap()
+            .to_vec();
+        let full_hc3 = full
+            .heteroskedastic(Heteroskedastic::Hc3, 1.0)
+            .unwrap()
+            .to_vec();
+        for (a, b) in lean_hc3.iter().zip(&full_hc3) {
+            assert!(close(*a, *b), "HC3 {a} vs {b}");
+        }
+        // Collinear: declined, and the reflection names the column as `fit` does.
+        let twice: Vec<f64> = columns[1].iter().map(|v| 2.0 * v).collect();
+        let collinear: Vec<&[f64]> = vec![&columns[0], &columns[1], &twice];
+        lean.load(&y, collinear.iter().copied(), None, None);
+        assert_eq!(
+            lean.fit_lean(false),
+            Err(KernelError::Dependent { column: 2 })
+        );
+        // Ill-conditioned (κ₁ far above the bound): declined, solved by reflections.
+        let big: Vec<f64> = columns[2].iter().map(|v| 1e6 * v).collect();
+        let scaled: Vec<&[f64]> = vec![&columns[0], &columns[1], &big];
+        lean.load(&y, scaled.iter().copied(), None, None);
+        lean.fit_lean(false).unwrap();
+        assert!(lean.reflectors, "an ill-conditioned design is reflected");
+        assert!(close(
+            lean.coefficients()[2] * 1e6,
+            full_unweighted(&y, &refs)[2]
+        ));
+    }
+
+    fn full_unweighted(y: &[f64], columns: &[&[f64]]) -> Vec<f64> {
+        let mut ls = LeastSquares::new();
+        ls.load(y, columns.iter().copied(), None, None);
+        ls.fit().unwrap();
+        ls.coefficients().to_vec()
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Weighted least squares with named terms and inference, on the least-squares kernel.
 
+use super::Term;
 use super::design::{check_inputs, collinear_terms};
 use super::inference::TInference;
 use super::kernel::{Heteroskedastic, KernelError, LeastSquares, cr1_factor, dot};
@@ -10,7 +11,7 @@ use std::cell::RefCell;
 /// One estimated coefficient with its inference (t distribution, n − k df).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Coefficient {
-    pub term: String,
+    pub term: Term,
     pub estimate: f64,
     pub std_error: f64,
     pub t: f64,
@@ -39,8 +40,19 @@ pub struct Fit {
 
 impl Fit {
     /// The coefficient of `term`, if the fit has it.
-    pub fn coefficient(&self, term: &str) -> Option<&Coefficient> {
-        self.coefficients.iter().find(|c| c.term == term)
+    pub fn coefficient(&self, term: &Term) -> Option<&Coefficient> {
+        self.coefficients.iter().find(|c| c.term == *term)
+    }
+
+    /// The coefficient of the treatment dummy, if the fit has it.
+    pub fn treated(&self) -> Option<&Coefficient> {
+        self.coefficient(&Term::Treated)
+    }
+
+    /// The coefficient of the column called `name` (a control's column name, or `treated`,
+    /// `measure`, `const`).
+    pub fn by_name(&self, name: &str) -> Option<&Coefficient> {
+        self.coefficients.iter().find(|c| c.term.name() == name)
     }
 }
 
@@ -242,7 +254,12 @@ fn fit_loaded(
             "cluster-robust (CR1) standard errors need the cluster of every row".into(),
         ),
     };
-    ls.fit_lean().map_err(kernel_error)?;
+    // Classical, HC0 and HC1 need only R⁻¹ and the residuals; HC2, HC3 and CR1 need Q.
+    let needs_q = matches!(
+        variance,
+        VarianceType::Hc2 | VarianceType::Hc3 | VarianceType::Cr1
+    );
+    ls.fit_lean(needs_q).map_err(kernel_error)?;
     let (n, k) = (ls.n(), ls.k());
     let df_resid = n - k;
     covariance(ls, variance, clusters).map_err(kernel_error)?;
@@ -263,7 +280,9 @@ fn fit_loaded(
     let coefficients = columns
         .iter()
         .enumerate()
-        .map(|(j, (term, _))| inference.coefficient(term, estimates[j], covariance[j * k + j]))
+        .map(|(j, (name, _))| {
+            inference.coefficient(Term::from_name(name), estimates[j], covariance[j * k + j])
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let weighted_residuals = ls.residuals();
     let residuals = match sqrt_w {
