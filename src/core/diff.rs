@@ -351,7 +351,7 @@ pub fn headline(
         Ok(e) => e,
         Err(e) => return failed(format!("estimation failed: {e}")),
     };
-    match est.fit.coefficients.iter().find(|c| c.term == "treated") {
+    match est.fit.treated() {
         Some(c) => Headline::Estimate {
             estimate: c.estimate,
             std_error: c.std_error,

@@ -12,7 +12,9 @@ use crate::core::choices::Choices;
 use crate::core::derive::{
     self, ClusterBy, Comparison, ControlSelection, Exclusion, Outcome, Panel, PanelSpec,
 };
-use crate::core::estimate::{Coefficient, DidEstimate, GroupMeans, VarianceType, estimate_did};
+use crate::core::estimate::{
+    Coefficient, DidEstimate, GroupMeans, Term, VarianceType, estimate_did,
+};
 use crate::core::view::AnalysisError;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -126,17 +128,17 @@ pub fn column_note(columns: &[EstimateReport]) -> String {
 }
 
 /// The label of a regression term: the treated group, "Constant", or the control's label.
-pub fn term_label(panel: &Panel, term: &str) -> String {
+pub fn term_label(panel: &Panel, term: &Term) -> String {
     match term {
-        "treated" => panel.spec.comparison.group_labels().0.to_string(),
-        "const" => "Constant".to_string(),
-        column => panel
+        Term::Treated => panel.spec.comparison.group_labels().0.to_string(),
+        Term::Constant => "Constant".to_string(),
+        Term::Measure | Term::Named(_) => panel
             .control_names
             .iter()
-            .position(|c| c == column)
+            .position(|c| c == term.name())
             .and_then(|i| panel.control_labels.get(i))
             .cloned()
-            .unwrap_or_else(|| column.to_string()),
+            .unwrap_or_else(|| term.name().to_string()),
     }
 }
 
@@ -199,13 +201,8 @@ impl EstimateReport {
 
     /// Coefficients in the report's order: treatment, controls, constant.
     pub fn rows(&self) -> Vec<RegressionRow> {
-        let rank = |t: &str| match t {
-            "treated" => 0,
-            "const" => 2,
-            _ => 1,
-        };
         let mut idx: Vec<usize> = (0..self.coefficients.len()).collect();
-        idx.sort_by_key(|&i| rank(&self.coefficients[i].term));
+        idx.sort_by_key(|&i| self.coefficients[i].term.report_rank());
         idx.into_iter()
             .map(|i| {
                 let c = &self.coefficients[i];
@@ -215,7 +212,7 @@ impl EstimateReport {
                         .terms
                         .get(i)
                         .cloned()
-                        .unwrap_or_else(|| c.term.clone()),
+                        .unwrap_or_else(|| c.term.to_string()),
                     estimate: one_decimal(c.estimate),
                     stars: stars(c.p_value),
                     std_error: format!("({})", one_decimal(c.std_error)),
@@ -324,12 +321,7 @@ struct TermRow {
 
 /// The terms of all columns in the report's order: treatment, controls, constant.
 fn term_rows(columns: &[EstimateReport]) -> Vec<TermRow> {
-    let rank = |t: &str| match t {
-        "treated" => 0,
-        "const" => 2,
-        _ => 1,
-    };
-    let mut terms: Vec<(String, String)> = Vec::new();
+    let mut terms: Vec<(Term, String)> = Vec::new();
     for r in columns {
         for (i, c) in r.coefficients.iter().enumerate() {
             if !terms.iter().any(|(t, _)| *t == c.term) {
@@ -338,12 +330,12 @@ fn term_rows(columns: &[EstimateReport]) -> Vec<TermRow> {
                     .terms
                     .get(i)
                     .cloned()
-                    .unwrap_or_else(|| c.term.clone());
+                    .unwrap_or_else(|| c.term.to_string());
                 terms.push((c.term.clone(), label));
             }
         }
     }
-    terms.sort_by_key(|(t, _)| rank(t));
+    terms.sort_by_key(|(t, _)| t.report_rank());
     terms
         .into_iter()
         .map(|(term, label)| TermRow {
@@ -718,11 +710,16 @@ pub fn estimate_csv(r: &EstimateReport) -> String {
     let mut out =
         String::from("term,label,estimate,std_error,t,p_value,ci_low,ci_high,report_column\n");
     for (i, c) in r.coefficients.iter().enumerate() {
-        let label = r.labels.terms.get(i).map(String::as_str).unwrap_or(&c.term);
+        let label = r
+            .labels
+            .terms
+            .get(i)
+            .map(String::as_str)
+            .unwrap_or(c.term.name());
         let _ = writeln!(
             out,
             "{},{},{},{},{},{},{},{},{}",
-            csv_field(&c.term),
+            csv_field(c.term.name()),
             csv_field(label),
             c.estimate,
             c.std_error,

@@ -16,7 +16,7 @@ const END: f64 = 43.123456789012345;
 
 fn coefficient(term: &str, estimate: f64, std_error: f64, p_value: f64) -> Coefficient {
     Coefficient {
-        term: term.into(),
+        term: wirkung::core::estimate::Term::from_name(term),
         estimate,
         std_error,
         t: estimate / std_error,

@@ -44,9 +44,7 @@ fn assert_matches(fit: &Fit, r: &Value) {
     );
     for (i, term) in terms.iter().enumerate() {
         let term = term.as_str().unwrap();
-        let c = fit
-            .coefficient(term)
-            .unwrap_or_else(|| panic!("term {term}"));
+        let c = fit.by_name(term).unwrap_or_else(|| panic!("term {term}"));
         close(c.estimate, &r["estimate"][i], &format!("{term} estimate"));
         close(c.std_error, &r["std_error"][i], &format!("{term} SE"));
         close(c.p_value, &r["p_value"][i], &format!("{term} p"));

@@ -84,7 +84,7 @@ fn without_controls_treated_is_the_difference_of_weighted_mean_changes() {
         .fit
         .coefficients
         .iter()
-        .map(|c| c.term.as_str())
+        .map(|c| c.term.name())
         .collect();
     assert_eq!(terms, ["treated", "const"]);
     // By hand: treated end 44·100 + 40.5·300 + 45·50 + 43·120 over 570 ...
@@ -98,7 +98,7 @@ fn without_controls_treated_is_the_difference_of_weighted_mean_changes() {
         weighted_mean(&pairs)
     };
     let did = (group(true, true) - group(true, false)) - (group(false, true) - group(false, false));
-    let treated = estimate.fit.coefficient("treated").unwrap().estimate;
+    let treated = estimate.fit.treated().unwrap().estimate;
     assert!((treated - did).abs() < 1e-12, "{treated} vs {did}");
     assert_eq!(estimate.treated.n, 4);
     assert_eq!(estimate.control.n, 5);
@@ -124,15 +124,13 @@ fn unweighted_uses_plain_means_and_ignores_weights() {
     let estimate = estimate_did(&panel, options).unwrap();
     let treated_change = (14.0 + 12.5 + 12.0 + 13.5) / 4.0;
     let control_change = (12.0 + 11.0 + 14.0 + 11.0 + 13.5) / 5.0;
-    let treated = estimate.fit.coefficient("treated").unwrap();
+    let treated = estimate.fit.treated().unwrap();
     assert!((treated.estimate - (treated_change - control_change)).abs() < 1e-12);
     assert!((estimate.control.base - (31.0 + 27.0 + 30.5 + 29.0 + 32.0) / 5.0).abs() < 1e-12);
     assert_eq!(estimate.fit.variance, VarianceType::Hc3);
     // With weights the estimate differs, so the flag really switches them off.
     let weighted = estimate_did(&small_panel(&[], |_| vec![]), EstimateOptions::default()).unwrap();
-    assert!(
-        (weighted.fit.coefficient("treated").unwrap().estimate - treated.estimate).abs() > 1e-3
-    );
+    assert!((weighted.fit.treated().unwrap().estimate - treated.estimate).abs() > 1e-3);
 }
 
 #[test]
@@ -145,7 +143,7 @@ fn controls_follow_treated_and_const_in_panel_order() {
         .fit
         .coefficients
         .iter()
-        .map(|c| c.term.as_str())
+        .map(|c| c.term.name())
         .collect();
     assert_eq!(terms, ["treated", "const", "gdp", "urban"]);
     assert_eq!((estimate.fit.n, estimate.fit.df_resid), (9, 5));

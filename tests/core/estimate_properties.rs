@@ -150,7 +150,7 @@ proptest! {
             group.iter().map(|u| w(u) * u.2).sum::<f64>() / group.iter().map(w).sum::<f64>()
         };
         let expected = mean_change(true) - mean_change(false);
-        let treated = estimate.fit.coefficient("treated").unwrap();
+        let treated = estimate.fit.treated().unwrap();
         prop_assert!((treated.estimate - expected).abs() <= 1e-9 * (1.0 + expected.abs()), "{} vs {}", treated.estimate, expected);
         let from_means = (estimate.treated.end - estimate.treated.base) - (estimate.control.end - estimate.control.base);
         prop_assert!((treated.estimate - from_means).abs() <= 1e-9 * (1.0 + expected.abs()));

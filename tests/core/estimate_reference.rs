@@ -80,7 +80,7 @@ fn assert_close(what: &str, ours: f64, theirs: f64) -> f64 {
 
 fn compare_coefficient(context: &str, ours: &Coefficient, theirs: &Value) -> f64 {
     assert_eq!(
-        ours.term,
+        ours.term.name(),
         theirs["term"].as_str().unwrap(),
         "{context}: term order"
     );

@@ -303,12 +303,12 @@ fn simple_regression_matches_closed_form() {
         VarianceType::Classical,
     )
     .unwrap();
-    let c = fit.coefficient("x1").unwrap();
+    let c = fit.by_name("x1").unwrap();
     assert!(
         (c.estimate - slope).abs() < 1e-12 && (c.std_error - se_slope).abs() < 1e-12,
         "{c:?}"
     );
-    assert!((fit.coefficient("const").unwrap().estimate - intercept).abs() < 1e-12);
+    assert!((fit.by_name("const").unwrap().estimate - intercept).abs() < 1e-12);
     assert_eq!((fit.n, fit.df_resid), (8, 6));
     let residual_3 = Y[2] - intercept - slope * X1[2];
     assert!((fit.residuals[2] - residual_3).abs() < 1e-12);

@@ -455,7 +455,7 @@ fn a_single_treated_unit_gets_a_tiny_hc1_p_value_and_the_warnings() {
     let panel = derive::panel(&bundle, &s).unwrap();
     assert_eq!(panel.rows.iter().filter(|r| r.treated).count(), 1);
     let did = estimate_did(&panel, EstimateOptions::default()).unwrap();
-    let p = did.fit.coefficient("treated").unwrap().p_value;
+    let p = did.fit.treated().unwrap().p_value;
     assert!(
         p < 0.01,
         "HC1 p = {p}: tiny, though one unit cannot show that"
@@ -501,7 +501,7 @@ fn hc2_and_hc3_refuse_leverage_one_while_hc0_and_hc1_warn() {
             },
         )
         .unwrap();
-        let se = did.fit.coefficient("treated").unwrap().std_error;
+        let se = did.fit.treated().unwrap().std_error;
         assert!(se.is_finite() && se > 0.0, "{variance}: {se}");
         assert!(
             did.warnings

@@ -52,7 +52,7 @@ fn refit_t(d: &DidDesign, set: &[usize]) -> f64 {
     );
     wls(&d.y, &columns, Some(&d.weights), VarianceType::Hc1)
         .unwrap()
-        .coefficient("treated")
+        .treated()
         .unwrap()
         .t
 }
@@ -124,7 +124,7 @@ fn observed_t_is_the_reports_hc1_t() {
     let ri = randomization_inference(&bundle, &spec, &RobustOptions::default()).unwrap();
     let panel = derive::panel(&bundle, &spec).unwrap();
     let did = estimate_did(&panel, EstimateOptions::default()).unwrap();
-    let treated = did.fit.coefficient("treated").unwrap();
+    let treated = did.fit.treated().unwrap();
     assert!((ri.estimate - treated.estimate).abs() < 1e-9);
     assert!((ri.t - treated.t).abs() < 1e-9);
     assert_eq!(ri.draws, 9_999);

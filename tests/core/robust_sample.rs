@@ -45,7 +45,7 @@ fn event_study_end_coefficient_is_the_uncontrolled_did() {
         let did = estimate_did(&panel, EstimateOptions::default()).unwrap();
         let end = bundle.manifest.periods.employment_end.to_string();
         let coefficient = es.coefficients.iter().find(|c| c.period == end).unwrap();
-        let expected = did.fit.coefficient("treated").unwrap().estimate;
+        let expected = did.fit.treated().unwrap().estimate;
         assert!(
             (coefficient.estimate - expected).abs() < 1e-9,
             "{comparison}: event study {} vs DiD {expected}",

@@ -310,7 +310,7 @@ fn overview_counts_the_tables_and_its_did_is_the_coefficient_without_controls() 
     let coef = report
         .coefficients
         .iter()
-        .find(|c| c.term == "treated")
+        .find(|c| c.term == wirkung::core::estimate::Term::Treated)
         .unwrap()
         .estimate;
     assert_eq!(did.did, format::signed(coef, 1));

@@ -44,14 +44,14 @@ fn r1(x: f64) -> f64 {
 
 fn coef(e: &DidEstimate, term: &str) -> f64 {
     e.fit
-        .coefficient(term)
+        .by_name(term)
         .unwrap_or_else(|| panic!("no term {term}"))
         .estimate
 }
 
 fn se(e: &DidEstimate, term: &str) -> f64 {
     e.fit
-        .coefficient(term)
+        .by_name(term)
         .unwrap_or_else(|| panic!("no term {term}"))
         .std_error
 }

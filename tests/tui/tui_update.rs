@@ -14,7 +14,7 @@ fn treated_with_controls(app: &App) -> f64 {
         .with_controls
         .as_ref()
         .expect("estimate with controls");
-    e.fit.coefficient("treated").expect("treated term").estimate
+    e.fit.treated().expect("treated term").estimate
 }
 
 /// Moves the estimate page's cursor onto `column` and presses space.
@@ -63,7 +63,7 @@ fn switching_off_urban_shows_the_estimate_core_gives_without_it() {
     let expected = estimate_did(&panel, EstimateOptions::default()).unwrap();
     let (_, shown) = app.analysis.with_controls.as_ref().unwrap();
     assert_eq!(shown.fit.coefficients, expected.fit.coefficients);
-    assert!(shown.fit.coefficient(&urban).is_none());
+    assert!(shown.fit.by_name(&urban).is_none());
     assert_ne!(
         treated_with_controls(&app),
         before,
@@ -230,7 +230,7 @@ fn the_estimate_matches_the_binary_json_output() {
     assert_eq!(coefficients.len(), shown.fit.coefficients.len());
     for c in coefficients {
         let term = c["term"].as_str().unwrap();
-        let ours = shown.fit.coefficient(term).unwrap();
+        let ours = shown.fit.by_name(term).unwrap();
         assert!(
             (c["estimate"].as_f64().unwrap() - ours.estimate).abs() < 1e-9,
             "{term}"

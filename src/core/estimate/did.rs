@@ -241,7 +241,7 @@ pub fn estimate_did(panel: &Panel, options: EstimateOptions) -> Result<DidEstima
         warnings.extend(cluster_warnings(panel, clusters));
     }
     let mde_80 = fit
-        .coefficient("treated")
+        .treated()
         .and_then(|c| power::mde_80(c.std_error, fit.df_inference as f64).ok());
     Ok(DidEstimate {
         fit,

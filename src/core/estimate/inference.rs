@@ -1,7 +1,7 @@
 //! t statistics, p-values and 95% intervals from Student's t with n − k degrees of freedom
 //! (statsmodels `use_t=True`; Stata `regress`), or G − 1 for cluster-robust variances.
 
-use super::{Coefficient, EstimateError};
+use super::{Coefficient, EstimateError, Term};
 use statrs::distribution::{ContinuousCDF, StudentsT};
 use statrs::function::beta::ln_beta;
 use std::cell::RefCell;
@@ -65,14 +65,14 @@ impl TInference {
     /// non-finite one is an error.
     pub(super) fn coefficient(
         &self,
-        term: &str,
+        term: Term,
         estimate: f64,
         variance: f64,
     ) -> Result<Coefficient, EstimateError> {
         let std_error = variance.max(0.0).sqrt();
         if std_error == 0.0 && estimate.is_finite() {
             return Ok(Coefficient {
-                term: term.to_string(),
+                term,
                 estimate,
                 std_error,
                 t: f64::NAN,
@@ -90,7 +90,7 @@ impl TInference {
         let t = estimate / std_error;
         let half_width = self.critical * std_error;
         Ok(Coefficient {
-            term: term.to_string(),
+            term,
             estimate,
             std_error,
             t,

@@ -10,12 +10,14 @@ pub mod did;
 pub mod inference;
 pub mod kernel;
 pub mod power;
+pub mod term;
 pub mod wls;
 
 pub use design::{MissingMeasure, PanelDesign, Regressor};
 pub use did::{DidEstimate, EstimateOptions, GroupMeans, estimate_did, treated_without};
 pub use inference::{TInference, TwoSidedTail};
 pub use kernel::{Heteroskedastic, KernelError, LeastSquares, cr1_factor};
+pub use term::Term;
 pub use wls::{ClusterIndex, Coefficient, Fit, wls, wls_clustered};
 
 use serde::{Deserialize, Serialize};

@@ -6,7 +6,7 @@ use super::table::{Cell, TableData};
 use super::{ExportError, ExportRequest, Page, PageContent, caption, controls_label};
 use crate::core::bundle::{Bundle, Table};
 use crate::core::derive::{self, DeriveError};
-use crate::core::estimate::estimate_did;
+use crate::core::estimate::{Term, estimate_did};
 use crate::core::report::{self, EstimateReport};
 use crate::core::robust::RobustSuite;
 use crate::core::view::AnalysisError;
@@ -121,7 +121,7 @@ fn estimate(bundle: &Bundle, req: &ExportRequest) -> Result<PageContent, ExportE
             .map(|(l, b, e, c)| vec![Cell::Text(l), Cell::num(b), Cell::num(e), Cell::num(c)])
             .collect(),
     };
-    let treated = r.coefficients.iter().find(|c| c.term == "treated");
+    let treated = r.coefficients.iter().find(|c| c.term == Term::Treated);
     let effect = treated
         .map(|c| {
             format!(

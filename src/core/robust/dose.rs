@@ -4,7 +4,7 @@ use super::{Check, RobustError, RobustOptions, SharedInputs};
 use crate::core::bundle::Bundle;
 use crate::core::derive::{Comparison, PanelSpec};
 use crate::core::estimate::{
-    Coefficient, EstimateOptions, MissingMeasure, PanelDesign, Regressor, VarianceType,
+    Coefficient, EstimateOptions, MissingMeasure, PanelDesign, Regressor, Term, VarianceType,
     estimate_did, wls,
 };
 use serde::Serialize;
@@ -77,7 +77,7 @@ pub(crate) fn dose_in(shared: &SharedInputs) -> Result<DoseResult, RobustError> 
             weighted: options.weighted,
         },
     )?;
-    let find = |coefs: &[Coefficient], term: &str| {
+    let find = |coefs: &[Coefficient], term: Term| {
         coefs
             .iter()
             .find(|c| c.term == term)
@@ -90,8 +90,8 @@ pub(crate) fn dose_in(shared: &SharedInputs) -> Result<DoseResult, RobustError> 
         measure_unit: unit,
         n: fit.n,
         weighted: options.weighted,
-        dose: find(&fit.coefficients, "measure")?,
-        median_split: find(&split.fit.coefficients, "treated")?,
+        dose: find(&fit.coefficients, Term::Measure)?,
+        median_split: find(&split.fit.coefficients, Term::Treated)?,
         r2: fit.r2,
         coefficients: fit.coefficients,
     })

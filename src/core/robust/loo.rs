@@ -76,7 +76,7 @@ pub(crate) fn leave_one_out_in(shared: &SharedInputs) -> Result<LeaveOneOut, Rob
     let full = estimate_did(panel, est_options)?;
     let treated = full
         .fit
-        .coefficient("treated")
+        .treated()
         .ok_or_else(|| RobustError::Data("the DiD has no treatment coefficient".into()))?;
     // Every refit runs in one kernel workspace; only a panel the kernel path refuses is
     // cloned and estimated in full, to report estimate_did's own reason.
@@ -96,12 +96,7 @@ pub(crate) fn leave_one_out_in(shared: &SharedInputs) -> Result<LeaveOneOut, Rob
                         let mut smaller = panel.clone();
                         smaller.rows.remove(i);
                         match estimate_did(&smaller, est_options) {
-                            Ok(fit) => (
-                                fit.fit
-                                    .coefficient("treated")
-                                    .map(|c| (c.estimate, c.std_error)),
-                                None,
-                            ),
+                            Ok(fit) => (fit.fit.treated().map(|c| (c.estimate, c.std_error)), None),
                             Err(e) => (None, Some(e.to_string())),
                         }
                     }

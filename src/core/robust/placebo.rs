@@ -86,7 +86,7 @@ pub(crate) fn placebo_in(shared: &SharedInputs) -> Result<PlaceboResult, RobustE
     let estimate = estimate_did(&panel, est_options)?;
     let coef = |e: &crate::core::estimate::DidEstimate| {
         e.fit
-            .coefficient("treated")
+            .treated()
             .cloned()
             .ok_or_else(|| RobustError::Data("the DiD has no treatment coefficient".into()))
     };

@@ -107,7 +107,7 @@ pub(crate) fn spillover_in(shared: &SharedInputs) -> Result<Spillover, RobustErr
     let treated = |panel| -> Result<Coefficient, RobustError> {
         estimate_did(panel, est_options)?
             .fit
-            .coefficient("treated")
+            .treated()
             .cloned()
             .ok_or_else(|| RobustError::Data("the DiD has no treatment coefficient".into()))
     };

@@ -673,7 +673,7 @@ fn dose(r: &DoseResult) -> CheckShown {
                 .iter()
                 .map(|c| {
                     vec![
-                        Cell::text(&c.term),
+                        Cell::text(c.term.name()),
                         full(c.estimate),
                         full(c.std_error),
                         full(c.t),

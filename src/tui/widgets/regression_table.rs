@@ -4,7 +4,7 @@
 
 use super::fit;
 use crate::core::derive::Panel;
-use crate::core::estimate::{Coefficient, DidEstimate};
+use crate::core::estimate::{Coefficient, DidEstimate, Term};
 use crate::tui::analysis::AnalysisError;
 use crate::tui::theme::Theme;
 use ratatui::buffer::Buffer;
@@ -49,25 +49,25 @@ impl Widget for RegressionTable<'_> {
             .map(|m| m.result.as_ref().ok().map(|r| &r.1))
             .collect();
         // Terms in the report's order: treatment, controls, constant.
-        let mut terms: Vec<(String, String)> =
-            vec![("treated".into(), self.treated_label.to_string())];
+        let mut terms: Vec<(Term, String)> = vec![(Term::Treated, self.treated_label.to_string())];
         for (column, label) in self.control_labels {
+            let term = Term::Named(column.clone());
             if fits
                 .iter()
                 .flatten()
-                .any(|e| e.fit.coefficient(column).is_some())
+                .any(|e| e.fit.coefficient(&term).is_some())
             {
-                terms.push((column.clone(), label.clone()));
+                terms.push((term, label.clone()));
             }
         }
-        terms.push(("const".into(), "Constant".into()));
+        terms.push((Term::Constant, "Constant".into()));
 
         // Where the report's two rows per term do not fit (80×24 with many controls), the
         // standard error goes next to the coefficient instead of below it.
         let compact = 1 + 2 * terms.len() + 3 > area.height as usize;
         let pad = if compact { "" } else { "   " };
         // (label, [coefficient text; 2], [standard-error text; 2]) per term.
-        let term_rows: Vec<(&String, &String, [String; 2], [String; 2])> = terms
+        let term_rows: Vec<(&Term, &String, [String; 2], [String; 2])> = terms
             .iter()
             .map(|(term, label)| {
                 let cells: Vec<(String, String)> = fits
@@ -123,7 +123,7 @@ impl Widget for RegressionTable<'_> {
         let right = |s: &str| Cell::from(Line::from(s.to_string()).right_aligned());
         let mut rows: Vec<Row> = Vec::new();
         for (term, label, coefs, ses) in &term_rows {
-            let style = if term.as_str() == "treated" {
+            let style = if **term == Term::Treated {
                 t.title
             } else {
                 t.text
