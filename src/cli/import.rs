@@ -84,11 +84,15 @@ fn text(r: &ImportReport) -> String {
     if !r.repaired_ids.is_empty() {
         let _ = writeln!(
             out,
-            "\nMunicipality ids that lost their leading zero (read as the bundle's id): {}",
+            "\nIds that lost their leading zero (read as the bundle's id): {}",
             r.repaired_ids.len()
         );
         for x in &r.repaired_ids {
-            let _ = writeln!(out, "  {} row {}: {} → {}", x.file, x.row, x.was, x.now);
+            let _ = writeln!(
+                out,
+                "  {} row {}: {} {} → {}",
+                x.file, x.row, x.column, x.was, x.now
+            );
         }
     }
     let _ = writeln!(

@@ -88,7 +88,8 @@ pub struct ImportReport {
     /// column the imported rows add.
     pub columns: Vec<String>,
     /// Imported municipality ids that a spreadsheet turned into numbers (`8111000`), read as
-    /// the bundle's municipality they match once the leading zero is back (`08111000`).
+    /// the bundle's municipality they match once the leading zero is back (`08111000`), and
+    /// manager ids likewise (`1` for the alliance's `01`).
     pub repaired_ids: Vec<RepairedId>,
 }
 
@@ -97,6 +98,8 @@ pub struct ImportReport {
 pub struct RepairedId {
     pub file: String,
     pub row: usize,
+    /// `municipality_id` or `manager_id`.
+    pub column: &'static str,
     pub was: String,
     pub now: String,
 }
@@ -131,6 +134,19 @@ pub enum ImportError {
         dir.display()
     )]
     Locked { dir: PathBuf },
+    /// An imported manager id matches more than one of its alliance's ids once zeros are put
+    /// back (`1` for both `01` and `001`): which unit it is cannot be told.
+    #[error(
+        "{file} row {row}: manager_id {id} of alliance {alliance} is unknown as written and could be any of {} once leading zeros are put back (a spreadsheet drops them); nothing was written: store the ids as text in the workbook",
+        candidates.join(", ")
+    )]
+    AmbiguousManager {
+        file: String,
+        row: usize,
+        id: String,
+        alliance: String,
+        candidates: Vec<String>,
+    },
     /// Not one row could be imported: nothing is written.
     #[error("nothing could be imported, so nothing was written:\n{}", list_unparsed(.unparsed))]
     NothingImported { unparsed: Vec<Unparsed> },
@@ -149,6 +165,64 @@ pub enum ImportError {
     },
     #[error(transparent)]
     Write(#[from] crate::core::export::WriteError),
+}
+
+/// Manager ids have no official length, so the existing rows of the same alliance say which
+/// ids exist: an imported id unknown there as written (`1`) that matches exactly one of them
+/// once leading zeros are put back (`01`) is read as that manager, as a spreadsheet turned it
+/// into a number; one that matches several (`01` and `001`) is refused, since reading it as
+/// either could add its days to the wrong person.
+fn repair_manager_ids(
+    rows: &mut [(Row, Origin)],
+    existing: usize,
+    repaired: &mut Vec<RepairedId>,
+) -> Result<(), ImportError> {
+    let mut known: BTreeMap<String, std::collections::BTreeSet<String>> = BTreeMap::new();
+    for (row, _) in &rows[..existing] {
+        known
+            .entry(row.ids[1].clone())
+            .or_default()
+            .insert(row.ids[0].clone());
+    }
+    for (row, origin) in rows.iter_mut().skip(existing) {
+        let [manager, alliance, _] = &mut row.ids;
+        let Some(ids) = known.get(alliance.as_str()) else {
+            continue;
+        };
+        let numeric = !manager.is_empty() && manager.bytes().all(|c| c.is_ascii_digit());
+        if !numeric || ids.contains(manager.as_str()) {
+            continue;
+        }
+        let candidates: Vec<String> = ids
+            .iter()
+            .filter(|id| {
+                id.len() > manager.len()
+                    && id.ends_with(manager.as_str())
+                    && id[..id.len() - manager.len()].bytes().all(|c| c == b'0')
+            })
+            .cloned()
+            .collect();
+        match candidates.as_slice() {
+            [] => {}
+            [now] => repaired.push(RepairedId {
+                file: origin.file.clone(),
+                row: origin.row,
+                column: IDS[0],
+                was: std::mem::replace(manager, now.clone()),
+                now: now.clone(),
+            }),
+            _ => {
+                return Err(ImportError::AmbiguousManager {
+                    file: origin.file.clone(),
+                    row: origin.row,
+                    id: manager.clone(),
+                    alliance: alliance.clone(),
+                    candidates,
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 fn list_unparsed(unparsed: &[Unparsed]) -> String {
@@ -484,11 +558,13 @@ pub fn import_activity(
             repaired_ids.push(RepairedId {
                 file: origin.file.clone(),
                 row: origin.row,
+                column: IDS[2],
                 was: std::mem::replace(id, now.clone()),
                 now,
             });
         }
     }
+    repair_manager_ids(&mut rows, existing_parsed, &mut repaired_ids)?;
     if imported_rows == 0 {
         return Err(ImportError::NothingImported { unparsed });
     }

@@ -242,6 +242,11 @@ fn key_figures(path: &Path) {
 }
 
 fn key_figures_for(path: &Path, municipality: &str) {
+    activity_workbook(path, "9", "Z9", municipality);
+}
+
+/// Two days of manager `manager` of `alliance` as a key-figure workbook.
+fn activity_workbook(path: &Path, manager: &str, alliance: &str, municipality: &str) {
     let header = [
         "manager_id",
         "alliance_id",
@@ -263,8 +268,8 @@ fn key_figures_for(path: &Path, municipality: &str) {
     }
     for (r, day) in ["2019-10-01", "2019-10-02"].iter().enumerate() {
         let r = r as u32 + 1;
-        ws.write_string(r, 0, "9").unwrap();
-        ws.write_string(r, 1, "Z9").unwrap();
+        ws.write_string(r, 0, manager).unwrap();
+        ws.write_string(r, 1, alliance).unwrap();
         ws.write_string(r, 2, municipality).unwrap();
         ws.write_string(r, 3, *day).unwrap();
         for c in 4..12 {
@@ -687,6 +692,50 @@ fn cases() -> Vec<Case> {
             env: &[],
             class: Class::Handled(&["lost their leading zero", "8111001 → 08111001"], &[]),
             writes_bundle: true,
+        },
+        Case {
+            name: "import of a manager id Excel turned into a number",
+            build: |root, b| {
+                // The delivered table writes IM 1 of alliance A1 as "01"; the workbook's "1".
+                let p = b.join("activity.csv");
+                let text = std::fs::read_to_string(&p)
+                    .unwrap()
+                    .replace("\n1,A1,", "\n01,A1,");
+                std::fs::write(p, text).unwrap();
+                let wb = root.join("in.xlsx");
+                activity_workbook(&wb, "1", "A1", "08111001");
+                import_args(b, &[wb], &[])
+            },
+            env: &[],
+            class: Class::Handled(&["lost their leading zero", "manager_id 1 → 01"], &[]),
+            writes_bundle: true,
+        },
+        Case {
+            name: "import of a manager id that could be two of its alliance's",
+            build: |root, b| {
+                // Alliance A1 has IMs "01" and "001": the workbook's "1" could be either.
+                let p = b.join("activity.csv");
+                let text = std::fs::read_to_string(&p).unwrap();
+                let mut seen = 0;
+                let lines: Vec<String> = text
+                    .lines()
+                    .map(|l| match l.strip_prefix("1,A1,") {
+                        Some(rest) => {
+                            seen += 1;
+                            let id = if seen == 1 { "01" } else { "001" };
+                            format!("{id},A1,{rest}")
+                        }
+                        None => l.to_string(),
+                    })
+                    .collect();
+                std::fs::write(p, lines.join("\n") + "\n").unwrap();
+                let wb = root.join("in.xlsx");
+                activity_workbook(&wb, "1", "A1", "08111001");
+                import_args(b, &[wb], &[])
+            },
+            env: &[],
+            class: Class::Error(&["manager_id 1", "001, 01", "nothing was written"]),
+            writes_bundle: false,
         },
         // 6. Text from data is data.
         Case {
