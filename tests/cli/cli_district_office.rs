@@ -188,3 +188,42 @@ fn diff_lists_the_comparison_among_the_headline_estimates() {
     assert_eq!(ours.len(), 8, "{ours:?}");
     assert!(ours.iter().all(|e| e["estimate_change"] == 0.0));
 }
+
+#[test]
+fn the_robustness_export_has_a_row_for_every_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = wirkung(&[
+        "export",
+        SAMPLE_BUNDLE,
+        "--page",
+        "robustness",
+        "--outcome",
+        "employment",
+        "--comparison",
+        "district-office",
+        "--format",
+        "csv",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let csv = std::fs::read_to_string(dir.path().join("robustness-district-office.csv")).unwrap();
+    let rows: Vec<&str> = csv.lines().skip(1).collect();
+    assert_eq!(rows.len(), wirkung::core::robust::Check::ALL.len(), "{csv}");
+    // Each row is a result or says why not; only the spillover (BW vs neighbours) says why.
+    let not_applicable: Vec<&&str> = rows
+        .iter()
+        .filter(|r| r.contains("not applicable"))
+        .collect();
+    assert_eq!(not_applicable.len(), 1, "{csv}");
+    assert!(not_applicable[0].starts_with("Spillover"), "{csv}");
+    assert!(
+        csv.contains("slope per share of funded municipalities with IM via the district office"),
+        "{csv}"
+    );
+}

@@ -72,8 +72,9 @@ pub enum Comparison {
     PlanB,
     LabourTalks,
     HousingTalks,
-    /// IM via the district office vs not: a median split of the district's share of funded
-    /// municipalities so organised; at municipality level the municipality's own organisation.
+    // IM via the district office vs not: a median split of the district's share of funded
+    // municipalities so organised; at municipality level the municipality's own organisation.
+    // (A plain comment: clap would show a doc comment as this value's help, and only this one's.)
     DistrictOffice,
 }
 
