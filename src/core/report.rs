@@ -128,7 +128,12 @@ pub fn column_note(columns: &[EstimateReport]) -> String {
 /// The label of a regression term: the treated group, "Constant", or the control's label.
 pub fn term_label(panel: &Panel, term: &str) -> String {
     match term {
-        "treated" => panel.spec.comparison.group_labels().0.to_string(),
+        "treated" => panel
+            .spec
+            .comparison
+            .group_labels_at(panel.spec.level)
+            .0
+            .to_string(),
         "const" => "Constant".to_string(),
         column => panel
             .control_names
@@ -154,7 +159,7 @@ impl EstimateReport {
                 manifest.periods.employment_end.to_string(),
             ),
         };
-        let (treated, control) = spec.comparison.group_labels();
+        let (treated, control) = spec.comparison.group_labels_at(spec.level);
         let fit = &estimate.fit;
         EstimateReport {
             report_column: report_column(panel),

@@ -80,6 +80,20 @@ fn estimate_by_district_share_and_by_municipality() {
         "{text}"
     );
     assert!(text.contains("More via district office (n = 21)"), "{text}");
+    // By municipality there is no "more": the municipality's IM is via the office or not.
+    let text = wirkung(&[
+        "estimate",
+        SAMPLE_BUNDLE,
+        "--outcome",
+        "housing",
+        "--comparison",
+        "district-office",
+        "--level",
+        "municipality",
+    ]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("Via district office (n = 474)"), "{text}");
+    assert!(text.contains("Not via district office (n = 244)"), "{text}");
 }
 
 #[test]

@@ -165,8 +165,17 @@ impl Comparison {
             Comparison::PlanB => ("Frequent plan B", "Rare plan B"),
             Comparison::LabourTalks => ("More labour talks", "Fewer labour talks"),
             Comparison::HousingTalks => ("More housing talks", "Fewer housing talks"),
-            // At municipality level "more" is the municipality's own IM (share 1 vs 0).
             Comparison::DistrictOffice => ("More via district office", "Less via district office"),
+        }
+    }
+    /// `group_labels` for the units of `level`: a municipality's IM is via the district
+    /// office or not, there is no "more" (`district-office` at municipality level).
+    pub fn group_labels_at(self, level: Level) -> (&'static str, &'static str) {
+        match (self, level) {
+            (Comparison::DistrictOffice, Level::Municipality) => {
+                ("Via district office", "Not via district office")
+            }
+            _ => self.group_labels(),
         }
     }
     /// What the units are clustered by for cluster-robust inference (CR1, the wild bootstrap):
