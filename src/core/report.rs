@@ -130,7 +130,12 @@ pub fn column_note(columns: &[EstimateReport]) -> String {
 /// The label of a regression term: the treated group, "Constant", or the control's label.
 pub fn term_label(panel: &Panel, term: &Term) -> String {
     match term {
-        Term::Treated => panel.spec.comparison.group_labels().0.to_string(),
+        Term::Treated => panel
+            .spec
+            .comparison
+            .group_labels_at(panel.spec.level)
+            .0
+            .to_string(),
         Term::Constant => "Constant".to_string(),
         Term::Measure | Term::Named(_) => panel
             .control_names
@@ -156,7 +161,7 @@ impl EstimateReport {
                 manifest.periods.employment_end.to_string(),
             ),
         };
-        let (treated, control) = spec.comparison.group_labels();
+        let (treated, control) = spec.comparison.group_labels_at(spec.level);
         let fit = &estimate.fit;
         EstimateReport {
             report_column: report_column(panel),

@@ -9,6 +9,7 @@ mod common;
 
 mod derive_hand_measures;
 mod derive_hand_panels;
+mod derive_organisation;
 mod derive_reference;
 mod derive_report;
 mod derive_rules;
@@ -27,6 +28,7 @@ mod load_valid;
 mod power;
 mod robust_bacon_sdid;
 mod robust_cli;
+mod robust_district_office;
 mod robust_event_time;
 mod robust_honest_did;
 mod robust_honest_inference;

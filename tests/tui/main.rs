@@ -12,6 +12,7 @@ mod common_tui;
 mod tui_audience;
 mod tui_bad_bundles;
 mod tui_compare;
+mod tui_district_office;
 mod tui_event_time;
 mod tui_export;
 mod tui_implementation;

@@ -5,6 +5,7 @@
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::path::{Path, PathBuf};
+use wirkung::core::derive::Comparison;
 use wirkung::tui::app::{App, Page, dispatch};
 use wirkung::tui::config::Remembered;
 use wirkung::tui::msg::Msg;
@@ -62,7 +63,7 @@ fn bundles_with_errors_open_on_the_findings() {
             opened += 1;
         }
         // Every choice on every page: nothing panics.
-        for _ in 0..6 {
+        for _ in 0..Comparison::ALL.len() {
             dispatch(&mut app, Msg::CycleComparison);
             draw_every_page(&mut app);
         }

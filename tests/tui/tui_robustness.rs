@@ -148,7 +148,7 @@ fn unsupported_checks_say_why_instead_of_failing() {
     assert!(s.contains("n/a: "));
     // Every comparison and outcome draws at both sizes without a panic.
     for _ in 0..3 {
-        for _ in 0..6 {
+        for _ in 0..Comparison::ALL.len() {
             dispatch(&mut app, Msg::CycleComparison);
             screen(&app, 120, 40);
             screen(&app, 80, 24);

@@ -4,6 +4,7 @@
 use crate::common_tui::sample_app;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use wirkung::core::derive::Comparison;
 use wirkung::tui::app::{App, Page, dispatch};
 use wirkung::tui::msg::Msg;
 use wirkung::tui::view;
@@ -68,7 +69,7 @@ fn estimate_variants() {
     );
     // Unsupported: housing by start date.
     dispatch(&mut app, Msg::CycleLevel);
-    for _ in 0..5 {
+    while app.choices.comparison != Comparison::EarlyStart {
         dispatch(&mut app, Msg::CycleComparison);
     }
     insta::assert_snapshot!("estimate_unsupported_80x24", screen(&app, 80, 24));

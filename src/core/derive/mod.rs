@@ -4,6 +4,7 @@
 pub mod capacity;
 pub mod employment;
 pub mod housing;
+pub mod organisation;
 pub mod panel;
 pub mod plan_b;
 pub mod staffing;
@@ -45,7 +46,8 @@ pub enum Outcome {
     Housing,
 }
 
-/// Treatment versus control contrast (report section 5, comparisons 1–5 and housing talks).
+/// Treatment versus control contrast (report section 5, comparisons 1–5 and housing talks;
+/// `DistrictOffice` tests the report's organisational finding, Abb. 9).
 #[derive(
     Debug,
     Clone,
@@ -70,6 +72,10 @@ pub enum Comparison {
     PlanB,
     LabourTalks,
     HousingTalks,
+    // IM via the district office vs not: a median split of the district's share of funded
+    // municipalities so organised; at municipality level the municipality's own organisation.
+    // (A plain comment: clap would show a doc comment as this value's help, and only this one's.)
+    DistrictOffice,
 }
 
 /// Which declared controls enter the regression.
@@ -147,6 +153,7 @@ impl Comparison {
             Comparison::PlanB => "Frequent vs rare plan-B use",
             Comparison::LabourTalks => "More vs fewer labour-market talks",
             Comparison::HousingTalks => "More vs fewer housing talks",
+            Comparison::DistrictOffice => "IM via the district office vs not",
         }
     }
     /// Names of the treated and the control group, as the report labels them.
@@ -158,6 +165,17 @@ impl Comparison {
             Comparison::PlanB => ("Frequent plan B", "Rare plan B"),
             Comparison::LabourTalks => ("More labour talks", "Fewer labour talks"),
             Comparison::HousingTalks => ("More housing talks", "Fewer housing talks"),
+            Comparison::DistrictOffice => ("More via district office", "Less via district office"),
+        }
+    }
+    /// `group_labels` for the units of `level`: a municipality's IM is via the district
+    /// office or not, there is no "more" (`district-office` at municipality level).
+    pub fn group_labels_at(self, level: Level) -> (&'static str, &'static str) {
+        match (self, level) {
+            (Comparison::DistrictOffice, Level::Municipality) => {
+                ("Via district office", "Not via district office")
+            }
+            _ => self.group_labels(),
         }
     }
     /// What the units are clustered by for cluster-robust inference (CR1, the wild bootstrap):
@@ -168,9 +186,14 @@ impl Comparison {
             _ => ClusterBy::Region,
         }
     }
-    /// Whether treatment is a median split of a measure (all but the first two).
-    pub fn is_median_split(self) -> bool {
-        !matches!(self, Comparison::BwVsNeighbours | Comparison::EarlyStart)
+    /// Whether treatment is a median split of a measure at `level` (all but the first two;
+    /// `district-office` at municipality level is the municipality's own organisation).
+    pub fn is_median_split(self, level: Level) -> bool {
+        match self {
+            Comparison::BwVsNeighbours | Comparison::EarlyStart => false,
+            Comparison::DistrictOffice => level == Level::District,
+            _ => true,
+        }
     }
 }
 

@@ -5,7 +5,7 @@ use super::housing::{district_housing, municipality_housing};
 use super::start::district_starts;
 use super::{
     ClusterBy, Comparison, ControlSelection, DeriveError, Measures, Outcome, PanelSpec,
-    TREATED_STATE, capacity, check_supported, median, plan_b, topics,
+    TREATED_STATE, capacity, check_supported, median, organisation, plan_b, topics,
 };
 use crate::core::bundle::{Bundle, ControlSpec, Level, Rules, Table, Topic};
 use serde::Serialize;
@@ -124,6 +124,7 @@ pub fn require_tables(
         Comparison::LabourTalks | Comparison::HousingTalks => {
             &[Table::Municipalities, Table::Activity]
         }
+        Comparison::DistrictOffice => &[Table::Municipalities],
     };
     let needed_for = format!("the {} comparison", comparison.id());
     tables
@@ -142,6 +143,7 @@ fn measures(bundle: &Bundle, comparison: Comparison, level: Level) -> Option<Mea
         Comparison::PlanB => plan_b::plan_b_shares(bundle, level),
         Comparison::LabourTalks => topics::district_topic_shares(bundle, Topic::Labour),
         Comparison::HousingTalks => topics::district_topic_shares(bundle, Topic::Housing),
+        Comparison::DistrictOffice => organisation::district_office_shares(bundle),
     })
 }
 
@@ -217,6 +219,34 @@ pub fn assign_groups(
                             "no start date: no grant issued on or before {}",
                             rules.grants_issued_by
                         ),
+                    }),
+                }
+            }
+        }
+        // No median split of a 0/1 indicator (its median is 0 or 1, leaving a group empty):
+        // the municipality's own organisation decides its group.
+        Comparison::DistrictOffice if level == Level::Municipality => {
+            let (via, reasons) = organisation::municipality_via_district_office(bundle);
+            let via: BTreeMap<String, bool> = via.into_iter().collect();
+            let reasons: BTreeMap<String, String> =
+                reasons.into_iter().map(|e| (e.unit, e.reason)).collect();
+            for (id, _) in &units {
+                match via.get(id) {
+                    Some(&treated) => {
+                        assigned.insert(
+                            id.clone(),
+                            Assignment {
+                                treated,
+                                measure: None,
+                            },
+                        );
+                    }
+                    None => excluded.push(Exclusion {
+                        unit: id.clone(),
+                        reason: reasons
+                            .get(id)
+                            .cloned()
+                            .unwrap_or_else(|| "no organisation of IM".into()),
                     }),
                 }
             }

@@ -34,6 +34,9 @@ pub fn measure_unit(comparison: Comparison) -> Option<&'static str> {
         Comparison::PlanB => Some("share of IMs using plan B often (0-1)"),
         Comparison::LabourTalks => Some("share of talks on the labour market (0-1)"),
         Comparison::HousingTalks => Some("share of talks on housing (0-1)"),
+        Comparison::DistrictOffice => {
+            Some("share of funded municipalities with IM via the district office (0-1)")
+        }
         Comparison::BwVsNeighbours | Comparison::EarlyStart => None,
     }
 }
@@ -53,10 +56,16 @@ pub(crate) fn dose_in(shared: &SharedInputs) -> Result<DoseResult, RobustError> 
     let (spec, options) = (shared.spec, shared.options);
     let unit = measure_unit(spec.comparison).ok_or_else(|| {
         RobustError::Unsupported(format!(
-            "the {} comparison has no continuous measure (it is not a median split); the dose check needs capacity, plan-b, labour-talks or housing-talks",
+            "the {} comparison has no continuous measure (it is not a median split); the dose check needs capacity, plan-b, labour-talks, housing-talks or district-office",
             spec.comparison
         ))
     })?;
+    if !spec.comparison.is_median_split(spec.level) {
+        return Err(RobustError::Unsupported(format!(
+            "the {} comparison at {} level is each unit's own organisation (0 or 1), not a median split: the dose slope would be the split itself; use --level district for the share",
+            spec.comparison, spec.level
+        )));
+    }
     let panel = shared.panel()?;
     let design = PanelDesign::from_panel(panel, Regressor::Measure, options.weighted).map_err(
         |MissingMeasure { row }| {

@@ -275,7 +275,7 @@ impl SimpleDid {
                 periods.employment_end.to_string(),
             ),
         };
-        let (treated_name, control_name) = choices.comparison.group_labels();
+        let (treated_name, control_name) = choices.comparison.group_labels_at(choices.level);
         let row = |label: &str, units: String, b: f64, e: f64, group| DidRow {
             label: label.to_string(),
             units,

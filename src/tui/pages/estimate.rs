@@ -111,7 +111,7 @@ impl EstimatePage<'_> {
                     result: &a.with_controls,
                 },
             ],
-            treated_label: c.comparison.group_labels().0,
+            treated_label: c.comparison.group_labels_at(c.level).0,
             control_labels: &labels,
             theme: t,
         }
