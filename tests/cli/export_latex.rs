@@ -106,6 +106,25 @@ fn tool(name: &str) -> bool {
         .is_ok_and(|o| o.status.success() || !o.stderr.is_empty())
 }
 
+/// A line on the test's standard error that the harness does not capture: whether the files
+/// were compiled is worth seeing in a passing run.
+fn say(line: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
+/// Whether pdflatex and pdftotext are there; says so when they are not.
+fn can_compile(files: usize) -> bool {
+    let there = tool("pdflatex") && tool("pdftotext");
+    if !there {
+        say(&format!(
+            "export_latex: skipped compiling {files} .tex files: pdflatex or pdftotext is not \
+             on PATH (apt-get install texlive-latex-base poppler-utils)"
+        ));
+    }
+    there
+}
+
 /// Overfull boxes the log reports, in points (`Overfull \hbox (12.3pt too wide)`).
 fn overfull(log: &str) -> Vec<(f64, String)> {
     log.lines()
@@ -215,12 +234,7 @@ fn every_tex_export_compiles_without_overfull_boxes_and_shows_badge_and_source()
     let estimate = &files.iter().find(|(n, _)| n == "estimate-cli").unwrap().1;
     assert!(estimate.contains("Group means"), "{estimate}");
 
-    if !(tool("pdflatex") && tool("pdftotext")) {
-        eprintln!(
-            "skipped compiling {} .tex files: pdflatex or pdftotext is not on PATH \
-             (apt-get install texlive-latex-base poppler-utils)",
-            files.len()
-        );
+    if !can_compile(files.len()) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -243,7 +257,10 @@ fn every_tex_export_compiles_without_overfull_boxes_and_shows_badge_and_source()
             }
         }
     }
-    eprintln!("compiled {} .tex files with pdflatex", files.len());
+    say(&format!(
+        "compiled {} .tex files with pdflatex",
+        files.len()
+    ));
 }
 
 /// A bundle's text cannot break out into live LaTeX, in any export: its name and source are
@@ -252,7 +269,9 @@ fn every_tex_export_compiles_without_overfull_boxes_and_shows_badge_and_source()
 fn bundle_text_is_escaped_in_every_tex_export() {
     let mut b = sample();
     b.manifest.bundle.name = "Evil\n\\input{/etc/passwd} 50% & <b>".into();
-    b.manifest.bundle.source = "Somewhere\r\n\\write18{touch pwned} | x_1^2".into();
+    b.manifest.bundle.source = "Somewhere\r\n\\write18{touch pwned} | x_1^2 ~ #1 ŋ".into();
+    let dir = tempfile::tempdir().unwrap();
+    let compiling = can_compile(Page::ALL.len() - 1);
     for &page in Page::ALL.iter().filter(|p| **p != Page::Robustness) {
         let req = request(&b, page, Comparison::EarlyStart);
         let tex = String::from_utf8(export::render(&b, &req).unwrap()).unwrap();
@@ -263,5 +282,18 @@ fn bundle_text_is_escaped_in_every_tex_export() {
             "{page}: {tex}"
         );
         assert!(!outside_math(&tex).contains(['<', '>', '|']), "{page}");
+        if compiling {
+            // Escaped, it compiles, and the reader sees the text as it was written (OT1 draws
+            // `_` as a rule, which pdftotext does not read back).
+            let text = compile(dir.path(), &format!("evil-{page}"), &tex);
+            assert!(
+                text.contains("Evil \\input{/etc/passwd} 50% & <b>"),
+                "{text}"
+            );
+            assert!(
+                text.contains("Source: Somewhere \\write18{touch pwned} | x"),
+                "{text}"
+            );
+        }
     }
 }
