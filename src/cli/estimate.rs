@@ -42,7 +42,20 @@ pub fn run(args: EstimateArgs) -> CliResult {
             })?;
             match args.format {
                 EstimateFormat::Markdown => report::estimate_markdown(&columns),
-                EstimateFormat::Latex => report::estimate_latex(&columns),
+                EstimateFormat::Latex => {
+                    // A table pasted into a paper keeps its provenance as visible text.
+                    let synthetic = if bundle.is_synthetic() {
+                        " [SYNTHETIC]"
+                    } else {
+                        ""
+                    };
+                    let provenance: Vec<String> =
+                        [format!("{}{synthetic}", bundle.manifest.bundle.name)]
+                            .into_iter()
+                            .chain(crate::core::export::source_note(&bundle))
+                            .collect();
+                    report::estimate_latex(&columns, &provenance)
+                }
                 _ => report::estimate_text(&columns),
             }
         }

@@ -1,13 +1,14 @@
 //! `wirkung exhibit BUNDLE --id ID [--format …]` and `wirkung exhibit --list`: every table
 //! and figure of the report the bundle can fill, as numbers (cli.md).
 
-use super::common::{CliError, CliResult, emit, open};
+use super::common::{CliError, CliResult, emit, emit_bytes, open};
 use crate::core::choices::Choices;
 use crate::core::derive::{Comparison, Outcome};
 use crate::core::exhibit::render::ExhibitFormat;
 use crate::core::exhibit::{self, EXHIBITS, ExhibitError};
 use chrono::NaiveDate;
 use clap::Args;
+use std::io::IsTerminal as _;
 use std::path::PathBuf;
 
 #[derive(Debug, Args)]
@@ -61,6 +62,23 @@ pub fn run(args: ExhibitArgs) -> CliResult {
     } else {
         ""
     };
-    let source = format!("{}{synthetic}.", bundle.manifest.bundle.name);
+    let name = format!("{}{synthetic}.", bundle.manifest.bundle.name);
+    let licence = crate::core::export::source_note(&bundle);
+    if args.format == ExhibitFormat::Xlsx {
+        if std::io::stdout().is_terminal() {
+            return Err(CliError::usage(
+                "--format xlsx writes a workbook to standard output: redirect it to a file (> tab5.xlsx)",
+            ));
+        }
+        let bytes = exhibit
+            .xlsx(&name, bundle.is_synthetic(), licence.as_deref())
+            .map_err(|e| CliError::failure(format!("writing the workbook failed: {e}")))?;
+        return emit_bytes(&bytes);
+    }
+    // The data's source and licence travel with every format people read.
+    let source = match &licence {
+        Some(l) => format!("{name} {l}"),
+        None => name,
+    };
     emit(&exhibit.render(args.format, &source))
 }

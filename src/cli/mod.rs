@@ -46,7 +46,7 @@ pub enum Command {
     Estimate(estimate::EstimateArgs),
     /// Monthly employment rate of the two groups of a comparison.
     Trends(trends::TrendsArgs),
-    /// Write a page as a chart (svg, png) or table (md, tex, csv) for slides.
+    /// Write a page as a chart (svg, png) or table (md, tex, csv, xlsx) for slides.
     Export(export::ExportArgs),
     /// What changed between two versions of a bundle, estimates before and after.
     Diff(diff::DiffArgs),

@@ -2,6 +2,7 @@
 //! dashboard (cli.md, "JSON shapes").
 
 mod data;
+pub mod latex;
 
 pub use data::{
     Controls, PanelJson, PanelRowJson, TrendsJson, panel_csv, panel_json, trends_csv, trends_json,
@@ -594,110 +595,220 @@ pub fn estimate_markdown(columns: &[EstimateReport]) -> String {
     out
 }
 
-/// A LaTeX comment line (`% text`): text from a bundle (its name, its source) may hold line
-/// breaks, and a line break would end the comment and turn the rest into live LaTeX
-/// (`\input`, `\write18`). Every control character becomes a space.
-pub fn latex_comment(text: &str) -> String {
-    let flat: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    format!("% {flat}\n")
-}
-
-/// Escapes LaTeX's special characters (shared by the report tables and slide exports).
+/// Escapes text for LaTeX (shared by the report tables and slide exports; `latex::escape`).
 pub fn latex_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' | '%' | '$' | '#' | '_' | '{' | '}' => {
-                out.push('\\');
-                out.push(ch);
-            }
-            '~' => out.push_str("\\textasciitilde{}"),
-            '^' => out.push_str("\\textasciicircum{}"),
-            '\\' => out.push_str("\\textbackslash{}"),
-            '²' => out.push_str("$^2$"),
-            // A line break inside a cell would end it early; other control characters are
-            // not text.
-            c if c.is_control() => out.push(' '),
-            _ => out.push(ch),
-        }
-    }
-    out
+    latex::escape(s)
 }
 
-/// A LaTeX `tabular` of the coefficients, one column per model (booktabs-free, so it
-/// compiles anywhere).
-pub fn estimate_latex(columns: &[EstimateReport]) -> String {
+/// The report's regression table and its group means as LaTeX that compiles in a plain
+/// `article`: title and subtitle above, notes below, then `provenance` (plain text: caption,
+/// SYNTHETIC badge, source and licence), all visible text.
+pub fn estimate_latex(columns: &[EstimateReport], provenance: &[String]) -> String {
+    use latex::{Fragment, TexCell, TexRow, TexTable};
     let Some(last) = columns.last() else {
         return String::new();
     };
     let n = columns.len();
-    let span = n + 1;
-    let mut out = String::new();
-    out.push_str(&latex_comment(&last.title()));
-    out.push_str(&latex_comment(&last.subtitle()));
-    let heads: Vec<&str> = columns.iter().map(|r| r.report_column).collect();
-    let _ = writeln!(
-        out,
-        "\\begin{{tabular}}{{l{}}}\n\\hline\n & {} \\\\\n\\hline",
-        "r".repeat(n),
-        heads.join(" & ")
-    );
+    let text = TexCell::text;
+    let mut header = vec![text("")];
+    header.extend(columns.iter().map(|r| text(r.report_column)));
+    let mut rows = Vec::new();
     for row in term_rows(columns) {
-        let (coef, se): (Vec<String>, Vec<String>) = row
+        let (coef, se): (Vec<TexCell>, Vec<TexCell>) = row
             .cells
             .iter()
             .map(|c| match c {
                 Some((e, stars, se)) => {
-                    let stars = if stars.is_empty() {
-                        String::new()
+                    let latex = if stars.is_empty() {
+                        e.clone()
                     } else {
-                        format!("$^{{{stars}}}$")
+                        format!("{e}$^{{{stars}}}$")
                     };
-                    (format!("{e}{stars}"), se.clone())
+                    (TexCell::raw(latex, &format!("{e}{stars}")), text(se))
                 }
-                None => (String::new(), String::new()),
+                None => (text(""), text("")),
             })
             .unzip();
-        let _ = writeln!(
-            out,
-            "{} & {} \\\\",
-            latex_escape(&row.label),
-            coef.join(" & ")
-        );
-        let _ = writeln!(out, " & {} \\\\", se.join(" & "));
+        rows.push(TexRow::Cells(
+            std::iter::once(text(&row.label)).chain(coef).collect(),
+        ));
+        rows.push(TexRow::Cells(std::iter::once(text("")).chain(se).collect()));
     }
-    let ns: Vec<String> = columns.iter().map(|r| r.n.to_string()).collect();
-    let r2s: Vec<String> = columns.iter().map(|r| format!("{:.2}", r.r2)).collect();
-    let _ = writeln!(
-        out,
-        "\\hline\n$N$ & {} \\\\\n$R^2$ & {} \\\\\n\\hline",
-        ns.join(" & "),
-        r2s.join(" & ")
-    );
-    let footnote = |out: &mut String, text: &str| {
-        let _ = writeln!(
-            out,
-            "\\multicolumn{{{span}}}{{l}}{{\\footnotesize {text}}} \\\\"
-        );
+    rows.push(TexRow::Rule);
+    rows.push(TexRow::Cells(
+        std::iter::once(TexCell::raw("$N$".into(), "N"))
+            .chain(columns.iter().map(|r| text(&r.n.to_string())))
+            .collect(),
+    ));
+    rows.push(TexRow::Cells(
+        std::iter::once(TexCell::raw("$R^2$".into(), "R2"))
+            .chain(columns.iter().map(|r| text(&format!("{:.2}", r.r2))))
+            .collect(),
+    ));
+    let coefficients = TexTable {
+        header,
+        rows,
+        numeric: std::iter::once(false)
+            .chain(std::iter::repeat_n(true, n))
+            .collect(),
     };
-    footnote(&mut out, &latex_escape(&column_note(columns)));
-    footnote(&mut out, "$^{*}$ p<0.10, $^{**}$ p<0.05, $^{***}$ p<0.01");
-    for m in mde_lines(columns) {
-        footnote(&mut out, &latex_escape(&m));
-    }
+    let (base, end) = (&columns[0].labels.base, &columns[0].labels.end);
+    let means = TexTable {
+        header: vec![
+            text("Group means, %"),
+            text(base),
+            text(end),
+            text("Change"),
+        ],
+        rows: columns[0]
+            .group_rows()
+            .into_iter()
+            .map(|(label, b, e, c)| {
+                TexRow::Cells(vec![
+                    text(&label),
+                    text(&one_decimal(b)),
+                    text(&one_decimal(e)),
+                    text(&one_decimal(c)),
+                ])
+            })
+            .collect(),
+        numeric: vec![false, true, true, true],
+    };
+    let mut notes = vec![
+        latex_escape(&column_note(columns)),
+        "$^{*}$~$p<0.10$, $^{**}$~$p<0.05$, $^{***}$~$p<0.01$".to_string(),
+    ];
+    notes.extend(mde_lines(columns).iter().map(|m| latex_escape(m)));
     // What limits the inference travels with the table (a slide without it claims too much).
-    for w in warning_lines(columns) {
-        let _ = writeln!(
-            out,
-            "\\multicolumn{{{span}}}{{p{{0.9\\linewidth}}}}{{\\footnotesize Warning: {}}} \\\\",
-            latex_escape(&w)
-        );
+    notes.extend(
+        warning_lines(columns)
+            .iter()
+            .map(|w| format!("Warning: {}", latex_escape(w))),
+    );
+    let excluded = excluded_lines(columns);
+    if !excluded.is_empty() {
+        let units: Vec<String> = excluded
+            .iter()
+            .map(|(unit, reason)| format!("{unit}: {reason}"))
+            .collect();
+        notes.push(latex_escape(&format!(
+            "Excluded units ({}): {}.",
+            excluded.len(),
+            units.join("; ")
+        )));
     }
-    let _ = writeln!(out, "\\end{{tabular}}");
-    out
+    notes.extend(provenance.iter().map(|p| latex_escape(p)));
+    Fragment {
+        title: last.title(),
+        subtitles: vec![last.subtitle()],
+        tables: vec![coefficients, means],
+        notes,
+    }
+    .render()
+}
+
+/// The report's regression table and its group means as tables with their notes (for
+/// spreadsheets): numbers stay numbers, rounded on display as the report rounds them.
+pub fn estimate_tables(columns: &[EstimateReport]) -> Vec<crate::core::view::table::NotedTable> {
+    use crate::core::view::table::{Cell, NotedTable, TableData};
+    let Some(last) = columns.last() else {
+        return Vec::new();
+    };
+    let mut header = vec!["term".to_string()];
+    for r in columns {
+        let c = r.report_column;
+        header.extend([
+            format!("{c} estimate"),
+            format!("{c} stars"),
+            format!("{c} std_error"),
+        ]);
+    }
+    let terms = {
+        let mut order: Vec<(String, String)> = Vec::new();
+        for r in columns {
+            for (i, c) in r.coefficients.iter().enumerate() {
+                if !order.iter().any(|(t, _)| *t == c.term) {
+                    let label = r
+                        .labels
+                        .terms
+                        .get(i)
+                        .cloned()
+                        .unwrap_or_else(|| c.term.clone());
+                    order.push((c.term.clone(), label));
+                }
+            }
+        }
+        let rank = |t: &str| match t {
+            "treated" => 0,
+            "const" => 2,
+            _ => 1,
+        };
+        order.sort_by_key(|(t, _)| rank(t));
+        order
+    };
+    let mut rows: Vec<Vec<Cell>> = terms
+        .iter()
+        .map(|(term, label)| {
+            let mut row = vec![Cell::text(label)];
+            for r in columns {
+                match r.coefficients.iter().find(|c| c.term == *term) {
+                    Some(c) => row.extend([
+                        Cell::num(c.estimate),
+                        Cell::text(stars(c.p_value)),
+                        Cell::num(c.std_error),
+                    ]),
+                    None => row.extend([Cell::Missing, Cell::Missing, Cell::Missing]),
+                }
+            }
+            row
+        })
+        .collect();
+    let stat = |label: &str, value: &dyn Fn(&EstimateReport) -> Cell| {
+        let mut row = vec![Cell::text(label)];
+        for r in columns {
+            row.extend([value(r), Cell::Missing, Cell::Missing]);
+        }
+        row
+    };
+    rows.push(stat("N", &|r| Cell::int(r.n as i64)));
+    rows.push(stat("R²", &|r| Cell::Number {
+        value: r.r2,
+        decimals: 2,
+    }));
+    let mut notes = vec![last.subtitle(), column_note(columns), STAR_NOTE.to_string()];
+    notes.extend(mde_lines(columns));
+    notes.extend(
+        warning_lines(columns)
+            .into_iter()
+            .map(|w| format!("Warning: {w}")),
+    );
+    for (unit, reason) in excluded_lines(columns) {
+        notes.push(format!("Excluded: {unit}: {reason}"));
+    }
+    let (base, end) = (&columns[0].labels.base, &columns[0].labels.end);
+    let means = TableData {
+        title: "Group means, %".into(),
+        header: vec!["group".into(), base.clone(), end.clone(), "change".into()],
+        rows: columns[0]
+            .group_rows()
+            .into_iter()
+            .map(|(l, b, e, c)| vec![Cell::Text(l), Cell::num(b), Cell::num(e), Cell::num(c)])
+            .collect(),
+    };
+    vec![
+        NotedTable {
+            table: TableData {
+                title: last.title(),
+                header,
+                rows,
+            },
+            notes,
+        },
+        NotedTable {
+            table: means,
+            notes: Vec::new(),
+        },
+    ]
 }
 
 /// Quotes a CSV field when it contains a separator, quote or line break.

@@ -1,6 +1,6 @@
 //! `e`: write what the current page shows into the export directory, in every format that
-//! page has (charts as SVG and PNG, tables as Markdown, LaTeX and CSV). The files are made by
-//! `core::export`, the same code as `wirkung export`, so a slide can be rebuilt by script.
+//! page has (charts as SVG and PNG, tables as Markdown, LaTeX, CSV and XLSX). The files are
+//! made by `core::export`, the same code as `wirkung export`, so a slide can be rebuilt by script.
 //! The Robustness page exports the checks the worker already computed for the current
 //! choices; while they run, nothing is written.
 

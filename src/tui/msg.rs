@@ -252,7 +252,7 @@ pub const BINDINGS: &[Binding] = &[
         &[Char('e')],
         "e",
         Everywhere,
-        "export this page (svg, png, md, tex, csv)",
+        "export this page (svg, png, md, tex, csv, xlsx)",
         Msg::Export,
     ),
     binding(

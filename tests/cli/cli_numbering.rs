@@ -155,6 +155,6 @@ fn a_moved_cutoff_is_in_the_caption_and_the_file_name() {
         "estimate-early-start.tex"
     );
     let tex = std::fs::read_to_string(&plain).unwrap();
-    assert!(tex.contains("cutoff 2018-02-15 ·"), "{tex}");
+    assert!(tex.contains("cutoff 2018-02-15 $\\cdot$"), "{tex}");
     assert!(!tex.contains("(changed)"), "{tex}");
 }

@@ -113,7 +113,13 @@ fn estimate_tables_reuse_the_report_formatters() {
     assert_eq!(String::from_utf8(csv).unwrap(), report::estimate_csv(&r));
     let tex = export::render(&b, &request(&b, Page::Estimate, ExportFormat::Latex)).unwrap();
     let tex = String::from_utf8(tex).unwrap();
-    assert!(tex.contains(&report::estimate_latex(&columns)));
+    // The report's table with the caption and the bundle's source as visible notes.
+    let tex_req = request(&b, Page::Estimate, ExportFormat::Latex);
+    let provenance: Vec<String> = [export::caption(&b, &tex_req, "none")]
+        .into_iter()
+        .chain(export::source_note(&b))
+        .collect();
+    assert_eq!(tex, report::estimate_latex(&columns, &provenance));
     let csv = export::render(&b, &request(&b, Page::Trends, ExportFormat::Csv)).unwrap();
     let trends = derive::trends(&b, &req.choices.spec(&b)).unwrap();
     assert_eq!(String::from_utf8(csv).unwrap(), report::trends_csv(&trends));

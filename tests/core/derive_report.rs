@@ -197,7 +197,7 @@ fn estimate_text_reads_like_the_report_table() {
 
     let md = report::estimate_markdown(std::slice::from_ref(&r));
     assert!(md.contains("| Constant | 11.3\\*\\*\\* |"), "{md}");
-    let tex = report::estimate_latex(std::slice::from_ref(&r));
+    let tex = report::estimate_latex(std::slice::from_ref(&r), &[]);
     assert!(
         tex.contains("Protection seekers, \\% of population 2017 & -0.7$^{*}$ \\\\"),
         "{tex}"

@@ -30,11 +30,12 @@ fn e_on_the_trends_page_writes_every_format_and_says_where() {
             "trends-early-start.md",
             "trends-early-start.png",
             "trends-early-start.svg",
-            "trends-early-start.tex"
+            "trends-early-start.tex",
+            "trends-early-start.xlsx"
         ]
     );
     let status = app.status.clone().expect("a status message");
-    assert!(status.contains("exported 5 files"), "{status}");
+    assert!(status.contains("exported 6 files"), "{status}");
     assert!(status.contains(&out.display().to_string()), "{status}");
     let svg = std::fs::read_to_string(out.join("trends-early-start.svg")).unwrap();
     assert!(
@@ -46,7 +47,7 @@ fn e_on_the_trends_page_writes_every_format_and_says_where() {
     // The same choices give the same bytes as the headless command would (same core code);
     // a second export never overwrites the first.
     dispatch(&mut app, Msg::Export);
-    assert_eq!(names(&out).len(), 10);
+    assert_eq!(names(&out).len(), 12);
     assert!(out.join("trends-early-start-1.svg").exists());
     let again = std::fs::read_to_string(out.join("trends-early-start-1.svg")).unwrap();
     assert_eq!(svg, again);
@@ -92,7 +93,7 @@ fn with_every_control_switched_off_the_export_is_the_no_controls_regression() {
     );
     dispatch(&mut app, Msg::Export);
     let status = app.status.clone().unwrap();
-    assert!(status.starts_with("exported 5 files"), "{status}");
+    assert!(status.starts_with("exported 6 files"), "{status}");
     let csv = std::fs::read_to_string(dir.path().join("estimate-early-start.csv")).unwrap();
     assert!(
         !csv.contains("urban"),
@@ -123,7 +124,7 @@ fn e_on_the_robustness_page_writes_the_workers_results_and_nothing_while_they_ru
     let runs = app.check_runs();
     dispatch(&mut app, Msg::Export);
     let status = app.status.clone().expect("a status message");
-    assert!(status.contains("exported 5 files"), "{status}");
+    assert!(status.contains("exported 6 files"), "{status}");
     assert_eq!(
         names(&out),
         [
@@ -131,7 +132,8 @@ fn e_on_the_robustness_page_writes_the_workers_results_and_nothing_while_they_ru
             "robustness-early-start.md",
             "robustness-early-start.png",
             "robustness-early-start.svg",
-            "robustness-early-start.tex"
+            "robustness-early-start.tex",
+            "robustness-early-start.xlsx"
         ]
     );
     assert_eq!(app.check_runs(), runs, "the export computes nothing again");
@@ -168,7 +170,7 @@ fn e_on_the_robustness_page_writes_the_workers_results_and_nothing_while_they_ru
 
     // Pressed again: new names, the first files untouched.
     dispatch(&mut app, Msg::Export);
-    assert_eq!(names(&out).len(), 10);
+    assert_eq!(names(&out).len(), 12);
     assert_eq!(
         csv,
         std::fs::read_to_string(out.join("robustness-early-start-1.csv")).unwrap()

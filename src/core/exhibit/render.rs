@@ -1,4 +1,4 @@
-//! An exhibit as text, CSV, JSON, Markdown or LaTeX: mapped onto the one table writer of
+//! An exhibit as text, CSV, JSON, Markdown, LaTeX or XLSX: mapped onto the one table writer of
 //! `view::table`, so numbers are rounded for people and kept at full precision for machines.
 
 use super::Exhibit;
@@ -13,6 +13,7 @@ pub enum ExhibitFormat {
     Json,
     Md,
     Tex,
+    Xlsx,
 }
 
 impl Exhibit {
@@ -85,7 +86,34 @@ impl Exhibit {
             ExhibitFormat::Csv => table.csv(),
             ExhibitFormat::Json => serde_json::to_string_pretty(self).unwrap_or_default() + "\n",
             ExhibitFormat::Md => table.markdown(&self.caption(source)),
-            ExhibitFormat::Tex => table.latex(&self.caption(source)),
+            ExhibitFormat::Tex => table.latex(&[&self.caption(source)]),
+            // A workbook is bytes, not text (`Exhibit::xlsx`); its caption says where to get it.
+            ExhibitFormat::Xlsx => format!(
+                "{} [{}]: the workbook is written by `--format xlsx` only\n",
+                self.title, self.id
+            ),
         }
+    }
+
+    /// The exhibit as a workbook: caption (with `name`: the bundle's name, SYNTHETIC when it
+    /// is) above the table, `source` (the data's source and licence) below it.
+    pub fn xlsx(
+        &self,
+        name: &str,
+        synthetic: bool,
+        source: Option<&str>,
+    ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+        crate::core::export::xlsx::workbook(
+            &crate::core::export::xlsx::SheetText {
+                name: self.id,
+                caption: &self.caption(name),
+                synthetic,
+                source,
+            },
+            &[crate::core::view::table::NotedTable {
+                table: self.table(),
+                notes: Vec::new(),
+            }],
+        )
     }
 }

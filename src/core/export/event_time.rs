@@ -1,12 +1,11 @@
 //! The Robustness page's event-time view as an export: the overlay of TWFE,
 //! Callaway–Sant'Anna, Sun–Abraham and imputation by months since start (SVG, PNG; one marker
-//! shape per estimator) and the overall ATT by estimator (Markdown, LaTeX, CSV), from the same
+//! shape per estimator) and the overall ATT by estimator (Markdown, LaTeX, CSV, XLSX), from the same
 //! `EventTimeOverlay` the dashboard draws.
 
 use super::chart::{Chart, ChartBody, IntervalPoint, IntervalSeries, MarkerShape};
 use super::{
-    ExportError, ExportRequest, PageContent, caption, controls_label, render_content, source_note,
-    write_new,
+    ExportError, ExportRequest, PageContent, caption, controls_label, render_content, write_new,
 };
 use crate::core::bundle::Bundle;
 use crate::core::robust::RobustSuite;
@@ -78,6 +77,7 @@ pub fn event_time_content(
         markdown: None,
         latex: None,
         csv: None,
+        sheet: None,
     }
 }
 
@@ -100,7 +100,8 @@ pub fn render_event_time(
     render_content(
         event_time_content(bundle, req, suite, shown),
         req.format,
-        source_note(bundle),
+        bundle,
+        "event-time",
     )
 }
 

@@ -26,7 +26,9 @@ pub fn render_map(
             Some(map_svg(&view, &caption(bundle, &req, "none"), source.as_deref()).into_bytes())
         }
         ExportFormat::Csv => Some(view.table().csv().into_bytes()),
-        ExportFormat::Png | ExportFormat::Markdown | ExportFormat::Latex => None,
+        ExportFormat::Png | ExportFormat::Markdown | ExportFormat::Latex | ExportFormat::Xlsx => {
+            None
+        }
     }
 }
 

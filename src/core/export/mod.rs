@@ -1,5 +1,5 @@
-//! Results for slides and papers: each dashboard page as a table (Markdown, LaTeX, CSV) or a
-//! chart (SVG, PNG), with a caption naming the bundle, comparison, controls and date. Called
+//! Results for slides and papers: each dashboard page as a table (Markdown, LaTeX, CSV, XLSX)
+//! or a chart (SVG, PNG), with a caption naming the bundle, comparison, controls and date. Called
 //! by `wirkung export` and by the dashboard's export key; no terminal code here.
 
 pub mod atomic;
@@ -8,6 +8,7 @@ pub mod event_time;
 pub mod map;
 mod pages;
 pub mod robustness;
+pub mod xlsx;
 
 pub use crate::core::view::table::{self, Cell, TableData};
 pub use atomic::{WriteError, free_name, write_atomic, write_new};
@@ -37,6 +38,7 @@ pub enum ExportFormat {
     #[value(name = "tex")]
     Latex,
     Csv,
+    Xlsx,
 }
 
 impl ExportFormat {
@@ -51,6 +53,7 @@ impl ExportFormat {
             ExportFormat::Markdown => "md",
             ExportFormat::Latex => "tex",
             ExportFormat::Csv => "csv",
+            ExportFormat::Xlsx => "xlsx",
         }
     }
 }
@@ -76,6 +79,8 @@ pub enum ExportError {
     Render(#[from] ChartError),
     #[error(transparent)]
     Write(#[from] WriteError),
+    #[error("writing the workbook failed: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
 }
 
 /// A page's table and chart, before formatting.
@@ -87,6 +92,9 @@ pub struct PageContent {
     pub markdown: Option<String>,
     pub latex: Option<String>,
     pub csv: Option<String>,
+    /// The tables of a workbook when they are more than `table` (estimate page: the
+    /// regression table and the group means).
+    pub sheet: Option<Vec<table::NotedTable>>,
 }
 
 /// `bundle name [SYNTHETIC] · comparison · controls: ... · cutoff … · changed choices · date`
@@ -140,7 +148,12 @@ pub fn controls_label(sel: &ControlSelection) -> String {
 /// The exported file's bytes (the Robustness page computes its checks here; see
 /// `render_robustness` for checks already computed).
 pub fn render(bundle: &Bundle, req: &ExportRequest) -> Result<Vec<u8>, ExportError> {
-    render_content(page_content(bundle, req)?, req.format, source_note(bundle))
+    render_content(
+        page_content(bundle, req)?,
+        req.format,
+        bundle,
+        req.page.id(),
+    )
 }
 
 /// The Robustness page's file from checks already computed for the request's choices (the
@@ -153,7 +166,8 @@ pub fn render_robustness(
     render_content(
         robustness_content(bundle, req, suite),
         req.format,
-        source_note(bundle),
+        bundle,
+        req.page.id(),
     )
 }
 
@@ -174,11 +188,15 @@ pub fn export_robustness_to(
     write_to(bundle, req, &render_robustness(bundle, req, suite)?, out)
 }
 
+/// The file's bytes in `format`; every format people read carries the caption (with the
+/// SYNTHETIC badge) and the bundle's source line. `sheet` names the workbook's sheet.
 fn render_content(
     content: PageContent,
     format: ExportFormat,
-    source: Option<String>,
+    bundle: &Bundle,
+    sheet: &str,
 ) -> Result<Vec<u8>, ExportError> {
+    let source = source_note(bundle);
     let caption = content.chart.caption.clone();
     let mut chart = content.chart;
     chart.source = source.clone();
@@ -187,6 +205,21 @@ fn render_content(
             return Ok(chart::svg(&chart)?.into_bytes());
         }
         ExportFormat::Png => return Ok(chart::png(&chart)?),
+        ExportFormat::Xlsx => {
+            let tables = content.sheet.unwrap_or_else(|| {
+                vec![table::NotedTable {
+                    table: content.table,
+                    notes: Vec::new(),
+                }]
+            });
+            let text = xlsx::SheetText {
+                name: sheet,
+                caption: &caption,
+                synthetic: bundle.is_synthetic(),
+                source: source.as_deref(),
+            };
+            return Ok(xlsx::workbook(&text, &tables)?);
+        }
         ExportFormat::Markdown => {
             let mut md = content
                 .markdown
@@ -196,15 +229,11 @@ fn render_content(
             }
             md
         }
-        ExportFormat::Latex => {
-            let mut tex = content
-                .latex
-                .unwrap_or_else(|| content.table.latex(&caption));
-            if let Some(source) = &source {
-                tex.push_str(&crate::core::report::latex_comment(source));
-            }
-            tex
-        }
+        ExportFormat::Latex => content.latex.unwrap_or_else(|| {
+            let mut notes = vec![caption.as_str()];
+            notes.extend(source.as_deref());
+            content.table.latex(&notes)
+        }),
         // CSV stays plain data: one header row, then rows.
         ExportFormat::Csv => content.csv.unwrap_or_else(|| content.table.csv()),
     };

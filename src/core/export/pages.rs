@@ -46,6 +46,7 @@ fn plain(table: TableData, chart: Chart) -> PageContent {
         markdown: None,
         latex: None,
         csv: None,
+        sheet: None,
     }
 }
 
@@ -160,12 +161,15 @@ fn estimate(bundle: &Bundle, req: &ExportRequest) -> Result<PageContent, ExportE
             report::estimate_markdown(&columns),
             cap
         )),
-        latex: Some(format!(
-            "{}{}",
-            report::latex_comment(&cap),
-            report::estimate_latex(&columns)
+        latex: Some(report::estimate_latex(
+            &columns,
+            &[cap.clone()]
+                .into_iter()
+                .chain(super::source_note(bundle))
+                .collect::<Vec<_>>(),
         )),
         csv: Some(report::estimate_csv(&chosen)),
+        sheet: Some(report::estimate_tables(&columns)),
         ..plain(table, chart)
     })
 }

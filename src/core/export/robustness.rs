@@ -161,6 +161,7 @@ pub fn robustness_content(
         markdown: None,
         latex: None,
         csv: None,
+        sheet: None,
     }
 }
 
@@ -289,6 +290,7 @@ pub fn check_content(
         markdown: None,
         latex: None,
         csv: None,
+        sheet: None,
     }
 }
 
@@ -304,7 +306,8 @@ pub fn export_check(
     let bytes = super::render_content(
         check_content(bundle, req, check, result),
         req.format,
-        super::source_note(bundle),
+        bundle,
+        &format!("robustness-{}", check.id()),
     )?;
     match out {
         Some(path) => {

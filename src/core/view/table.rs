@@ -61,6 +61,13 @@ impl Cell {
     }
 }
 
+/// A table with the notes that belong under it (a regression table's conventions).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct NotedTable {
+    pub table: TableData,
+    pub notes: Vec<String>,
+}
+
 /// A titled table with a header row.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TableData {
@@ -107,25 +114,29 @@ impl TableData {
         out
     }
 
-    /// A LaTeX `tabular` (no packages needed) with the title and caption as comments.
-    pub fn latex(&self, caption: &str) -> String {
-        let spec: String = (0..self.header.len())
-            .map(|i| if self.numeric_column(i) { 'r' } else { 'l' })
-            .collect();
-        let mut out = format!(
-            "{}{}",
-            crate::core::report::latex_comment(&self.title),
-            crate::core::report::latex_comment(caption)
-        );
-        let _ = writeln!(out, "\\begin{{tabular}}{{{spec}}}\n\\hline");
-        let head: Vec<String> = self.header.iter().map(|h| latex_escape(h)).collect();
-        let _ = writeln!(out, "{} \\\\\n\\hline", head.join(" & "));
-        for row in &self.rows {
-            let cells: Vec<String> = row.iter().map(|c| latex_escape(&c.rounded())).collect();
-            let _ = writeln!(out, "{} \\\\", cells.join(" & "));
+    /// LaTeX that compiles in a plain `article` (no packages): the title above, the
+    /// table (split where it is too wide or too long for a page), and `notes` (plain text:
+    /// caption, source) as visible paragraphs below.
+    pub fn latex(&self, notes: &[&str]) -> String {
+        use crate::core::report::latex::{Fragment, TexCell, TexRow, TexTable};
+        let table = TexTable {
+            header: self.header.iter().map(|h| TexCell::text(h)).collect(),
+            rows: self
+                .rows
+                .iter()
+                .map(|r| TexRow::Cells(r.iter().map(|c| TexCell::text(&c.rounded())).collect()))
+                .collect(),
+            numeric: (0..self.header.len())
+                .map(|i| self.numeric_column(i))
+                .collect(),
+        };
+        Fragment {
+            title: self.title.clone(),
+            subtitles: Vec::new(),
+            tables: vec![table],
+            notes: notes.iter().map(|n| latex_escape(n)).collect(),
         }
-        let _ = writeln!(out, "\\hline\n\\end{{tabular}}");
-        out
+        .render()
     }
 
     /// CSV with the header row, numbers at full precision.
