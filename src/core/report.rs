@@ -724,7 +724,7 @@ pub fn estimate_tables(columns: &[EstimateReport]) -> Vec<crate::core::view::tab
         ]);
     }
     let terms = {
-        let mut order: Vec<(String, String)> = Vec::new();
+        let mut order: Vec<(Term, String)> = Vec::new();
         for r in columns {
             for (i, c) in r.coefficients.iter().enumerate() {
                 if !order.iter().any(|(t, _)| *t == c.term) {
@@ -733,17 +733,12 @@ pub fn estimate_tables(columns: &[EstimateReport]) -> Vec<crate::core::view::tab
                         .terms
                         .get(i)
                         .cloned()
-                        .unwrap_or_else(|| c.term.clone());
+                        .unwrap_or_else(|| c.term.to_string());
                     order.push((c.term.clone(), label));
                 }
             }
         }
-        let rank = |t: &str| match t {
-            "treated" => 0,
-            "const" => 2,
-            _ => 1,
-        };
-        order.sort_by_key(|(t, _)| rank(t));
+        order.sort_by_key(|(t, _)| t.report_rank());
         order
     };
     let mut rows: Vec<Vec<Cell>> = terms
