@@ -10,6 +10,7 @@ mod common;
 mod check_bad;
 mod check_cli;
 mod cli_derive;
+mod cli_district;
 mod cli_errors;
 mod cli_exhibit;
 mod cli_numbering;
