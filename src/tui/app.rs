@@ -159,6 +159,14 @@ pub enum SortedList {
 }
 
 impl SortedList {
+    pub const ALL: [SortedList; 5] = [
+        SortedList::Districts,
+        SortedList::Capacity,
+        SortedList::Ranking,
+        SortedList::Findings,
+        SortedList::Changes,
+    ];
+
     /// The orders `s` cycles through, the first being the default.
     pub fn orders(self) -> &'static [ListSort] {
         match self {
@@ -259,13 +267,7 @@ impl App {
             search: None,
             last_search: None,
             help_filter: None,
-            sorts: [
-                ListSort::StartDate,
-                ListSort::Value,
-                ListSort::Value,
-                ListSort::Severity,
-                ListSort::Report,
-            ],
+            sorts: SortedList::ALL.map(|list| list.orders()[0]),
             changes_by_size: None,
             district: None,
             changes_offset: 0,

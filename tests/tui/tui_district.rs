@@ -59,6 +59,14 @@ fn enter_on_a_start_times_district_opens_its_detail_and_esc_closes_it() {
         assert!(shown.contains("early-start: "), "{shown}");
         assert!(shown.contains("FTE before"), "{shown}");
         assert!(shown.contains("Talk shares"), "{shown}");
+        // The legend's month is whole or absent, never cut.
+        let (month, _, _) = detail.latest().unwrap();
+        let legend = shown.lines().find(|l| l.contains('⣿')).unwrap();
+        let year = format!("{}-", month.year);
+        assert!(
+            !legend.contains(&year) || legend.contains(&month.to_string()),
+            "{legend}"
+        );
     }
     // The command prints the same detail.
     let json = cli_json(&[

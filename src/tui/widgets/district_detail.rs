@@ -116,11 +116,18 @@ impl DistrictDetail<'_> {
                 value(latest.and_then(|l| l.2))
             )));
         }
+        // What the values are, whole or not at all (a month cut to "2019-" misleads).
         if let Some((month, _, _)) = latest {
-            spans.push(Span::styled(
-                format!("{} rate %, {month}", v.outcome.id()),
-                t.dim,
-            ));
+            let used: usize = spans.iter().map(|s| s.width()).sum();
+            let room = (legend.width as usize).saturating_sub(used);
+            let long = format!("{} rate %, {month}", v.outcome.id());
+            let short = format!("% in {month}");
+            if let Some(text) = [long, short]
+                .into_iter()
+                .find(|t| t.chars().count() <= room)
+            {
+                spans.push(Span::styled(text, t.dim));
+            }
         }
         buf.set_line(legend.x, legend.y, &Line::from(spans), legend.width);
 
