@@ -3,6 +3,7 @@
 mod check;
 mod common;
 mod diff;
+mod district;
 mod estimate;
 mod exhibit;
 mod export;
@@ -62,6 +63,10 @@ pub enum Command {
     Robustness(robustness::RobustnessArgs),
     /// Write the shipped synthetic sample (built into this binary) into a directory.
     Sample(sample::SampleArgs),
+    /// One district in detail, as the dashboard's Enter shows it: start date, group, staffing,
+    /// talk shares, municipalities, its employment series against its group's, and why it is
+    /// left out where it is.
+    District(district::DistrictArgs),
 }
 
 /// Runs the parsed command line. A subcommand's failure is its message on stderr and its
@@ -79,6 +84,7 @@ pub fn run(cli: Cli) -> color_eyre::Result<ExitCode> {
         Some(Command::Robustness(a)) => robustness::run(a),
         Some(Command::Exhibit(a)) => exhibit::run(a),
         Some(Command::Sample(a)) => sample::run(a),
+        Some(Command::District(a)) => district::run(a),
         None => match misspelt_command(cli.bundle.as_deref()) {
             Some(e) => Err(e),
             None => return crate::tui::run(cli.bundle, cli.dashboard),

@@ -26,6 +26,9 @@ pub struct Revision {
     pub table: String,
     /// The row's key, e.g. `08111 2019-03`.
     pub key: String,
+    /// The name of the district or municipality the key starts with, where the bundles
+    /// know it (district labels carry their type where names repeat).
+    pub name: Option<String>,
     pub column: String,
     pub old: f64,
     pub new: f64,
@@ -39,6 +42,8 @@ pub struct UnitChanges {
     pub vanished_districts: Vec<String>,
     pub new_municipalities: Vec<String>,
     pub vanished_municipalities: Vec<String>,
+    /// The names of the ids above, from the bundle that has them.
+    pub names: BTreeMap<String, String>,
 }
 
 /// The treatment coefficient of one estimate, or why there is none.
@@ -130,6 +135,15 @@ pub fn diff(old: &Bundle, new: &Bundle) -> BundleDiff {
     revisions.sort_by(|a, b| b.change.abs().total_cmp(&a.change.abs()));
     let revisions_total = revisions.len();
     revisions.truncate(TOP_REVISIONS);
+    let names = unit_names(old, new);
+    for r in &mut revisions {
+        r.name = r
+            .key
+            .split(' ')
+            .next()
+            .and_then(|id| names.get(id))
+            .cloned();
+    }
     BundleDiff {
         manifest: manifest_changes(old, new),
         tables,
@@ -140,9 +154,54 @@ pub fn diff(old: &Bundle, new: &Bundle) -> BundleDiff {
         revisions_total,
         revisions,
         revised_months: revised_months.into_iter().collect(),
-        units: units(old, new),
+        units: units(old, new, &names),
         estimates: estimates(old, new),
     }
+}
+
+/// The same diff with the headline estimates that moved most first (the dashboard's change
+/// view sorted by size); estimates without a change on both sides come last.
+pub fn by_size(d: &BundleDiff) -> BundleDiff {
+    let mut sorted = d.clone();
+    sorted.estimates.sort_by(|a, b| {
+        let size = |e: &EstimateChange| e.estimate_change.map(f64::abs);
+        match (size(a), size(b)) {
+            (Some(x), Some(y)) => y.total_cmp(&x),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        }
+    });
+    sorted
+}
+
+/// Names of every district and municipality of either bundle by id (the newer bundle's name
+/// where both have one). Municipality names that repeat within a bundle carry their
+/// district's label, as district names carry their type.
+fn unit_names(old: &Bundle, new: &Bundle) -> BTreeMap<String, String> {
+    let mut names = BTreeMap::new();
+    for b in [old, new] {
+        let district: BTreeMap<&str, &str> = b
+            .districts
+            .iter()
+            .map(|d| (d.district_id.as_str(), d.name.as_str()))
+            .collect();
+        let mut count: BTreeMap<&str, usize> = BTreeMap::new();
+        for m in &b.municipalities {
+            *count.entry(m.name.as_str()).or_default() += 1;
+        }
+        for d in &b.districts {
+            names.insert(d.district_id.clone(), d.name.clone());
+        }
+        for m in &b.municipalities {
+            let name = match district.get(m.district_id.as_str()) {
+                Some(d) if count[m.name.as_str()] > 1 => format!("{} ({d})", m.name),
+                _ => m.name.clone(),
+            };
+            names.insert(m.municipality_id.clone(), name);
+        }
+    }
+    names
 }
 
 /// The settings of `bundle.toml` that differ, section by section; the bundle's own
@@ -292,6 +351,7 @@ fn revisions(old: &Bundle, new: &Bundle) -> (Vec<Revision>, BTreeSet<Month>) {
                     out.push(Revision {
                         table: table.name().to_string(),
                         key: key.clone(),
+                        name: None,
                         column: column.to_string(),
                         old: *a,
                         new: *b,
@@ -304,7 +364,7 @@ fn revisions(old: &Bundle, new: &Bundle) -> (Vec<Revision>, BTreeSet<Month>) {
     (out, months)
 }
 
-fn units(old: &Bundle, new: &Bundle) -> UnitChanges {
+fn units(old: &Bundle, new: &Bundle, names: &BTreeMap<String, String>) -> UnitChanges {
     let d = |b: &Bundle| {
         b.districts
             .iter()
@@ -318,12 +378,27 @@ fn units(old: &Bundle, new: &Bundle) -> UnitChanges {
             .collect::<BTreeSet<_>>()
     };
     let (od, nd, om, nm) = (d(old), d(new), m(old), m(new));
-    UnitChanges {
+    let changes = UnitChanges {
         new_districts: nd.difference(&od).cloned().collect(),
         vanished_districts: od.difference(&nd).cloned().collect(),
         new_municipalities: nm.difference(&om).cloned().collect(),
         vanished_municipalities: om.difference(&nm).cloned().collect(),
-    }
+        names: BTreeMap::new(),
+    };
+    let listed: Vec<&String> = [
+        &changes.new_districts,
+        &changes.vanished_districts,
+        &changes.new_municipalities,
+        &changes.vanished_municipalities,
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let names = listed
+        .into_iter()
+        .filter_map(|id| Some((id.clone(), names.get(id)?.clone())))
+        .collect();
+    UnitChanges { names, ..changes }
 }
 
 /// The treatment coefficient with the given controls and the default options (HC1,
@@ -430,6 +505,20 @@ fn list<T: std::fmt::Display>(items: &[T]) -> String {
     }
 }
 
+/// Ids with their names: `08111 Stuttgart, 08212 Karlsruhe (Stadtkreis)`.
+fn list_named(ids: &[String], names: &BTreeMap<String, String>) -> String {
+    if ids.is_empty() {
+        return "none".into();
+    }
+    ids.iter()
+        .map(|id| match names.get(id) {
+            Some(n) => format!("{id} {n}"),
+            None => id.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn headline_text(h: &Headline) -> String {
     match h {
         Headline::Estimate {
@@ -484,14 +573,14 @@ pub fn diff_text(d: &BundleDiff) -> String {
     let _ = writeln!(
         out,
         "Districts: new {}; vanished {}",
-        list(&u.new_districts),
-        list(&u.vanished_districts)
+        list_named(&u.new_districts, &u.names),
+        list_named(&u.vanished_districts, &u.names)
     );
     let _ = writeln!(
         out,
         "Municipalities: new {}; vanished {}",
-        list(&u.new_municipalities),
-        list(&u.vanished_municipalities)
+        list_named(&u.new_municipalities, &u.names),
+        list_named(&u.vanished_municipalities, &u.names)
     );
     let _ = writeln!(
         out,
@@ -502,8 +591,14 @@ pub fn diff_text(d: &BundleDiff) -> String {
     for r in &d.revisions {
         let _ = writeln!(
             out,
-            "  {:<13}{:<22}{:<18}{:>12} -> {:<12}({:+})",
-            r.table, r.key, r.column, r.old, r.new, r.change
+            "  {:<13}{:<22}{:<30}{:<18}{:>12} -> {:<12}({:+})",
+            r.table,
+            r.key,
+            r.name.as_deref().unwrap_or(""),
+            r.column,
+            r.old,
+            r.new,
+            r.change
         );
     }
     if d.revisions_total > d.revisions.len() {

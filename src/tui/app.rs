@@ -13,6 +13,7 @@ use crate::core::choices::{Choices, PanelKey, TrendKey};
 use crate::core::derive::{Comparison, DeriveError, Outcome};
 use crate::core::estimate::VarianceType;
 use crate::core::period::parse_date;
+use crate::core::view::district::DistrictView;
 use crate::core::view::event_time::Estimator;
 use crate::core::view::implementation::ImplementationView;
 use crate::core::view::overview::{BundleSummary, OverviewView};
@@ -60,6 +61,12 @@ pub struct App {
     pub should_quit: bool,
     /// Where `e` writes exports (`--export-dir`, default: the user's data directory).
     pub export_dir: PathBuf,
+    /// How long an export may run before it is abandoned (`--export-timeout`).
+    pub export_limit: std::time::Duration,
+    /// Whether `e` writes on a worker thread (the interactive dashboard); tests write at once.
+    pub exports_in_background: bool,
+    /// The export being written on the worker, if any.
+    pub export: Option<super::export::RunningExport>,
     /// A one-off message for the status bar (e.g. where an export went); cleared by the next key.
     pub status: Option<String>,
     /// The search being typed after `/` (None: not typing).
@@ -68,8 +75,12 @@ pub struct App {
     pub last_search: Option<String>,
     /// What the help overlay's lines are filtered by (`/` typed while help is open).
     pub help_filter: Option<String>,
-    /// The order of the Start times page's districts.
-    pub district_sort: DistrictSort,
+    /// The order of each sortable list, indexed by `SortedList`.
+    pub sorts: [ListSort; 5],
+    /// The changes (`x`) with the headline estimates that moved most first (`s`).
+    pub changes_by_size: Option<Vec<String>>,
+    /// The district detail opened with Enter (Esc closes it); rebuilt when the choices change.
+    pub district: Option<Box<crate::core::view::district::DistrictView>>,
     /// How many columns the change view is scrolled to the right (← / →).
     pub changes_offset: usize,
     /// The `wirkung …` command shown by `y` (an overlay; Esc closes it).
@@ -100,20 +111,74 @@ pub struct App {
     pub map: super::map_state::MapState,
 }
 
-/// The order of the districts on the Start times page (`s`).
+/// How a list is ordered (`s` cycles through its list's orders; the panel title names it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DistrictSort {
+pub enum ListSort {
     /// By start date, with the cutoff drawn between the early and the late ones.
     StartDate,
     Name,
+    /// Highest value first, with the median drawn between the groups.
+    Value,
+    /// Errors first, then warnings.
+    Severity,
+    /// By table, column and row.
+    Table,
+    /// As `wirkung diff` prints it.
+    Report,
+    /// The headline estimates that moved most first.
+    Size,
 }
 
-impl DistrictSort {
+impl ListSort {
     pub fn label(self) -> &'static str {
         match self {
-            DistrictSort::StartDate => "start date",
-            DistrictSort::Name => "name",
+            ListSort::StartDate => "start date",
+            ListSort::Name => "name",
+            ListSort::Value => "value",
+            ListSort::Severity => "severity",
+            ListSort::Table => "table",
+            ListSort::Report => "report order",
+            ListSort::Size => "size of change",
         }
+    }
+}
+
+/// The dashboard's sortable lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortedList {
+    /// Start times: the districts.
+    Districts,
+    /// Staffing: the capacity ranking.
+    Capacity,
+    /// Topics: the district ranking by talk share.
+    Ranking,
+    /// Overview: the check findings (`f`).
+    Findings,
+    /// Overview: the changes since the `--compare` bundle (`x`).
+    Changes,
+}
+
+impl SortedList {
+    pub const ALL: [SortedList; 5] = [
+        SortedList::Districts,
+        SortedList::Capacity,
+        SortedList::Ranking,
+        SortedList::Findings,
+        SortedList::Changes,
+    ];
+
+    /// The orders `s` cycles through, the first being the default.
+    pub fn orders(self) -> &'static [ListSort] {
+        match self {
+            SortedList::Districts => &[ListSort::StartDate, ListSort::Name],
+            SortedList::Capacity | SortedList::Ranking => &[ListSort::Value, ListSort::Name],
+            SortedList::Findings => &[ListSort::Severity, ListSort::Table],
+            SortedList::Changes => &[ListSort::Report, ListSort::Size],
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
     }
 }
 
@@ -194,12 +259,17 @@ impl App {
             estimators_shown: [true; 4],
             should_quit: false,
             export_dir: super::export::default_dir(),
+            export_limit: super::export::DEFAULT_LIMIT,
+            exports_in_background: false,
+            export: None,
             status: None,
             command: None,
             search: None,
             last_search: None,
             help_filter: None,
-            district_sort: DistrictSort::StartDate,
+            sorts: SortedList::ALL.map(|list| list.orders()[0]),
+            changes_by_size: None,
+            district: None,
             changes_offset: 0,
             embedded_sample: false,
             clipboard: false,
@@ -266,7 +336,7 @@ impl App {
         match self.page {
             Page::Overview => {
                 if self.show_changes {
-                    self.changes.as_ref().map_or(0, Vec::len)
+                    self.change_lines().len()
                 } else if self.show_findings {
                     self.bundle.findings.items.len()
                 } else {
@@ -296,13 +366,29 @@ impl App {
         } else {
             self.bundle_path.display().to_string()
         };
-        let command = crate::core::choices::command(
-            &self.choices,
-            &self.bundle,
-            &bundle_arg,
-            self.page,
-            check,
-        );
+        let command = match &self.district {
+            // The open detail is what is on screen.
+            Some(d) => {
+                let cutoff = if self.choices.cutoff_moved(&self.bundle) {
+                    format!(" --cutoff {}", self.choices.cutoff)
+                } else {
+                    String::new()
+                };
+                format!(
+                    "wirkung district {bundle_arg} {} --comparison {} --outcome {}{cutoff}",
+                    d.district_id,
+                    self.choices.comparison.id(),
+                    self.choices.outcome.id()
+                )
+            }
+            None => crate::core::choices::command(
+                &self.choices,
+                &self.bundle,
+                &bundle_arg,
+                self.page,
+                check,
+            ),
+        };
         if self.embedded_sample {
             format!("wirkung sample --out {sample} && {command}")
         } else {
@@ -316,7 +402,7 @@ impl App {
         match self.page {
             Page::Overview => {
                 if self.show_changes {
-                    self.changes.clone().unwrap_or_default()
+                    self.change_lines().to_vec()
                 } else if self.show_findings {
                     self.findings_in_order()
                         .iter()
@@ -332,10 +418,9 @@ impl App {
                 .map(|i| self.start_times.districts[i].name.clone())
                 .collect(),
             Page::Staffing => self
-                .staffing
-                .capacity
-                .highest_first()
-                .map(|(u, _)| u.name.clone())
+                .ranking_order(SortedList::Capacity)
+                .into_iter()
+                .map(|i| self.staffing.capacity.items[i].0.name.clone())
                 .collect(),
             Page::Topics => Topic::ALL.iter().map(|t| t.label().to_string()).collect(),
             Page::Trends => Vec::new(),
@@ -362,22 +447,110 @@ impl App {
         }
     }
 
+    /// The order of `list`.
+    pub fn sort(&self, list: SortedList) -> ListSort {
+        self.sorts[list.index()]
+    }
+
+    /// The sortable list the current page (or its open overlay) shows, if any.
+    pub fn sorted_list(&self) -> Option<SortedList> {
+        match self.page {
+            Page::StartTimes if self.map.view.is_none() => Some(SortedList::Districts),
+            Page::Staffing => Some(SortedList::Capacity),
+            Page::Topics => Some(SortedList::Ranking),
+            Page::Overview if self.show_changes => Some(SortedList::Changes),
+            Page::Overview if self.show_findings => Some(SortedList::Findings),
+            _ => None,
+        }
+    }
+
     /// The Start times page's districts in the chosen order, as indices into the view's list
     /// (which is by start date).
     pub fn district_order(&self) -> Vec<usize> {
         let districts = &self.start_times.districts;
         let mut order: Vec<usize> = (0..districts.len()).collect();
-        if self.district_sort == DistrictSort::Name {
+        if self.sort(SortedList::Districts) == ListSort::Name {
             order.sort_by_key(|&i| districts[i].name.to_lowercase());
         }
         order
     }
 
-    /// The bundle's findings as the Overview lists them: errors first, then warnings.
+    /// The ranking of `list` (Capacity or Ranking) in the chosen order, as indices into its
+    /// items (which ascend by value): highest first, or by name.
+    pub fn ranking_order(&self, list: SortedList) -> Vec<usize> {
+        let ranking = self.ranking_of(list);
+        let mut order: Vec<usize> = (0..ranking.items.len()).rev().collect();
+        if self.sort(list) == ListSort::Name {
+            order.sort_by_key(|&i| ranking.items[i].0.name.to_lowercase());
+        }
+        order
+    }
+
+    /// The ranking a list shows: the capacity change, or the talk share chosen with `h`.
+    pub fn ranking_of(&self, list: SortedList) -> &crate::core::view::ranking::Ranking {
+        match (list, self.ranking) {
+            (SortedList::Capacity, _) => &self.staffing.capacity,
+            (_, Ranking::Labour) => &self.topics.labour,
+            (_, Ranking::Housing) => &self.topics.housing,
+        }
+    }
+
+    /// The change view's lines in the chosen order.
+    pub fn change_lines(&self) -> &[String] {
+        let by_size = (self.sort(SortedList::Changes) == ListSort::Size)
+            .then_some(self.changes_by_size.as_deref())
+            .flatten();
+        by_size.or(self.changes.as_deref()).unwrap_or_default()
+    }
+
+    /// The bundle's findings as the Overview lists them: errors first, then warnings, or
+    /// by table, column and row.
     pub fn findings_in_order(&self) -> Vec<&crate::core::bundle::Finding> {
         let mut ordered: Vec<_> = self.bundle.findings.items.iter().collect();
-        ordered.sort_by_key(|f| f.severity != crate::core::bundle::Severity::Error);
+        match self.sort(SortedList::Findings) {
+            ListSort::Table => ordered.sort_by(|a, b| {
+                let key = |f: &crate::core::bundle::Finding| {
+                    (f.table.is_none(), f.table.clone(), f.column.clone(), f.row)
+                };
+                key(a).cmp(&key(b))
+            }),
+            _ => ordered.sort_by_key(|f| f.severity != crate::core::bundle::Severity::Error),
+        }
         ordered
+    }
+
+    /// The district under the cursor of the page's district list (Start times, Staffing at
+    /// either level through the municipality's district, Topics' ranking).
+    pub fn district_under_cursor(&self) -> Option<String> {
+        let unit = match self.page {
+            Page::StartTimes if self.map.view.is_none() => {
+                let i = *self.district_order().get(self.cursor(Page::StartTimes))?;
+                self.start_times.districts[i].district_id.clone()
+            }
+            Page::Staffing => {
+                let order = self.ranking_order(SortedList::Capacity);
+                let i = *order.get(self.cursor(Page::Staffing))?;
+                self.staffing.capacity.items[i].0.unit_id.clone()
+            }
+            Page::Topics => {
+                let order = self.ranking_order(SortedList::Ranking);
+                let i = *order.get(self.ranking_cursor)?;
+                self.ranking_of(SortedList::Ranking).items[i]
+                    .0
+                    .unit_id
+                    .clone()
+            }
+            _ => return None,
+        };
+        if self.bundle.districts.iter().any(|d| d.district_id == unit) {
+            return Some(unit);
+        }
+        // A municipality of the Staffing page's municipality level: its district.
+        self.bundle
+            .municipalities
+            .iter()
+            .find(|m| m.municipality_id == unit)
+            .map(|m| m.district_id.clone())
     }
 
     /// `12/54`: the cursor's row in the page's list, for the footer; None without a list.
@@ -484,6 +657,10 @@ pub fn update(app: &mut App, msg: Msg) {
     if msg != Msg::Resize {
         app.status = None;
     }
+    // The detail belongs to the page it was opened on.
+    if matches!(msg, Msg::GoTo(_) | Msg::NextPage | Msg::PrevPage) {
+        app.district = None;
+    }
     match msg {
         Msg::Export => app.effects.push(Effect::Export {
             dir: app.export_dir.clone(),
@@ -496,6 +673,8 @@ pub fn update(app: &mut App, msg: Msg) {
             } else if app.help {
                 app.help = false;
                 app.help_filter = None;
+            } else if app.district.is_some() {
+                app.district = None;
             } else if app.show_changes && app.page == Page::Overview {
                 app.show_changes = false;
             } else if app.show_findings && app.page == Page::Overview {
@@ -509,20 +688,18 @@ pub fn update(app: &mut App, msg: Msg) {
             app.help = !app.help;
             app.help_filter = None;
         }
-        Msg::CycleSort => {
-            // The district under the cursor stays under it.
-            let order = app.district_order();
-            let selected = order.get(app.cursor(Page::StartTimes)).copied();
-            app.district_sort = match app.district_sort {
-                DistrictSort::StartDate => DistrictSort::Name,
-                DistrictSort::Name => DistrictSort::StartDate,
-            };
-            let order = app.district_order();
-            app.cursor[Page::StartTimes.index()] = selected
-                .and_then(|s| order.iter().position(|&i| i == s))
-                .unwrap_or(0);
-            app.status = Some(format!("districts by {}", app.district_sort.label()));
-        }
+        Msg::CycleSort => cycle_sort(app),
+        Msg::OpenDistrict => match app.district_under_cursor() {
+            Some(id) => {
+                app.district = DistrictView::build(&app.bundle, &app.choices, &id).map(Box::new);
+            }
+            None => {
+                app.status = Some(
+                    "Enter opens a district from the districts of Start times, Staffing or Topics"
+                        .into(),
+                );
+            }
+        },
         Msg::GoTo(p) => app.page = p,
         Msg::NextPage => app.page = app.page.offset(1),
         Msg::PrevPage => app.page = app.page.offset(-1),
@@ -698,6 +875,75 @@ pub fn update(app: &mut App, msg: Msg) {
     }
 }
 
+/// `s`: the next order of the list on screen; the row under the cursor stays under it.
+fn cycle_sort(app: &mut App) {
+    let Some(list) = app.sorted_list() else {
+        app.status = Some(match app.page {
+            Page::Overview => {
+                "s sorts the findings (f) or the changes (x) while they are open".into()
+            }
+            _ => "s sorts the districts (Start times)".into(),
+        });
+        return;
+    };
+    if list == SortedList::Changes && app.changes_by_size.is_none() {
+        app.status = Some("the change view has one order here".into());
+        return;
+    }
+    let cursor = match list {
+        SortedList::Ranking => app.ranking_cursor,
+        _ => app.cursor(app.page),
+    };
+    // What is under the cursor, as an index into the unsorted list.
+    let selected = match list {
+        SortedList::Districts => app.district_order().get(cursor).copied(),
+        SortedList::Capacity | SortedList::Ranking => app.ranking_order(list).get(cursor).copied(),
+        SortedList::Findings => {
+            let ordered = app.findings_in_order();
+            ordered.get(cursor).and_then(|f| {
+                app.bundle
+                    .findings
+                    .items
+                    .iter()
+                    .position(|x| std::ptr::eq(x, *f))
+            })
+        }
+        SortedList::Changes => None,
+    };
+    let orders = list.orders();
+    let now = orders
+        .iter()
+        .position(|&o| o == app.sort(list))
+        .unwrap_or(0);
+    app.sorts[list.index()] = orders[(now + 1) % orders.len()];
+    let order: Vec<usize> = match list {
+        SortedList::Districts => app.district_order(),
+        SortedList::Capacity | SortedList::Ranking => app.ranking_order(list),
+        SortedList::Findings => {
+            let ordered = app.findings_in_order();
+            ordered
+                .iter()
+                .filter_map(|f| {
+                    app.bundle
+                        .findings
+                        .items
+                        .iter()
+                        .position(|x| std::ptr::eq(x, *f))
+                })
+                .collect()
+        }
+        SortedList::Changes => Vec::new(),
+    };
+    let moved = selected
+        .and_then(|s| order.iter().position(|&i| i == s))
+        .unwrap_or(0);
+    match list {
+        SortedList::Ranking => app.ranking_cursor = moved,
+        _ => app.cursor[app.page.index()] = moved,
+    }
+    app.status = Some(format!("sorted by {}", app.sort(list).label()));
+}
+
 /// Moves the cursor to the next (`direction` 1) or previous (-1) row of the page's list whose
 /// label holds the last search (case-insensitive), starting `skip` rows away from the cursor
 /// (0: the cursor's own row may match) and wrapping around; the status bar says how many rows
@@ -765,9 +1011,21 @@ fn toggle_selected(app: &mut App) {
 /// results for the new ones (from the caches where possible), then the effects.
 pub fn dispatch(app: &mut App, msg: Msg) {
     let before = app.choices.clone();
+    let cursor_before = (app.cursor, app.ranking_cursor, app.ranking);
     update(app, msg);
     if app.choices != before {
         app.reestimate();
+    }
+    // The open detail follows the cursor and the choices.
+    if app.district.is_some()
+        && (app.choices != before || cursor_before != (app.cursor, app.ranking_cursor, app.ranking))
+    {
+        let id = app
+            .district_under_cursor()
+            .or_else(|| app.district.as_ref().map(|d| d.district_id.clone()));
+        app.district = id
+            .and_then(|id| DistrictView::build(&app.bundle, &app.choices, &id))
+            .map(Box::new);
     }
     app.request_checks();
     app.map
@@ -790,10 +1048,29 @@ fn perform(app: &mut App, effect: Effect) {
             }
         }
         Effect::Export { dir, date } => {
-            app.status = Some(match super::export::export_current_page(app, &dir, date) {
-                Ok(paths) => format!("exported {} files to {}", paths.len(), dir.display()),
-                Err(e) => e.to_string(),
-            });
+            use super::export::{PageExport, RunningExport};
+            if app.export.is_some() {
+                app.status = Some("an export is still being written; q quits anyway".into());
+                return;
+            }
+            let job = match PageExport::of(app) {
+                Ok(job) => job,
+                Err(e) => {
+                    app.status = Some(e.to_string());
+                    return;
+                }
+            };
+            if !app.exports_in_background {
+                app.status = Some(match job.write(&dir, date) {
+                    Ok(paths) => format!("exported {} files to {}", paths.len(), dir.display()),
+                    Err(e) => e.to_string(),
+                });
+                return;
+            }
+            match RunningExport::start(job, &dir, date, app.export_limit) {
+                Ok(running) => app.export = Some(running),
+                Err(e) => app.status = Some(e.to_string()),
+            }
         }
     }
 }
@@ -842,6 +1119,17 @@ impl App {
         }
         self.request_checks();
     }
+}
+
+/// Takes a finished (or timed-out) export and says how it went; true when the status bar
+/// changed. Dropping the export removes its staging directory.
+pub fn collect_export(app: &mut App) -> bool {
+    let Some(message) = app.export.as_ref().and_then(|e| e.poll()) else {
+        return false;
+    };
+    app.export = None;
+    app.status = Some(message);
+    true
 }
 
 /// Takes finished checks; true when the page's view changed (then it needs a redraw).

@@ -50,6 +50,13 @@ pub struct DashboardArgs {
     /// Directory for `e` exports (default: the user's data directory, exports/).
     #[arg(long)]
     pub export_dir: Option<PathBuf>,
+    /// Seconds an `e` export may take before it is abandoned (nothing is written then).
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub export_timeout: Option<u64>,
+    /// Mouse: the wheel scrolls the page's list, a click selects a row or a page tab. Off by
+    /// default, so that selecting text with the mouse keeps working (over SSH too).
+    #[arg(long)]
+    pub mouse: bool,
 }
 
 /// Opens the dashboard on `bundle` (else the remembered one, else the sample built into the
@@ -124,7 +131,7 @@ fn open_and_run(bundle: Option<PathBuf>, args: DashboardArgs) -> Result<ExitCode
                     "--compare takes the older bundle's directory.",
                 ))
             })?;
-            Some(compare::changes(&old_bundle, &loaded))
+            Some(compare::changes_both_orders(&old_bundle, &loaded))
         }
         None => None,
     };
@@ -140,8 +147,13 @@ fn open_and_run(bundle: Option<PathBuf>, args: DashboardArgs) -> Result<ExitCode
     if let Some(dir) = args.export_dir {
         app.export_dir = dir;
     }
-    if changes.is_some() {
-        app.changes = changes;
+    if let Some(seconds) = args.export_timeout {
+        app.export_limit = std::time::Duration::from_secs(seconds);
+    }
+    app.exports_in_background = true;
+    if let Some((lines, by_size)) = changes {
+        app.changes = Some(lines);
+        app.changes_by_size = Some(by_size);
         app.page = app::Page::Overview;
         app.show_changes = true;
         app.show_findings = false;
@@ -166,8 +178,20 @@ fn open_and_run(bundle: Option<PathBuf>, args: DashboardArgs) -> Result<ExitCode
         }
     };
     terminal::restore_on_panic();
+    if args.mouse {
+        ratatui::crossterm::execute!(
+            std::io::stdout(),
+            ratatui::crossterm::event::EnableMouseCapture
+        )?;
+    }
     let result = event_loop(&mut terminal, &mut app);
     ratatui::restore();
+    if args.mouse {
+        let _ = ratatui::crossterm::execute!(
+            std::io::stdout(),
+            ratatui::crossterm::event::DisableMouseCapture
+        );
+    }
     result.wrap_err("the dashboard's terminal failed")?;
     if let Some(path) = &state_file {
         let mut remembered = app.remembered();
@@ -207,18 +231,23 @@ const CHECKS_POLL: std::time::Duration = std::time::Duration::from_millis(50);
 fn event_loop(terminal: &mut DefaultTerminal, app: &mut App) -> color_eyre::Result<()> {
     terminal.draw(|f| view::draw(app, f))?;
     while !app.should_quit {
-        // While robustness checks run, wake every 50 ms to collect them; otherwise block.
-        if app.checks_running() && !event::poll(CHECKS_POLL)? {
-            if app::collect_checks(app) {
+        // While robustness checks or an export run, wake every 50 ms to collect them;
+        // otherwise block.
+        if (app.checks_running() || app.export.is_some()) && !event::poll(CHECKS_POLL)? {
+            let checks = app::collect_checks(app);
+            if app::collect_export(app) || checks {
                 terminal.draw(|f| view::draw(app, f))?;
             }
             continue;
         }
         let event = event::read()?;
-        let msg = if app.search.is_some() {
-            msg::search_key(&event)
-        } else {
-            msg::from_event(&event, app.page)
+        let msg = match &event {
+            event::Event::Mouse(mouse) if app.search.is_none() => {
+                let size = terminal.size()?;
+                view::mouse_msg(app, *mouse, size.width, size.height)
+            }
+            _ if app.search.is_some() => msg::search_key(&event),
+            _ => msg::from_event(&event, app.page),
         };
         let Some(msg) = msg else {
             continue;

@@ -65,8 +65,10 @@ pub enum Msg {
     /// `n` / `N`: the next / previous match of the last search.
     NextMatch,
     PrevMatch,
-    /// `s` on Start times: list the districts by start date or by name.
+    /// `s`: the next order of the page's list (districts, rankings, findings, changes).
     CycleSort,
+    /// Enter on a district (Start times, Staffing, Topics' ranking): its detail overlay.
+    OpenDistrict,
     /// ← / → on the Overview's change view: scroll its wide lines sideways by this many
     /// columns.
     ScrollSideways(i16),
@@ -127,6 +129,7 @@ impl Binding {
             Msg::CursorUp => "move",
             Msg::StartSearch => "search",
             Msg::CycleSort => "sort",
+            Msg::OpenDistrict => "detail",
             Msg::Quit => "quit",
             _ => "",
         }
@@ -277,11 +280,25 @@ pub const BINDINGS: &[Binding] = &[
         Msg::ToggleFindings,
     ),
     binding(
-        &[Char(' '), Enter],
-        "space Enter",
+        &[Char(' ')],
+        "space",
         Scope::Page(Page::Topics),
         "toggle topic in the trend chart",
         Msg::ToggleSelected,
+    ),
+    binding(
+        &[Enter],
+        "Enter",
+        Scope::Page(Page::Topics),
+        "detail of the ranked district (PgUp / PgDn choose it)",
+        Msg::OpenDistrict,
+    ),
+    binding(
+        &[Char('s')],
+        "s",
+        Scope::Page(Page::Topics),
+        "sort the ranking by share / name",
+        Msg::CycleSort,
     ),
     binding(
         &[Char('x')],
@@ -323,6 +340,34 @@ pub const BINDINGS: &[Binding] = &[
         "s",
         Scope::Page(Page::StartTimes),
         "sort the districts by start date / name",
+        Msg::CycleSort,
+    ),
+    binding(
+        &[Enter],
+        "Enter",
+        Scope::Page(Page::StartTimes),
+        "detail of the district under the cursor (Esc closes)",
+        Msg::OpenDistrict,
+    ),
+    binding(
+        &[Enter],
+        "Enter",
+        Scope::Page(Page::Staffing),
+        "detail of the district under the cursor (Esc closes)",
+        Msg::OpenDistrict,
+    ),
+    binding(
+        &[Char('s')],
+        "s",
+        Scope::Page(Page::Staffing),
+        "sort the capacity ranking by value / name",
+        Msg::CycleSort,
+    ),
+    binding(
+        &[Char('s')],
+        "s",
+        Scope::Page(Page::Overview),
+        "sort findings: severity / table; changes: order / size",
         Msg::CycleSort,
     ),
     binding(

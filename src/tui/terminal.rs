@@ -5,15 +5,21 @@
 
 use ratatui::crossterm::{
     cursor::Show,
+    event::DisableMouseCapture,
     execute,
     terminal::{LeaveAlternateScreen, disable_raw_mode},
 };
 
-/// Leaves raw mode and the alternate screen and shows the cursor; harmless when they are
-/// already off, so every exit path may call it.
+/// Leaves raw mode, mouse reporting (`--mouse`) and the alternate screen and shows the
+/// cursor; harmless when they are already off, so every exit path may call it.
 pub fn restore() {
     let _ = disable_raw_mode();
-    let _ = execute!(std::io::stdout(), LeaveAlternateScreen, Show);
+    let _ = execute!(
+        std::io::stdout(),
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        Show
+    );
 }
 
 /// Restores the terminal before the panic is reported (the report then lands on the

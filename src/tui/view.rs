@@ -45,6 +45,13 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     pages::render(app, body, buf);
     render_footer(app, footer, buf);
     render_status(app, status, buf);
+    if let Some(district) = &app.district {
+        super::widgets::district_detail::DistrictDetail {
+            view: district,
+            theme: &app.theme,
+        }
+        .render(body, buf);
+    }
     if app.help {
         render_help(app, body, buf);
     }
@@ -84,32 +91,31 @@ fn render_command(app: &App, command: &str, body: Rect, buf: &mut Buffer) {
     .render(area, buf);
 }
 
-fn render_tabs(app: &App, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
+/// The tab titles that fit `width` and their padding: eight padded tabs take 111 columns,
+/// unpadded 94; narrower terminals name only the current page and number the others.
+fn tab_titles(current: Page, width: u16) -> (Vec<String>, &'static str) {
     let full: Vec<String> = Page::ALL
         .iter()
         .enumerate()
         .map(|(i, p)| format!("{} {}", i + 1, p.title()))
         .collect();
-    let width = |titles: &[String], pad: usize| {
+    let needed = |titles: &[String], pad: usize| {
         titles
             .iter()
             .map(|s| s.chars().count() + 1 + 2 * pad)
             .sum::<usize>()
             - 1
     };
-    // Eight padded tabs take 111 columns, unpadded 94; narrower terminals name only the
-    // current page and number the others.
-    let (titles, pad) = if width(&full, 1) <= area.width as usize {
+    if needed(&full, 1) <= width as usize {
         (full, " ")
-    } else if width(&full, 0) <= area.width as usize {
+    } else if needed(&full, 0) <= width as usize {
         (full, "")
     } else {
         let short = Page::ALL
             .iter()
             .enumerate()
             .map(|(i, p)| {
-                if *p == app.page {
+                if *p == current {
                     full[i].clone()
                 } else {
                     format!("{}", i + 1)
@@ -117,7 +123,12 @@ fn render_tabs(app: &App, area: Rect, buf: &mut Buffer) {
             })
             .collect();
         (short, " ")
-    };
+    }
+}
+
+fn render_tabs(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let (titles, pad) = tab_titles(app.page, area.width);
     Tabs::new(titles)
         .select(app.page.index())
         .style(t.tab)
@@ -125,6 +136,43 @@ fn render_tabs(app: &App, area: Rect, buf: &mut Buffer) {
         .divider("│")
         .padding(pad, pad)
         .render(area, buf);
+}
+
+/// The page whose tab is drawn at column `x` of the tab row (padding, title, padding, then a
+/// one-column divider, as `render_tabs` draws them).
+pub fn tab_at(current: Page, width: u16, x: u16) -> Option<Page> {
+    let (titles, pad) = tab_titles(current, width);
+    let mut left = 0usize;
+    for (i, title) in titles.iter().enumerate() {
+        let right = left + 2 * pad.len() + title.chars().count();
+        if (left..right).contains(&(x as usize)) {
+            return Page::ALL.get(i).copied();
+        }
+        left = right + 1;
+    }
+    None
+}
+
+/// `--mouse`: the wheel moves the cursor of the page's list, a click on the tab row goes to
+/// that page. Clicks elsewhere do nothing.
+pub fn mouse_msg(
+    app: &App,
+    mouse: ratatui::crossterm::event::MouseEvent,
+    width: u16,
+    height: u16,
+) -> Option<Msg> {
+    use ratatui::crossterm::event::{MouseButton, MouseEventKind};
+    if width < MIN_WIDTH || height < MIN_HEIGHT {
+        return None;
+    }
+    match mouse.kind {
+        MouseEventKind::ScrollUp => Some(Msg::CursorUp),
+        MouseEventKind::ScrollDown => Some(Msg::CursorDown),
+        MouseEventKind::Down(MouseButton::Left) if mouse.row == 0 => {
+            tab_at(app.page, width, mouse.column).map(Msg::GoTo)
+        }
+        _ => None,
+    }
 }
 
 /// The one-line key footer: the current page's keys first, then the keys every page shares,
@@ -239,6 +287,12 @@ fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
         .find(|t| t.chars().count() <= left_w)
         .unwrap_or(&candidates[2])
         .clone();
+    if app.export.is_some() {
+        text = format!(
+            " exporting… (abandoned after {} s); q quits",
+            app.export_limit.as_secs()
+        );
+    }
     if let Some(message) = &app.status {
         text = format!(" {message}");
     }

@@ -243,3 +243,61 @@ fn manifest_changes_come_first_and_explain_the_estimates() {
     );
     assert!(diff::diff_json(&d).contains("\"setting\": \"rules.early_cutoff\""));
 }
+
+/// `wirkung diff` names the units beside their ids: the revised district, and new or
+/// vanished districts and municipalities (text and JSON).
+#[test]
+fn diff_names_units_beside_their_ids() {
+    let old = bundle::load(&hand_dir()).unwrap();
+    let copy = revised_hand_copy();
+    let new = bundle::load(copy.path()).unwrap();
+    let name = new
+        .districts
+        .iter()
+        .find(|d| d.district_id == "08111")
+        .unwrap()
+        .name
+        .clone();
+    let d = diff::diff(&old, &new);
+    assert_eq!(d.revisions[0].name.as_deref(), Some(name.as_str()));
+    let text = diff::diff_text(&d);
+    assert!(
+        text.lines()
+            .any(|l| l.contains("08111 2019-09") && l.contains(&name)),
+        "{text}"
+    );
+    // The other way round, a district that only the old bundle has is named too.
+    let fewer = tempfile::tempdir().unwrap();
+    copy_bundle(copy.path(), fewer.path());
+    let municipalities = fewer.path().join("municipalities.csv");
+    let text = std::fs::read_to_string(&municipalities).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap().to_string();
+    let dropped = lines.next().unwrap().to_string();
+    let rest: Vec<&str> = lines.collect();
+    std::fs::write(
+        &municipalities,
+        [header.as_str()]
+            .iter()
+            .chain(rest.iter())
+            .map(|l| format!("{l}\n"))
+            .collect::<String>(),
+    )
+    .unwrap();
+    let fewer_bundle = bundle::load(fewer.path()).unwrap();
+    let d = diff::diff(&new, &fewer_bundle);
+    let id = dropped.split(',').next().unwrap();
+    let muni_name = dropped.split(',').nth(1).unwrap();
+    assert_eq!(d.units.vanished_municipalities, vec![id.to_string()]);
+    assert!(
+        diff::diff_text(&d).contains(&format!("vanished {id} {muni_name}")),
+        "{}",
+        diff::diff_text(&d)
+    );
+    let json: serde_json::Value = serde_json::from_str(&diff::diff_json(&d)).unwrap();
+    assert!(
+        json["units"]["names"][id]
+            .as_str()
+            .is_some_and(|n| n.starts_with(muni_name))
+    );
+}

@@ -11,6 +11,7 @@ mod check_bad;
 mod check_cli;
 mod cli_derive;
 mod cli_district_office;
+mod cli_district;
 mod cli_errors;
 mod cli_exhibit;
 mod cli_numbering;

@@ -38,6 +38,7 @@ mod robust_sample;
 mod robust_sample_reference;
 mod robust_spillover;
 mod table_files;
+mod view_district;
 mod view_exhibits;
 mod view_map;
 mod view_pages;

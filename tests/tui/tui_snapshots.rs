@@ -45,6 +45,12 @@ fn overlays_and_variants() {
     dispatch(&mut app, Msg::ToggleHelp);
     dispatch(&mut app, Msg::ToggleFindings);
     insta::assert_snapshot!("findings_120x40", screen(&app, 120, 40));
+    // The district detail (Enter on Start times) over its page.
+    let mut detail = sample_app();
+    dispatch(&mut detail, Msg::GoTo(Page::StartTimes));
+    dispatch(&mut detail, Msg::OpenDistrict);
+    insta::assert_snapshot!("district_detail_80x24", screen(&detail, 80, 24));
+    insta::assert_snapshot!("district_detail_120x40", screen(&detail, 120, 40));
     dispatch(&mut app, Msg::GoTo(Page::Trends));
     dispatch(&mut app, Msg::ToggleDifference);
     dispatch(&mut app, Msg::ToggleSvOnly);

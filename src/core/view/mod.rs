@@ -5,6 +5,7 @@
 //! typed model built from the bundle and the choices; the Estimate page's model is
 //! `core::report::EstimateReport`, the Robustness page's `robust::CheckView`.
 
+pub mod district;
 pub mod event_time;
 pub mod format;
 pub mod implementation;

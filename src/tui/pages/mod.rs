@@ -31,6 +31,26 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     }
 }
 
+/// A panel's hint line from parts in order of importance: each part is kept whole or left
+/// out (never cut mid-word), within a panel `width` columns wide; empty when none fits.
+pub fn hint(parts: &[String], width: u16) -> String {
+    let room = (width as usize).saturating_sub(4);
+    let mut kept: Vec<&str> = Vec::new();
+    let mut used = 0;
+    for part in parts {
+        let w = part.chars().count() + if kept.is_empty() { 0 } else { 2 };
+        if used + w <= room {
+            used += w;
+            kept.push(part);
+        }
+    }
+    if kept.is_empty() {
+        String::new()
+    } else {
+        format!(" {} ", kept.join(", "))
+    }
+}
+
 /// A bordered panel with a title, in the theme's colours.
 pub fn panel<'a>(title: impl Into<Line<'a>>, theme: &Theme) -> Block<'a> {
     Block::bordered()

@@ -4,7 +4,7 @@
 use super::panel;
 use crate::core::bundle::Severity;
 use crate::core::derive::trends::Group;
-use crate::tui::app::{App, Page};
+use crate::tui::app::{App, Page, SortedList};
 use crate::tui::widgets::{fit, message, visible_window, wrapped_rows};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -119,7 +119,7 @@ impl OverviewPage<'_> {
     /// The `wirkung diff` report against the `--compare` bundle, scrolled with the cursor.
     fn render_changes(&self, area: Rect, buf: &mut Buffer) {
         let t = &self.app.theme;
-        let lines = self.app.changes.as_deref().unwrap_or_default();
+        let lines = self.app.change_lines();
         let widest = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0);
         // Lines wider than the panel scroll sideways instead of losing their last columns;
         // never so far that the widest line's end leaves the panel.
@@ -131,7 +131,10 @@ impl OverviewPage<'_> {
             String::new()
         };
         let block = panel(
-            format!(" Changes since the --compare bundle – ↑↓{sideways}, x or Esc closes "),
+            format!(
+                " Changes since the --compare bundle – {} (s), ↑↓{sideways}, x or Esc closes ",
+                self.app.sort(SortedList::Changes).label()
+            ),
             t,
         );
         let inner = block.inner(area);
@@ -157,7 +160,11 @@ impl OverviewPage<'_> {
         let t = &self.app.theme;
         let items = &self.app.bundle.findings.items;
         let block = panel(
-            format!(" Findings ({}) – ↑↓ scroll, f or Esc closes ", items.len()),
+            format!(
+                " Findings ({}) – by {} (s), ↑↓ scroll, f or Esc closes ",
+                items.len(),
+                self.app.sort(SortedList::Findings).label()
+            ),
             t,
         );
         let inner = block.inner(area);
@@ -173,7 +180,8 @@ impl OverviewPage<'_> {
             );
             return;
         }
-        // Errors first (they make numbers wrong), then warnings, each in the loader's order.
+        // Errors first (they make numbers wrong), then warnings, each in the loader's order;
+        // or by table (`s`).
         let ordered = self.app.findings_in_order();
         let cursor = self.app.cursor(Page::Overview).min(ordered.len() - 1);
         // The finding under the cursor is shown whole below the list (a message is often

@@ -3,7 +3,7 @@
 //! change split at the median (Abb. 43, comparison 3).
 
 use super::panel;
-use crate::tui::app::{App, Page};
+use crate::tui::app::{App, ListSort, Page, SortedList};
 use crate::tui::widgets::histogram::Histogram;
 use crate::tui::widgets::message;
 use crate::tui::widgets::ranked_bars::RankedBars;
@@ -119,10 +119,23 @@ impl StaffingPage<'_> {
     fn render_capacity(&self, area: Rect, buf: &mut Buffer) {
         let t = &self.app.theme;
         let ranking = &self.app.staffing.capacity;
-        let mut block = panel(format!(" {} ", ranking.heading), t);
-        if let Some(note) = &ranking.excluded_note {
-            block = block.title_bottom(Line::styled(format!(" {note} "), t.dim));
+        let sort = self.app.sort(SortedList::Capacity);
+        // The sort first, then why units are missing (its short form where the long one does
+        // not fit), then the detail key.
+        let parts = |note: Option<&str>| {
+            let mut parts = vec![format!("by {} (s)", sort.label())];
+            parts.extend(note.map(str::to_string));
+            parts.push("Enter: detail".to_string());
+            parts
+        };
+        let full = ranking.excluded_note.as_deref();
+        let short = full.map(|n| n.split(':').next().unwrap_or(n));
+        let mut hint = super::hint(&parts(full), area.width);
+        if full.is_some_and(|n| !hint.contains(n)) {
+            hint = super::hint(&parts(short), area.width);
         }
+        let block =
+            panel(format!(" {} ", ranking.heading), t).title_bottom(Line::styled(hint, t.dim));
         let inner = block.inner(area);
         block.render(area, buf);
         if ranking.items.is_empty() {
@@ -133,8 +146,11 @@ impl StaffingPage<'_> {
             );
             return;
         }
+        let order = self.app.ranking_order(SortedList::Capacity);
         RankedBars {
             ranking,
+            order: &order,
+            by_value: sort == ListSort::Value,
             cursor: self.app.cursor(Page::Staffing),
             theme: t,
         }

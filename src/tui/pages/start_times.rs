@@ -3,7 +3,7 @@
 //! cutoff, and the split by government region (Abb. 5).
 
 use super::panel;
-use crate::tui::app::{App, DistrictSort, Page};
+use crate::tui::app::{App, ListSort, Page, SortedList};
 use crate::tui::widgets::district_map::DistrictMap;
 use crate::tui::widgets::histogram::Histogram;
 use crate::tui::widgets::{fit, message, visible_window};
@@ -133,11 +133,17 @@ impl StartTimesPage<'_> {
         let t = &app.theme;
         let view = &app.start_times;
         let cutoff = view.cutoff;
-        let by_date = app.district_sort == DistrictSort::StartDate;
-        let block = panel(format!(" {} ", view.districts_heading), t).title_bottom(Line::styled(
-            format!(" sorted by {} (s) ", app.district_sort.label()),
-            t.dim,
-        ));
+        let sort = app.sort(SortedList::Districts);
+        let by_date = sort == ListSort::StartDate;
+        let hint = super::hint(
+            &[
+                format!("sorted by {} (s)", sort.label()),
+                "Enter: detail".to_string(),
+            ],
+            area.width,
+        );
+        let block = panel(format!(" {} ", view.districts_heading), t)
+            .title_bottom(Line::styled(hint, t.dim));
         let inner = block.inner(area);
         block.render(area, buf);
         if view.districts.is_empty() {

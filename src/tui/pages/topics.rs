@@ -4,7 +4,7 @@
 
 use super::panel;
 use crate::core::bundle::Topic;
-use crate::tui::app::{App, Page, Ranking};
+use crate::tui::app::{App, ListSort, Page, SortedList};
 use crate::tui::widgets::message;
 use crate::tui::widgets::ranked_bars::RankedBars;
 use ratatui::buffer::Buffer;
@@ -136,12 +136,19 @@ impl TopicsPage<'_> {
     fn render_ranking(&self, area: Rect, buf: &mut Buffer) {
         let app = self.app;
         let t = &app.theme;
-        let ranking = match app.ranking {
-            Ranking::Labour => &app.topics.labour,
-            Ranking::Housing => &app.topics.housing,
-        };
-        let block = panel(format!(" {} ", ranking.heading), t)
-            .title_bottom(Line::styled(" h: labour / housing, PgDn: more ", t.dim));
+        let ranking = app.ranking_of(SortedList::Ranking);
+        let sort = app.sort(SortedList::Ranking);
+        let hint = super::hint(
+            &[
+                format!("by {} (s)", sort.label()),
+                "PgDn: more".to_string(),
+                "h: labour / housing".to_string(),
+                "Enter: detail".to_string(),
+            ],
+            area.width,
+        );
+        let block =
+            panel(format!(" {} ", ranking.heading), t).title_bottom(Line::styled(hint, t.dim));
         let inner = block.inner(area);
         block.render(area, buf);
         if ranking.items.is_empty() {
@@ -152,8 +159,11 @@ impl TopicsPage<'_> {
             );
             return;
         }
+        let order = app.ranking_order(SortedList::Ranking);
         RankedBars {
             ranking,
+            order: &order,
+            by_value: sort == ListSort::Value,
             // The arrows walk the topic list; PgUp/PgDn page through the ranking.
             cursor: app.ranking_cursor,
             theme: t,

@@ -1,6 +1,7 @@
 //! Reusable pieces drawn by several pages.
 
 pub mod bacon_scatter;
+pub mod district_detail;
 pub mod district_map;
 pub mod event_time_plot;
 pub mod histogram;

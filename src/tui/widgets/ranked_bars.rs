@@ -10,8 +10,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
 pub struct RankedBars<'a> {
-    /// The units, drawn highest first, with the median line and the group legend.
+    /// The units with the group legend.
     pub ranking: &'a Ranking,
+    /// The rows in the order drawn, as indices into `ranking.items`; the median line is drawn
+    /// between the groups only when they are highest first.
+    pub order: &'a [usize],
+    pub by_value: bool,
+    /// Row of `order` under the cursor.
     pub cursor: usize,
     pub theme: &'a Theme,
 }
@@ -47,7 +52,7 @@ impl Widget for RankedBars<'_> {
             buf.set_line(area.x, area.y + 1, &Line::from(below_legend), area.width);
         }
 
-        // Rows highest first, with the median line between the groups.
+        // Rows in the chosen order; highest first, the median line between the groups.
         let mut rows: Vec<Line> = Vec::with_capacity(items.len() + 1);
         let max_abs = items.iter().map(|i| i.0.value.abs()).fold(0.0f64, f64::max);
         let name_w = (area.width as usize / 3).clamp(8, 24);
@@ -55,12 +60,14 @@ impl Widget for RankedBars<'_> {
         let bar_w = (area.width as usize)
             .saturating_sub(name_w + value_w + 2)
             .max(1);
-        let mut median_drawn = r.median.is_none();
-        for (unit, is_above) in r.highest_first() {
+        let mut median_drawn = r.median.is_none() || !self.by_value;
+        let mut median_row = None;
+        for (unit, is_above) in self.order.iter().map(|&i| &items[i]) {
             if !median_drawn && !is_above {
                 let label = format!(" median {median_text} ");
                 let fill =
                     "─".repeat((area.width as usize).saturating_sub(label.chars().count() + 2));
+                median_row = Some(rows.len());
                 rows.push(Line::styled(format!("──{label}{fill}"), t.marker));
                 median_drawn = true;
             }
@@ -80,8 +87,7 @@ impl Widget for RankedBars<'_> {
         }
         let height = area.height.saturating_sub(legend_rows) as usize;
         // The cursor counts units; the median line shifts rows after it by one.
-        let cursor_row = self.cursor
-            + usize::from(median_drawn && r.highest_first().take(self.cursor + 1).any(|i| !i.1));
+        let cursor_row = self.cursor + usize::from(median_row.is_some_and(|m| m <= self.cursor));
         let (start, end) = visible_window(
             rows.len(),
             cursor_row.min(rows.len().saturating_sub(1)),
