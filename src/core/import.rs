@@ -403,23 +403,22 @@ fn read_existing(path: &Path) -> Result<(DataFrame, Vec<(Row, Origin)>), ImportE
             "its column '{column}' is stored as {dtype}, which wirkung cannot carry over"
         )));
     }
-    let text_columns: HashMap<String, Vec<Option<String>>> = df
+    // Each column as text once, read cell by cell below: one String per cell of the whole
+    // table (the previous way) took several hundred bytes a row.
+    let text_columns: HashMap<String, StringChunked> = df
         .columns()
         .iter()
         .filter_map(|c| {
             let s = c.as_materialized_series().cast(&DataType::String).ok()?;
-            let ca = s.str().ok()?.clone();
-            Some((
-                c.name().to_string(),
-                ca.iter().map(|v| v.map(str::to_string)).collect(),
-            ))
+            let ca = s.str().ok()?.rechunk().into_owned();
+            Some((c.name().to_string(), ca))
         })
         .collect();
     let mut rows = Vec::new();
     for r in 0..df.height() {
         // Timestamps (pandas' dates) print with a time of day; the day is what counts.
         let get = |c: &str| {
-            let v = text_columns.get(c).and_then(|v| v[r].clone())?;
+            let v = text_columns.get(c).and_then(|v| v.get(r))?.to_string();
             Some(match (c, v.get(..10)) {
                 ("date", Some(day)) if v.len() > 10 => day.to_string(),
                 _ => v,

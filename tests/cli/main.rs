@@ -9,6 +9,7 @@ mod common;
 
 mod check_bad;
 mod check_cli;
+mod check_identity;
 mod cli_derive;
 mod cli_district_office;
 mod cli_district;

@@ -163,7 +163,7 @@ pub fn hand_bundle_in_code() -> Bundle {
         target_group,
         employment,
         population,
-        activity,
+        activity: activity.into(),
         manager_survey,
         activity_cleaning: ActivityCleaning::default(),
         sources: Default::default(),

@@ -72,8 +72,9 @@ fn values_are_typed_as_the_contract_says() {
     assert_eq!(b.population[1].year, 2017);
     assert_eq!(b.staffing[1].nobody_before, Some(true));
     assert_eq!(b.target_group[1].wave.to_string(), "2020-01-31");
-    assert_eq!(b.activity[0].talks, [0, 1, 2, 3, 0, 1, 2, 3]);
-    assert_eq!(b.activity[0].talks_office, Some(9));
+    let first = b.activity.get(0).unwrap();
+    assert_eq!(first.talks, [0, 1, 2, 3, 0, 1, 2, 3]);
+    assert_eq!(first.talks_office, Some(9));
     assert_eq!(b.manager_survey[0].plan_b_use, Some(4));
     assert_eq!(b.manager_survey[0].hours_appointments, Some(12.5));
 }
@@ -163,7 +164,7 @@ fn duplicates_and_conflicts_within_one_im_day() {
     );
     let flags: Vec<bool> = b.activity.iter().map(|a| a.conflicting).collect();
     assert_eq!(flags, [true, true, true, false]);
-    assert_eq!(b.activity[2].talks_office, None);
+    assert_eq!(b.activity.get(2).unwrap().talks_office, None);
     let dropped = b
         .findings
         .warnings()

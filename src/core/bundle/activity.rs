@@ -6,124 +6,196 @@
 //! kept and flagged, since the tool never guesses which copy is right.
 
 use super::Finding;
+use super::activity_days::{self, ABSENT, ActivityDays, COUNTS, Counts, WIDE};
 use super::columns::TableReader;
-use super::model::{ActivityCleaning, ActivityDay, Topic};
+use super::model::{ActivityCleaning, Topic};
 use chrono::{Datelike, NaiveDate};
 
 const LOCATIONS: [&str; 3] = ["talks_office", "talks_onsite", "talks_accompanying"];
 
+/// An id that was missing or unreadable (the row is left out).
+const NO_ID: u32 = u32::MAX;
+
 /// Reads `activity`, applies the reading rules and reports what they did.
-pub(super) fn activity(r: &mut TableReader) -> (Vec<ActivityDay>, Vec<usize>, ActivityCleaning) {
+///
+/// Each column is read and folded into compact columns before the next one is read (with a
+/// Parquet file, straight from the file), so memory holds one raw column at a time beside
+/// about 60 bytes a row, never every raw row (issue: memory that grows with the data).
+pub(super) fn activity(r: &mut TableReader) -> (ActivityDays, Vec<u32>, ActivityCleaning) {
     let mut required = vec!["manager_id", "alliance_id", "municipality_id", "date"];
     required.extend(Topic::ALL.map(Topic::column));
     r.require_columns(&required, &LOCATIONS);
-    let manager = r.req_text("manager_id");
-    let alliance = r.req_text("alliance_id");
-    let municipality = r.req_text("municipality_id");
-    let date = r.req::<NaiveDate>("date");
-    // One row of eight counts per data row; each topic column is read and folded in before
-    // the next, so only one column's cells are held at a time.
-    let mut talks = vec![[0i64; 8]; r.height];
-    let mut talks_read = vec![true; r.height];
-    for (t, topic) in Topic::ALL.iter().enumerate() {
-        for (i, v) in r.req::<i64>(topic.column()).into_iter().enumerate() {
-            match v {
-                Some(v) => talks[i][t] = v,
-                None => talks_read[i] = false,
+    let height = r.height;
+    let mut days = ActivityDays::default();
+    let mut ids = [
+        vec![NO_ID; height],
+        vec![NO_ID; height],
+        vec![NO_ID; height],
+    ];
+    for (col, values) in ["manager_id", "alliance_id", "municipality_id"]
+        .iter()
+        .zip(ids.iter_mut())
+    {
+        // Rows of one IM come together: the previous row's id usually repeats.
+        let mut last = NO_ID;
+        r.each_text(col, true, |i, v| {
+            if let Some(v) = v {
+                if last == NO_ID || days.ids.name(last) != v {
+                    last = days.ids.intern(v);
+                }
+                values[i] = last;
             }
-        }
+        });
     }
-    let [office, onsite, accompanying] = LOCATIONS.map(|c| r.opt::<i64>(c));
+    let mut date: Vec<Option<NaiveDate>> = vec![None; height];
+    r.each::<NaiveDate>("date", true, |i, v| date[i] = v);
+    // Counts: the eight topics (required), then the three places (nullable); a value
+    // outside i32 goes to the side table under its file row.
+    let mut counts: Vec<Counts> = vec![[ABSENT; COUNTS]; height];
+    let columns = Topic::ALL.map(Topic::column).into_iter().chain(LOCATIONS);
+    for (k, col) in columns.enumerate() {
+        let wide = &mut days.wide;
+        r.each::<i64>(col, k < 8, |i, v| {
+            if let Some(v) = v {
+                let stored = activity_days::narrow(v);
+                if stored == WIDE {
+                    wide.insert((i as u32, k as u8), v);
+                }
+                counts[i][k] = stored;
+            }
+        });
+    }
     // Malformed dates (`31.12.2019`) count with impossible ones (`2019-02-30`): neither is a
     // real calendar date, and both rows are left out.
     let mut cleaning = ActivityCleaning {
-        rows_read: r.height,
+        rows_read: height,
         impossible_dates: r.invalid_count("date"),
         ..Default::default()
     };
-    if r.unreadable {
-        return (Vec::new(), Vec::new(), cleaning);
+    if r.unreadable || r.failed {
+        return (ActivityDays::default(), Vec::new(), cleaning);
     }
-
+    let [manager, alliance, municipality] = ids;
     // Rows whose every required field could be read; the others were reported.
-    let readable: Vec<usize> = (0..r.height)
+    let readable: Vec<u32> = (0..height)
         .filter(|&i| {
             date[i].is_some()
-                && manager[i].is_some()
-                && alliance[i].is_some()
-                && municipality[i].is_some()
-                && talks_read[i]
+                && manager[i] != NO_ID
+                && alliance[i] != NO_ID
+                && municipality[i] != NO_ID
+                && counts[i][..8].iter().all(|&c| c != ABSENT)
         })
+        .map(|i| i as u32)
         .collect();
-    let cols = Columns {
-        manager: &manager,
-        alliance: &alliance,
-        municipality: &municipality,
-        date: &date,
-        talks: &talks,
-        places: [&office, &onsite, &accompanying],
+    let (kept, conflicting) = {
+        let cols = Columns {
+            days: &days,
+            manager: &manager,
+            alliance: &alliance,
+            municipality: &municipality,
+            date: &date,
+            counts: &counts,
+        };
+        clean(r, &cols, &readable, &mut cleaning)
     };
-    let (keep, conflicting) = clean(r, &cols, &readable, &mut cleaning);
+    drop(readable);
 
-    let mut days = Vec::with_capacity(keep.len());
-    for &i in &keep {
-        let text = |c: &[Option<&str>]| c[i].unwrap_or_default().to_string();
-        days.push(ActivityDay {
-            manager_id: text(&manager),
-            alliance_id: text(&alliance),
-            municipality_id: text(&municipality),
-            date: date[i].unwrap_or_default(),
-            talks: talks[i],
-            talks_office: office[i],
-            talks_onsite: onsite[i],
-            talks_accompanying: accompanying[i],
-            conflicting: conflicting[i],
-        });
+    // Keep the rows in file order, moved down in place.
+    let rows: Vec<u32> = (0..height)
+        .filter(|&i| kept[i])
+        .map(|i| i as u32 + 1)
+        .collect();
+    let mut wide = std::mem::take(&mut days.wide);
+    days.manager = manager;
+    days.alliance = alliance;
+    days.municipality = municipality;
+    days.counts = counts;
+    for (w, &row) in rows.iter().enumerate() {
+        let i = row as usize - 1;
+        days.manager[w] = days.manager[i];
+        days.alliance[w] = days.alliance[i];
+        days.municipality[w] = days.municipality[i];
+        days.counts[w] = days.counts[i];
+        if wide.is_empty() {
+            continue;
+        }
+        for k in 0..COUNTS {
+            if let Some(v) = wide.remove(&(i as u32, k as u8)) {
+                days.wide.insert((w as u32, k as u8), v);
+            }
+        }
     }
-    let rows = keep.iter().map(|i| i + 1).collect();
+    let n = rows.len();
+    for column in [
+        &mut days.manager,
+        &mut days.alliance,
+        &mut days.municipality,
+    ] {
+        column.truncate(n);
+        column.shrink_to_fit();
+    }
+    days.counts.truncate(n);
+    days.counts.shrink_to_fit();
+    days.date = rows
+        .iter()
+        .map(|&row| date[row as usize - 1].unwrap_or_default())
+        .collect();
+    days.conflicting = rows
+        .iter()
+        .map(|&row| conflicting[row as usize - 1])
+        .collect();
     (days, rows, cleaning)
 }
 
-/// The columns of `activity` as read (`None`: missing or unreadable).
-struct Columns<'c, 'a> {
-    manager: &'c [Option<&'a str>],
-    alliance: &'c [Option<&'a str>],
-    municipality: &'c [Option<&'a str>],
+/// The columns of `activity` as read, by file row (`NO_ID`, `None`, `ABSENT`: missing or
+/// unreadable).
+struct Columns<'c> {
+    days: &'c ActivityDays,
+    manager: &'c [u32],
+    alliance: &'c [u32],
+    municipality: &'c [u32],
     date: &'c [Option<NaiveDate>],
-    talks: &'c [[i64; 8]],
-    places: [&'c [Option<i64>]; 3],
+    counts: &'c [Counts],
 }
 
-impl Columns<'_, '_> {
+impl Columns<'_> {
     /// The IM-day of a row: (alliance_id, manager_id, date), since manager numbers restart
     /// in every alliance.
+    fn im_day(&self, i: usize) -> (u32, u32, i32) {
+        let days = self.date[i].map_or(0, |d| d.num_days_from_ce());
+        (self.alliance[i], self.manager[i], days)
+    }
+
     fn im_day_hash(&self, i: usize) -> u64 {
-        let days = self.date[i].map_or(0, |d| d.num_days_from_ce() as u64);
-        let h = mix_str(0, self.alliance[i].unwrap_or_default());
-        mix(mix_str(h, self.manager[i].unwrap_or_default()), days)
+        let (alliance, manager, days) = self.im_day(i);
+        mix(
+            mix(mix(0, u64::from(alliance)), u64::from(manager)),
+            days as u64,
+        )
     }
 
     fn same_im_day(&self, i: usize, j: usize) -> bool {
-        self.date[i] == self.date[j]
-            && self.manager[i] == self.manager[j]
-            && self.alliance[i] == self.alliance[j]
+        self.im_day(i) == self.im_day(j)
     }
 
     /// Equal in every column of the format (the definition of an exact duplicate).
     fn same_row(&self, i: usize, j: usize) -> bool {
         self.same_im_day(i, j)
             && self.municipality[i] == self.municipality[j]
-            && self.talks[i] == self.talks[j]
-            && self.places.iter().all(|p| p[i] == p[j])
+            && self.counts[i] == self.counts[j]
+            && (0..COUNTS).all(|k| {
+                self.counts[i][k] != WIDE
+                    || self.days.wide.get(&(i as u32, k as u8))
+                        == self.days.wide.get(&(j as u32, k as u8))
+            })
     }
 
     fn describe(&self, i: usize) -> String {
-        let text = |c: &[Option<&str>]| c[i].unwrap_or_default().to_string();
         let date = self.date[i].map(|d| d.to_string()).unwrap_or_default();
         format!(
             "IM {} of alliance {} has another row for {date}",
-            text(self.manager),
-            text(self.alliance)
+            self.days.ids.name(self.manager[i]),
+            self.days.ids.name(self.alliance[i])
         )
     }
 }
@@ -134,19 +206,6 @@ fn mix(h: u64, v: u64) -> u64 {
     (h.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
 }
 
-fn mix_str(mut h: u64, s: &str) -> u64 {
-    let mut chunks = s.as_bytes().chunks_exact(8);
-    for c in &mut chunks {
-        h = mix(
-            h,
-            u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]),
-        );
-    }
-    let mut tail = [0u8; 8];
-    tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-    mix(mix(h, u64::from_le_bytes(tail)), s.len() as u64)
-}
-
 /// One pass over the readable rows grouped by IM-day: a row equal in every column to an
 /// earlier row of its IM-day is an exact duplicate and dropped; a row that differs from an
 /// earlier one of its IM-day makes both conflicting (kept, flagged). Returns the file
@@ -154,9 +213,9 @@ fn mix_str(mut h: u64, s: &str) -> u64 {
 fn clean(
     r: &mut TableReader,
     c: &Columns,
-    readable: &[usize],
+    readable: &[u32],
     cleaning: &mut ActivityCleaning,
-) -> (Vec<usize>, Vec<bool>) {
+) -> (Vec<bool>, Vec<bool>) {
     let mut conflicting = vec![false; c.date.len()];
     let mut kept = vec![false; c.date.len()];
     // Sorting by (IM-day hash, row) puts each IM-day's rows together in file order; a
@@ -164,7 +223,7 @@ fn clean(
     // nearly every insert.
     let mut order: Vec<(u64, u32)> = readable
         .iter()
-        .map(|&i| (c.im_day_hash(i), i as u32))
+        .map(|&i| (c.im_day_hash(i as usize), i))
         .collect();
     order.sort_unstable();
     let mut duplicates: Vec<(usize, usize)> = Vec::new();
@@ -191,9 +250,9 @@ fn clean(
             kept[i] = true;
         }
     }
+    drop(order);
     duplicates.sort_unstable();
     conflicts.sort_unstable_by_key(|&(_, i)| i);
-    let keep: Vec<usize> = readable.iter().copied().filter(|&i| kept[i]).collect();
     let dropped = duplicates.len();
     let duplicate_examples: Vec<String> = duplicates
         .iter()
@@ -215,7 +274,7 @@ fn clean(
         );
         r.out.push(Finding::warning("activity", None, None, msg));
     }
-    (keep, conflicting)
+    (kept, conflicting)
 }
 
 fn report_conflicts(
@@ -241,7 +300,7 @@ fn report_conflicts(
     cleaning.conflicting_rows = flagged.len();
     let groups = flagged
         .iter()
-        .map(|&i| c.im_day_hash(i))
+        .map(|&i| c.im_day(i))
         .collect::<std::collections::HashSet<_>>()
         .len();
     let msg = format!(

@@ -12,6 +12,13 @@ pub(super) const ROWS_LISTED: usize = 20;
 
 type KindKey = (Severity, Option<String>, Option<String>, &'static str);
 
+/// What `Collector::rollback` returns to.
+pub(super) struct Mark {
+    items: usize,
+    unlisted: usize,
+    kinds: BTreeMap<KindKey, usize>,
+}
+
 #[derive(Default)]
 pub(super) struct Collector {
     findings: Findings,
@@ -63,6 +70,22 @@ impl Collector {
         msg: String,
     ) {
         self.row(kind, Finding::warning(table, Some(column), Some(row), msg));
+    }
+
+    /// The state to return to if a table read column by column has to be read again whole.
+    pub fn mark(&self) -> Mark {
+        Mark {
+            items: self.findings.items.len(),
+            unlisted: self.findings.unlisted.len(),
+            kinds: self.kinds.clone(),
+        }
+    }
+
+    /// Forgets every finding since `mark`.
+    pub fn rollback(&mut self, mark: Mark) {
+        self.findings.items.truncate(mark.items);
+        self.findings.unlisted.truncate(mark.unlisted);
+        self.kinds = mark.kinds;
     }
 
     /// All findings, with one summary per kind whose listing was cut short.
@@ -129,7 +152,8 @@ pub(super) struct RowNumbers {
     pub target_group: Vec<usize>,
     pub employment: Vec<usize>,
     pub population: Vec<usize>,
-    pub activity: Vec<usize>,
+    /// u32: a row number per kept working day, of which there may be tens of millions.
+    pub activity: Vec<u32>,
     pub manager_survey: Vec<usize>,
 }
 

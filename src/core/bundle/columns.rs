@@ -10,6 +10,7 @@
 use super::collect::Collector;
 use super::finding::echo;
 use super::model::Table;
+use super::source::ParquetColumns;
 use crate::core::period::Month;
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -251,10 +252,21 @@ impl Value for Month {
     }
 }
 
+/// Where a reader's columns come from: a frame read whole, or a Parquet file read one
+/// column at a time (`activity`, whose raw rows need not all be in memory at once).
+#[derive(Clone, Copy)]
+enum Source<'a> {
+    Frame(&'a DataFrame),
+    Parquet(&'a ParquetColumns),
+}
+
 /// Reads the columns of one table file, reporting into the collector.
 pub(super) struct TableReader<'a, 'c> {
     pub table: Table,
-    df: &'a DataFrame,
+    src: Source<'a>,
+    /// A column of a Parquet file read column by column could not be read: the caller
+    /// reads the file whole instead, which reports the damage.
+    pub failed: bool,
     pub height: usize,
     pub out: &'c mut Collector,
     /// A required column is missing or of an unusable type: the table cannot be used.
@@ -269,12 +281,27 @@ impl<'a, 'c> TableReader<'a, 'c> {
     pub fn new(table: Table, df: &'a DataFrame, out: &'c mut Collector) -> Self {
         TableReader {
             table,
-            df,
+            src: Source::Frame(df),
+            failed: false,
             height: df.height(),
             out,
             unreadable: false,
             invalid: Default::default(),
             skipped: Vec::new(),
+        }
+    }
+
+    /// A reader of a Parquet file's columns, one at a time.
+    pub fn parquet(table: Table, file: &'a ParquetColumns, out: &'c mut Collector) -> Self {
+        TableReader {
+            table,
+            src: Source::Parquet(file),
+            failed: false,
+            height: file.height,
+            out,
+            unreadable: false,
+            invalid: Default::default(),
+            skipped: file.skipped.clone(),
         }
     }
 
@@ -300,12 +327,14 @@ impl<'a, 'c> TableReader<'a, 'c> {
 
     /// Reports every absent column; an absent required column makes the table unreadable.
     pub fn require_columns(&mut self, required: &[&str], nullable: &[&str]) {
-        let present: Vec<String> = self
-            .df
-            .get_column_names()
-            .iter()
-            .map(|c| c.to_string())
-            .collect();
+        let present: Vec<String> = match self.src {
+            Source::Frame(df) => df
+                .get_column_names()
+                .iter()
+                .map(|c| c.to_string())
+                .collect(),
+            Source::Parquet(file) => file.columns.clone(),
+        };
         for (col, is_required) in required
             .iter()
             .map(|c| (c, true))
@@ -359,11 +388,117 @@ impl<'a, 'c> TableReader<'a, 'c> {
     }
 
     pub fn has_column(&self, col: &str) -> bool {
-        self.df.column(col).is_ok()
+        match self.src {
+            Source::Frame(df) => df.column(col).is_ok(),
+            Source::Parquet(file) => file.columns.iter().any(|c| c == col),
+        }
     }
 
+    /// A column of a frame read whole (`None` for a Parquet file read column by column:
+    /// its readers use `each` and `each_text`).
     fn series(&self, col: &str) -> Option<&'a Series> {
-        self.df.column(col).ok().map(|c| c.as_materialized_series())
+        match self.src {
+            Source::Frame(df) => df.column(col).ok().map(|c| c.as_materialized_series()),
+            Source::Parquet(_) => None,
+        }
+    }
+
+    /// A column, from the frame or read from the file now.
+    fn owned_series(&mut self, col: &str) -> Option<Series> {
+        match self.src {
+            Source::Frame(df) => df
+                .column(col)
+                .ok()
+                .map(|c| c.as_materialized_series().clone()),
+            Source::Parquet(file) => {
+                if !self.has_column(col) {
+                    return None;
+                }
+                let series = file.column(col);
+                self.failed |= series.is_none();
+                series
+            }
+        }
+    }
+
+    /// Reads every cell of a column into `each(row index, value)`, reporting as `req`
+    /// (`required`) or `opt` do; nothing is called when the column is absent or of a type
+    /// that cannot hold the values (reported, and unreadable when required).
+    pub fn each<T: Value>(
+        &mut self,
+        col: &str,
+        required: bool,
+        mut each: impl FnMut(usize, Option<T>),
+    ) {
+        let Some(series) = self.owned_series(col) else {
+            return;
+        };
+        let mut g = Gather::new(self.name(), col, required);
+        let out = &mut *self.out;
+        let mut put = |g: &mut Gather, out: &mut Collector, cell: Cell<T>| {
+            let i = g.row;
+            each(i, g.push(out, cell));
+        };
+        if series.dtype() == &DataType::Null {
+            (0..self.height).for_each(|_| put(&mut g, out, Cell::Missing));
+        } else if let Ok(ca) = series.str() {
+            for v in ca.iter() {
+                let cell = match v.map(str::trim) {
+                    None | Some("") => Cell::Missing,
+                    Some(s) => match T::parse(s) {
+                        Ok(v) => Cell::Value(v),
+                        Err((kind, message)) => Cell::Invalid { kind, message },
+                    },
+                };
+                put(&mut g, out, cell);
+            }
+        } else if !T::native(&series, &mut |cell| put(&mut g, out, cell)) {
+            let msg = format!(
+                "expected {}, found a column of type {}",
+                T::EXPECTED,
+                series.dtype()
+            );
+            self.column_type_error(col, msg, required);
+            return;
+        }
+        self.finish(g);
+    }
+
+    /// `each` for a text column (ids), trimmed as `req_text` reads it.
+    pub fn each_text(
+        &mut self,
+        col: &str,
+        required: bool,
+        mut each: impl FnMut(usize, Option<&str>),
+    ) {
+        let Some(series) = self.owned_series(col) else {
+            return;
+        };
+        let mut g = Gather::new(self.name(), col, required);
+        let out = &mut *self.out;
+        if series.dtype() == &DataType::Null {
+            for _ in 0..self.height {
+                let i = g.row;
+                each(i, g.push(out, Cell::Missing));
+            }
+        } else if let Ok(ca) = series.str() {
+            for v in ca.iter() {
+                let cell = v
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map_or(Cell::Missing, Cell::Value);
+                let i = g.row;
+                each(i, g.push(out, cell));
+            }
+        } else {
+            let msg = format!(
+                "expected text, found a column of type {}; identifiers and names must be stored as text (so that leading zeros survive)",
+                series.dtype()
+            );
+            self.column_type_error(col, msg, required);
+            return;
+        }
+        self.finish(g);
     }
 
     fn column_type_error(&mut self, col: &str, message: String, required: bool) {
@@ -385,10 +520,11 @@ impl<'a, 'c> TableReader<'a, 'c> {
     /// cannot hold the values (reported, and unreadable when required).
     fn gather<T: Value>(&mut self, col: &str, required: bool) -> Option<Vec<Option<T>>> {
         let series = self.series(col)?;
-        let mut g = Gather::new(self.name(), col, required, self.height);
+        let mut g = Gather::new(self.name(), col, required);
+        let mut values = Vec::with_capacity(self.height);
         let out = &mut *self.out;
         if series.dtype() == &DataType::Null {
-            (0..self.height).for_each(|_| g.push(out, Cell::Missing));
+            (0..self.height).for_each(|_| values.push(g.push(out, Cell::Missing)));
         } else if let Ok(ca) = series.str() {
             for v in ca.iter() {
                 let cell = match v.map(str::trim) {
@@ -398,9 +534,9 @@ impl<'a, 'c> TableReader<'a, 'c> {
                         Err((kind, message)) => Cell::Invalid { kind, message },
                     },
                 };
-                g.push(out, cell);
+                values.push(g.push(out, cell));
             }
-        } else if !T::native(series, &mut |cell| g.push(out, cell)) {
+        } else if !T::native(series, &mut |cell| values.push(g.push(out, cell))) {
             let msg = format!(
                 "expected {}, found a column of type {}",
                 T::EXPECTED,
@@ -409,22 +545,26 @@ impl<'a, 'c> TableReader<'a, 'c> {
             self.column_type_error(col, msg, required);
             return None;
         }
-        Some(self.finish(g))
+        self.finish(g);
+        Some(values)
     }
 
     fn gather_text(&mut self, col: &str, required: bool) -> Option<Vec<Option<&'a str>>> {
         let series = self.series(col)?;
-        let mut g = Gather::new(self.name(), col, required, self.height);
+        let mut g = Gather::new(self.name(), col, required);
+        let mut values = Vec::with_capacity(self.height);
         let out = &mut *self.out;
         if series.dtype() == &DataType::Null {
-            (0..self.height).for_each(|_| g.push(out, Cell::Missing));
+            (0..self.height).for_each(|_| values.push(g.push(out, Cell::Missing)));
         } else if let Ok(ca) = series.str() {
             for v in ca.iter() {
-                g.push(
-                    out,
-                    v.map(str::trim)
-                        .filter(|s| !s.is_empty())
-                        .map_or(Cell::Missing, Cell::Value),
+                values.push(
+                    g.push(
+                        out,
+                        v.map(str::trim)
+                            .filter(|s| !s.is_empty())
+                            .map_or(Cell::Missing, Cell::Value),
+                    ),
                 );
             }
         } else {
@@ -435,10 +575,11 @@ impl<'a, 'c> TableReader<'a, 'c> {
             self.column_type_error(col, msg, required);
             return None;
         }
-        Some(self.finish(g))
+        self.finish(g);
+        Some(values)
     }
 
-    fn finish<T>(&mut self, g: Gather<T>) -> Vec<Option<T>> {
+    fn finish(&mut self, g: Gather) {
         if g.invalid > 0 {
             self.invalid.insert(g.column.to_string(), g.invalid);
         }
@@ -451,7 +592,6 @@ impl<'a, 'c> TableReader<'a, 'c> {
                 msg,
             ));
         }
-        g.values
     }
 
     fn none<T>(&self) -> Vec<Option<T>> {
@@ -497,32 +637,35 @@ impl<'a, 'c> TableReader<'a, 'c> {
     }
 }
 
-/// Values of one column as they are read, with what was reported about them.
-struct Gather<T> {
+/// What was reported about one column's values as they are read.
+struct Gather {
     table: &'static str,
     column: String,
     required: bool,
-    values: Vec<Option<T>>,
+    /// Cells read so far (the 0-based index of the next one).
+    row: usize,
     missing_rows: Vec<usize>,
     invalid: usize,
 }
 
-impl<T> Gather<T> {
-    fn new(table: &'static str, column: &str, required: bool, rows: usize) -> Self {
+impl Gather {
+    fn new(table: &'static str, column: &str, required: bool) -> Self {
         Gather {
             table,
             column: column.to_string(),
             required,
-            values: Vec::with_capacity(rows),
+            row: 0,
             missing_rows: Vec::new(),
             invalid: 0,
         }
     }
 
-    fn push(&mut self, out: &mut Collector, cell: Cell<T>) {
-        let row = self.values.len() + 1;
+    /// Reports a cell where needed; its value, or `None` when missing or unreadable.
+    fn push<T>(&mut self, out: &mut Collector, cell: Cell<T>) -> Option<T> {
+        self.row += 1;
+        let row = self.row;
         let (table, col) = (self.table, self.column.as_str());
-        self.values.push(match cell {
+        match cell {
             Cell::Value(v) => Some(v),
             Cell::Missing if self.required => {
                 let msg = "required value is missing; the row is left out".to_string();
@@ -543,7 +686,7 @@ impl<T> Gather<T> {
                 out.error(kind, table, col, row, format!("{message}; {consequence}"));
                 None
             }
-        });
+        }
     }
 }
 

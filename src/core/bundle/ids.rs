@@ -7,8 +7,8 @@
 //! guessed beyond putting back the zeros, and an id that is known as written is never changed.
 
 use super::collect::{Collector, RowNumbers};
-use super::{Bundle, Finding, Table};
-use std::collections::HashSet;
+use super::{ActivityDays, Bundle, Finding, Table};
+use std::collections::{HashMap, HashSet};
 
 /// Lengths of the official codes.
 const DISTRICT_DIGITS: usize = 5;
@@ -43,6 +43,18 @@ fn repair<'a>(
             *id = fixed;
         }
     }
+    report(out, table, column, digits, count, first);
+}
+
+/// The one finding of a repaired column: how many ids, and the first repair.
+fn report(
+    out: &mut Collector,
+    table: Table,
+    column: &str,
+    digits: usize,
+    count: usize,
+    first: Option<(usize, String, String)>,
+) {
     if let Some((row, was, now)) = first {
         let target = if digits == DISTRICT_DIGITS {
             "districts"
@@ -54,6 +66,52 @@ fn repair<'a>(
         );
         out.push(Finding::warning(table.name(), Some(column), None, msg));
     }
+}
+
+/// `repair` for the activity table's interned municipality ids: each distinct id is looked
+/// at once, then the rows that carry a repaired one are pointed at the known id.
+fn repair_activity(
+    out: &mut Collector,
+    column: &str,
+    known: &HashSet<String>,
+    days: &mut ActivityDays,
+    rows: &[u32],
+) {
+    let distinct: HashSet<u32> = days.municipality.iter().copied().collect();
+    let fixes: HashMap<u32, (String, String)> = distinct
+        .into_iter()
+        .filter_map(|i| {
+            let was = days.ids.name(i);
+            let now = with_zeros(was, MUNICIPALITY_DIGITS, known)?;
+            Some((i, (was.to_string(), now)))
+        })
+        .collect();
+    if fixes.is_empty() {
+        return;
+    }
+    let to: HashMap<u32, u32> = fixes
+        .iter()
+        .map(|(&i, (_, now))| (i, days.ids.intern(now)))
+        .collect();
+    let (mut count, mut first) = (0usize, None);
+    for (id, &row) in days.municipality.iter_mut().zip(rows) {
+        if let Some(&fixed) = to.get(id) {
+            count += 1;
+            if first.is_none() {
+                let (was, now) = &fixes[id];
+                first = Some((row as usize, was.clone(), now.clone()));
+            }
+            *id = fixed;
+        }
+    }
+    report(
+        out,
+        Table::Activity,
+        column,
+        MUNICIPALITY_DIGITS,
+        count,
+        first,
+    );
 }
 
 pub(super) fn repair_lost_zeros(b: &mut Bundle, r: &RowNumbers, out: &mut Collector) {
@@ -120,15 +178,7 @@ pub(super) fn repair_lost_zeros(b: &mut Bundle, r: &RowNumbers, out: &mut Collec
         &municipalities,
         ids.zip(r.target_group.iter().copied()),
     );
-    let ids = b.activity.iter_mut().map(|x| &mut x.municipality_id);
-    repair(
-        out,
-        Table::Activity,
-        col,
-        m,
-        &municipalities,
-        ids.zip(r.activity.iter().copied()),
-    );
+    repair_activity(out, col, &municipalities, &mut b.activity, &r.activity);
     let ids = b.manager_survey.iter_mut().map(|x| &mut x.municipality_id);
     repair(
         out,

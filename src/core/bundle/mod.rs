@@ -5,6 +5,7 @@
 //! unreadable `bundle.toml`) is a `BundleError`.
 
 mod activity;
+mod activity_days;
 mod collect;
 mod columns;
 mod coverage;
@@ -22,6 +23,7 @@ mod tables;
 mod validate;
 pub mod xlsx;
 
+pub use activity_days::{ActivityDays, ActivityRow};
 pub use finding::{Finding, Findings, Severity};
 pub use source::{TableFileError, TableFileProblem};
 
@@ -59,7 +61,8 @@ pub struct Bundle {
     pub target_group: Vec<TargetGroup>,
     pub employment: Vec<Employment>,
     pub population: Vec<Population>,
-    pub activity: Vec<ActivityDay>,
+    /// The IM key figures after the reading rules, as compact columns.
+    pub activity: ActivityDays,
     pub manager_survey: Vec<SurveyResponse>,
     pub activity_cleaning: ActivityCleaning,
     /// Tables that were found and read (possibly with row-level findings).

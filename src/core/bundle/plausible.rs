@@ -443,6 +443,7 @@ fn activity(b: &Bundle, r: &RowNumbers, out: &mut Collector, today: NaiveDate) {
     let earliest = programme_earliest();
     let mut last_matching: Option<(&str, &str)> = None;
     for (a, &row) in b.activity.iter().zip(&r.activity) {
+        let row = row as usize;
         if a.date < earliest || a.date > today {
             date_window(out, "activity", "date", row, a.date, today);
         }
@@ -474,7 +475,7 @@ fn activity(b: &Bundle, r: &RowNumbers, out: &mut Collector, today: NaiveDate) {
             }
         }
         // Rows of one IM come together, so the previous row's answer usually holds.
-        let pair = (a.municipality_id.as_str(), a.alliance_id.as_str());
+        let pair = (a.municipality_id, a.alliance_id);
         if last_matching == Some(pair) {
             continue;
         }

@@ -44,7 +44,7 @@ pub(super) fn load(dir: &Path) -> Result<Bundle, BundleError> {
         target_group: Vec::new(),
         employment: Vec::new(),
         population: Vec::new(),
-        activity: Vec::new(),
+        activity: Default::default(),
         manager_survey: Vec::new(),
         activity_cleaning: Default::default(),
         sources: BTreeMap::new(),
@@ -57,6 +57,11 @@ pub(super) fn load(dir: &Path) -> Result<Bundle, BundleError> {
             bundle.unreadable.insert(table);
             continue;
         };
+        if table == Table::Activity
+            && read_activity_by_column(&mut bundle, &mut rows, &path, &mut out)
+        {
+            continue;
+        }
         let frame = match source::read_frame_full(&path) {
             Ok(f) => f,
             Err(e) => {
@@ -148,6 +153,43 @@ fn escape_control_characters(m: &mut Manifest) -> Vec<&'static str> {
         changed.push("controls.label");
     }
     changed
+}
+
+/// Reads a Parquet `activity` column by column (only one raw column in memory at a time);
+/// false when the file is not such a table or a column could not be read, and nothing was
+/// reported: the caller then reads it whole, as every other table, and reports why.
+fn read_activity_by_column(
+    bundle: &mut Bundle,
+    rows: &mut RowNumbers,
+    path: &Path,
+    out: &mut Collector,
+) -> bool {
+    let Some(columns) = source::parquet_columns(path) else {
+        return false;
+    };
+    if columns.height == 0 {
+        return false;
+    }
+    let mark = out.mark();
+    let mut r = TableReader::parquet(Table::Activity, &columns, out);
+    let (days, kept, cleaning) = activity::activity(&mut r);
+    let (failed, unreadable) = (r.failed, r.unreadable);
+    if failed {
+        out.rollback(mark);
+        return false;
+    }
+    bundle.sources.insert(
+        Table::Activity,
+        TableSource {
+            file: path.to_path_buf(),
+            rows: columns.height,
+        },
+    );
+    (bundle.activity, rows.activity, bundle.activity_cleaning) = (days, kept, cleaning);
+    if unreadable {
+        bundle.unreadable.insert(Table::Activity);
+    }
+    true
 }
 
 /// Fills one typed table; false when the table cannot be used (missing required column).

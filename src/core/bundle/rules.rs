@@ -50,7 +50,7 @@ fn rules_against_data(b: &Bundle, out: &mut Collector) {
         }
     }
     if b.has(Table::Activity)
-        && let Some(first) = b.activity.iter().map(|a| a.date).min()
+        && let Some(first) = b.activity.dates().min()
     {
         let until = b.manifest.periods.topics_until;
         if until < first {

@@ -347,6 +347,77 @@ fn read_parquet(path: &Path) -> Result<Frame, TableFileProblem> {
     })
 }
 
+/// A Parquet table file read one column at a time, so that only one column's values are
+/// in memory beside what the reader keeps of them (`activity`: tens of millions of rows).
+pub(super) struct ParquetColumns {
+    path: PathBuf,
+    /// Columns of a type the readers understand, in file order.
+    pub columns: Vec<String>,
+    /// Columns set aside for their type, as `read_parquet` reports them.
+    pub skipped: Vec<(String, String)>,
+    pub height: usize,
+}
+
+/// Opens `path` for reading column by column when it is a Parquet file that passes the same
+/// checks as `read_frame_full`; `None` for anything else, which is then read whole and
+/// reported as before.
+pub(super) fn parquet_columns(path: &Path) -> Option<ParquetColumns> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())?
+        .to_ascii_lowercase();
+    if !matches!(ext.as_str(), "parquet" | "pq") || super::xlsx::is_xlsx(path) {
+        return None;
+    }
+    std::fs::metadata(path).ok()?;
+    sandbox::check_table_file(path).ok()?;
+    let open = || -> Option<ParquetColumns> {
+        let mut reader = ParquetReader::new(File::open(path).ok()?);
+        let schema = reader.schema().ok()?;
+        let height = reader.num_rows().ok()?;
+        let (mut columns, mut skipped) = (Vec::new(), Vec::new());
+        for field in schema.iter_values() {
+            if readable_parquet_type(&field.dtype) {
+                columns.push(field.name.to_string());
+            } else {
+                skipped.push((field.name.to_string(), parquet_type_name(&field.dtype)));
+            }
+        }
+        // A file without a readable column is read whole and reported as before.
+        if columns.is_empty() {
+            return None;
+        }
+        Some(ParquetColumns {
+            path: path.to_path_buf(),
+            columns,
+            skipped,
+            height,
+        })
+    };
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(open))
+        .ok()
+        .flatten()
+}
+
+impl ParquetColumns {
+    /// One column's values; `None` when the reader fails on it (a damaged file), and the
+    /// caller reads the file whole to report it as `read_frame_full` does.
+    pub fn column(&self, name: &str) -> Option<Series> {
+        let read = || -> Option<Series> {
+            let file = File::open(&self.path).ok()?;
+            let df = ParquetReader::new(file)
+                .with_columns(Some(vec![name.to_string()]))
+                .finish()
+                .ok()?;
+            let series = df.column(name).ok()?.as_materialized_series().clone();
+            (series.len() == self.height).then_some(series)
+        };
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(read))
+            .ok()
+            .flatten()
+    }
+}
+
 /// The first ragged data row of a CSV file, if there is one.
 fn ragged_row(path: &Path) -> Option<TableFileProblem> {
     let (row, fields, header) = std::fs::read(path)

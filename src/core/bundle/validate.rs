@@ -351,8 +351,8 @@ fn foreign_keys(b: &Bundle, r: &RowNumbers, out: &mut Collector) {
             &known,
             b.activity
                 .iter()
-                .map(|a| a.municipality_id.as_str())
-                .zip(r.activity.iter().copied()),
+                .map(|a| a.municipality_id)
+                .zip(r.activity.iter().map(|&row| row as usize)),
         );
         dangling(
             out,

@@ -328,7 +328,7 @@ mod tests {
             target_group: vec![],
             employment: vec![],
             population: vec![],
-            activity: vec![],
+            activity: Default::default(),
             manager_survey: vec![],
             activity_cleaning: Default::default(),
             sources: Default::default(),

@@ -18,7 +18,7 @@ pub fn district_topic_shares(bundle: &Bundle, topic: Topic) -> Measures {
     // (talks on the topic, talks on all eight topics); location columns are not topics.
     let mut talks: HashMap<&str, (i64, i64)> = HashMap::new();
     for a in bundle.activity.iter().filter(|a| a.date <= until) {
-        if let Some(d) = district_of.get(a.municipality_id.as_str()) {
+        if let Some(d) = district_of.get(a.municipality_id) {
             let t = talks.entry(d).or_insert((0, 0));
             t.0 += a.talks[k];
             t.1 += a.talks.iter().sum::<i64>();

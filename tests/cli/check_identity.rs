@@ -1,0 +1,116 @@
+//! Reading `activity` in compact columns (one raw column in memory at a time) changed no
+//! output: `check --format json` on the sample and on fixtures (every finding, row numbers
+//! included), and the estimates, robustness checks and exhibits that read activity, are
+//! byte for byte what the release binary printed before the change
+//! (tests/reference/identity/make_identity.sh says how they were made).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn expected(name: &str) -> String {
+    let path = root().join("tests/reference/identity").join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn run(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_wirkung"))
+        .current_dir(root())
+        .args(args)
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn assert_same(name: &str, args: &[&str]) {
+    let now = run(args);
+    let before = expected(name);
+    if now != before {
+        let first = now
+            .lines()
+            .zip(before.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(now.lines().count().min(before.lines().count()));
+        panic!(
+            "{name}: output differs from before, first at line {}:\n now:    {:?}\n before: {:?}",
+            first + 1,
+            now.lines().nth(first),
+            before.lines().nth(first)
+        );
+    }
+}
+
+const SAMPLE: &str = "sample-data/bw-integration";
+
+#[test]
+fn check_json_of_the_sample_is_unchanged() {
+    assert!(Path::new(&root().join(SAMPLE).join("activity.parquet")).exists());
+    assert_same("check-sample.json", &["check", SAMPLE, "--format", "json"]);
+}
+
+#[test]
+fn check_json_of_fixtures_is_unchanged() {
+    for f in [
+        "activity_dirty",
+        "alliance_mismatch",
+        "negative_talks",
+        "impossible_date",
+        "future_date",
+        "unknown_municipality",
+        "missing_required_value",
+        "wrong_type",
+    ] {
+        let dir = format!("tests/fixtures/bad/{f}");
+        assert_same(
+            &format!("check-{f}.json"),
+            &["check", &dir, "--format", "json"],
+        );
+    }
+    assert_same(
+        "check-valid.json",
+        &["check", "tests/fixtures/valid", "--format", "json"],
+    );
+}
+
+#[test]
+fn estimates_and_exhibits_from_activity_are_unchanged() {
+    for c in ["early-start", "labour-talks", "housing-talks"] {
+        let args = [
+            "estimate",
+            SAMPLE,
+            "--outcome",
+            "employment",
+            "--comparison",
+            c,
+            "--format",
+            "json",
+        ];
+        assert_same(&format!("estimate-{c}.json"), &args);
+    }
+    for id in ["abb34", "abb35", "abb33-location"] {
+        let args = ["exhibit", SAMPLE, "--id", id, "--format", "json"];
+        assert_same(&format!("exhibit-{id}.json"), &args);
+    }
+}
+
+#[test]
+fn robustness_checks_on_talk_shares_are_unchanged() {
+    for (check, comparison) in [("dose", "labour-talks"), ("event-study", "housing-talks")] {
+        let args = [
+            "robustness",
+            SAMPLE,
+            "--check",
+            check,
+            "--outcome",
+            "employment",
+            "--comparison",
+            comparison,
+            "--format",
+            "json",
+        ];
+        assert_same(&format!("robustness-{check}-{comparison}.json"), &args);
+    }
+}
