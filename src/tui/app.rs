@@ -41,6 +41,8 @@ pub struct App {
     pub page: Page,
     pub choices: Choices,
     pub help: bool,
+    /// The page's panel `z` maximised (an index into `pages::panels`), if any.
+    pub zoom: Option<usize>,
     pub show_findings: bool,
     /// `wirkung diff` lines against the bundle given with `--compare`, if any.
     pub changes: Option<Vec<String>>,
@@ -182,6 +184,7 @@ impl App {
             page,
             choices,
             help: false,
+            zoom: None,
             show_findings: has_errors,
             changes: None,
             show_changes: false,
@@ -228,6 +231,8 @@ impl App {
                 .into_iter()
                 .collect(),
             cutoff: Some(self.choices.cutoff.to_string()),
+            // The theme is chosen before the App exists; the caller fills it in.
+            theme: None,
         }
     }
 
@@ -496,6 +501,8 @@ pub fn update(app: &mut App, msg: Msg) {
             } else if app.help {
                 app.help = false;
                 app.help_filter = None;
+            } else if super::pages::zoomed(app).is_some() {
+                app.zoom = None;
             } else if app.show_changes && app.page == Page::Overview {
                 app.show_changes = false;
             } else if app.show_findings && app.page == Page::Overview {
@@ -504,6 +511,14 @@ pub fn update(app: &mut App, msg: Msg) {
                 // An Esc too many must not end a presentation.
                 app.status = Some("nothing to close; q quits".into());
             }
+        }
+        Msg::Zoom => {
+            let n = super::pages::panels(app).len();
+            app.zoom = match super::pages::zoomed(app) {
+                None => (n > 0).then_some(0),
+                Some(k) if k + 1 < n => Some(k + 1),
+                Some(_) => None,
+            };
         }
         Msg::ToggleHelp => {
             app.help = !app.help;
@@ -523,9 +538,19 @@ pub fn update(app: &mut App, msg: Msg) {
                 .unwrap_or(0);
             app.status = Some(format!("districts by {}", app.district_sort.label()));
         }
-        Msg::GoTo(p) => app.page = p,
-        Msg::NextPage => app.page = app.page.offset(1),
-        Msg::PrevPage => app.page = app.page.offset(-1),
+        // Another page shows whole: its panels are other ones.
+        Msg::GoTo(p) => {
+            app.page = p;
+            app.zoom = None;
+        }
+        Msg::NextPage => {
+            app.page = app.page.offset(1);
+            app.zoom = None;
+        }
+        Msg::PrevPage => {
+            app.page = app.page.offset(-1);
+            app.zoom = None;
+        }
         Msg::CycleComparison => {
             app.choices.comparison = cycle(Comparison::ALL, app.choices.comparison);
         }
@@ -587,8 +612,9 @@ pub fn update(app: &mut App, msg: Msg) {
             app.cursor[Page::Overview.index()] = 0;
         }
         Msg::ScrollSideways(columns) => {
-            // The smallest panel (80 columns) shows the widest line's end at this offset;
-            // wider panels stop earlier when drawn.
+            // The smallest panel (80 columns: 76 behind its borders and the cursor's column)
+            // shows the widest line's end at this offset; wider panels stop earlier when
+            // drawn.
             let widest = app
                 .changes
                 .iter()
@@ -599,7 +625,7 @@ pub fn update(app: &mut App, msg: Msg) {
             app.changes_offset = app
                 .changes_offset
                 .saturating_add_signed(columns as isize)
-                .min(widest.saturating_sub(78));
+                .min(widest.saturating_sub(76));
         }
         Msg::ToggleChanges => {
             if app.changes.is_none() {

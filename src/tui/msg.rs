@@ -67,6 +67,8 @@ pub enum Msg {
     PrevMatch,
     /// `s` on Start times: list the districts by start date or by name.
     CycleSort,
+    /// `z`: maximise the page's panels one after another to the whole screen, then back.
+    Zoom,
     /// ← / → on the Overview's change view: scroll its wide lines sideways by this many
     /// columns.
     ScrollSideways(i16),
@@ -128,6 +130,7 @@ impl Binding {
             Msg::StartSearch => "search",
             Msg::CycleSort => "sort",
             Msg::Quit => "quit",
+            Msg::Zoom => "maximise",
             _ => "",
         }
     }
@@ -200,6 +203,15 @@ pub const BINDINGS: &[Binding] = &[
         Msg::MoveCutoff(-7),
     ),
     binding(&[Char(']')], "", Everywhere, "", Msg::MoveCutoff(7)),
+    // Before the list keys: the footer shows the shared keys in this order, as many as fit,
+    // and a presenter needs this one more than the others.
+    binding(
+        &[Char('z')],
+        "z",
+        Everywhere,
+        "maximise a chart or table; again: next one or back",
+        Msg::Zoom,
+    ),
     binding(
         &[Up, Char('k')],
         "↑ ↓ (k j)",
@@ -459,7 +471,11 @@ mod tests {
             from_key(key(KeyCode::Char('v')), Page::Overview),
             Some(Msg::KeyOfPage(Page::Estimate))
         );
-        assert_eq!(from_key(key(KeyCode::Char('z')), Page::Overview), None);
+        assert_eq!(from_key(key(KeyCode::Char('Z')), Page::Overview), None);
+        assert_eq!(
+            from_key(key(KeyCode::Char('z')), Page::Trends),
+            Some(Msg::Zoom)
+        );
         assert_eq!(
             from_key(key(KeyCode::Char('3')), Page::Overview),
             Some(Msg::GoTo(Page::Staffing))
