@@ -316,7 +316,7 @@ impl Theme {
             warning: Style::new().fg(rgb(150, 80, 0)),
             ok: Style::new().fg(rgb(0, 115, 0)),
             treated: Style::new().fg(rgb(0, 95, 200)),
-            control: Style::new().fg(rgb(200, 85, 0)),
+            control: Style::new().fg(rgb(190, 80, 0)),
             difference: Style::new().fg(rgb(120, 50, 180)),
             marker: Style::new().fg(rgb(60, 60, 60)),
             bar: Style::new().fg(rgb(30, 110, 180)),
@@ -328,7 +328,7 @@ impl Theme {
                 .add_modifier(Modifier::BOLD),
             topics: [
                 Style::new().fg(rgb(0, 95, 200)),
-                Style::new().fg(rgb(200, 85, 0)),
+                Style::new().fg(rgb(190, 80, 0)),
                 Style::new().fg(rgb(0, 130, 70)),
                 Style::new().fg(rgb(190, 20, 20)),
                 Style::new().fg(rgb(120, 50, 180)),
@@ -662,6 +662,52 @@ mod tests {
         assert_eq!(nearest_256(95, 135, 175), 16 + 36 + 6 * 2 + 3);
         // A grey between cube levels goes to the grey ramp (238 = rgb 68,68,68).
         assert_eq!(nearest_256(68, 68, 68), 238);
+    }
+
+    /// WCAG 2 contrast ratio of two sRGB colours.
+    fn contrast(a: Color, b: Color) -> f64 {
+        let luminance = |c: Color| {
+            let Color::Rgb(r, g, b) = c else {
+                panic!("{c:?} is no RGB colour")
+            };
+            let lin = |v: u8| {
+                let v = f64::from(v) / 255.0;
+                if v <= 0.04045 {
+                    v / 12.92
+                } else {
+                    ((v + 0.055) / 1.055).powf(2.4)
+                }
+            };
+            0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+        };
+        let (la, lb) = (luminance(a), luminance(b));
+        (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+    }
+
+    #[test]
+    fn light_and_high_contrast_text_reads_at_4_5_to_1() {
+        for t in [Theme::light(), Theme::high_contrast()] {
+            let paper = t.base.bg.unwrap();
+            let texts = [
+                t.base,
+                t.dim,
+                t.title,
+                t.error,
+                t.warning,
+                t.ok,
+                t.treated,
+                t.control,
+                t.difference,
+                t.marker,
+                t.bar,
+                t.key,
+            ];
+            for (i, s) in texts.iter().chain(&t.topics).enumerate() {
+                let fg = s.fg.unwrap();
+                let ratio = contrast(fg, paper);
+                assert!(ratio >= 4.5, "{:?} style {i}: {fg:?} {ratio:.2}", t.kind);
+            }
+        }
     }
 
     #[test]

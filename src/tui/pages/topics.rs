@@ -131,6 +131,7 @@ impl TopicsPage<'_> {
             [0.0, y_max],
         );
         Chart::new(datasets)
+            .style(t.base)
             .block(block)
             .x_axis(
                 Axis::default()

@@ -156,6 +156,7 @@ impl TrendsPage<'_> {
         let graph = graph_columns(inner, &y_labels, &x_labels[0]);
         let canvas = Graph::of_chart(inner, &y_labels, &x_labels[0], [x0, x1], [y0, y1]);
         Chart::new(datasets)
+            .style(t.base)
             .block(block)
             .legend_position(Some(LegendPosition::BottomRight))
             .hidden_legend_constraints((Constraint::Percentage(60), Constraint::Percentage(60)))
@@ -236,6 +237,7 @@ impl TrendsPage<'_> {
                 .data(&diff),
         ];
         Chart::new(datasets)
+            .style(t.base)
             .block(panel(format!(" {} ", view.difference_title), t))
             .legend_position(None)
             .x_axis(

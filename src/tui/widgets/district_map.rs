@@ -85,6 +85,7 @@ impl DistrictMap<'_> {
             / self.view.districts.len().max(1) as f64;
         let draw_boundaries = cells_per_district >= MIN_CELLS_FOR_BOUNDARIES;
         Canvas::default()
+            .background_color(self.theme.base.bg.unwrap_or_default())
             .marker(Marker::Braille)
             .x_bounds(x_bounds)
             .y_bounds(y_bounds)
