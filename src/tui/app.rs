@@ -42,6 +42,8 @@ pub struct App {
     pub page: Page,
     pub choices: Choices,
     pub help: bool,
+    /// The page's panel `z` maximised (an index into `pages::panels`), if any.
+    pub zoom: Option<usize>,
     pub show_findings: bool,
     /// `wirkung diff` lines against the bundle given with `--compare`, if any.
     pub changes: Option<Vec<String>>,
@@ -247,6 +249,7 @@ impl App {
             page,
             choices,
             help: false,
+            zoom: None,
             show_findings: has_errors,
             changes: None,
             show_changes: false,
@@ -298,6 +301,8 @@ impl App {
                 .into_iter()
                 .collect(),
             cutoff: Some(self.choices.cutoff.to_string()),
+            // The theme is chosen before the App exists; the caller fills it in.
+            theme: None,
         }
     }
 
@@ -675,6 +680,8 @@ pub fn update(app: &mut App, msg: Msg) {
                 app.help_filter = None;
             } else if app.district.is_some() {
                 app.district = None;
+            } else if super::pages::zoomed(app).is_some() {
+                app.zoom = None;
             } else if app.show_changes && app.page == Page::Overview {
                 app.show_changes = false;
             } else if app.show_findings && app.page == Page::Overview {
@@ -683,6 +690,14 @@ pub fn update(app: &mut App, msg: Msg) {
                 // An Esc too many must not end a presentation.
                 app.status = Some("nothing to close; q quits".into());
             }
+        }
+        Msg::Zoom => {
+            let n = super::pages::panels(app).len();
+            app.zoom = match super::pages::zoomed(app) {
+                None => (n > 0).then_some(0),
+                Some(k) if k + 1 < n => Some(k + 1),
+                Some(_) => None,
+            };
         }
         Msg::ToggleHelp => {
             app.help = !app.help;
@@ -700,9 +715,19 @@ pub fn update(app: &mut App, msg: Msg) {
                 );
             }
         },
-        Msg::GoTo(p) => app.page = p,
-        Msg::NextPage => app.page = app.page.offset(1),
-        Msg::PrevPage => app.page = app.page.offset(-1),
+        // Another page shows whole: its panels are other ones.
+        Msg::GoTo(p) => {
+            app.page = p;
+            app.zoom = None;
+        }
+        Msg::NextPage => {
+            app.page = app.page.offset(1);
+            app.zoom = None;
+        }
+        Msg::PrevPage => {
+            app.page = app.page.offset(-1);
+            app.zoom = None;
+        }
         Msg::CycleComparison => {
             app.choices.comparison = cycle(Comparison::ALL, app.choices.comparison);
         }
@@ -764,8 +789,9 @@ pub fn update(app: &mut App, msg: Msg) {
             app.cursor[Page::Overview.index()] = 0;
         }
         Msg::ScrollSideways(columns) => {
-            // The smallest panel (80 columns) shows the widest line's end at this offset;
-            // wider panels stop earlier when drawn.
+            // The smallest panel (80 columns: 76 behind its borders and the cursor's column)
+            // shows the widest line's end at this offset; wider panels stop earlier when
+            // drawn.
             let widest = app
                 .changes
                 .iter()
@@ -776,7 +802,7 @@ pub fn update(app: &mut App, msg: Msg) {
             app.changes_offset = app
                 .changes_offset
                 .saturating_add_signed(columns as isize)
-                .min(widest.saturating_sub(78));
+                .min(widest.saturating_sub(76));
         }
         Msg::ToggleChanges => {
             if app.changes.is_none() {

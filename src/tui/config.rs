@@ -4,6 +4,7 @@
 use crate::core::bundle::Level;
 use crate::core::derive::{Comparison, Outcome};
 use crate::core::estimate::VarianceType;
+use crate::tui::theme::ThemeArg;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -22,6 +23,8 @@ pub struct Remembered {
     pub disabled_controls: Vec<String>,
     /// Early-start cutoff `YYYY-MM-DD`; restored only for the same bundle.
     pub cutoff: Option<String>,
+    /// The last `--theme` given; `auto` or none: picked from the terminal.
+    pub theme: Option<ThemeArg>,
 }
 
 /// `state.toml` in the platform's config directory; `None` when the platform has no home.
@@ -73,9 +76,15 @@ mod tests {
             disabled_controls: vec!["urban".into()],
             cutoff: Some("2018-03-01".into()),
             page: Some(5),
+            theme: Some(ThemeArg::HighContrast),
         };
         save(&path, &state).unwrap();
         assert_eq!(load(&path), state);
+        assert!(
+            std::fs::read_to_string(&path)
+                .unwrap()
+                .contains("theme = \"high-contrast\""),
+        );
         forget(&path).unwrap();
         assert_eq!(load(&path), Remembered::default());
         forget(&path).unwrap();

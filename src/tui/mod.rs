@@ -37,9 +37,11 @@ pub struct DashboardArgs {
     /// Forget the remembered bundle and choices.
     #[arg(long)]
     pub reset: bool,
-    /// Colour theme: full colour, 16 colours, or none (NO_COLOR is honoured too).
-    #[arg(long, value_enum, default_value_t = ThemeArg::Full)]
-    pub theme: ThemeArg,
+    /// Colour theme (remembered for the next start): auto picks full (dark) or light from the
+    /// terminal's background and the colour depth from COLORTERM/TERM; high-contrast for
+    /// projectors; 16 colours; or none (NO_COLOR is honoured too).
+    #[arg(long, value_enum)]
+    pub theme: Option<ThemeArg>,
     /// A second (older) bundle: the Overview lists what changed since it (`x`), as `wirkung diff`.
     #[arg(long, value_name = "OLD_BUNDLE")]
     pub compare: Option<PathBuf>,
@@ -140,7 +142,13 @@ fn open_and_run(bundle: Option<PathBuf>, args: DashboardArgs) -> Result<ExitCode
             "the dashboard needs an interactive terminal (standard output is not one).\n  For scripts use `wirkung check`, `estimate`, `trends` or `export`; `wirkung --help` lists them.",
         )));
     }
-    let theme = Theme::choose(args.theme, std::env::var("NO_COLOR").ok().as_deref());
+    // An explicit --theme, else the remembered one, else what the terminal suggests.
+    let theme_arg = args.theme.or(remembered.theme);
+    let no_color = std::env::var("NO_COLOR").ok();
+    let asks_terminal = theme_arg.unwrap_or_default() == ThemeArg::Auto
+        && no_color.as_deref().is_none_or(str::is_empty);
+    let colours = terminal::colours(asks_terminal.then_some(BACKGROUND_QUERY));
+    let theme = Theme::choose(theme_arg.unwrap_or_default(), no_color.as_deref(), colours);
     let mut app = App::new(loaded, path, theme, &remembered);
     app.embedded_sample = embedded.is_some();
     app.clipboard = true;
@@ -195,6 +203,7 @@ fn open_and_run(bundle: Option<PathBuf>, args: DashboardArgs) -> Result<ExitCode
     result.wrap_err("the dashboard's terminal failed")?;
     if let Some(path) = &state_file {
         let mut remembered = app.remembered();
+        remembered.theme = theme_arg;
         // The unpacked sample's directory is gone after this session; no bundle remembered
         // means the sample again next time.
         if embedded.is_some() {
@@ -223,6 +232,10 @@ fn choose_bundle(arg: Option<PathBuf>, remembered: &Remembered) -> Option<PathBu
         .clone()
         .filter(|p| p.join("bundle.toml").is_file())
 }
+
+/// How long the terminal may take to say its background colour (a local terminal answers
+/// in about a millisecond, one over SSH in a round trip).
+const BACKGROUND_QUERY: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// How often the event loop looks for finished robustness checks while they run.
 const CHECKS_POLL: std::time::Duration = std::time::Duration::from_millis(50);

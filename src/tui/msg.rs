@@ -69,6 +69,8 @@ pub enum Msg {
     CycleSort,
     /// Enter on a district (Start times, Staffing, Topics' ranking): its detail overlay.
     OpenDistrict,
+    /// `z`: maximise the page's panels one after another to the whole screen, then back.
+    Zoom,
     /// ← / → on the Overview's change view: scroll its wide lines sideways by this many
     /// columns.
     ScrollSideways(i16),
@@ -131,6 +133,7 @@ impl Binding {
             Msg::CycleSort => "sort",
             Msg::OpenDistrict => "detail",
             Msg::Quit => "quit",
+            Msg::Zoom => "maximise",
             _ => "",
         }
     }
@@ -203,6 +206,15 @@ pub const BINDINGS: &[Binding] = &[
         Msg::MoveCutoff(-7),
     ),
     binding(&[Char(']')], "", Everywhere, "", Msg::MoveCutoff(7)),
+    // Before the list keys: the footer shows the shared keys in this order, as many as fit,
+    // and a presenter needs this one more than the others.
+    binding(
+        &[Char('z')],
+        "z",
+        Everywhere,
+        "maximise a chart or table; again: next one or back",
+        Msg::Zoom,
+    ),
     binding(
         &[Up, Char('k')],
         "↑ ↓ (k j)",
@@ -504,7 +516,11 @@ mod tests {
             from_key(key(KeyCode::Char('v')), Page::Overview),
             Some(Msg::KeyOfPage(Page::Estimate))
         );
-        assert_eq!(from_key(key(KeyCode::Char('z')), Page::Overview), None);
+        assert_eq!(from_key(key(KeyCode::Char('Z')), Page::Overview), None);
+        assert_eq!(
+            from_key(key(KeyCode::Char('z')), Page::Trends),
+            Some(Msg::Zoom)
+        );
         assert_eq!(
             from_key(key(KeyCode::Char('3')), Page::Overview),
             Some(Msg::GoTo(Page::Staffing))

@@ -24,6 +24,8 @@ pub fn draw(app: &App, frame: &mut Frame) {
 
 /// Draws the whole dashboard into a buffer (what `draw` does, usable without a terminal).
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    // The light and high-contrast themes paint their own background under everything.
+    buf.set_style(area, app.theme.base);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let note = format!(
             "Please enlarge the terminal to at least {MIN_WIDTH}×{MIN_HEIGHT} (now {}×{}). q quits.",
@@ -41,9 +43,23 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         Constraint::Length(1),
     ])
     .areas(area);
-    render_tabs(app, tabs, buf);
+    // A maximised panel (`z`) takes the tabs' row too; the footer says how to get back and
+    // the status bar (choices, SYNTHETIC badge) stays, so a screenshot still says what it
+    // shows.
+    let zoom = pages::zoomed(app);
+    let body = if zoom.is_some() {
+        tabs.union(body)
+    } else {
+        body
+    };
+    if zoom.is_none() {
+        render_tabs(app, tabs, buf);
+    }
     pages::render(app, body, buf);
-    render_footer(app, footer, buf);
+    match zoom {
+        Some(panel) => render_zoom_footer(app, panel, footer, buf),
+        None => render_footer(app, footer, buf),
+    }
     render_status(app, status, buf);
     if let Some(district) = &app.district {
         super::widgets::district_detail::DistrictDetail {
@@ -76,6 +92,7 @@ fn render_command(app: &App, command: &str, body: Rect, buf: &mut Buffer) {
         height,
     };
     Clear.render(area, buf);
+    buf.set_style(area, t.base);
     Paragraph::new(vec![
         Line::raw(command.to_string()),
         Line::raw(""),
@@ -216,6 +233,36 @@ fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
         buf.set_span(x, area.y, span, w);
         x += w;
     }
+}
+
+/// The footer of a maximised panel: which panel of how many, and the keys that lead on or
+/// back.
+fn render_zoom_footer(app: &App, panel: usize, area: Rect, buf: &mut Buffer) {
+    let t = &app.theme;
+    let names = pages::panels(app);
+    let next = match names.get(panel + 1) {
+        Some(name) => format!(" next: {name}"),
+        None => " restore the page".to_string(),
+    };
+    let line = Line::from(vec![
+        Span::styled(
+            format!(
+                " {} ({}/{}) maximised  ",
+                names[panel],
+                panel + 1,
+                names.len()
+            ),
+            t.dim,
+        ),
+        Span::styled("z", t.key),
+        Span::styled(next, t.dim),
+        Span::raw("  "),
+        Span::styled("Esc", t.key),
+        Span::styled(" restore the page  ", t.dim),
+        Span::styled("?", t.key),
+        Span::styled(" help", t.dim),
+    ]);
+    buf.set_line(area.x, area.y, &line, area.width);
 }
 
 /// The footer's keys for `page`, in order of importance: the page's own, then the shared
@@ -372,6 +419,7 @@ fn render_help(app: &App, body: Rect, buf: &mut Buffer) {
         height,
     };
     Clear.render(area, buf);
+    buf.set_style(area, t.base);
     Paragraph::new(lines)
         .block(
             Block::bordered()

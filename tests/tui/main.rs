@@ -24,5 +24,6 @@ mod tui_redraw;
 mod tui_robustness;
 mod tui_signals;
 mod tui_snapshots;
+mod tui_themes;
 mod tui_tmux;
 mod tui_update;

@@ -76,6 +76,11 @@ impl Session {
         self.tmux(&["capture-pane", "-p", "-t", &self.name])
     }
 
+    /// The screen with its colours as escape sequences (`capture-pane -e`).
+    pub(crate) fn screen_with_colours(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-e", "-t", &self.name])
+    }
+
     /// Waits until the screen contains `text` (the dashboard redraws on every key).
     pub(crate) fn wait_for(&self, text: &str) -> String {
         let start = Instant::now();

@@ -6,7 +6,7 @@ use super::panel;
 use crate::core::bundle::Level;
 use crate::tui::app::{App, Page};
 use crate::tui::widgets::regression_table::{Model, RegressionTable};
-use crate::tui::widgets::{fit, message, wrapped_rows};
+use crate::tui::widgets::{CURSOR_W, fit, list_row, message, wrapped_rows};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -236,7 +236,7 @@ impl EstimatePage<'_> {
             return;
         }
         let cursor = app.cursor(Page::Estimate);
-        let width = (inner.width as usize).saturating_sub(4);
+        let width = (inner.width as usize).saturating_sub(4 + CURSOR_W);
         let lines: Vec<Line> = available
             .iter()
             .enumerate()
@@ -249,13 +249,22 @@ impl EstimatePage<'_> {
                         if on { t.text } else { t.dim },
                     ),
                 ]);
-                if i == cursor {
-                    line.style(t.highlight)
-                } else {
-                    line
-                }
+                list_row(line, i == cursor, t)
             })
             .collect();
         Paragraph::new(lines).render(inner, buf);
+    }
+}
+
+/// `z`'s panels, in its order.
+pub const PANELS: &[&str] = &["regression table", "controls"];
+
+impl EstimatePage<'_> {
+    /// Panel `panel` of `PANELS` alone in `area`.
+    pub fn render_panel(&self, panel: usize, area: Rect, buf: &mut Buffer) {
+        match panel {
+            0 => self.render_table(area, buf),
+            _ => self.render_controls(area, buf),
+        }
     }
 }

@@ -6,7 +6,7 @@ use super::panel;
 use crate::core::exhibit::Exhibit;
 use crate::core::view::format;
 use crate::tui::app::{App, Page};
-use crate::tui::widgets::message;
+use crate::tui::widgets::{list_row, message};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -47,12 +47,7 @@ impl ImplementationPage<'_> {
             .enumerate()
             .map(|(i, item)| {
                 let style = if item.exhibit.is_ok() { t.text } else { t.dim };
-                let line = Line::styled(item.short, style);
-                if i == cursor {
-                    line.style(t.highlight)
-                } else {
-                    line
-                }
+                list_row(Line::styled(item.short, style), i == cursor, t)
             })
             .collect();
         Paragraph::new(lines).render(inner, buf);
@@ -193,5 +188,18 @@ fn fit(s: &str, w: usize) -> String {
         let mut out: String = s.chars().take(w.saturating_sub(1)).collect();
         out.push('…');
         out
+    }
+}
+
+/// `z`'s panels, in its order.
+pub const PANELS: &[&str] = &["exhibit", "exhibits"];
+
+impl ImplementationPage<'_> {
+    /// Panel `panel` of `PANELS` alone in `area`.
+    pub fn render_panel(&self, panel: usize, area: Rect, buf: &mut Buffer) {
+        match panel {
+            0 => self.render_detail(area, buf),
+            _ => self.render_list(area, buf),
+        }
     }
 }

@@ -17,8 +17,12 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Widget};
 
-/// Draws the current page.
+/// Draws the current page, or only its maximised panel (`z`).
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    if let Some(panel) = zoomed(app) {
+        render_panel(app, panel, area, buf);
+        return;
+    }
     match app.page {
         Page::Overview => overview::OverviewPage { app }.render(area, buf),
         Page::StartTimes => start_times::StartTimesPage { app }.render(area, buf),
@@ -56,4 +60,40 @@ pub fn panel<'a>(title: impl Into<Line<'a>>, theme: &Theme) -> Block<'a> {
     Block::bordered()
         .title(title.into().style(theme.title))
         .border_style(theme.border)
+}
+
+/// The panels of the current page that `z` maximises one after another, by name.
+pub fn panels(app: &App) -> &'static [&'static str] {
+    match app.page {
+        Page::Overview => overview::OverviewPage::panels(app),
+        Page::StartTimes => start_times::StartTimesPage::panels(app),
+        Page::Staffing => staffing::PANELS,
+        Page::Topics => topics::PANELS,
+        Page::Trends => trends::TrendsPage::panels(app),
+        Page::Estimate => estimate::PANELS,
+        Page::Robustness if app.event_time_view => robustness_event_time::PANELS,
+        Page::Robustness => robustness::PANELS,
+        Page::Implementation => implementation::PANELS,
+    }
+}
+
+/// The maximised panel, if `z` chose one the page still has (a view switched under it,
+/// e.g. the findings closed, shows the page whole again).
+pub fn zoomed(app: &App) -> Option<usize> {
+    app.zoom.filter(|&k| k < panels(app).len())
+}
+
+fn render_panel(app: &App, panel: usize, area: Rect, buf: &mut Buffer) {
+    match app.page {
+        Page::Overview => overview::OverviewPage { app }.render_panel(panel, area, buf),
+        Page::StartTimes => start_times::StartTimesPage { app }.render_panel(panel, area, buf),
+        Page::Staffing => staffing::StaffingPage { app }.render_panel(panel, area, buf),
+        Page::Topics => topics::TopicsPage { app }.render_panel(panel, area, buf),
+        Page::Trends => trends::TrendsPage { app }.render_panel(panel, area, buf),
+        Page::Estimate => estimate::EstimatePage { app }.render_panel(panel, area, buf),
+        Page::Robustness => robustness::RobustnessPage { app }.render_panel(panel, area, buf),
+        Page::Implementation => {
+            implementation::ImplementationPage { app }.render_panel(panel, area, buf)
+        }
+    }
 }

@@ -5,7 +5,7 @@ use super::panel;
 use crate::core::bundle::Severity;
 use crate::core::derive::trends::Group;
 use crate::tui::app::{App, Page, SortedList};
-use crate::tui::widgets::{fit, message, visible_window, wrapped_rows};
+use crate::tui::widgets::{CURSOR_W, fit, list_row, message, visible_window, wrapped_rows};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -123,7 +123,7 @@ impl OverviewPage<'_> {
         let widest = lines.iter().map(|l| l.chars().count()).max().unwrap_or(0);
         // Lines wider than the panel scroll sideways instead of losing their last columns;
         // never so far that the widest line's end leaves the panel.
-        let room = area.width.saturating_sub(2) as usize;
+        let room = (area.width.saturating_sub(2) as usize).saturating_sub(CURSOR_W);
         let offset = self.app.changes_offset.min(widest.saturating_sub(room));
         let sideways = if widest > room {
             format!(" ← → col {}/{widest}", offset + 1)
@@ -146,11 +146,7 @@ impl OverviewPage<'_> {
             .enumerate()
             .map(|(i, l)| {
                 let line = Line::raw(l.chars().skip(offset).collect::<String>());
-                if start + i == cursor {
-                    line.style(t.highlight)
-                } else {
-                    line
-                }
+                list_row(line, start + i == cursor, t)
             })
             .collect();
         Paragraph::new(shown).render(inner, buf);
@@ -212,14 +208,10 @@ impl OverviewPage<'_> {
                 };
                 let text = fit(
                     &format!(" {}: {}", f.location(), f.message),
-                    width.saturating_sub(7),
+                    width.saturating_sub(7 + CURSOR_W),
                 );
                 let line = Line::from(vec![Span::styled(tag, style), Span::raw(text)]);
-                if start + i == cursor {
-                    line.style(t.highlight)
-                } else {
-                    line
-                }
+                list_row(line, start + i == cursor, t)
             })
             .collect();
         Paragraph::new(lines).render(list, buf);
@@ -298,5 +290,29 @@ impl OverviewPage<'_> {
             Line::styled(did.reading, t.dim),
         ];
         message(note, note_area, buf);
+    }
+}
+
+impl OverviewPage<'_> {
+    /// The panels `z` maximises, in its order (the open list, else the 2×2 DiD first).
+    pub fn panels(app: &App) -> &'static [&'static str] {
+        if app.show_changes {
+            &["changes"]
+        } else if app.show_findings {
+            &["findings"]
+        } else {
+            &["2×2 DiD", "bundle contents", "check"]
+        }
+    }
+
+    /// Panel `panel` of `panels` alone in `area`.
+    pub fn render_panel(&self, panel: usize, area: Rect, buf: &mut Buffer) {
+        match (self.app.show_changes, self.app.show_findings, panel) {
+            (true, _, _) => self.render_changes(area, buf),
+            (false, true, _) => self.render_findings(area, buf),
+            (false, false, 0) => self.render_did(area, buf),
+            (false, false, 1) => self.render_contents(area, buf),
+            _ => self.render_check(area, buf),
+        }
     }
 }

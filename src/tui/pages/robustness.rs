@@ -24,11 +24,31 @@ pub struct RobustnessPage<'a> {
 
 impl Widget for RobustnessPage<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let app = self.app;
-        if app.event_time_view {
-            super::robustness_event_time::EventTimeView { app }.render(area, buf);
-            return;
+        if self.app.event_time_view {
+            super::robustness_event_time::EventTimeView { app: self.app }.render(area, buf);
+        } else {
+            self.render_checks(None, area, buf);
         }
+    }
+}
+
+/// `z`'s panels of the checks view, in its order.
+pub const PANELS: &[&str] = &["chart", "checks table"];
+
+impl RobustnessPage<'_> {
+    /// Panel `panel` of `PANELS` (of the event-time view's, there) alone in `area`.
+    pub fn render_panel(&self, panel: usize, area: Rect, buf: &mut Buffer) {
+        if self.app.event_time_view {
+            super::robustness_event_time::EventTimeView { app: self.app }
+                .render_panel(panel, area, buf);
+        } else {
+            self.render_checks(Some(panel), area, buf);
+        }
+    }
+
+    /// The checks view; with `zoom`, only that panel of `PANELS`, in the whole area.
+    fn render_checks(&self, zoom: Option<usize>, area: Rect, buf: &mut Buffer) {
+        let app = self.app;
         let t = &app.theme;
         let roomy = area.height >= 34;
         let checks = Check::ALL.len() as u16;
@@ -39,9 +59,18 @@ impl Widget for RobustnessPage<'_> {
             Constraint::Fill(1),
         ])
         .areas(area);
-        self.render_hint(hint, buf);
         let [plot, about] =
             Layout::horizontal([Constraint::Percentage(55), Constraint::Fill(1)]).areas(bottom);
+        // Maximised, one panel takes the area and the others are not drawn.
+        let (plot, table) = match zoom {
+            Some(0) => (area, Rect::ZERO),
+            Some(_) => (Rect::ZERO, area),
+            None => (plot, table),
+        };
+        let about = if zoom.is_some() { Rect::ZERO } else { about };
+        if zoom.is_none() {
+            self.render_hint(hint, buf);
+        }
         let weights = if app.choices.weighted {
             "weighted"
         } else {
@@ -67,49 +96,69 @@ impl Widget for RobustnessPage<'_> {
             t.dim,
         ));
         let inner = block.inner(table);
-        block.render(table, buf);
+        if !table.is_empty() {
+            block.render(table, buf);
+        }
         let Some(suite) = app.robust.current(&app.choices.robust_key()) else {
-            message(
-                vec![Line::styled(
-                    "Computing the checks for these choices…",
-                    t.warning,
-                )],
-                inner,
-                buf,
-            );
-            self.render_about(None, about, buf);
-            panel(" Event study ", t).render(plot, buf);
+            if !inner.is_empty() {
+                message(
+                    vec![Line::styled(
+                        "Computing the checks for these choices…",
+                        t.warning,
+                    )],
+                    inner,
+                    buf,
+                );
+            }
+            if !about.is_empty() {
+                self.render_about(None, about, buf);
+            }
+            if !plot.is_empty() {
+                panel(" Event study ", t).render(plot, buf);
+            }
             return;
         };
         if let Some(why) = one_reason(suite) {
             // An unsupported combination is said once, as the Estimate page says it.
-            message(
-                vec![Line::styled(format!("Not available: {why}"), t.warning)],
-                inner,
-                buf,
-            );
-            self.render_plot(suite.event_study(), plot, buf);
-            self.render_about(None, about, buf);
+            if !inner.is_empty() {
+                message(
+                    vec![Line::styled(format!("Not available: {why}"), t.warning)],
+                    inner,
+                    buf,
+                );
+            }
+            if !plot.is_empty() {
+                self.render_plot(suite.event_study(), plot, buf);
+            }
+            if !about.is_empty() {
+                self.render_about(None, about, buf);
+            }
             return;
         }
         let views = suite_views(suite);
-        RobustTable {
-            rows: &views,
-            cursor: self.cursor(),
-            with_questions: roomy,
-            theme: t,
+        if !inner.is_empty() {
+            RobustTable {
+                rows: &views,
+                cursor: self.cursor(),
+                with_questions: inner.height > 2 * checks,
+                theme: t,
+            }
+            .render(inner, buf);
         }
-        .render(inner, buf);
         // A check with a chart of its own (HonestDiD's sets against M̄) shows it while its
         // row is under the cursor; every other row shows the event study.
         let selected = views.get(self.cursor());
-        match selected.and_then(|v| v.shown.as_ref().ok()?.chart.as_ref()) {
-            Some(CheckChart::Sensitivity(chart)) => self.render_sensitivity(chart, plot, buf),
-            Some(CheckChart::Bacon(scatter)) => render_bacon(scatter, t, plot, buf),
-            Some(CheckChart::Sdid(trend)) => render_sdid(trend, t, plot, buf),
-            None => self.render_plot(suite.event_study(), plot, buf),
+        if !plot.is_empty() {
+            match selected.and_then(|v| v.shown.as_ref().ok()?.chart.as_ref()) {
+                Some(CheckChart::Sensitivity(chart)) => self.render_sensitivity(chart, plot, buf),
+                Some(CheckChart::Bacon(scatter)) => render_bacon(scatter, t, plot, buf),
+                Some(CheckChart::Sdid(trend)) => render_sdid(trend, t, plot, buf),
+                None => self.render_plot(suite.event_study(), plot, buf),
+            }
         }
-        self.render_about(selected, about, buf);
+        if !about.is_empty() {
+            self.render_about(selected, about, buf);
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use crate::core::view::event_time::{Estimator, EventTimeOverlay, OverallRow, ove
 use crate::core::view::format::{fixed, interval, signed};
 use crate::tui::app::{App, Page};
 use crate::tui::widgets::event_time_plot::{EventTimePlot, stride_for, style};
-use crate::tui::widgets::message;
+use crate::tui::widgets::{CURSOR_W, list_row, message};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -20,6 +20,21 @@ pub struct EventTimeView<'a> {
 
 impl Widget for EventTimeView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
+        self.draw(None, area, buf);
+    }
+}
+
+/// `z`'s panels of the event-time view, in its order.
+pub const PANELS: &[&str] = &["event-time chart", "overall ATT table"];
+
+impl EventTimeView<'_> {
+    /// Panel `panel` of `PANELS` alone in `area`.
+    pub fn render_panel(&self, panel: usize, area: Rect, buf: &mut Buffer) {
+        self.draw(Some(panel), area, buf);
+    }
+
+    /// The view; with `zoom`, only that panel of `PANELS`, in the whole area.
+    fn draw(&self, zoom: Option<usize>, area: Rect, buf: &mut Buffer) {
         let app = self.app;
         let t = &app.theme;
         let [hint, plot, table] = Layout::vertical([
@@ -28,6 +43,11 @@ impl Widget for EventTimeView<'_> {
             Constraint::Length(7),
         ])
         .areas(area);
+        let (hint, plot, table) = match zoom {
+            Some(0) => (Rect::ZERO, area, Rect::ZERO),
+            Some(_) => (Rect::ZERO, Rect::ZERO, area),
+            None => (hint, plot, table),
+        };
         let keys = Line::from(vec![
             Span::styled(" g ", t.key),
             Span::raw("checks table "),
@@ -36,9 +56,12 @@ impl Widget for EventTimeView<'_> {
             Span::styled(" e ", t.key),
             Span::raw("export"),
         ]);
-        buf.set_line(hint.x, hint.y, &keys, hint.width);
+        if !hint.is_empty() {
+            buf.set_line(hint.x, hint.y, &keys, hint.width);
+        }
         let Some(suite) = app.robust.current(&app.choices.robust_key()) else {
             let block = panel(" Event-time estimators ", t);
+            let plot = if plot.is_empty() { table } else { plot };
             let inner = block.inner(plot);
             block.render(plot, buf);
             message(
@@ -76,14 +99,18 @@ impl Widget for EventTimeView<'_> {
             })
             .chain([Span::styled(" │ month -1 ", t.dim)])
             .collect();
-        EventTimePlot {
-            overlay: &overlay,
-            block: panel(title, t).title_bottom(Line::from(legend)),
-            theme: t,
-            stride,
+        if !plot.is_empty() {
+            EventTimePlot {
+                overlay: &overlay,
+                block: panel(title, t).title_bottom(Line::from(legend)),
+                theme: t,
+                stride,
+            }
+            .render(plot, buf);
         }
-        .render(plot, buf);
-        self.render_table(&overlay, table, buf);
+        if !table.is_empty() {
+            self.render_table(&overlay, table, buf);
+        }
     }
 }
 
@@ -116,16 +143,12 @@ impl EventTimeView<'_> {
                 .get(i)
                 .map(|s| if s.shown { "[x]" } else { "[ ]" })
                 .unwrap_or("   ");
-            let line = row_line(row, shown, inner.width);
-            let style = if i == cursor && i < Estimator::ALL.len() {
-                t.highlight
-            } else {
-                t.text
-            };
+            let line = row_line(row, shown, inner.width.saturating_sub(CURSOR_W as u16));
+            let selected = i == cursor && i < Estimator::ALL.len();
             buf.set_line(
                 inner.x,
                 inner.y + i as u16,
-                &Line::styled(line, style),
+                &list_row(Line::styled(line, t.text), selected, t),
                 inner.width,
             );
         }

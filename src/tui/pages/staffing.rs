@@ -157,3 +157,17 @@ impl StaffingPage<'_> {
         .render(inner, buf);
     }
 }
+
+/// `z`'s panels, in its order.
+pub const PANELS: &[&str] = &["capacity change", "Tab. 5", "FTE change"];
+
+impl StaffingPage<'_> {
+    /// Panel `panel` of `PANELS` alone in `area`.
+    pub fn render_panel(&self, panel: usize, area: Rect, buf: &mut Buffer) {
+        match panel {
+            0 => self.render_capacity(area, buf),
+            1 => self.render_table(area, buf),
+            _ => self.render_histogram(area, buf),
+        }
+    }
+}

@@ -6,7 +6,7 @@ use super::panel;
 use crate::tui::app::{App, ListSort, Page, SortedList};
 use crate::tui::widgets::district_map::DistrictMap;
 use crate::tui::widgets::histogram::Histogram;
-use crate::tui::widgets::{fit, message, visible_window};
+use crate::tui::widgets::{CURSOR_W, fit, list_row, message, visible_window};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -157,7 +157,7 @@ impl StartTimesPage<'_> {
             );
             return;
         }
-        let name_w = (inner.width as usize).saturating_sub(18).max(6);
+        let name_w = (inner.width as usize).saturating_sub(18 + CURSOR_W).max(6);
         let mut lines: Vec<Line> = Vec::with_capacity(view.districts.len() + 1);
         let mut cursor_row = 0;
         let cursor = app.cursor(Page::StartTimes);
@@ -190,11 +190,7 @@ impl StartTimesPage<'_> {
                 Span::raw(format!(" {} ", d.start)),
                 Span::styled(mark, style),
             ]);
-            lines.push(if i == cursor {
-                line.style(t.highlight)
-            } else {
-                line
-            });
+            lines.push(list_row(line, i == cursor, t));
         }
         if by_date && !cut_drawn {
             lines.push(Line::styled(
@@ -205,5 +201,33 @@ impl StartTimesPage<'_> {
         let (start, end) = visible_window(lines.len(), cursor_row, inner.height as usize);
         let shown: Vec<Line> = lines.into_iter().skip(start).take(end - start).collect();
         Paragraph::new(shown).render(inner, buf);
+    }
+}
+
+impl StartTimesPage<'_> {
+    /// The panels `z` maximises, in its order.
+    pub fn panels(app: &App) -> &'static [&'static str] {
+        if app.map.view.is_some() {
+            &["map"]
+        } else {
+            &["start months", "districts", "government regions"]
+        }
+    }
+
+    /// Panel `panel` of `panels` alone in `area`.
+    pub fn render_panel(&self, panel: usize, area: Rect, buf: &mut Buffer) {
+        if let Some(view) = &self.app.map.view {
+            DistrictMap {
+                view,
+                theme: &self.app.theme,
+            }
+            .render(area, buf);
+            return;
+        }
+        match panel {
+            0 => self.render_histogram(area, buf),
+            1 => self.render_districts(area, buf),
+            _ => self.render_regions(area, buf),
+        }
     }
 }

@@ -5,8 +5,9 @@
 use super::panel;
 use crate::core::bundle::Topic;
 use crate::tui::app::{App, ListSort, Page, SortedList};
-use crate::tui::widgets::message;
 use crate::tui::widgets::ranked_bars::RankedBars;
+use crate::tui::widgets::series_marks::{GLYPHS, Graph, Series, label_ends, mark_lines};
+use crate::tui::widgets::{CURSOR_W, list_row, message};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::symbols::Marker;
@@ -39,7 +40,11 @@ impl TopicsPage<'_> {
         let inner = block.inner(area);
         block.render(area, buf);
         let cursor = app.cursor(Page::Topics);
-        let bar_w = (inner.width as usize).saturating_sub(16 + 4 + 8).max(1);
+        // Without colour each topic's row names the glyph of its line in the chart below.
+        let glyph_w = if t.marks_series() { 2 } else { 0 };
+        let bar_w = (inner.width as usize)
+            .saturating_sub(CURSOR_W + glyph_w + 16 + 4 + 8)
+            .max(1);
         let max = view
             .topics
             .iter()
@@ -54,17 +59,16 @@ impl TopicsPage<'_> {
             .map(|(i, row)| {
                 let len = (row.talks as f64 / max * bar_w as f64).round() as usize;
                 let check = if app.topics_shown[i] { "[x] " } else { "[ ] " };
-                let line = Line::from(vec![
-                    Span::raw(check),
+                let mut spans = vec![Span::raw(check)];
+                if t.marks_series() {
+                    spans.push(Span::styled(format!("{} ", GLYPHS[i]), t.topics[i]));
+                }
+                spans.extend([
                     Span::styled(format!("{:<16}", row.label), t.topics[i]),
                     Span::styled(format!("{:<bar_w$}", "█".repeat(len)), t.topics[i]),
                     Span::raw(format!(" {:>6}", row.share_text)),
                 ]);
-                if i == cursor {
-                    line.style(t.highlight)
-                } else {
-                    line
-                }
+                list_row(Line::from(spans), i == cursor, t)
             })
             .collect();
         Paragraph::new(lines).render(inner, buf);
@@ -116,21 +120,51 @@ impl TopicsPage<'_> {
         let label = |q: Option<&crate::core::view::topics::QuarterShares>| {
             q.map(|q| q.label.clone()).unwrap_or_default()
         };
+        let x_bounds = [0.0, (quarters.len().max(2) - 1) as f64];
+        let x_labels = [label(quarters.first()), label(quarters.last())];
+        let y_labels = [String::from("0"), format!("{y_max:.0}")];
+        let canvas = Graph::of_chart(
+            block.inner(area),
+            &y_labels,
+            &x_labels[0],
+            x_bounds,
+            [0.0, y_max],
+        );
         Chart::new(datasets)
+            .style(t.base)
             .block(block)
             .x_axis(
                 Axis::default()
-                    .bounds([0.0, (quarters.len().max(2) - 1) as f64])
-                    .labels([label(quarters.first()), label(quarters.last())])
+                    .bounds(x_bounds)
+                    .labels(x_labels.clone())
                     .style(t.dim),
             )
             .y_axis(
                 Axis::default()
                     .bounds([0.0, y_max])
-                    .labels([String::from("0"), format!("{y_max:.0}")])
+                    .labels(y_labels.clone())
                     .style(t.dim),
             )
             .render(area, buf);
+        if t.marks_series()
+            && let Some(canvas) = canvas
+        {
+            let marked: Vec<Series> = series
+                .iter()
+                .map(|(i, data)| Series {
+                    glyph: GLYPHS[*i],
+                    label: Topic::ALL[*i]
+                        .column()
+                        .trim_start_matches("talks_")
+                        .to_string(),
+                    style: t.topics[*i],
+                    points: data,
+                })
+                .collect();
+            // Eight lines: each glyph every 8 columns, each on its own column.
+            mark_lines(buf, &canvas, &marked, 8);
+            label_ends(buf, &canvas, &marked, canvas.area.bottom());
+        }
     }
 
     fn render_ranking(&self, area: Rect, buf: &mut Buffer) {
@@ -169,5 +203,19 @@ impl TopicsPage<'_> {
             theme: t,
         }
         .render(inner, buf);
+    }
+}
+
+/// `z`'s panels, in its order.
+pub const PANELS: &[&str] = &["quarterly shares", "talks by topic", "district ranking"];
+
+impl TopicsPage<'_> {
+    /// Panel `panel` of `PANELS` alone in `area`.
+    pub fn render_panel(&self, panel: usize, area: Rect, buf: &mut Buffer) {
+        match panel {
+            0 => self.render_quarterly(area, buf),
+            1 => self.render_shares(area, buf),
+            _ => self.render_ranking(area, buf),
+        }
     }
 }

@@ -7,6 +7,9 @@ use crate::core::period::Month;
 use crate::core::view::trends::TrendsView;
 use crate::tui::app::App;
 use crate::tui::widgets::message;
+use crate::tui::widgets::series_marks::{
+    GLYPHS, Graph, Series, graph_columns, label_ends, mark_lines,
+};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::symbols::Marker;
@@ -67,21 +70,6 @@ impl Widget for TrendsPage<'_> {
     }
 }
 
-/// Where ratatui's `Chart` puts its braille canvas inside the block: (first column, width).
-/// Mirrors its layout rule: the y labels (or the part of the first x label left of the
-/// axis), at most a third of the width, then one column for the y axis.
-fn graph_columns(inner: Rect, y_labels: &[String], first_x_label: &str) -> Option<(u16, u16)> {
-    let y_w = y_labels
-        .iter()
-        .map(|l| l.chars().count())
-        .max()
-        .unwrap_or(0) as u16;
-    let x_w = (first_x_label.chars().count() as u16).saturating_sub(1);
-    let left = inner.x + y_w.max(x_w).min(inner.width / 3) + 1;
-    let width = inner.right().saturating_sub(left);
-    (width > 0).then_some((left, width))
-}
-
 /// The canvas column (from the graph's left edge) of `x`: ratatui's braille grid has two
 /// dots per column and maps the bounds onto dots 0 ..= 2·width − 1.
 fn canvas_column(x: f64, [x0, x1]: [f64; 2], width: u16) -> u16 {
@@ -128,6 +116,14 @@ impl TrendsPage<'_> {
         let [y0, y1] = y_bounds(treated.iter().chain(&control).map(|p| p.1), 5.0);
         let marker_x = view.marker.index() as f64;
         let marker = [(marker_x, y0), (marker_x, y1)];
+        // Without colour the legend shows each line's glyph.
+        let legend = |glyph: char, name: &'static str| {
+            if t.marks_series() {
+                format!("{glyph} {name}")
+            } else {
+                name.to_string()
+            }
+        };
         let datasets = vec![
             Dataset::default()
                 .name(format!("│ {}", view.marker_legend))
@@ -136,13 +132,13 @@ impl TrendsPage<'_> {
                 .style(t.marker)
                 .data(&marker),
             Dataset::default()
-                .name(view.treated.legend)
+                .name(legend(GLYPHS[0], view.treated.legend))
                 .marker(Marker::Braille)
                 .graph_type(GraphType::Line)
                 .style(t.treated)
                 .data(&treated),
             Dataset::default()
-                .name(view.control.legend)
+                .name(legend(GLYPHS[1], view.control.legend))
                 .marker(Marker::Braille)
                 .graph_type(GraphType::Line)
                 .style(t.control)
@@ -158,7 +154,9 @@ impl TrendsPage<'_> {
         let block = panel(format!(" {} ", view.title), t);
         let inner = block.inner(area);
         let graph = graph_columns(inner, &y_labels, &x_labels[0]);
+        let canvas = Graph::of_chart(inner, &y_labels, &x_labels[0], [x0, x1], [y0, y1]);
         Chart::new(datasets)
+            .style(t.base)
             .block(block)
             .legend_position(Some(LegendPosition::BottomRight))
             .hidden_legend_constraints((Constraint::Percentage(60), Constraint::Percentage(60)))
@@ -190,6 +188,33 @@ impl TrendsPage<'_> {
                 buf.set_string(start, inner.bottom() - 1, &label, t.marker);
             }
         }
+        if t.marks_series()
+            && let Some(canvas) = canvas
+        {
+            let series = [
+                Series {
+                    glyph: GLYPHS[0],
+                    label: view.treated.legend.to_string(),
+                    style: t.treated,
+                    points: &treated,
+                },
+                Series {
+                    glyph: GLYPHS[1],
+                    label: view.control.legend.to_string(),
+                    style: t.control,
+                    points: &control,
+                },
+            ];
+            // A glyph every 12 columns on each line; the legend's box (three entries)
+            // keeps the bottom right corner.
+            mark_lines(buf, &canvas, &series, 12);
+            label_ends(
+                buf,
+                &canvas,
+                &series,
+                canvas.area.bottom().saturating_sub(5),
+            );
+        }
     }
 
     fn render_difference(&self, view: &TrendsView, area: Rect, buf: &mut Buffer) {
@@ -212,6 +237,7 @@ impl TrendsPage<'_> {
                 .data(&diff),
         ];
         Chart::new(datasets)
+            .style(t.base)
             .block(panel(format!(" {} ", view.difference_title), t))
             .legend_position(None)
             .x_axis(
@@ -227,5 +253,26 @@ impl TrendsPage<'_> {
                     .style(t.dim),
             )
             .render(area, buf);
+    }
+}
+
+impl TrendsPage<'_> {
+    /// The panels `z` maximises, in its order.
+    pub fn panels(app: &App) -> &'static [&'static str] {
+        if app.show_difference {
+            &["employment rates", "group difference"]
+        } else {
+            &["employment rates"]
+        }
+    }
+
+    /// Panel `panel` of `panels` alone in `area` (the page's message when there is no
+    /// chart).
+    pub fn render_panel(&self, panel: usize, area: Rect, buf: &mut Buffer) {
+        match (self.app.trends.as_ref(), panel) {
+            (Ok(view), 0) => self.render_rates(view, area, buf),
+            (Ok(view), _) => self.render_difference(view, area, buf),
+            (Err(_), _) => TrendsPage { app: self.app }.render(area, buf),
+        }
     }
 }

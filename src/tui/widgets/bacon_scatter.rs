@@ -76,6 +76,7 @@ impl Widget for BaconPlot<'_> {
                 .data(data)
         }));
         Chart::new(datasets)
+            .style(t.base)
             .block(self.block)
             .legend_position(None)
             .x_axis(

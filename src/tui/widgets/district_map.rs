@@ -4,7 +4,7 @@
 //! The patterns carry the treated/control split without colour (`--theme mono`).
 
 use crate::core::view::map::{MapDistrict, MapGroup, MapView};
-use crate::tui::theme::Theme;
+use crate::tui::theme::{Theme, ThemeKind};
 use crate::tui::widgets::{fit, message};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -68,7 +68,7 @@ impl DistrictMap<'_> {
         let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
         let x_bounds = [cx - scale * w / 2.0, cx + scale * w / 2.0];
         let y_bounds = [cy - scale * h / 2.0, cy + scale * h / 2.0];
-        let palette = palette(self.theme, self.view.classes.len());
+        let palette = self.theme.sequential(self.view.classes.len());
         let fill = Fill {
             districts: &self.view.districts,
             palette: &palette,
@@ -85,6 +85,7 @@ impl DistrictMap<'_> {
             / self.view.districts.len().max(1) as f64;
         let draw_boundaries = cells_per_district >= MIN_CELLS_FOR_BOUNDARIES;
         Canvas::default()
+            .background_color(self.theme.base.bg.unwrap_or_default())
             .marker(Marker::Braille)
             .x_bounds(x_bounds)
             .y_bounds(y_bounds)
@@ -134,14 +135,14 @@ impl DistrictMap<'_> {
             ]));
         }
         lines.push(Line::styled(v.class_heading.clone(), t.dim));
-        let palette = palette(t, v.classes.len());
+        let palette = t.sequential(v.classes.len());
         for (label, colour) in v.classes.iter().zip(&palette) {
             lines.push(Line::from(vec![
                 Span::styled("██ ", Style::new().fg(*colour)),
                 Span::raw(label.clone()),
             ]));
         }
-        if *t == Theme::mono() && !v.classes.is_empty() {
+        if t.kind == ThemeKind::Mono && !v.classes.is_empty() {
             lines.push(Line::styled(
                 "(classes need colour; CSV/SVG export lists them)",
                 t.dim,
@@ -168,30 +169,6 @@ impl DistrictMap<'_> {
 
 fn fg(style: Style) -> Color {
     style.fg.unwrap_or(Color::Reset)
-}
-
-/// Sequential colours for `n` classes: viridis in full colour, a 16-colour ramp, or none.
-pub fn palette(theme: &Theme, n: usize) -> Vec<Color> {
-    if *theme == Theme::mono() {
-        return vec![Color::Reset; n];
-    }
-    if *theme == Theme::sixteen() {
-        const RAMP: [Color; 8] = [
-            Color::Blue,
-            Color::LightBlue,
-            Color::Cyan,
-            Color::LightCyan,
-            Color::Green,
-            Color::LightGreen,
-            Color::Yellow,
-            Color::LightYellow,
-        ];
-        return (0..n).map(|i| RAMP[i * RAMP.len() / n.max(1)]).collect();
-    }
-    crate::core::view::map::sequential_colours(n)
-        .into_iter()
-        .map(|(r, g, b)| Color::Rgb(r, g, b))
-        .collect()
 }
 
 /// The districts' fill: every braille pixel whose centre lies in a district, thinned to its

@@ -56,6 +56,7 @@ impl Widget for EventTimePlot<'_> {
         let n = series.len() as f64;
         let stride = self.stride.max(1);
         Canvas::default()
+            .background_color(t.base.bg.unwrap_or_default())
             .block(self.block)
             .marker(Marker::Braille)
             .x_bounds([x0, x1])

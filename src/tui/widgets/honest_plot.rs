@@ -66,6 +66,7 @@ impl Widget for HonestPlot<'_> {
         let last = c.bars.last().map_or(String::new(), |b| m(b.m));
         let first = c.bars.first().map_or(String::new(), |b| m(b.m));
         Chart::new(datasets)
+            .style(t.base)
             .block(self.block)
             .legend_position(None)
             .x_axis(

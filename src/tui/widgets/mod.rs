@@ -11,11 +11,35 @@ pub mod regression_table;
 pub mod robust_event_plot;
 pub mod robust_table;
 pub mod sdid_trend;
+pub mod series_marks;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Paragraph, Widget, Wrap};
+
+/// Columns the cursor's marker takes in front of every row of a list.
+pub const CURSOR_W: usize = 2;
+
+/// A row of a list behind the cursor's column: `▶` on the row under the cursor, which also
+/// gets the theme's highlight (a tint, or bold underline without colour). The marker, not a
+/// colour or reverse video, says where the cursor is: it reads in every theme, and a row's
+/// bar of `█` is never inverted into its complement.
+pub fn list_row<'a>(line: Line<'a>, selected: bool, theme: &crate::tui::theme::Theme) -> Line<'a> {
+    let mut spans = Vec::with_capacity(line.spans.len() + 1);
+    spans.push(Span::styled(if selected { "▶ " } else { "  " }, theme.key));
+    spans.extend(line.spans);
+    let row = Line {
+        spans,
+        style: line.style,
+        alignment: line.alignment,
+    };
+    if selected {
+        row.patch_style(theme.highlight)
+    } else {
+        row
+    }
+}
 
 /// The rows `start..end` of a list of `len` rows to show in `height` rows so that the
 /// cursor stays visible (derived from the cursor alone, so drawing needs no scroll state).

@@ -1,7 +1,7 @@
 //! Districts ranked by a measure, one row each, bars coloured by group and a line at the
 //! median that splits them (report Abb. 43; the topics ranking).
 
-use super::{fit, visible_window};
+use super::{CURSOR_W, fit, list_row, visible_window};
 use crate::core::view::ranking::Ranking;
 use crate::tui::theme::Theme;
 use ratatui::buffer::Buffer;
@@ -30,12 +30,19 @@ impl Widget for RankedBars<'_> {
         let r = self.ranking;
         let items = &r.items;
         let median_text = r.median_text();
+        // Colour tells the groups apart; without it, the bars' fill does (█ above the
+        // median, ▒ below; ░ a negative value in either), and the legend shows that fill.
+        let (above_fill, below_fill) = if t.marks_series() {
+            ("█", "▒")
+        } else {
+            ("■", "■")
+        };
         let above_legend = vec![
-            Span::styled("■ ", t.treated),
+            Span::styled(format!("{above_fill} "), t.treated),
             Span::raw(format!("{} {}  ", r.groups.0, r.above)),
         ];
         let below_legend = vec![
-            Span::styled("■ ", t.control),
+            Span::styled(format!("{below_fill} "), t.control),
             Span::raw(format!("{} {}", r.groups.1, r.below)),
         ];
         let one_line = Line::from([above_legend.clone(), below_legend.clone()].concat());
@@ -58,7 +65,7 @@ impl Widget for RankedBars<'_> {
         let name_w = (area.width as usize / 3).clamp(8, 24);
         let value_w = 8usize;
         let bar_w = (area.width as usize)
-            .saturating_sub(name_w + value_w + 2)
+            .saturating_sub(CURSOR_W + name_w + value_w + 2)
             .max(1);
         let mut median_drawn = r.median.is_none() || !self.by_value;
         let mut median_row = None;
@@ -76,7 +83,11 @@ impl Widget for RankedBars<'_> {
             } else {
                 0
             };
-            let glyph = if unit.value < 0.0 { "░" } else { "█" };
+            let glyph = match (unit.value < 0.0, *is_above || !t.marks_series()) {
+                (true, _) => "░",
+                (false, true) => "█",
+                (false, false) => "▒",
+            };
             let style = if *is_above { t.treated } else { t.control };
             rows.push(Line::from(vec![
                 Span::raw(fit(&unit.name, name_w)),
@@ -99,10 +110,11 @@ impl Widget for RankedBars<'_> {
             .skip(start)
             .take(end - start)
             .map(|(i, l)| {
-                if i == cursor_row {
-                    l.style(t.highlight)
-                } else {
+                // The median line is no unit: it gets no cursor column.
+                if l.spans.len() == 1 {
                     l
+                } else {
+                    list_row(l, i == cursor_row, t)
                 }
             })
             .collect();

@@ -63,6 +63,7 @@ impl Widget for EventPlot<'_> {
                 .map_or_else(|| rel.to_string(), |k| k.period.clone())
         };
         Chart::new(datasets)
+            .style(t.base)
             .block(self.block)
             // A legend would cover the coefficients; the page's title names the lines.
             .legend_position(None)

@@ -31,9 +31,21 @@ fn widths(total: usize) -> (usize, usize, usize) {
 impl Widget for RobustTable<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let t = self.theme;
+        // The cursor's column on the left; the table's columns after it.
+        let cursor_w = (super::CURSOR_W as u16).min(area.width);
+        let marks = Rect {
+            width: cursor_w,
+            ..area
+        };
+        let area = Rect {
+            x: area.x + cursor_w,
+            width: area.width - cursor_w,
+            ..area
+        };
         let total = area.width as usize;
         let (wn, ws, wi) = widths(total);
         let wr = total.saturating_sub(wn + ws + wi + 3);
+        let mut cursor_row = None;
         let mut lines = vec![Line::styled(
             format!(
                 "{} {} {} {}",
@@ -68,7 +80,8 @@ impl Widget for RobustTable<'_> {
                 ]),
             };
             if i == self.cursor {
-                line = line.style(t.highlight);
+                line = line.patch_style(t.highlight);
+                cursor_row = Some(lines.len());
             }
             lines.push(line);
             if self.with_questions {
@@ -84,6 +97,12 @@ impl Widget for RobustTable<'_> {
         }
         for (y, line) in (area.y..area.bottom()).zip(lines) {
             buf.set_line(area.x, y, &line, area.width);
+        }
+        if let Some(row) = cursor_row
+            && let Ok(row) = u16::try_from(row)
+            && row < area.height
+        {
+            buf.set_string(marks.x, marks.y + row, "▶", t.key);
         }
     }
 }

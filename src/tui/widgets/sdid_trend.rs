@@ -49,6 +49,7 @@ impl Widget for SdidPlot<'_> {
             i.map_or(String::new(), |p| p.0.to_string())
         };
         Chart::new(datasets)
+            .style(t.base)
             .block(self.block)
             .x_axis(
                 Axis::default()
