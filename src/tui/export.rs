@@ -63,6 +63,7 @@ pub fn export_current_page(
                 choices: app.choices.clone(),
                 format,
                 date: today,
+                scale: 1.0,
             };
             match suite {
                 Some(s) if app.event_time_view => export::event_time::export_event_time_to(
@@ -75,8 +76,15 @@ pub fn export_current_page(
                 Some(s) => export::export_robustness_to(&app.bundle, &request, s, dir),
                 None => export::export_to(&app.bundle, &request, dir),
             }
-            .map_err(PageExportError::from)
+            // A chart with nothing to draw (a check that does not apply) is left out; its
+            // table, which says why, is written.
+            .map(Some)
+            .or_else(|e| match e {
+                export::ExportError::Render(export::ChartError::NothingToDraw(_)) => Ok(None),
+                e => Err(PageExportError::from(e)),
+            })
         })
+        .filter_map(Result::transpose)
         .collect::<Result<_, _>>()?;
     // The map on screen goes out too, as SVG and as its district table.
     if let (Page::StartTimes, Some(colouring)) = (page, app.map.colouring) {
@@ -86,8 +94,10 @@ pub fn export_current_page(
                 choices: app.choices.clone(),
                 format,
                 date: today,
+                scale: 1.0,
             };
             if let Some(bytes) = export::map::render_map(&app.bundle, &request, colouring) {
+                let bytes = bytes?;
                 let name = format!("map-{}.{}", app.choices.comparison.id(), format.extension());
                 written.push(
                     export::write_new(&dir.join(name), &bytes)

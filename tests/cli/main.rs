@@ -16,6 +16,7 @@ mod cli_numbering;
 mod cli_outputs;
 mod cli_power;
 mod diff_bundles;
+mod export_charts;
 mod export_map;
 mod export_pages;
 mod export_robustness;

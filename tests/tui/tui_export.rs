@@ -28,13 +28,14 @@ fn e_on_the_trends_page_writes_every_format_and_says_where() {
         [
             "trends-early-start.csv",
             "trends-early-start.md",
+            "trends-early-start.pdf",
             "trends-early-start.png",
             "trends-early-start.svg",
             "trends-early-start.tex"
         ]
     );
     let status = app.status.clone().expect("a status message");
-    assert!(status.contains("exported 5 files"), "{status}");
+    assert!(status.contains("exported 6 files"), "{status}");
     assert!(status.contains(&out.display().to_string()), "{status}");
     let svg = std::fs::read_to_string(out.join("trends-early-start.svg")).unwrap();
     assert!(
@@ -46,7 +47,7 @@ fn e_on_the_trends_page_writes_every_format_and_says_where() {
     // The same choices give the same bytes as the headless command would (same core code);
     // a second export never overwrites the first.
     dispatch(&mut app, Msg::Export);
-    assert_eq!(names(&out).len(), 10);
+    assert_eq!(names(&out).len(), 12);
     assert!(out.join("trends-early-start-1.svg").exists());
     let again = std::fs::read_to_string(out.join("trends-early-start-1.svg")).unwrap();
     assert_eq!(svg, again);
@@ -123,12 +124,13 @@ fn e_on_the_robustness_page_writes_the_workers_results_and_nothing_while_they_ru
     let runs = app.check_runs();
     dispatch(&mut app, Msg::Export);
     let status = app.status.clone().expect("a status message");
-    assert!(status.contains("exported 5 files"), "{status}");
+    assert!(status.contains("exported 6 files"), "{status}");
     assert_eq!(
         names(&out),
         [
             "robustness-early-start.csv",
             "robustness-early-start.md",
+            "robustness-early-start.pdf",
             "robustness-early-start.png",
             "robustness-early-start.svg",
             "robustness-early-start.tex"
@@ -168,7 +170,7 @@ fn e_on_the_robustness_page_writes_the_workers_results_and_nothing_while_they_ru
 
     // Pressed again: new names, the first files untouched.
     dispatch(&mut app, Msg::Export);
-    assert_eq!(names(&out).len(), 10);
+    assert_eq!(names(&out).len(), 12);
     assert_eq!(
         csv,
         std::fs::read_to_string(out.join("robustness-early-start-1.csv")).unwrap()

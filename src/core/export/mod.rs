@@ -1,18 +1,24 @@
 //! Results for slides and papers: each dashboard page as a table (Markdown, LaTeX, CSV) or a
-//! chart (SVG, PNG), with a caption naming the bundle, comparison, controls and date. Called
+//! chart (SVG, PNG, PDF), with a caption naming the bundle, comparison, controls and date. Called
 //! by `wirkung export` and by the dashboard's export key; no terminal code here.
 
 pub mod atomic;
 pub mod chart;
+mod chart_svg;
 pub mod event_time;
 pub mod map;
 mod pages;
+pub mod palette;
+pub mod raster;
 pub mod robustness;
+pub mod text;
+pub mod ticks;
 
 pub use crate::core::view::table::{self, Cell, TableData};
 pub use atomic::{WriteError, free_name, write_atomic, write_new};
 pub use chart::{
-    Bar, Chart, ChartBody, ChartError, IntervalPoint, IntervalSeries, MarkerShape, Series, XAxis,
+    Bar, Chart, ChartBody, ChartError, IntervalPoint, IntervalSeries, MarkerShape, Meaning, Series,
+    XAxis,
 };
 pub use pages::page_content;
 pub use robustness::robustness_content;
@@ -32,6 +38,7 @@ pub use crate::core::view::Page;
 pub enum ExportFormat {
     Svg,
     Png,
+    Pdf,
     #[value(name = "md")]
     Markdown,
     #[value(name = "tex")]
@@ -43,11 +50,20 @@ impl ExportFormat {
     /// Every format, in the order the dashboard's `e` writes them.
     pub const ALL: &'static [ExportFormat] = <ExportFormat as strum::VariantArray>::VARIANTS;
 
+    /// Whether the format is a chart (SVG, PNG, PDF) rather than a table.
+    pub fn is_chart(self) -> bool {
+        matches!(
+            self,
+            ExportFormat::Svg | ExportFormat::Png | ExportFormat::Pdf
+        )
+    }
+
     /// File extension (also the CLI's spelling).
     pub fn extension(self) -> &'static str {
         match self {
             ExportFormat::Svg => "svg",
             ExportFormat::Png => "png",
+            ExportFormat::Pdf => "pdf",
             ExportFormat::Markdown => "md",
             ExportFormat::Latex => "tex",
             ExportFormat::Csv => "csv",
@@ -63,6 +79,8 @@ pub struct ExportRequest {
     pub format: ExportFormat,
     /// Printed in the caption; passed in so that exports are reproducible.
     pub date: NaiveDate,
+    /// PNG pixel multiplier (1: 1920×1080; 2 for high-DPI screens); other formats ignore it.
+    pub scale: f32,
 }
 
 /// Why an export failed.
@@ -140,7 +158,12 @@ pub fn controls_label(sel: &ControlSelection) -> String {
 /// The exported file's bytes (the Robustness page computes its checks here; see
 /// `render_robustness` for checks already computed).
 pub fn render(bundle: &Bundle, req: &ExportRequest) -> Result<Vec<u8>, ExportError> {
-    render_content(page_content(bundle, req)?, req.format, source_note(bundle))
+    render_content(
+        page_content(bundle, req)?,
+        req.format,
+        source_note(bundle),
+        req.scale,
+    )
 }
 
 /// The Robustness page's file from checks already computed for the request's choices (the
@@ -154,6 +177,7 @@ pub fn render_robustness(
         robustness_content(bundle, req, suite),
         req.format,
         source_note(bundle),
+        req.scale,
     )
 }
 
@@ -178,6 +202,7 @@ fn render_content(
     content: PageContent,
     format: ExportFormat,
     source: Option<String>,
+    scale: f32,
 ) -> Result<Vec<u8>, ExportError> {
     let caption = content.chart.caption.clone();
     let mut chart = content.chart;
@@ -186,7 +211,8 @@ fn render_content(
         ExportFormat::Svg => {
             return Ok(chart::svg(&chart)?.into_bytes());
         }
-        ExportFormat::Png => return Ok(chart::png(&chart)?),
+        ExportFormat::Png => return Ok(chart::png(&chart, scale)?),
+        ExportFormat::Pdf => return Ok(chart::pdf(&chart)?),
         ExportFormat::Markdown => {
             let mut md = content
                 .markdown
