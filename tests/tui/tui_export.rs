@@ -93,7 +93,7 @@ fn with_every_control_switched_off_the_export_is_the_no_controls_regression() {
     );
     dispatch(&mut app, Msg::Export);
     let status = app.status.clone().unwrap();
-    assert!(status.starts_with("exported 5 files"), "{status}");
+    assert!(status.starts_with("exported 6 files"), "{status}");
     let csv = std::fs::read_to_string(dir.path().join("estimate-early-start.csv")).unwrap();
     assert!(
         !csv.contains("urban"),
