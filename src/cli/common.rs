@@ -7,7 +7,7 @@ use crate::core::derive::{
     self, ChoiceParseError, Comparison, ControlSelection, DeriveError, Outcome,
 };
 use crate::core::estimate::VarianceType;
-use crate::core::export::ExportError;
+use crate::core::export::{ChartError, ExportError};
 use crate::core::robust::RobustError;
 use chrono::NaiveDate;
 use std::path::Path;
@@ -73,6 +73,11 @@ impl From<ExportError> for CliError {
     fn from(e: ExportError) -> CliError {
         match e {
             ExportError::Derive(d) => d.into(),
+            // Nothing to draw (a check that does not apply) or a --scale out of range: the
+            // request, not the program, is at fault.
+            e @ ExportError::Render(ChartError::NothingToDraw(_) | ChartError::Scale(_)) => {
+                CliError::usage(e)
+            }
             e => CliError::failure(e),
         }
     }

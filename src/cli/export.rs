@@ -42,6 +42,10 @@ pub struct ExportArgs {
     pub check: Option<crate::core::robust::Check>,
     #[arg(long, value_enum)]
     pub format: ExportFormat,
+    /// PNG pixel multiplier: 1 writes 1920×1080, 2 writes 3840×2160 for high-DPI screens,
+    /// 0.6667 writes 1280×720 (0.25 to 4; SVG and PDF are vector and ignore it).
+    #[arg(long, default_value_t = 1.0)]
+    pub scale: f32,
     /// With `--page start-times`: the district map instead of the bar chart, coloured by
     /// start quarter or by the comparison's district measure (`--format svg` or `csv`).
     #[arg(long, value_enum, value_name = "COLOURING")]
@@ -64,10 +68,18 @@ pub fn run(args: ExportArgs) -> CliResult {
             "--map draws the Start times page's district map: use it with --page start-times",
         ));
     }
-    if args.map.is_some() && !matches!(args.format, ExportFormat::Svg | ExportFormat::Csv) {
+    if args.map.is_some() && !(args.format.is_chart() || args.format == ExportFormat::Csv) {
         return Err(CliError::usage(
-            "the district map exports as --format svg (the map) or csv (its districts)",
+            "the district map exports as --format svg, png or pdf (the map) or csv (its districts)",
         ));
+    }
+    if !(export::chart::MIN_SCALE..=export::chart::MAX_SCALE).contains(&args.scale) {
+        return Err(CliError::usage(format!(
+            "--scale must be between {} and {} (a PNG of 1920×1080 pixels times the scale), not {}",
+            export::chart::MIN_SCALE,
+            export::chart::MAX_SCALE,
+            args.scale
+        )));
     }
     let bundle = open(&args.bundle)?;
     let mut choices = choices(
@@ -83,6 +95,7 @@ pub fn run(args: ExportArgs) -> CliResult {
         choices,
         format: args.format,
         date: chrono::Local::now().date_naive(),
+        scale: args.scale,
     };
     if args.event_time {
         if args.page != Page::Robustness {
@@ -152,7 +165,7 @@ fn export_map(
     out: &std::path::Path,
 ) -> CliResult {
     let bytes = export::map::render_map(bundle, req, colouring)
-        .ok_or_else(|| CliError::usage("the district map exports as svg or csv"))?;
+        .ok_or_else(|| CliError::usage("the district map exports as svg, png, pdf or csv"))??;
     if out.as_os_str() == "-" {
         return super::common::emit_bytes(&bytes);
     }

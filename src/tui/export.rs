@@ -114,6 +114,7 @@ impl PageExport {
             choices: self.choices.clone(),
             format,
             date: today,
+            scale: 1.0,
         };
         let bundle = &self.bundle;
         let mut written: Vec<PathBuf> = ExportFormat::ALL
@@ -127,14 +128,22 @@ impl PageExport {
                     (Some(s), None) => export::export_robustness_to(bundle, &request, s, dir),
                     (None, _) => export::export_to(bundle, &request, dir),
                 }
-                .map_err(PageExportError::from)
+                // A chart with nothing to draw (a check that does not apply) is left out; its
+                // table, which says why, is written.
+                .map(Some)
+                .or_else(|e| match e {
+                    export::ExportError::Render(export::ChartError::NothingToDraw(_)) => Ok(None),
+                    e => Err(PageExportError::from(e)),
+                })
             })
+            .filter_map(Result::transpose)
             .collect::<Result<_, _>>()?;
         // The map on screen goes out too, as SVG and as its district table.
         if let Some(colouring) = self.map {
             for format in [ExportFormat::Svg, ExportFormat::Csv] {
                 let request = request(format);
                 if let Some(bytes) = export::map::render_map(bundle, &request, colouring) {
+                    let bytes = bytes?;
                     let name = format!(
                         "map-{}.{}",
                         self.choices.comparison.id(),

@@ -31,6 +31,7 @@ fn request(bundle: &Bundle, page: Page, comparison: Comparison) -> ExportRequest
         choices: Choices::new(bundle, Outcome::Employment, comparison),
         format: ExportFormat::Latex,
         date: NaiveDate::from_ymd_opt(2026, 1, 2).unwrap(),
+        scale: 1.0,
     }
 }
 

@@ -127,7 +127,7 @@ fn map_needs_the_start_times_page_and_svg_or_csv() {
         "--map",
         "measure",
         "--format",
-        "png",
+        "md",
         "--out",
         "-",
     ]);

@@ -26,6 +26,7 @@ fn request(bundle: &Bundle, page: Page, format: ExportFormat) -> ExportRequest {
         choices,
         format,
         date: NaiveDate::from_ymd_opt(2026, 1, 2).unwrap(),
+        scale: 1.0,
     }
 }
 
@@ -46,7 +47,10 @@ fn trends_svg_has_both_series_marker_and_caption() {
     let caption =
         "Hand-worked test bundle [SYNTHETIC] · Early vs late start · cutoff 2018-02-15 · 2026-01-02"
             .to_string();
-    assert!(texts.contains(&caption), "caption missing in {texts:?}");
+    assert!(
+        texts.iter().any(|t| t.trim() == caption),
+        "caption missing in {texts:?}"
+    );
     assert!(texts.iter().any(|t| t == "Early start"), "{texts:?}");
     assert!(texts.iter().any(|t| t == "Late start"), "{texts:?}");
     // The vertical line has its own legend entry, naming the exact cutoff.
@@ -86,7 +90,7 @@ fn png_decodes_to_slide_size_with_both_series_colours() {
     let mut reader = decoder.read_info().expect("valid PNG");
     let mut buf = vec![0; reader.output_buffer_size()];
     let info = reader.next_frame(&mut buf).unwrap();
-    assert_eq!((info.width, info.height), (1280, 720));
+    assert_eq!((info.width, info.height), (1920, 1080));
     let px: Vec<&[u8]> = buf[..info.buffer_size()].chunks(3).collect();
     let count = |rgb: [u8; 3]| px.iter().filter(|p| **p == rgb).count();
     assert!(count([31, 119, 180]) > 500, "treated line not drawn");
@@ -130,8 +134,19 @@ fn every_page_renders_in_every_format() {
     let b = hand();
     for &page in Page::ALL {
         for &format in ExportFormat::ALL {
-            let bytes = export::render(&b, &request(&b, page, format))
-                .unwrap_or_else(|e| panic!("{page} {format:?}: {e}"));
+            let bytes = match export::render(&b, &request(&b, page, format)) {
+                Ok(bytes) => bytes,
+                // The hand bundle's 23 months leave the event study no district: the
+                // Robustness chart has nothing to draw (its table says why).
+                Err(e) if page == Page::Robustness && format.is_chart() => {
+                    assert!(
+                        e.to_string().starts_with("nothing to draw: Event study"),
+                        "{e}"
+                    );
+                    continue;
+                }
+                Err(e) => panic!("{page} {format:?}: {e}"),
+            };
             assert!(bytes.len() > 50, "{page} {format:?} is nearly empty");
             if format == ExportFormat::Svg {
                 let texts = svg_texts(std::str::from_utf8(&bytes).unwrap());
@@ -325,29 +340,30 @@ fn exports_of_the_sample_name_the_source_and_its_licence() {
 
 /// No district with a capacity change (a header-only `staffing` table): the staffing chart
 /// has nothing to draw. plotters used to loop forever computing an axis without ticks, which
-/// froze the dashboard's `e`; now the chart is its title and a plain note, in bounded time.
+/// froze the dashboard's `e`; then the chart was an empty grid with a note; now the chart is
+/// refused, naming the chart, in bounded time (the table still exports).
 #[test]
-fn an_empty_staffing_chart_says_so_instead_of_hanging() {
+fn an_empty_staffing_chart_is_refused_instead_of_drawn() {
     let mut b = hand();
     b.staffing.clear();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let svg = export::render(&b, &request(&b, Page::Staffing, ExportFormat::Svg));
         let png = export::render(&b, &request(&b, Page::Staffing, ExportFormat::Png));
+        let csv = export::render(&b, &request(&b, Page::Staffing, ExportFormat::Csv));
         let _ = tx.send((
             svg.map_err(|e| e.to_string()),
             png.map_err(|e| e.to_string()),
+            csv.is_ok(),
         ));
     });
-    let (svg, png) = rx
+    let (svg, png, csv) = rx
         .recv_timeout(std::time::Duration::from_secs(60))
         .expect("the staffing export finishes");
-    let texts = svg_texts(std::str::from_utf8(&svg.unwrap()).unwrap());
-    assert!(
-        texts.iter().any(|t| t == export::chart::NOTHING_TO_DRAW),
-        "{texts:?}"
-    );
-    assert!(png.unwrap().len() > 1000);
+    for e in [svg.unwrap_err(), png.unwrap_err()] {
+        assert!(e.starts_with("nothing to draw: Change in IM staff"), "{e}");
+    }
+    assert!(csv);
 }
 
 /// A bundle's name and source are data: a line break in them must not end the LaTeX comment

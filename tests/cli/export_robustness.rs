@@ -362,7 +362,10 @@ fn svg_has_one_point_per_event_study_coefficient_and_the_caption() {
         .filter_map(|n| n.text().map(|t| t.trim().to_string()))
         .collect();
     let base = json["base_period"].as_str().unwrap();
-    assert!(texts.iter().any(|t| t == base), "base period on the axis");
+    assert!(
+        texts.iter().any(|t| t == &format!("base period {base}")),
+        "base period labelled"
+    );
     let caption = texts
         .iter()
         .find(|t| t.contains("[SYNTHETIC]"))

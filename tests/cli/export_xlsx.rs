@@ -27,6 +27,7 @@ fn request(bundle: &Bundle, page: Page, format: ExportFormat) -> ExportRequest {
         choices: Choices::new(bundle, Outcome::Employment, Comparison::EarlyStart),
         format,
         date: NaiveDate::from_ymd_opt(2026, 1, 2).unwrap(),
+        scale: 1.0,
     }
 }
 

@@ -28,6 +28,7 @@ fn e_on_the_trends_page_writes_every_format_and_says_where() {
         [
             "trends-early-start.csv",
             "trends-early-start.md",
+            "trends-early-start.pdf",
             "trends-early-start.png",
             "trends-early-start.svg",
             "trends-early-start.tex",
@@ -35,7 +36,7 @@ fn e_on_the_trends_page_writes_every_format_and_says_where() {
         ]
     );
     let status = app.status.clone().expect("a status message");
-    assert!(status.contains("exported 6 files"), "{status}");
+    assert!(status.contains("exported 7 files"), "{status}");
     assert!(status.contains(&out.display().to_string()), "{status}");
     let svg = std::fs::read_to_string(out.join("trends-early-start.svg")).unwrap();
     assert!(
@@ -93,7 +94,7 @@ fn with_every_control_switched_off_the_export_is_the_no_controls_regression() {
     );
     dispatch(&mut app, Msg::Export);
     let status = app.status.clone().unwrap();
-    assert!(status.starts_with("exported 6 files"), "{status}");
+    assert!(status.starts_with("exported 7 files"), "{status}");
     let csv = std::fs::read_to_string(dir.path().join("estimate-early-start.csv")).unwrap();
     assert!(
         !csv.contains("urban"),
@@ -124,12 +125,13 @@ fn e_on_the_robustness_page_writes_the_workers_results_and_nothing_while_they_ru
     let runs = app.check_runs();
     dispatch(&mut app, Msg::Export);
     let status = app.status.clone().expect("a status message");
-    assert!(status.contains("exported 6 files"), "{status}");
+    assert!(status.contains("exported 7 files"), "{status}");
     assert_eq!(
         names(&out),
         [
             "robustness-early-start.csv",
             "robustness-early-start.md",
+            "robustness-early-start.pdf",
             "robustness-early-start.png",
             "robustness-early-start.svg",
             "robustness-early-start.tex",

@@ -74,7 +74,7 @@ fn an_export_within_its_time_limit_arrives() {
     let dir = out.path().join("exports");
     start(&s, 300, 60, &dir, "DONE");
     s.keys(&["e"]);
-    s.wait_for("exported 5 files");
+    s.wait_for("exported 7 files");
     let mut names = entries(&dir);
     names.sort();
     assert_eq!(
@@ -82,16 +82,18 @@ fn an_export_within_its_time_limit_arrives() {
         [
             "trends-early-start.csv",
             "trends-early-start.md",
+            "trends-early-start.pdf",
             "trends-early-start.png",
             "trends-early-start.svg",
-            "trends-early-start.tex"
+            "trends-early-start.tex",
+            "trends-early-start.xlsx"
         ]
     );
     // A second export never overwrites the first.
     s.keys(&["e"]);
-    s.wait_for("exported 5 files");
+    s.wait_for("exported 7 files");
     let start = Instant::now();
-    while entries(&dir).len() < 10 {
+    while entries(&dir).len() < 14 {
         assert!(
             start.elapsed() < Duration::from_secs(10),
             "{:?}",

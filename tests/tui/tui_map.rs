@@ -99,7 +99,7 @@ fn e_with_the_map_on_screen_also_writes_the_map() {
     dispatch(&mut app, Msg::CycleMap);
     dispatch(&mut app, Msg::Export);
     let status = app.status.clone().expect("a status message");
-    assert!(status.contains("exported 8 files"), "{status}");
+    assert!(status.contains("exported 9 files"), "{status}");
     let svg = std::fs::read_to_string(dir.path().join("map-early-start.svg")).unwrap();
     assert!(svg.contains("Districts by start quarter – Early vs late start"));
     assert!(svg.contains("© GeoBasis-DE / BKG 2021 (Daten verändert)"));

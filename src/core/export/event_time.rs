@@ -3,7 +3,7 @@
 //! shape per estimator) and the overall ATT by estimator (Markdown, LaTeX, CSV, XLSX), from the same
 //! `EventTimeOverlay` the dashboard draws.
 
-use super::chart::{Chart, ChartBody, IntervalPoint, IntervalSeries, MarkerShape};
+use super::chart::{Chart, ChartBody, IntervalPoint, IntervalSeries, MarkerShape, Meaning};
 use super::{
     ExportError, ExportRequest, PageContent, caption, controls_label, render_content, write_new,
 };
@@ -19,6 +19,16 @@ fn shape(e: Estimator) -> MarkerShape {
         Estimator::SunAbraham => MarkerShape::Triangle,
         Estimator::Imputation => MarkerShape::Square,
     }
+}
+
+/// Each estimator's colour, the same on every chart (the event study is TWFE's).
+fn meaning(e: Estimator) -> Meaning {
+    Meaning::Series(match e {
+        Estimator::Twfe => 0,
+        Estimator::CallawaySantAnna => 1,
+        Estimator::SunAbraham => 2,
+        Estimator::Imputation => 3,
+    })
 }
 
 /// Table and chart of the overlay with the estimators in `shown` drawn.
@@ -43,6 +53,7 @@ pub fn event_time_content(
         .map(|(e, points)| IntervalSeries {
             name: e.label().to_string(),
             shape: shape(e),
+            meaning: meaning(e),
             points: points
                 .iter()
                 .map(|p| IntervalPoint {
@@ -71,7 +82,7 @@ pub fn event_time_content(
             body: ChartBody::IntervalSeries {
                 series,
                 // The reference month of TWFE and Sun–Abraham.
-                marker: Some(-1.0),
+                marker: Some((-1.0, "reference month −1 (TWFE, Sun–Abraham)".into())),
             },
         },
         markdown: None,
@@ -102,6 +113,7 @@ pub fn render_event_time(
         req.format,
         bundle,
         "event-time",
+        req.scale,
     )
 }
 

@@ -3,32 +3,33 @@
 //! white, so the treated/control split reads in monochrome print; a legend, the caption and
 //! the boundaries' source, licence and vintage below.
 
-use super::{ExportFormat, ExportRequest, Page, caption, source_note};
+use super::{ExportError, ExportFormat, ExportRequest, Page, caption, raster, source_note};
 use crate::core::bundle::Bundle;
 use crate::core::view::map::{MapColouring, MapGroup, MapView, sequential_colours};
 use std::fmt::Write as _;
 
-/// The map of the Start times page for the request's choices: SVG (the map) or CSV (one row
-/// per district: group, value, class); `None` for formats a map has no form in.
+/// The map of the Start times page for the request's choices: SVG, PNG or PDF (the map) or
+/// CSV (one row per district: group, value, class); `None` for formats a map has no form in.
 pub fn render_map(
     bundle: &Bundle,
     req: &ExportRequest,
     colouring: MapColouring,
-) -> Option<Vec<u8>> {
+) -> Option<Result<Vec<u8>, ExportError>> {
     let view = MapView::build(bundle, &req.choices, colouring);
     let req = ExportRequest {
         page: Page::StartTimes,
         ..req.clone()
     };
+    let svg = || {
+        let source = source_note(bundle);
+        map_svg(&view, &caption(bundle, &req, "none"), source.as_deref())
+    };
     match req.format {
-        ExportFormat::Svg => {
-            let source = source_note(bundle);
-            Some(map_svg(&view, &caption(bundle, &req, "none"), source.as_deref()).into_bytes())
-        }
-        ExportFormat::Csv => Some(view.table().csv().into_bytes()),
-        ExportFormat::Png | ExportFormat::Markdown | ExportFormat::Latex | ExportFormat::Xlsx => {
-            None
-        }
+        ExportFormat::Svg => Some(Ok(svg().into_bytes())),
+        ExportFormat::Png => Some(raster::png(&svg(), req.scale).map_err(ExportError::from)),
+        ExportFormat::Pdf => Some(raster::pdf(&svg()).map_err(ExportError::from)),
+        ExportFormat::Csv => Some(Ok(view.table().csv().into_bytes())),
+        ExportFormat::Markdown | ExportFormat::Latex | ExportFormat::Xlsx => None,
     }
 }
 
@@ -38,10 +39,7 @@ const MARGIN: f64 = 16.0;
 const LINE: f64 = 16.0;
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    super::text::xml(s)
 }
 
 fn hex((r, g, b): (u8, u8, u8)) -> String {
@@ -96,12 +94,13 @@ pub fn map_svg(view: &MapView, caption: &str, source: Option<&str>) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}" font-family="sans-serif" font-size="12">
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}" font-family="{family}, Verdana, sans-serif" font-size="12">
 <defs><pattern id="control-hatch" patternUnits="userSpaceOnUse" width="6" height="6" patternTransform="rotate(45)"><rect width="6" height="6" fill="white" fill-opacity="0.55"/><line x1="0" y1="0" x2="0" y2="6" stroke="black" stroke-width="1.6"/></pattern></defs>
 <rect width="100%" height="100%" fill="white"/>
 <text x="{MARGIN}" y="{:.1}" font-size="15" font-weight="bold">{}</text>"##,
         MARGIN + LINE,
-        esc(&view.title)
+        esc(&view.title),
+        family = super::text::FONT_FAMILY,
     );
     let px = |x: f64| MARGIN + (x - x0) * scale;
     let py = |y: f64| top + (y1 - y) * scale;
@@ -223,6 +222,6 @@ mod tests {
     #[test]
     fn wrap_keeps_words_whole() {
         assert_eq!(wrap("aa bb cc", 5), vec!["aa bb", "cc"]);
-        assert_eq!(esc("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
+        assert_eq!(esc("a<b & \"c\"\n"), "a&lt;b &amp; &quot;c&quot;");
     }
 }

@@ -1,19 +1,25 @@
 //! Results for slides and papers: each dashboard page as a table (Markdown, LaTeX, CSV, XLSX)
-//! or a chart (SVG, PNG), with a caption naming the bundle, comparison, controls and date. Called
+//! or a chart (SVG, PNG, PDF), with a caption naming the bundle, comparison, controls and date. Called
 //! by `wirkung export` and by the dashboard's export key; no terminal code here.
 
 pub mod atomic;
 pub mod chart;
+mod chart_svg;
 pub mod event_time;
 pub mod map;
 mod pages;
+pub mod palette;
+pub mod raster;
 pub mod robustness;
+pub mod text;
+pub mod ticks;
 pub mod xlsx;
 
 pub use crate::core::view::table::{self, Cell, TableData};
 pub use atomic::{WriteError, free_name, write_atomic, write_new};
 pub use chart::{
-    Bar, Chart, ChartBody, ChartError, IntervalPoint, IntervalSeries, MarkerShape, Series, XAxis,
+    Bar, Chart, ChartBody, ChartError, IntervalPoint, IntervalSeries, MarkerShape, Meaning, Series,
+    XAxis,
 };
 pub use pages::page_content;
 pub use robustness::robustness_content;
@@ -33,6 +39,7 @@ pub use crate::core::view::Page;
 pub enum ExportFormat {
     Svg,
     Png,
+    Pdf,
     #[value(name = "md")]
     Markdown,
     #[value(name = "tex")]
@@ -45,11 +52,20 @@ impl ExportFormat {
     /// Every format, in the order the dashboard's `e` writes them.
     pub const ALL: &'static [ExportFormat] = <ExportFormat as strum::VariantArray>::VARIANTS;
 
+    /// Whether the format is a chart (SVG, PNG, PDF) rather than a table.
+    pub fn is_chart(self) -> bool {
+        matches!(
+            self,
+            ExportFormat::Svg | ExportFormat::Png | ExportFormat::Pdf
+        )
+    }
+
     /// File extension (also the CLI's spelling).
     pub fn extension(self) -> &'static str {
         match self {
             ExportFormat::Svg => "svg",
             ExportFormat::Png => "png",
+            ExportFormat::Pdf => "pdf",
             ExportFormat::Markdown => "md",
             ExportFormat::Latex => "tex",
             ExportFormat::Csv => "csv",
@@ -66,6 +82,8 @@ pub struct ExportRequest {
     pub format: ExportFormat,
     /// Printed in the caption; passed in so that exports are reproducible.
     pub date: NaiveDate,
+    /// PNG pixel multiplier (1: 1920×1080; 2 for high-DPI screens); other formats ignore it.
+    pub scale: f32,
 }
 
 /// Why an export failed.
@@ -153,6 +171,7 @@ pub fn render(bundle: &Bundle, req: &ExportRequest) -> Result<Vec<u8>, ExportErr
         req.format,
         bundle,
         req.page.id(),
+        req.scale,
     )
 }
 
@@ -168,6 +187,7 @@ pub fn render_robustness(
         req.format,
         bundle,
         req.page.id(),
+        req.scale,
     )
 }
 
@@ -195,6 +215,7 @@ fn render_content(
     format: ExportFormat,
     bundle: &Bundle,
     sheet: &str,
+    scale: f32,
 ) -> Result<Vec<u8>, ExportError> {
     let source = source_note(bundle);
     let caption = content.chart.caption.clone();
@@ -204,7 +225,8 @@ fn render_content(
         ExportFormat::Svg => {
             return Ok(chart::svg(&chart)?.into_bytes());
         }
-        ExportFormat::Png => return Ok(chart::png(&chart)?),
+        ExportFormat::Png => return Ok(chart::png(&chart, scale)?),
+        ExportFormat::Pdf => return Ok(chart::pdf(&chart)?),
         ExportFormat::Xlsx => {
             let tables = content.sheet.unwrap_or_else(|| {
                 vec![table::NotedTable {

@@ -1,15 +1,17 @@
 //! Each page as a table and a chart: the page's model from `core::view`, mapped onto the
 //! export's `TableData` and `Chart` (the dashboard draws the same model).
 
-use super::chart::{Bar, Chart, ChartBody, Series, XAxis};
+use super::chart::{Bar, Chart, ChartBody, Meaning, Series, XAxis};
 use super::table::{Cell, TableData};
 use super::{ExportError, ExportRequest, Page, PageContent, caption, controls_label};
 use crate::core::bundle::{Bundle, Table};
+use crate::core::choices::Choices;
 use crate::core::derive::{self, DeriveError};
 use crate::core::estimate::{Term, estimate_did};
 use crate::core::report::{self, EstimateReport};
 use crate::core::robust::RobustSuite;
 use crate::core::view::AnalysisError;
+use crate::core::view::format;
 use crate::core::view::implementation::ImplementationView;
 use crate::core::view::overview::OverviewView;
 use crate::core::view::staffing::StaffingView;
@@ -64,13 +66,15 @@ fn trends(bundle: &Bundle, req: &ExportRequest) -> Result<PageContent, ExportErr
         )
         .into());
     }
-    let line = |l: &TrendLine| Series {
-        name: l.legend.to_string(),
-        points: l
-            .points
-            .iter()
-            .map(|(m, rate)| (f64::from(m.index()), *rate))
-            .collect(),
+    let line = |l: &TrendLine, meaning| {
+        Series::new(
+            l.legend,
+            meaning,
+            l.points
+                .iter()
+                .map(|(m, rate)| (f64::from(m.index()), *rate))
+                .collect(),
+        )
     };
     let chart = Chart {
         title: view.title.clone(),
@@ -79,7 +83,10 @@ fn trends(bundle: &Bundle, req: &ExportRequest) -> Result<PageContent, ExportErr
         source: None,
         body: ChartBody::Lines {
             x_axis: XAxis::Months,
-            series: vec![line(&view.treated), line(&view.control)],
+            series: vec![
+                line(&view.treated, Meaning::Treated),
+                line(&view.control, Meaning::Comparison),
+            ],
             marker: Some((f64::from(view.marker.index()), view.marker_legend.clone())),
         },
     };
@@ -134,26 +141,12 @@ fn estimate(bundle: &Bundle, req: &ExportRequest) -> Result<PageContent, ExportE
             )
         })
         .unwrap_or_default();
-    let g = &r.groups;
     let chart = Chart {
         title: format!("{}: group means{effect}", r.labels.outcome),
         y_label: "Weighted mean, %".into(),
         caption: cap.clone(),
         source: None,
-        body: ChartBody::Lines {
-            x_axis: XAxis::Categories(vec![r.labels.base.clone(), r.labels.end.clone()]),
-            series: vec![
-                Series {
-                    name: format!("{} (n = {})", r.labels.treated, g.treated.n),
-                    points: vec![(0.0, g.treated.base), (1.0, g.treated.end)],
-                },
-                Series {
-                    name: format!("{} (n = {})", r.labels.control, g.control.n),
-                    points: vec![(0.0, g.control.base), (1.0, g.control.end)],
-                },
-            ],
-            marker: None,
-        },
+        body: group_means(r, false),
     };
     Ok(PageContent {
         markdown: Some(format!(
@@ -183,15 +176,40 @@ fn start_times(bundle: &Bundle, req: &ExportRequest) -> Result<PageContent, Expo
         .map(|m| Bar {
             label: m.month.to_string(),
             value: m.districts as f64,
-            highlight: m.early,
+            meaning: if m.early {
+                Meaning::Treated
+            } else {
+                Meaning::Comparison
+            },
         })
-        .collect();
+        .collect::<Vec<_>>();
+    // The cutoff lies between the last early month and the first late one.
+    let cutoff_at = view
+        .district_months
+        .iter()
+        .rposition(|m| m.early)
+        .map(|i| i as f64 + 0.5);
     let chart = Chart {
         title: view.title.clone(),
-        y_label: "Districts starting".into(),
+        y_label: "Districts starting in the month".into(),
         caption: caption(bundle, req, "none"),
         source: None,
-        body: ChartBody::Bars { bars },
+        body: ChartBody::Bars {
+            bars,
+            legend: vec![
+                (
+                    Meaning::Treated,
+                    format!("early start ({} districts)", format::count(view.early)),
+                ),
+                (
+                    Meaning::Comparison,
+                    format!("late start ({} districts)", format::count(view.late)),
+                ),
+            ],
+            counts: true,
+            marker: cutoff_at.map(|at| (at, format!("cutoff {}", view.cutoff))),
+            level: None,
+        },
     };
     Ok(plain(view.table(), chart))
 }
@@ -205,7 +223,11 @@ fn topics(bundle: &Bundle, req: &ExportRequest) -> Result<PageContent, ExportErr
         .map(|t| Bar {
             label: t.label.to_string(),
             value: t.percent,
-            highlight: t.ranked,
+            meaning: if t.ranked {
+                Meaning::Highlighted
+            } else {
+                Meaning::Other
+            },
         })
         .collect();
     let chart = Chart {
@@ -213,7 +235,19 @@ fn topics(bundle: &Bundle, req: &ExportRequest) -> Result<PageContent, ExportErr
         y_label: "Share of talks, %".into(),
         caption: caption(bundle, req, "none"),
         source: None,
-        body: ChartBody::Bars { bars },
+        body: ChartBody::Bars {
+            bars,
+            legend: vec![
+                (
+                    Meaning::Highlighted,
+                    "topics the page ranks districts by (labour market, housing)".into(),
+                ),
+                (Meaning::Other, "other topics".into()),
+            ],
+            counts: false,
+            marker: None,
+            level: None,
+        },
     };
     Ok(plain(view.table(), chart))
 }
@@ -227,44 +261,125 @@ fn staffing(bundle: &Bundle, req: &ExportRequest) -> Result<PageContent, ExportE
         .map(|(v, above)| Bar {
             label: v.name.clone(),
             value: v.value,
-            highlight: *above,
+            meaning: if *above {
+                Meaning::Treated
+            } else {
+                Meaning::Comparison
+            },
         })
         .collect();
+    let c = &view.capacity;
     let chart = Chart {
-        title: view.capacity.title.clone(),
+        title: c.title.clone(),
         y_label: "FTE change".into(),
         caption: caption(bundle, req, "none"),
         source: None,
-        body: ChartBody::Bars { bars },
+        body: ChartBody::Bars {
+            bars,
+            legend: vec![
+                (
+                    Meaning::Treated,
+                    format!(
+                        "{}: above the median ({})",
+                        c.groups.0,
+                        format::count(c.above)
+                    ),
+                ),
+                (
+                    Meaning::Comparison,
+                    format!(
+                        "{}: at or below the median ({})",
+                        c.groups.1,
+                        format::count(c.below)
+                    ),
+                ),
+            ],
+            counts: false,
+            marker: None,
+            // As the page marks it.
+            level: c
+                .median
+                .map(|m| (m, format!("median {}", c.format.show(m)))),
+        },
     };
     Ok(plain(view.table(), chart))
 }
 
+/// The Overview's chart is Tab. 11 drawn: both groups' weighted means at base and end, and
+/// the treated group's path had it changed as the comparison group did; the gap at the end
+/// is the simple DiD the title names (column (1), no controls).
 fn overview(bundle: &Bundle, req: &ExportRequest) -> Result<PageContent, ExportError> {
     let view = OverviewView::build(bundle, &req.choices);
-    let bars = view
-        .bundle
-        .tables
-        .iter()
-        .map(|t| Bar {
-            label: t.table.name().to_string(),
-            value: t.rows.unwrap_or(0) as f64,
-            highlight: true,
-        })
-        .collect();
+    let without_controls = Choices {
+        controls: crate::core::derive::ControlSelection::None,
+        ..req.choices.clone()
+    };
+    let columns = report::estimate_columns(bundle, &without_controls).map_err(|e| match e {
+        AnalysisError::Derive(d) => ExportError::from(d),
+        AnalysisError::Estimate(e) => ExportError::from(e),
+        AnalysisError::NoControls => ExportError::from(DeriveError::Empty(e.to_string())),
+    })?;
+    let r = &columns[0];
+    let did = view
+        .did
+        .as_ref()
+        .map(|d| format!(": DiD {} pp", d.did))
+        .unwrap_or_default();
     let chart = Chart {
-        title: view.bundle.tables_title.clone(),
-        y_label: "Rows".into(),
+        title: format!("{}{did} (weighted means, no controls)", view.did_heading),
+        y_label: format!("{}, weighted mean, %", r.labels.outcome),
         caption: caption(
             bundle,
             req,
             &controls_label(&req.choices.control_selection(bundle)),
         ),
         source: None,
-        body: ChartBody::Bars { bars },
+        body: group_means(r, true),
     };
     Ok(plain(view.table(), chart))
 }
+
+/// The two groups' means at base and end (column (1)); with `counterfactual`, the treated
+/// group's base plus the comparison group's change, dashed.
+fn group_means(r: &EstimateReport, counterfactual: bool) -> ChartBody {
+    let g = &r.groups;
+    let mut series = vec![
+        Series::new(
+            format!("{} (n = {})", r.labels.treated, g.treated.n),
+            Meaning::Treated,
+            vec![(0.0, g.treated.base), (1.0, g.treated.end)],
+        ),
+        Series::new(
+            format!("{} (n = {})", r.labels.control, g.control.n),
+            Meaning::Comparison,
+            vec![(0.0, g.control.base), (1.0, g.control.end)],
+        ),
+    ];
+    if counterfactual {
+        series.push(Series {
+            dashed: true,
+            ..Series::new(
+                format!(
+                    "{} had it changed as {} did",
+                    r.labels.treated, r.labels.control
+                ),
+                Meaning::Treated,
+                vec![
+                    (0.0, g.treated.base),
+                    (1.0, g.treated.base + g.control.end - g.control.base),
+                ],
+            )
+        });
+    }
+    ChartBody::Lines {
+        x_axis: XAxis::Categories(vec![r.labels.base.clone(), r.labels.end.clone()]),
+        series,
+        marker: None,
+    }
+}
+
+/// The organisation form Abb. 9 singles out.
+const DISTRICT_OFFICE: &str = "via the district office";
 
 fn implementation(bundle: &Bundle, req: &ExportRequest) -> Result<PageContent, ExportError> {
     let view = ImplementationView::build(bundle, &req.choices);
@@ -281,7 +396,11 @@ fn implementation(bundle: &Bundle, req: &ExportRequest) -> Result<PageContent, E
                     Some(Bar {
                         label: r.label.clone(),
                         value: r.values.get(1).copied().flatten()?,
-                        highlight: r.label == "via the district office",
+                        meaning: if r.label == DISTRICT_OFFICE {
+                            Meaning::Highlighted
+                        } else {
+                            Meaning::Other
+                        },
                     })
                 })
                 .collect()
@@ -292,7 +411,19 @@ fn implementation(bundle: &Bundle, req: &ExportRequest) -> Result<PageContent, E
         y_label: "% of funded municipalities".into(),
         caption: caption(bundle, req, "none"),
         source: None,
-        body: ChartBody::Bars { bars },
+        body: ChartBody::Bars {
+            bars,
+            legend: vec![
+                (
+                    Meaning::Highlighted,
+                    format!("{DISTRICT_OFFICE} (the report's main finding)"),
+                ),
+                (Meaning::Other, "other forms of organisation".into()),
+            ],
+            counts: false,
+            marker: None,
+            level: None,
+        },
     };
     Ok(plain(view.table(), chart))
 }

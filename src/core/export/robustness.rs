@@ -4,7 +4,7 @@
 //! `RobustSuite`), so the dashboard exports what it already computed and the CLI what it
 //! computes with `wirkung robustness`'s defaults.
 
-use super::chart::{Chart, ChartBody, IntervalPoint};
+use super::chart::{Chart, ChartBody, IntervalPoint, Meaning};
 use super::{ExportRequest, PageContent, caption, controls_label};
 use crate::core::bundle::{Bundle, Level};
 use crate::core::robust::{EventStudy, RobustError, RobustSuite};
@@ -105,7 +105,7 @@ fn event_chart(
                 format!("Event study, base {}: {what}", e.base_period),
                 points,
                 labels,
-                Some(0.0),
+                Some((0.0, format!("base period {}", e.base_period))),
             )
         }
         Err(why) => (
@@ -194,14 +194,19 @@ fn own_chart(view: &CheckView, cap: String) -> Chart {
             x_label: "weight in the TWFE coefficient".into(),
             groups: ComparisonKind::ALL
                 .iter()
-                .map(|&k| Series {
-                    name: k.label().to_string(),
-                    points: s
-                        .points
-                        .iter()
-                        .filter(|p| p.kind == k)
-                        .map(|p| (p.weight, p.estimate))
-                        .collect(),
+                .enumerate()
+                .map(|(i, &k)| {
+                    Series::new(
+                        k.label(),
+                        // After the four estimators' colours: a kind of 2×2 comparison is
+                        // no estimator.
+                        Meaning::Series(4 + i),
+                        s.points
+                            .iter()
+                            .filter(|p| p.kind == k)
+                            .map(|p| (p.weight, p.estimate))
+                            .collect(),
+                    )
                 })
                 .collect(),
             reference: Some((s.twfe, "TWFE coefficient".into())),
@@ -219,25 +224,25 @@ fn own_chart(view: &CheckView, cap: String) -> Chart {
         body: ChartBody::Lines {
             x_axis: XAxis::Months,
             series: vec![
-                Series {
-                    name: "BW".into(),
-                    points: s
-                        .points
+                Series::new(
+                    "BW",
+                    Meaning::Treated,
+                    s.points
                         .iter()
                         .map(|p| (f64::from(p.0.index()), p.1))
                         .collect(),
-                },
-                Series {
-                    name: format!(
+                ),
+                Series::new(
+                    format!(
                         "synthetic control, shifted by {}",
                         crate::core::view::format::signed(s.offset, 2)
                     ),
-                    points: s
-                        .points
+                    Meaning::Comparison,
+                    s.points
                         .iter()
                         .map(|p| (f64::from(p.0.index()), p.2))
                         .collect(),
-                },
+                ),
             ],
             marker: Some((f64::from(s.base.index()), format!("base month {}", s.base))),
         },
@@ -308,6 +313,7 @@ pub fn export_check(
         req.format,
         bundle,
         &format!("robustness-{}", check.id()),
+        req.scale,
     )?;
     match out {
         Some(path) => {
