@@ -48,7 +48,7 @@ fn e_on_the_trends_page_writes_every_format_and_says_where() {
     // The same choices give the same bytes as the headless command would (same core code);
     // a second export never overwrites the first.
     dispatch(&mut app, Msg::Export);
-    assert_eq!(names(&out).len(), 12);
+    assert_eq!(names(&out).len(), 14);
     assert!(out.join("trends-early-start-1.svg").exists());
     let again = std::fs::read_to_string(out.join("trends-early-start-1.svg")).unwrap();
     assert_eq!(svg, again);
@@ -172,7 +172,7 @@ fn e_on_the_robustness_page_writes_the_workers_results_and_nothing_while_they_ru
 
     // Pressed again: new names, the first files untouched.
     dispatch(&mut app, Msg::Export);
-    assert_eq!(names(&out).len(), 12);
+    assert_eq!(names(&out).len(), 14);
     assert_eq!(
         csv,
         std::fs::read_to_string(out.join("robustness-early-start-1.csv")).unwrap()
