@@ -248,22 +248,22 @@ impl Choices {
         };
         vec![
             Setting {
-                name: "level",
+                kind: SettingKind::Level,
                 value: self.level.to_string(),
                 changed: self.level != defaults.level,
             },
             Setting {
-                name: "controls",
+                kind: SettingKind::Controls,
                 value: controls,
                 changed: self.control_selection(bundle) != ControlSelection::All,
             },
             Setting {
-                name: "se",
+                kind: SettingKind::Se,
                 value: self.variance.id().to_string(),
                 changed: self.variance != defaults.variance,
             },
             Setting {
-                name: "weights",
+                kind: SettingKind::Weights,
                 value: if self.weighted {
                     "weighted"
                 } else {
@@ -273,7 +273,7 @@ impl Choices {
                 changed: self.weighted != defaults.weighted,
             },
             Setting {
-                name: "cutoff",
+                kind: SettingKind::Cutoff,
                 value: self.cutoff.to_string(),
                 changed: self.cutoff_moved(bundle),
             },
@@ -374,18 +374,29 @@ fn shell_word(s: &str) -> String {
     }
 }
 
+/// Which choice a [`Setting`] is; shown as its `--flag` name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum_macros::Display, strum_macros::IntoStaticStr)]
+#[strum(serialize_all = "lowercase")]
+pub enum SettingKind {
+    Level,
+    Controls,
+    Se,
+    Weights,
+    Cutoff,
+}
+
 /// One choice as it is shown: its `--flag` name, its value, and whether it differs from the
 /// bundle's default.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Setting {
-    pub name: &'static str,
+    pub kind: SettingKind,
     pub value: String,
     pub changed: bool,
 }
 
 impl std::fmt::Display for Setting {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}", self.name, self.value)?;
+        write!(f, "{} {}", self.kind, self.value)?;
         if self.changed {
             write!(f, " (changed)")?;
         }

@@ -5,6 +5,7 @@ use super::app::{App, Page};
 use super::msg::{BINDINGS, Msg, Scope, Sends};
 use super::pages;
 use super::widgets::fit;
+use crate::core::choices::SettingKind;
 use crate::core::derive::Comparison;
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
@@ -308,7 +309,9 @@ fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
     let settings: Vec<_> = c
         .settings(&app.bundle)
         .into_iter()
-        .filter(|s| s.changed || (s.name == "cutoff" && c.comparison == Comparison::EarlyStart))
+        .filter(|s| {
+            s.changed || (s.kind == SettingKind::Cutoff && c.comparison == Comparison::EarlyStart)
+        })
         .collect();
     let status = |comparison: &str, short: bool| {
         let mut text = format!(" {bundle} │ {comparison} │ {}", c.outcome.id());
@@ -318,7 +321,7 @@ fn render_status(app: &App, area: Rect, buf: &mut Buffer) {
                 (true, false) => " (changed)",
                 (true, true) => "*",
             };
-            text.push_str(&format!(" │ {} {}{mark}", s.name, s.value));
+            text.push_str(&format!(" │ {} {}{mark}", s.kind, s.value));
         }
         text
     };

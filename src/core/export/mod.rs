@@ -25,7 +25,7 @@ pub use pages::page_content;
 pub use robustness::robustness_content;
 
 use crate::core::bundle::Bundle;
-use crate::core::choices::Choices;
+use crate::core::choices::{Choices, SettingKind};
 use crate::core::derive::{Comparison, ControlSelection, DeriveError};
 use crate::core::estimate::EstimateError;
 use crate::core::robust::RobustSuite;
@@ -138,15 +138,17 @@ pub fn caption(bundle: &Bundle, req: &ExportRequest, controls: &str) -> String {
     // Only what the page depends on: trends and start dates ignore the estimate's options,
     // staffing depends on the level alone; the controls are named above.
     let early_start = req.choices.comparison == Comparison::EarlyStart;
-    let depends = |name: &str| match req.page {
-        Page::Trends | Page::StartTimes => name == "cutoff",
-        Page::Staffing => name == "level",
+    let depends = |kind: SettingKind| match req.page {
+        Page::Trends | Page::StartTimes => kind == SettingKind::Cutoff,
+        Page::Staffing => kind == SettingKind::Level,
         Page::Topics | Page::Implementation => false,
-        Page::Overview | Page::Estimate => name != "controls",
-        Page::Robustness => !matches!(name, "controls" | "se"),
+        Page::Overview | Page::Estimate => kind != SettingKind::Controls,
+        Page::Robustness => !matches!(kind, SettingKind::Controls | SettingKind::Se),
     };
     for setting in req.choices.settings(bundle) {
-        if depends(setting.name) && (setting.changed || (setting.name == "cutoff" && early_start)) {
+        if depends(setting.kind)
+            && (setting.changed || (setting.kind == SettingKind::Cutoff && early_start))
+        {
             parts.push(setting.to_string());
         }
     }

@@ -4,6 +4,7 @@
 
 use super::panel;
 use crate::core::bundle::Level;
+use crate::core::choices::SettingKind;
 use crate::tui::app::{App, Page};
 use crate::tui::widgets::regression_table::{Model, RegressionTable};
 use crate::tui::widgets::{CURSOR_W, fit, list_row, message, wrapped_rows};
@@ -178,7 +179,7 @@ impl EstimatePage<'_> {
         let t = &app.theme;
         let c = &app.choices;
         let settings = c.settings(&app.bundle);
-        let changed = |name: &str| settings.iter().any(|s| s.name == name && s.changed);
+        let changed = |kind: SettingKind| settings.iter().any(|s| s.kind == kind && s.changed);
         let row = |key: &'static str, name: &'static str, value: String, changed: bool| {
             let mut spans = vec![
                 Span::styled(format!(" {key} "), t.key),
@@ -198,8 +199,13 @@ impl EstimatePage<'_> {
         let lines = vec![
             row("c", "comparison", c.comparison.id().to_string(), false),
             row("o", "outcome", c.outcome.id().to_string(), false),
-            row("l", "level", level.to_string(), changed("level")),
-            row("v", "variance", c.variance.id().to_string(), changed("se")),
+            row("l", "level", level.to_string(), changed(SettingKind::Level)),
+            row(
+                "v",
+                "variance",
+                c.variance.id().to_string(),
+                changed(SettingKind::Se),
+            ),
             row(
                 "w",
                 "weights",
@@ -208,9 +214,14 @@ impl EstimatePage<'_> {
                 } else {
                     "unweighted".into()
                 },
-                changed("weights"),
+                changed(SettingKind::Weights),
             ),
-            row("[]", "cutoff", c.cutoff.to_string(), changed("cutoff")),
+            row(
+                "[]",
+                "cutoff",
+                c.cutoff.to_string(),
+                changed(SettingKind::Cutoff),
+            ),
         ];
         Paragraph::new(lines)
             .block(panel(" Choices ", t).title_bottom(Line::styled(" r resets  y command ", t.dim)))
