@@ -61,6 +61,47 @@ pub enum Headline {
     },
 }
 
+/// The two control specifications the diff re-estimates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum_macros::Display)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum Controls {
+    /// The manifest's controls: the report's specification.
+    All,
+    None,
+}
+
+/// Which estimates a change of `bundle.toml` moves by itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum_macros::Display)]
+pub enum Moves {
+    #[strum(to_string = "every estimate")]
+    Every,
+    #[strum(to_string = "every estimate reading that table")]
+    ReadingTable,
+    #[strum(to_string = "the estimates with controls all")]
+    WithAllControls,
+    #[strum(to_string = "the early-start estimates")]
+    EarlyStart,
+}
+
+impl Moves {
+    /// Whether this change can explain a change of `e`.
+    pub fn explains(self, e: &EstimateChange) -> bool {
+        match self {
+            Moves::Every | Moves::ReadingTable => true,
+            Moves::WithAllControls => e.controls == Controls::All,
+            Moves::EarlyStart => e.comparison == Comparison::EarlyStart,
+        }
+    }
+}
+
+/// Serialised as its sentence, the shape `diff --format json` has always had.
+impl Serialize for Moves {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
 /// One comparison × outcome (× level) × controls, before and after.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EstimateChange {
@@ -68,7 +109,7 @@ pub struct EstimateChange {
     pub comparison: Comparison,
     pub level: Level,
     /// `all` (the manifest's controls: the report's specification) or `none`.
-    pub controls: &'static str,
+    pub controls: Controls,
     pub old: Headline,
     pub new: Headline,
     /// new − old of the coefficient and p-value, when both exist.
@@ -84,7 +125,7 @@ pub struct ManifestChange {
     /// The setting's value as `bundle.toml` spells it; `None`: not set.
     pub old: Option<String>,
     pub new: Option<String>,
-    pub explains: &'static str,
+    pub explains: Moves,
 }
 
 /// Everything `wirkung diff` reports.
@@ -241,13 +282,13 @@ fn manifest_changes(old: &Bundle, new: &Bundle) -> Vec<ManifestChange> {
             old: o.get(k).cloned(),
             new: n.get(k).cloned(),
             explains: if k == "rules.early_cutoff" {
-                "the early-start estimates"
+                Moves::EarlyStart
             } else if k.starts_with("controls.") {
-                "the estimates with controls all"
+                Moves::WithAllControls
             } else if k.starts_with("tables.") {
-                "every estimate reading that table"
+                Moves::ReadingTable
             } else {
-                "every estimate"
+                Moves::Every
             },
         })
         .collect()
@@ -445,8 +486,8 @@ fn estimates(old: &Bundle, new: &Bundle) -> Vec<EstimateChange> {
                 .into_iter()
                 .flat_map(|l| {
                     [
-                        ("all", ControlSelection::All),
-                        ("none", ControlSelection::None),
+                        (Controls::All, ControlSelection::All),
+                        (Controls::None, ControlSelection::None),
                     ]
                     .map(|c| (l, c))
                 })
@@ -627,13 +668,7 @@ pub fn diff_text(d: &BundleDiff) -> String {
             _ => String::new(),
         };
         // Which of the manifest's changes can explain this estimate's change.
-        let explained = d.manifest.iter().any(|c| {
-            c.explains == "every estimate"
-                || c.explains == "every estimate reading that table"
-                || (c.explains == "the estimates with controls all" && e.controls == "all")
-                || (c.explains == "the early-start estimates"
-                    && e.comparison == Comparison::EarlyStart)
-        });
+        let explained = d.manifest.iter().any(|c| c.explains.explains(e));
         let change = if explained && e.old != e.new {
             format!("{change}  (manifest)")
         } else {

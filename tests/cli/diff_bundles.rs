@@ -5,7 +5,7 @@ use crate::common::{copy_bundle, hand_dir, revised_hand_copy};
 use std::path::PathBuf;
 use wirkung::core::bundle;
 use wirkung::core::derive::{Comparison, Outcome};
-use wirkung::core::diff::{self, Headline};
+use wirkung::core::diff::{self, Controls, Headline};
 use wirkung::core::period::Month;
 
 #[test]
@@ -47,7 +47,7 @@ fn one_revised_month_is_reported_with_the_moved_estimates() {
         .iter()
         .find(|e| e.comparison == Comparison::BwVsNeighbours && e.outcome == Outcome::Employment)
         .unwrap();
-    assert_eq!(with_controls.controls, "all");
+    assert_eq!(with_controls.controls, Controls::All);
     assert!(matches!(with_controls.new, Headline::Failed { .. }));
     let e = d
         .estimates
@@ -55,7 +55,7 @@ fn one_revised_month_is_reported_with_the_moved_estimates() {
         .find(|e| {
             e.comparison == Comparison::BwVsNeighbours
                 && e.outcome == Outcome::Employment
-                && e.controls == "none"
+                && e.controls == Controls::None
         })
         .unwrap();
     let (Headline::Estimate { estimate: a, .. }, Headline::Estimate { estimate: b, .. }) =
@@ -155,7 +155,9 @@ fn the_sample_with_one_revised_month_reports_it_and_the_changed_estimates() {
     let headline = |comparison, outcome| {
         d.estimates
             .iter()
-            .find(|e| e.comparison == comparison && e.outcome == outcome && e.controls == "all")
+            .find(|e| {
+                e.comparison == comparison && e.outcome == outcome && e.controls == Controls::All
+            })
             .unwrap()
     };
     let bw = headline(Comparison::BwVsNeighbours, Outcome::Employment);

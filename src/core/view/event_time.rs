@@ -127,9 +127,14 @@ fn few_controls(control_units: usize) -> Vec<String> {
 pub fn imputation_shown(r: &Imputation) -> CheckShown {
     let o = &r.overall;
     let (headline, inference, interval) = overall_fields(o);
-    let id = match r.variance_kind {
-        crate::core::robust::imputation::ImputationVariance::Conservative => "imputation",
-        crate::core::robust::imputation::ImputationVariance::TwoStageGmm => "two-stage",
+    let (id, title) = match r.variance_kind {
+        crate::core::robust::imputation::ImputationVariance::Conservative => (
+            "imputation",
+            "Imputation (Borusyak–Jaravel–Spiess) by months since start",
+        ),
+        crate::core::robust::imputation::ImputationVariance::TwoStageGmm => {
+            ("two-stage", "Two-stage DiD (Gardner) by months since start")
+        }
     };
     CheckShown {
         statistic: format!("overall ATT ({id}, {}), 95%", r.weighting),
@@ -160,11 +165,7 @@ pub fn imputation_shown(r: &Imputation) -> CheckShown {
             format!("SE: {}", r.variance),
         ],
         table: table(
-            if id == "imputation" {
-                "Imputation (Borusyak–Jaravel–Spiess) by months since start"
-            } else {
-                "Two-stage DiD (Gardner) by months since start"
-            },
+            title,
             HEADER,
             r.event_time
                 .iter()
