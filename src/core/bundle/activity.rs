@@ -7,6 +7,7 @@
 
 use super::Finding;
 use super::activity_days::{self, ABSENT, ActivityDays, COUNTS, Counts, WIDE};
+use super::collect::RowProblem;
 use super::columns::TableReader;
 use super::model::{ActivityCleaning, Topic};
 use chrono::{Datelike, NaiveDate};
@@ -293,8 +294,13 @@ fn report_conflicts(
             c.describe(other),
             first + 1
         );
-        r.out
-            .warning("conflicting rows", "activity", "date", other + 1, msg);
+        r.out.warning(
+            RowProblem::ConflictingRows,
+            "activity",
+            "date",
+            other + 1,
+            msg,
+        );
     }
     let flagged: Vec<usize> = (0..conflicting.len()).filter(|&i| conflicting[i]).collect();
     cleaning.conflicting_rows = flagged.len();

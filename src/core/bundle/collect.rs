@@ -10,7 +10,72 @@ use std::collections::BTreeMap;
 /// Row findings of one kind listed one by one before the rest is summarised.
 pub(super) const ROWS_LISTED: usize = 20;
 
-type KindKey = (Severity, Option<String>, Option<String>, &'static str);
+/// What a row finding is about. Row findings of one kind (per table and column) are listed
+/// for the first `ROWS_LISTED` rows, then summarised under the kind's name. The variants are
+/// in the byte order of their names, so that summaries keep the order they always had.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, strum_macros::Display)]
+pub(crate) enum RowProblem {
+    #[strum(to_string = "BW district without municipalities")]
+    BWDistrictWithoutMunicipalities,
+    #[strum(to_string = "absurd control value")]
+    AbsurdControlValue,
+    #[strum(to_string = "alliance across districts")]
+    AllianceAcrossDistricts,
+    #[strum(to_string = "alliance mismatch")]
+    AllianceMismatch,
+    #[strum(to_string = "code mismatch")]
+    CodeMismatch,
+    #[strum(to_string = "conflicting rows")]
+    ConflictingRows,
+    #[strum(to_string = "contradiction")]
+    Contradiction,
+    #[strum(to_string = "date outside the possible period")]
+    DateOutsideThePossiblePeriod,
+    #[strum(to_string = "district without rows")]
+    DistrictWithoutRows,
+    #[strum(to_string = "duplicate key")]
+    DuplicateKey,
+    #[strum(to_string = "funded without grant")]
+    FundedWithoutGrant,
+    #[strum(to_string = "grant without funding")]
+    GrantWithoutFunding,
+    #[strum(to_string = "id format")]
+    IdFormat,
+    #[strum(to_string = "impossible calendar date")]
+    ImpossibleCalendarDate,
+    #[strum(to_string = "impossible value")]
+    ImpossibleValue,
+    #[strum(to_string = "missing period month")]
+    MissingPeriodMonth,
+    #[strum(to_string = "missing required value")]
+    MissingRequiredValue,
+    #[strum(to_string = "missing staffing row")]
+    MissingStaffingRow,
+    #[strum(to_string = "missing survey wave")]
+    MissingSurveyWave,
+    #[strum(to_string = "month outside population coverage")]
+    MonthOutsidePopulationCoverage,
+    #[strum(to_string = "months missing")]
+    MonthsMissing,
+    #[strum(to_string = "non-BW municipality")]
+    NonBWMunicipality,
+    #[strum(to_string = "staffing of unfunded")]
+    StaffingOfUnfunded,
+    #[strum(to_string = "unknown id")]
+    UnknownId,
+    #[strum(to_string = "unknown organisation")]
+    UnknownOrganisation,
+    #[strum(to_string = "unknown state")]
+    UnknownState,
+    #[strum(to_string = "wrong type")]
+    WrongType,
+    #[strum(to_string = "zero FTE")]
+    ZeroFTE,
+    #[strum(to_string = "zero persons")]
+    ZeroPersons,
+}
+
+type KindKey = (Severity, Option<String>, Option<String>, RowProblem);
 
 /// What `Collector::rollback` returns to.
 pub(super) struct Mark {
@@ -34,7 +99,7 @@ impl Collector {
 
     /// A row-level finding of `kind`: listed while fewer than `ROWS_LISTED` of that kind
     /// (per table and column) were listed, counted otherwise.
-    pub fn row(&mut self, kind: &'static str, finding: Finding) {
+    pub fn row(&mut self, kind: RowProblem, finding: Finding) {
         let key = (
             finding.severity,
             finding.table.clone(),
@@ -50,20 +115,13 @@ impl Collector {
         }
     }
 
-    pub fn error(
-        &mut self,
-        kind: &'static str,
-        table: &str,
-        column: &str,
-        row: usize,
-        msg: String,
-    ) {
+    pub fn error(&mut self, kind: RowProblem, table: &str, column: &str, row: usize, msg: String) {
         self.row(kind, Finding::error(table, Some(column), Some(row), msg));
     }
 
     pub fn warning(
         &mut self,
-        kind: &'static str,
+        kind: RowProblem,
         table: &str,
         column: &str,
         row: usize,
@@ -120,14 +178,20 @@ mod tests {
         let mut c = Collector::default();
         for row in 1..=25 {
             c.error(
-                "bad date",
+                RowProblem::ImpossibleCalendarDate,
                 "activity",
                 "date",
                 row,
                 format!("row {row} is bad"),
             );
         }
-        c.error("bad date", "grants", "start", 1, "other table".into());
+        c.error(
+            RowProblem::ImpossibleCalendarDate,
+            "grants",
+            "start",
+            1,
+            "other table".into(),
+        );
         let f = c.finish();
         assert_eq!(f.items.len(), ROWS_LISTED + 1 + 1);
         let last = f.items.last().unwrap();

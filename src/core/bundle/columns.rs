@@ -8,6 +8,7 @@
 //! leading zero of `08111`, so it is a type error rather than a silent conversion.
 
 use super::collect::Collector;
+use super::collect::RowProblem;
 use super::finding::echo;
 use super::model::Table;
 use super::source::ParquetColumns;
@@ -22,7 +23,7 @@ const EPOCH_DAYS_FROM_CE: i32 = 719_163;
 pub(super) enum Cell<T> {
     Value(T),
     Missing,
-    Invalid { kind: &'static str, message: String },
+    Invalid { kind: RowProblem, message: String },
 }
 
 /// A value type a column can be read as.
@@ -30,16 +31,16 @@ pub(super) trait Value: Sized {
     /// What a good value looks like, for messages ("a whole number").
     const EXPECTED: &'static str;
     /// Reads a text value (already trimmed, not empty).
-    fn parse(s: &str) -> Result<Self, (&'static str, String)>;
+    fn parse(s: &str) -> Result<Self, (RowProblem, String)>;
     /// Reads a column of a native (non-text) type cell by cell into `each`; false when the
     /// type cannot hold this value.
     fn native(series: &Series, each: &mut dyn FnMut(Cell<Self>)) -> bool;
 }
 
-const WRONG_TYPE: &str = "wrong type";
-const IMPOSSIBLE_DATE: &str = "impossible calendar date";
+const WRONG_TYPE: RowProblem = RowProblem::WrongType;
+const IMPOSSIBLE_DATE: RowProblem = RowProblem::ImpossibleCalendarDate;
 
-fn wrong(expected: &str, found: &str) -> (&'static str, String) {
+fn wrong(expected: &str, found: &str) -> (RowProblem, String) {
     (
         WRONG_TYPE,
         format!("expected {expected}, found {}", echo(found)),
@@ -53,7 +54,7 @@ fn casted<T: PolarsNumericType>(series: &Series) -> Option<ChunkedArray<T>> {
 
 impl Value for i64 {
     const EXPECTED: &'static str = "a whole number";
-    fn parse(s: &str) -> Result<i64, (&'static str, String)> {
+    fn parse(s: &str) -> Result<i64, (RowProblem, String)> {
         if let Ok(v) = s.parse::<i64>() {
             return Ok(v);
         }
@@ -98,7 +99,7 @@ impl Value for i64 {
 
 impl Value for f64 {
     const EXPECTED: &'static str = "a number";
-    fn parse(s: &str) -> Result<f64, (&'static str, String)> {
+    fn parse(s: &str) -> Result<f64, (RowProblem, String)> {
         match s.parse::<f64>() {
             Ok(f) if f.is_finite() => Ok(f),
             _ if s.contains(',') && s.replace(',', ".").parse::<f64>().is_ok() => Err((
@@ -136,7 +137,7 @@ impl Value for f64 {
 
 impl Value for bool {
     const EXPECTED: &'static str = "true/false or 1/0";
-    fn parse(s: &str) -> Result<bool, (&'static str, String)> {
+    fn parse(s: &str) -> Result<bool, (RowProblem, String)> {
         // bundle-format.md: `true`/`false` in any case; `1`/`0` are accepted too.
         if s.eq_ignore_ascii_case("true") || s == "1" {
             Ok(true)
@@ -174,7 +175,7 @@ impl Value for bool {
 }
 
 /// Parses `YYYY-MM-DD` without chrono's format machinery (the activity table has ~300k dates).
-pub(super) fn parse_iso_date(s: &str) -> Result<NaiveDate, (&'static str, String)> {
+pub(super) fn parse_iso_date(s: &str) -> Result<NaiveDate, (RowProblem, String)> {
     let b = s.as_bytes();
     let digits = |r: std::ops::Range<usize>| {
         b[r].iter().try_fold(0u32, |acc, &c| {
@@ -200,7 +201,7 @@ pub(super) fn parse_iso_date(s: &str) -> Result<NaiveDate, (&'static str, String
 
 impl Value for NaiveDate {
     const EXPECTED: &'static str = "a date YYYY-MM-DD";
-    fn parse(s: &str) -> Result<NaiveDate, (&'static str, String)> {
+    fn parse(s: &str) -> Result<NaiveDate, (RowProblem, String)> {
         parse_iso_date(s)
     }
     fn native(series: &Series, each: &mut dyn FnMut(Cell<NaiveDate>)) -> bool {
@@ -238,7 +239,7 @@ impl Value for NaiveDate {
 
 impl Value for Month {
     const EXPECTED: &'static str = "a month YYYY-MM";
-    fn parse(s: &str) -> Result<Month, (&'static str, String)> {
+    fn parse(s: &str) -> Result<Month, (RowProblem, String)> {
         s.parse::<Month>().map_err(|e| (WRONG_TYPE, e.to_string()))
     }
     fn native(series: &Series, each: &mut dyn FnMut(Cell<Month>)) -> bool {
@@ -669,7 +670,7 @@ impl Gather {
             Cell::Value(v) => Some(v),
             Cell::Missing if self.required => {
                 let msg = "required value is missing; the row is left out".to_string();
-                out.error("missing required value", table, col, row, msg);
+                out.error(RowProblem::MissingRequiredValue, table, col, row, msg);
                 None
             }
             Cell::Missing => {
@@ -695,7 +696,7 @@ struct Control(f64);
 
 impl Value for Control {
     const EXPECTED: &'static str = "a number (or true/false)";
-    fn parse(s: &str) -> Result<Control, (&'static str, String)> {
+    fn parse(s: &str) -> Result<Control, (RowProblem, String)> {
         match f64::parse(s) {
             Ok(f) => Ok(Control(f)),
             Err(e) if s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("false") => {

@@ -4,6 +4,7 @@
 //! outside the data's range").
 
 use super::collect::Collector;
+use super::collect::RowProblem;
 use super::collect::{MANIFEST, RowNumbers};
 use super::model::Table;
 use super::{Bundle, Finding};
@@ -35,7 +36,7 @@ pub(super) fn coverage(b: &Bundle, r: &RowNumbers, out: &mut Collector) {
                         "funded municipality {m} has no row for the {label} wave {wave}; it counts as missing for housing"
                     );
                     out.row(
-                        "missing survey wave",
+                        RowProblem::MissingSurveyWave,
                         Finding::warning("target_group", Some("wave"), None, msg),
                     );
                 }
@@ -53,7 +54,7 @@ pub(super) fn coverage(b: &Bundle, r: &RowNumbers, out: &mut Collector) {
                 "funded municipality {m} has no staffing row; its district has no capacity change"
             );
             out.row(
-                "missing staffing row",
+                RowProblem::MissingStaffingRow,
                 Finding::warning("staffing", Some("municipality_id"), None, msg),
             );
         }
@@ -71,7 +72,7 @@ pub(super) fn coverage(b: &Bundle, r: &RowNumbers, out: &mut Collector) {
                     s.municipality_id
                 );
                 out.warning(
-                    "staffing of unfunded",
+                    RowProblem::StaffingOfUnfunded,
                     "staffing",
                     "municipality_id",
                     row,
@@ -89,7 +90,7 @@ pub(super) fn coverage(b: &Bundle, r: &RowNumbers, out: &mut Collector) {
         for m in funded.iter().filter(|m| !granted.contains(**m)) {
             let msg = format!("municipality {m} is marked funded but has no grant");
             out.row(
-                "funded without grant",
+                RowProblem::FundedWithoutGrant,
                 Finding::warning("grants", Some("municipality_id"), None, msg),
             );
         }
@@ -102,7 +103,7 @@ pub(super) fn coverage(b: &Bundle, r: &RowNumbers, out: &mut Collector) {
         for m in granted.iter().filter(|m| unfunded.contains(**m)) {
             let msg = format!("municipality {m} has grants but is marked not funded");
             out.row(
-                "grant without funding",
+                RowProblem::GrantWithoutFunding,
                 Finding::warning("municipalities", Some("funded"), None, msg),
             );
         }
@@ -137,7 +138,7 @@ pub(super) fn coverage(b: &Bundle, r: &RowNumbers, out: &mut Collector) {
                     d.district_id, d.name
                 );
                 out.row(
-                    "district without rows",
+                    RowProblem::DistrictWithoutRows,
                     Finding::warning(table.name(), Some("district_id"), None, msg),
                 );
             }
@@ -191,7 +192,7 @@ pub(super) fn periods(b: &Bundle, out: &mut Collector) {
                             d.district_id
                         );
                         out.row(
-                            "missing period month",
+                            RowProblem::MissingPeriodMonth,
                             Finding::warning("employment", Some("month"), None, msg),
                         );
                     }
@@ -264,7 +265,7 @@ fn gaps(b: &Bundle, out: &mut Collector) {
                 "district {district} lacks {missing} months between {from} and {to} (the first is {first_gap})"
             );
             out.row(
-                "months missing",
+                RowProblem::MonthsMissing,
                 Finding::warning("employment", Some("month"), None, msg),
             );
         }

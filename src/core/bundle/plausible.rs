@@ -6,6 +6,7 @@
 
 use super::collect::Collector;
 use super::collect::RowNumbers;
+use super::collect::RowProblem;
 use super::model::Table;
 use super::{Bundle, Finding};
 use chrono::NaiveDate;
@@ -17,8 +18,8 @@ fn programme_earliest() -> NaiveDate {
     NaiveDate::from_ymd_opt(2017, 1, 1).unwrap_or_default()
 }
 
-const IMPOSSIBLE: &str = "impossible value";
-const IMPLAUSIBLE_DATE: &str = "date outside the possible period";
+const IMPOSSIBLE: RowProblem = RowProblem::ImpossibleValue;
+const IMPLAUSIBLE_DATE: RowProblem = RowProblem::DateOutsideThePossiblePeriod;
 
 /// A date that cannot be programme data: before the programme or after today (data cannot
 /// record days that have not happened yet).
@@ -72,7 +73,7 @@ fn id_shape(out: &mut Collector, table: &str, column: &str, row: usize, id: &str
             "{} is not an official code (AGS) of {digits} digits; a lost leading zero?",
             super::finding::echo(id)
         );
-        out.warning("id format", table, column, row, msg);
+        out.warning(RowProblem::IdFormat, table, column, row, msg);
     }
 }
 
@@ -85,7 +86,7 @@ pub(super) fn values(b: &Bundle, r: &RowNumbers, out: &mut Collector) {
         negative(out, "grants", "fte", row, Some(g.fte), "FTE");
         if g.fte == 0.0 {
             out.warning(
-                "zero FTE",
+                RowProblem::ZeroFTE,
                 "grants",
                 "fte",
                 row,
@@ -103,7 +104,13 @@ pub(super) fn values(b: &Bundle, r: &RowNumbers, out: &mut Collector) {
                 "nobody_before is true but fte_before is {}",
                 s.fte_before.unwrap_or_default()
             );
-            out.warning("contradiction", "staffing", "nobody_before", row, msg);
+            out.warning(
+                RowProblem::Contradiction,
+                "staffing",
+                "nobody_before",
+                row,
+                msg,
+            );
         }
     }
     target_group(b, r, out, today);
@@ -162,7 +169,7 @@ fn units(b: &Bundle, r: &RowNumbers, out: &mut Collector) {
                 "unknown state {} (format 1 knows BW, BY, HE, RP); the district counts as a non-BW comparison unit",
                 super::finding::echo(&d.state)
             );
-            out.warning("unknown state", "districts", "state", row, msg);
+            out.warning(RowProblem::UnknownState, "districts", "state", row, msg);
         }
         // The first row of a duplicated id counts, as everywhere else in `check`.
         state_of.entry(&d.district_id).or_insert(&d.state);
@@ -190,7 +197,13 @@ fn units(b: &Bundle, r: &RowNumbers, out: &mut Collector) {
                 "municipality {} does not begin with its district_id {} (official codes nest)",
                 m.municipality_id, m.district_id
             );
-            out.warning("code mismatch", "municipalities", "district_id", row, msg);
+            out.warning(
+                RowProblem::CodeMismatch,
+                "municipalities",
+                "district_id",
+                row,
+                msg,
+            );
         }
         if let Some(state) = state_of.get(m.district_id.as_str()).filter(|s| **s != "BW") {
             let msg = format!(
@@ -198,7 +211,7 @@ fn units(b: &Bundle, r: &RowNumbers, out: &mut Collector) {
                 m.municipality_id, m.district_id
             );
             out.warning(
-                "non-BW municipality",
+                RowProblem::NonBWMunicipality,
                 "municipalities",
                 "district_id",
                 row,
@@ -223,7 +236,7 @@ fn units(b: &Bundle, r: &RowNumbers, out: &mut Collector) {
             ds.join(", ")
         );
         out.warning(
-            "alliance across districts",
+            RowProblem::AllianceAcrossDistricts,
             "municipalities",
             "alliance_id",
             row,
@@ -248,7 +261,7 @@ fn units(b: &Bundle, r: &RowNumbers, out: &mut Collector) {
                     d.district_id
                 );
                 out.warning(
-                    "BW district without municipalities",
+                    RowProblem::BWDistrictWithoutMunicipalities,
                     "districts",
                     "district_id",
                     row,
@@ -331,7 +344,7 @@ fn employment(b: &Bundle, r: &RowNumbers, out: &mut Collector, today: NaiveDate)
         );
         if p.persons_15_64 == 0 {
             out.warning(
-                "zero persons",
+                RowProblem::ZeroPersons,
                 "population",
                 "persons_15_64",
                 row,
@@ -414,7 +427,7 @@ fn employment(b: &Bundle, r: &RowNumbers, out: &mut Collector, today: NaiveDate)
                 e.month, e.district_id
             );
             out.error(
-                "month outside population coverage",
+                RowProblem::MonthOutsidePopulationCoverage,
                 "employment",
                 "month",
                 row,
@@ -494,7 +507,7 @@ fn activity(b: &Bundle, r: &RowNumbers, out: &mut Collector, today: NaiveDate) {
             "{n} row(s) of alliance {alliance} report under municipality {municipality}, which belongs to alliance {own}; their talks count for that municipality's district"
         );
         out.row(
-            "alliance mismatch",
+            RowProblem::AllianceMismatch,
             Finding::warning("activity", Some("alliance_id"), Some(row), msg),
         );
     }

@@ -3,6 +3,7 @@
 //! and control values so far from the rest (or not finite) that one unit would decide the
 //! regression. Each finding says what the setting or value does.
 
+use super::collect::RowProblem;
 use super::collect::{Collector, MANIFEST, RowNumbers};
 use super::{Bundle, Finding, Table};
 use std::collections::BTreeMap;
@@ -106,7 +107,7 @@ fn controls<'a>(
                         "not a finite number"
                     }
                 );
-                out.error("absurd control value", table, column, row, msg);
+                out.error(RowProblem::AbsurdControlValue, table, column, row, msg);
             }
         }
     }

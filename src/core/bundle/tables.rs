@@ -5,6 +5,7 @@
 //! numbers in the file (1-based, header excluded), so that validation can name them.
 
 use super::Finding;
+use super::collect::RowProblem;
 use super::columns::TableReader;
 use super::manifest::{ControlSpec, Level};
 use super::model::*;
@@ -126,7 +127,7 @@ pub(super) fn municipalities(r: &mut TableReader, controls: &[ControlSpec]) -> R
             let parsed = Organisation::parse(o);
             if parsed.is_none() {
                 let msg = format!("unknown organisation {} (expected district_office, municipal, external_municipal or external_district); counts as missing", super::finding::echo(o));
-                r.out.warning("unknown organisation", "municipalities", "organisation", i + 1, msg);
+                r.out.warning(RowProblem::UnknownOrganisation, "municipalities", "organisation", i + 1, msg);
             }
             parsed
         });
@@ -282,7 +283,7 @@ pub(super) fn population(r: &mut TableReader) -> Rows<Population> {
         };
         let Ok(year) = i32::try_from(year) else {
             r.out.error(
-                "impossible value",
+                RowProblem::ImpossibleValue,
                 "population",
                 "year",
                 i + 1,
@@ -310,7 +311,7 @@ fn plan_use(r: &mut TableReader, col: &str, values: Vec<Option<i64>>) -> Vec<Opt
             Some(n @ 1..=4) => Some(n as u8),
             Some(n) => {
                 let msg = format!("plan use {n} is outside the scale 1–4 (1 very rarely … 4 very often); counts as missing");
-                r.out.error("impossible value", "manager_survey", col, i + 1, msg);
+                r.out.error(RowProblem::ImpossibleValue, "manager_survey", col, i + 1, msg);
                 None
             }
             None => None,

@@ -6,6 +6,7 @@
 //! deliveries routinely contain and the tool handles by a stated rule is a warning (a
 //! municipality lacking a survey wave, a district lacking a month).
 
+use super::collect::RowProblem;
 use super::collect::{Collector, MANIFEST, RowNumbers};
 use super::model::Table;
 use super::{Bundle, Finding, coverage, plausible};
@@ -120,7 +121,7 @@ fn unique<K: Hash + Eq + Display>(
     for (key, row) in keys {
         if let Some(&earlier) = first.get(&key) {
             out.error(
-                "duplicate key",
+                RowProblem::DuplicateKey,
                 table,
                 column,
                 row,
@@ -261,7 +262,7 @@ fn dangling<'a>(
             "{column} {id} points nowhere: it is not in {}{rows}",
             target.name()
         );
-        out.error("unknown id", table, column, row, msg);
+        out.error(RowProblem::UnknownId, table, column, row, msg);
     }
 }
 
