@@ -665,6 +665,9 @@ fn lines(
         slots: false,
     };
     let frame = layout(svg, chart, &mut axes);
+    // Value labels of two-point category charts (group means), gathered first so that labels
+    // of different series at one x never overlap.
+    let mut labels: Vec<(f64, f64, f64, &Series, f64)> = Vec::new();
     for s in series {
         let pts: Vec<(f64, f64)> = s
             .points
@@ -687,14 +690,44 @@ fn lines(
                     r#"<circle cx="{px:.1}" cy="{py:.1}" r="6" fill="{}"/>"#,
                     s.meaning.colour()
                 );
-                let first = *x <= 0.0;
-                let mut st = style(TICK, if first { Anchor::End } else { Anchor::Start });
-                st.fill = s.meaning.colour();
-                st.bold = true;
-                let dx = if first { -14.0 } else { 14.0 };
-                svg.text(px + dx, py + TICK * 0.35, &st, &ticks::number(*y, 1));
+                labels.push((*x, px, py, s, *y));
             }
         }
+    }
+    spread_labels(&mut labels, TICK * 1.2);
+    for (x, px, py, s, y) in labels {
+        let first = x <= 0.0;
+        let mut st = style(TICK, if first { Anchor::End } else { Anchor::Start });
+        st.fill = s.meaning.colour();
+        st.bold = true;
+        let dx = if first { -14.0 } else { 14.0 };
+        svg.text(px + dx, py + TICK * 0.35, &st, &ticks::number(y, 1));
+    }
+}
+
+/// Moves the labels at one x apart vertically until neighbours are at least `gap` pixels
+/// apart, keeping their order and their mean position (two group means of 30.2 and 30.1 would
+/// otherwise print on top of each other).
+fn spread_labels<T>(labels: &mut [(f64, f64, f64, T, f64)], gap: f64) {
+    labels.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.2.total_cmp(&b.2)));
+    let mut start = 0;
+    while start < labels.len() {
+        let end = start
+            + labels[start..]
+                .iter()
+                .take_while(|l| l.0 == labels[start].0)
+                .count();
+        let group = &mut labels[start..end];
+        for _ in 0..group.len() {
+            for i in 1..group.len() {
+                let overlap = gap - (group[i].2 - group[i - 1].2);
+                if overlap > 0.0 {
+                    group[i - 1].2 -= overlap / 2.0;
+                    group[i].2 += overlap / 2.0;
+                }
+            }
+        }
+        start = end;
     }
 }
 
@@ -961,5 +994,28 @@ fn scatter(
         {
             svg.marker(shapes[i % 3], frame.at(*p), g.meaning.colour());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spread_labels;
+
+    #[test]
+    fn labels_at_one_x_are_spread_apart_and_others_left_alone() {
+        // Two group means 1 px apart at x = 0, one label alone at x = 1.
+        let mut labels = vec![
+            (0.0, 100.0, 501.0, 'a', 30.1),
+            (0.0, 100.0, 500.0, 'b', 30.2),
+            (1.0, 900.0, 300.0, 'c', 40.0),
+        ];
+        spread_labels(&mut labels, 30.0);
+        let at = |c: char| labels.iter().find(|l| l.3 == c).unwrap().2;
+        assert!((at('a') - at('b') - 30.0).abs() < 1e-9, "{labels:?}");
+        assert!(
+            (at('a') + at('b') - 1001.0).abs() < 1e-9,
+            "the pair keeps its centre"
+        );
+        assert_eq!(at('c'), 300.0);
     }
 }
