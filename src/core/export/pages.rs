@@ -327,7 +327,8 @@ fn overview(bundle: &Bundle, req: &ExportRequest) -> Result<PageContent, ExportE
         .unwrap_or_default();
     let chart = Chart {
         title: format!("{}{did} (weighted means, no controls)", view.did_heading),
-        y_label: format!("{}, weighted mean, %", r.labels.outcome),
+        // The title says the values are weighted means; the outcome label carries its unit.
+        y_label: r.labels.outcome.clone(),
         caption: caption(
             bundle,
             req,
