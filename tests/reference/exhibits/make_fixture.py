@@ -7,11 +7,14 @@ empty location columns, target_persons 0, an exact duplicate key-figure row.
 
     python3 tests/reference/exhibits/make_fixture.py      # then make_reference.py
 """
-import csv
 import pathlib
 import shutil
+import sys
 
 import numpy as np
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
+from fixture_bundle import write_csv  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 HAND = ROOT / "tests/fixtures/hand"
@@ -20,11 +23,7 @@ rng = np.random.default_rng(13)
 
 
 def write(name, header, rows):
-    with open(OUT / f"{name}.csv", "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(header)
-        for r in rows:
-            w.writerow(["" if v is None else v for v in r])
+    write_csv(OUT, name, header, rows)
 
 
 def maybe(value, p_missing):
