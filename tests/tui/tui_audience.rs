@@ -21,28 +21,12 @@ fn a_copied_binary_opens_the_built_in_sample() {
     s.wait_for("COPY-EXIT-0");
 }
 
-use crate::common_tui::sample_app;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use crate::common_tui::{plain_screen, sample_app};
 use std::process::Command;
 use wirkung::cli::SAMPLE_BUNDLE;
 use wirkung::core::view::trends::TrendsView;
 use wirkung::tui::app::{App, Page, dispatch};
 use wirkung::tui::msg::Msg;
-use wirkung::tui::view;
-
-fn screen(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| view::draw(app, f)).unwrap();
-    // TestBackend quotes every line.
-    terminal
-        .backend()
-        .to_string()
-        .lines()
-        .map(|l| l.trim_matches('"').to_string())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 fn trends_view(app: &App) -> TrendsView {
     app.trends.as_ref().clone().expect("the sample has trends")
@@ -91,7 +75,7 @@ fn the_trends_axis_label_sits_under_the_line_it_names() {
     let view = trends_view(&app);
     assert_eq!(view.marker_legend, "cutoff 2018-02-15");
     for (w, h) in [(120, 40), (80, 24)] {
-        assert_label_under_marker(&screen(&app, w, h), &view);
+        assert_label_under_marker(&plain_screen(&app, w, h), &view);
     }
     // Another comparison marks the base month, and says so.
     dispatch(&mut app, Msg::CycleComparison);
@@ -102,7 +86,7 @@ fn the_trends_axis_label_sits_under_the_line_it_names() {
         "{}",
         view.marker_legend
     );
-    assert_label_under_marker(&screen(&app, 120, 40), &view);
+    assert_label_under_marker(&plain_screen(&app, 120, 40), &view);
 }
 
 #[test]
@@ -116,9 +100,13 @@ fn the_trends_label_sits_under_the_line_in_a_real_terminal() {
     ));
     s.wait_for("Tab. 11");
     s.keys(&["5"]);
-    // The legend is drawn last: once it is there, the frame is complete.
-    s.wait_for("Employment rate");
-    let screen = s.wait_for(&view.marker_legend);
+    let (first, label) = (view.first.to_string(), view.marker.to_string());
+    let screen = s.wait_until("the trends chart with its axis and legend", |screen| {
+        screen.contains(&view.marker_legend)
+            && screen
+                .lines()
+                .any(|l| l.contains(&first) && l.contains(&label))
+    });
     assert_label_under_marker(&screen, &view);
     s.keys(&["q"]);
     s.wait_for("TRENDS-EXIT-0");
@@ -160,7 +148,7 @@ fn a_moved_cutoff_is_reproduced_by_the_command_line() {
         dispatch(&mut app, Msg::MoveCutoff(7));
     }
     assert_eq!(app.choices.cutoff.to_string(), "2018-03-15");
-    let shown = screen(&app, 120, 40);
+    let shown = plain_screen(&app, 120, 40);
     assert!(shown.contains("cutoff 2018-03-15 (changed)"), "{shown}");
     let cli = wirkung(&[
         "estimate",
@@ -180,7 +168,7 @@ fn a_moved_cutoff_is_reproduced_by_the_command_line() {
     dispatch(&mut app, Msg::ShowCommand);
     let command = app.command.clone().unwrap();
     assert!(command.contains("--cutoff 2018-03-15"), "{command}");
-    let shown = screen(&app, 120, 40);
+    let shown = plain_screen(&app, 120, 40);
     assert!(
         shown.contains("The command that prints this view"),
         "{shown}"
@@ -206,7 +194,7 @@ fn a_moved_cutoff_is_reproduced_by_the_command_line() {
     // `r`: back to the bundle's cutoff.
     dispatch(&mut app, Msg::ResetChoices);
     assert_eq!(app.choices.cutoff, app.bundle.manifest.rules.early_cutoff);
-    assert!(!screen(&app, 120, 40).contains("(changed)"));
+    assert!(!plain_screen(&app, 120, 40).contains("(changed)"));
 }
 
 /// The cutoff stays inside the districts' start dates, where both groups have units.
@@ -263,7 +251,7 @@ fn every_page_has_a_key_footer_at_80x24() {
     let mut app = sample_app();
     for &page in Page::ALL {
         dispatch(&mut app, Msg::GoTo(page));
-        let shown = screen(&app, 80, 24);
+        let shown = plain_screen(&app, 80, 24);
         let lines: Vec<&str> = shown.lines().collect();
         let footer = lines[lines.len() - 2];
         assert!(footer.trim_end().ends_with("? help"), "{page:?}:\n{shown}");
@@ -281,7 +269,7 @@ fn every_page_has_a_key_footer_at_80x24() {
     // The help overlay lists this page's keys first.
     dispatch(&mut app, Msg::GoTo(Page::Trends));
     dispatch(&mut app, Msg::ToggleHelp);
-    let shown = screen(&app, 120, 40);
+    let shown = plain_screen(&app, 120, 40);
     let sv = shown.find("social-security employment only").unwrap();
     let pages = shown.find("go to page").unwrap();
     assert!(sv < pages, "{shown}");
@@ -336,7 +324,7 @@ fn findings_list_errors_first_and_show_the_whole_message() {
         let first_error = f.errors().next().unwrap().message.clone();
         let app = crate::common_tui::app_for(&path, wirkung::tui::theme::Theme::mono());
         assert!(app.show_findings);
-        let shown = screen(&app, 120, 40);
+        let shown = plain_screen(&app, 120, 40);
         let first_row = shown
             .lines()
             .find(|l| l.contains("error  ") || l.contains("warning "))
@@ -373,7 +361,7 @@ fn search_walks_the_matches_and_the_footer_shows_the_position() {
     for c in "karlsruhe".chars() {
         dispatch(&mut app, Msg::SearchChar(c));
     }
-    let typing = screen(&app, 80, 24);
+    let typing = plain_screen(&app, 80, 24);
     assert!(typing.contains("/karlsruhe"), "{typing}");
     dispatch(&mut app, Msg::SearchSubmit);
     assert!(app.search.is_none());
@@ -390,7 +378,7 @@ fn search_walks_the_matches_and_the_footer_shows_the_position() {
         "{:?}",
         app.status
     );
-    let shown = screen(&app, 80, 24);
+    let shown = plain_screen(&app, 80, 24);
     let position = format!("{}/{} ", first + 1, names.len());
     assert!(shown.contains(&format!("{position}? help")), "{shown}");
     dispatch(&mut app, Msg::NextMatch);
@@ -439,9 +427,6 @@ fn the_dashboard_opens_at_a_given_cutoff() {
         "{} {SAMPLE_BUNDLE} --cutoff 2018-03-15; echo OPEN-CUTOFF-EXIT-$?",
         env!("CARGO_BIN_EXE_wirkung")
     ));
-    s.wait_for("Tab. 11");
-    s.keys(&["6"]);
-    let screen = s.wait_for("cutoff 2018-03-15 (changed)");
     let printed = wirkung(&[
         "estimate",
         SAMPLE_BUNDLE,
@@ -452,10 +437,19 @@ fn the_dashboard_opens_at_a_given_cutoff() {
         "--cutoff",
         "2018-03-15",
     ]);
-    assert_eq!(
-        treated_numbers(&screen)[..2],
-        treated_numbers(&printed)[..],
-        "{screen}\n{printed}"
+    let expected = treated_numbers(&printed);
+    s.wait_for("Tab. 11");
+    s.keys(&["6"]);
+    // Waits for the whole table: the status bar may be drawn before the estimate's rows.
+    s.wait_until(
+        &format!("the estimate at the cutoff, {expected:?}"),
+        |screen| {
+            screen.contains("cutoff 2018-03-15 (changed)")
+                && screen
+                    .lines()
+                    .any(|l| l.contains("Early start") && !l.contains("(n ="))
+                && treated_numbers(screen).get(..2) == Some(&expected[..])
+        },
     );
     s.keys(&["q"]);
     s.wait_for("OPEN-CUTOFF-EXIT-0");
@@ -467,19 +461,19 @@ fn the_dashboard_opens_at_a_given_cutoff() {
 fn the_help_is_searchable() {
     let mut app = sample_app();
     dispatch(&mut app, Msg::ToggleHelp);
-    let full = screen(&app, 80, 24);
+    let full = plain_screen(&app, 80, 24);
     assert!(full.contains("quit / close"), "{full}");
     dispatch(&mut app, Msg::StartSearch);
     for c in "cutoff".chars() {
         dispatch(&mut app, Msg::SearchChar(c));
     }
-    let typed = screen(&app, 80, 24);
+    let typed = plain_screen(&app, 80, 24);
     assert!(typed.contains("Keys matching /cutoff"), "{typed}");
     assert!(typed.contains("early-start cutoff a week"), "{typed}");
     assert!(!typed.contains("quit / close"), "{typed}");
     dispatch(&mut app, Msg::SearchSubmit);
     assert!(app.help, "Enter keeps help open");
-    let kept = screen(&app, 80, 24);
+    let kept = plain_screen(&app, 80, 24);
     assert!(kept.contains("Keys matching /cutoff"), "{kept}");
     assert!(!kept.contains("quit / close"), "{kept}");
 
@@ -487,10 +481,10 @@ fn the_help_is_searchable() {
     for c in "zzz".chars() {
         dispatch(&mut app, Msg::SearchChar(c));
     }
-    assert!(screen(&app, 80, 24).contains("no key matches"));
+    assert!(plain_screen(&app, 80, 24).contains("no key matches"));
     dispatch(&mut app, Msg::SearchCancel);
     assert!(app.help);
-    assert!(screen(&app, 80, 24).contains("quit / close"));
+    assert!(plain_screen(&app, 80, 24).contains("quit / close"));
 
     dispatch(&mut app, Msg::StartSearch);
     dispatch(&mut app, Msg::SearchChar('x'));
@@ -498,7 +492,7 @@ fn the_help_is_searchable() {
     dispatch(&mut app, Msg::Back);
     assert!(!app.help);
     dispatch(&mut app, Msg::ToggleHelp);
-    assert!(!screen(&app, 80, 24).contains("Keys matching"));
+    assert!(!plain_screen(&app, 80, 24).contains("Keys matching"));
 }
 
 /// `s` on Start times lists the districts by name (the cursor stays on its district) and
@@ -508,7 +502,7 @@ fn start_times_sorts_districts_by_name_and_date() {
     let mut app = sample_app();
     dispatch(&mut app, Msg::GoTo(Page::StartTimes));
     let by_date = app.list_labels();
-    assert!(screen(&app, 80, 24).contains("s sort"));
+    assert!(plain_screen(&app, 80, 24).contains("s sort"));
     for _ in 0..3 {
         dispatch(&mut app, Msg::CursorDown);
     }
@@ -520,13 +514,13 @@ fn start_times_sorts_districts_by_name_and_date() {
     assert_eq!(by_name, expected);
     assert_ne!(by_name, by_date);
     assert_eq!(by_name[app.cursor(Page::StartTimes)], selected);
-    let shown = screen(&app, 120, 40);
+    let shown = plain_screen(&app, 120, 40);
     assert!(shown.contains("sorted by name (s)"), "{shown}");
     assert!(!shown.contains("── cutoff"), "{shown}");
     let first = by_name[0].clone();
     dispatch(&mut app, Msg::FirstRow);
-    assert!(screen(&app, 120, 40).contains(&first));
+    assert!(plain_screen(&app, 120, 40).contains(&first));
     dispatch(&mut app, Msg::CycleSort);
     assert_eq!(app.list_labels(), by_date);
-    assert!(screen(&app, 120, 40).contains("── cutoff"));
+    assert!(plain_screen(&app, 120, 40).contains("── cutoff"));
 }

@@ -3,29 +3,15 @@
 //! change view names units beside their ids.
 
 use crate::common::{hand_dir, revised_hand_copy};
-use crate::common_tui::{app_for, sample_app};
+use crate::common_tui::{app_for, plain_screen, sample_app};
 use crate::tui_tmux::Session;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use std::process::Command;
 use wirkung::cli::SAMPLE_BUNDLE;
 use wirkung::core::bundle;
-use wirkung::tui::app::{App, ListSort, Page, SortedList, dispatch};
+use wirkung::tui::app::{ListSort, Page, SortedList, dispatch};
+use wirkung::tui::compare;
 use wirkung::tui::msg::Msg;
 use wirkung::tui::theme::Theme;
-use wirkung::tui::{compare, view};
-
-fn screen(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| view::draw(app, f)).unwrap();
-    terminal
-        .backend()
-        .to_string()
-        .lines()
-        .map(|l| l.trim_matches('"').to_string())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 fn cli_json(args: &[&str]) -> serde_json::Value {
     let out = Command::new(env!("CARGO_BIN_EXE_wirkung"))
@@ -52,7 +38,7 @@ fn enter_on_a_start_times_district_opens_its_detail_and_esc_closes_it() {
     let detail = app.district.clone().expect("Enter opens the detail");
     assert_eq!(detail.name, name);
     for (w, h) in [(120, 40), (80, 24)] {
-        let shown = screen(&app, w, h);
+        let shown = plain_screen(&app, w, h);
         assert!(shown.contains(&detail.district_id), "{shown}");
         assert!(shown.contains("Esc closes"), "{shown}");
         assert!(shown.contains("Start 20"), "{shown}");
@@ -109,7 +95,7 @@ fn enter_on_a_start_times_district_opens_its_detail_and_esc_closes_it() {
     dispatch(&mut app, Msg::Back);
     assert!(app.district.is_none());
     assert!(!app.should_quit);
-    assert!(!screen(&app, 120, 40).contains("wirkung district"));
+    assert!(!plain_screen(&app, 120, 40).contains("wirkung district"));
 }
 
 #[test]
@@ -120,7 +106,7 @@ fn enter_opens_the_district_of_the_staffing_and_topics_rankings() {
     let name = app.list_labels()[1].clone();
     dispatch(&mut app, Msg::OpenDistrict);
     assert_eq!(app.district.as_ref().unwrap().name, name);
-    assert!(screen(&app, 80, 24).contains("capacity change"));
+    assert!(plain_screen(&app, 80, 24).contains("capacity change"));
     dispatch(&mut app, Msg::Back);
 
     dispatch(&mut app, Msg::GoTo(Page::Topics));
@@ -142,7 +128,7 @@ fn s_sorts_the_staffing_and_topics_rankings_by_name_and_value() {
     let mut app = sample_app();
     dispatch(&mut app, Msg::GoTo(Page::Staffing));
     let by_value = app.list_labels();
-    assert!(screen(&app, 120, 40).contains("by value (s)"));
+    assert!(plain_screen(&app, 120, 40).contains("by value (s)"));
     dispatch(&mut app, Msg::CursorDown);
     dispatch(&mut app, Msg::CursorDown);
     let selected = by_value[2].clone();
@@ -153,17 +139,17 @@ fn s_sorts_the_staffing_and_topics_rankings_by_name_and_value() {
     expected.sort_by_key(|n| n.to_lowercase());
     assert_eq!(by_name, expected);
     assert_eq!(by_name[app.cursor(Page::Staffing)], selected);
-    let shown = screen(&app, 120, 40);
+    let shown = plain_screen(&app, 120, 40);
     assert!(shown.contains("by name (s)"), "{shown}");
     assert!(!shown.contains("── median"), "{shown}");
     // The first name is drawn on top of the list.
     dispatch(&mut app, Msg::FirstRow);
-    let shown = screen(&app, 120, 40);
+    let shown = plain_screen(&app, 120, 40);
     let start: String = by_name[0].chars().take(8).collect();
     assert!(shown.contains(&start), "{} not shown:\n{shown}", by_name[0]);
 
     dispatch(&mut app, Msg::GoTo(Page::Topics));
-    assert!(screen(&app, 120, 40).contains("by value (s)"));
+    assert!(plain_screen(&app, 120, 40).contains("by value (s)"));
     dispatch(&mut app, Msg::CycleSort);
     let order = app.ranking_order(SortedList::Ranking);
     let names: Vec<String> = order
@@ -173,10 +159,10 @@ fn s_sorts_the_staffing_and_topics_rankings_by_name_and_value() {
     let mut sorted = names.clone();
     sorted.sort();
     assert_eq!(names, sorted);
-    assert!(screen(&app, 120, 40).contains("by name (s)"));
+    assert!(plain_screen(&app, 120, 40).contains("by name (s)"));
     // The help lists `s` for the page, from the key table.
     dispatch(&mut app, Msg::ToggleHelp);
-    assert!(screen(&app, 120, 40).contains("sort the ranking by share / name"));
+    assert!(plain_screen(&app, 120, 40).contains("sort the ranking by share / name"));
 }
 
 #[test]
@@ -197,7 +183,7 @@ fn s_sorts_the_findings_by_severity_or_table() {
     }
     let by_severity = app.list_labels();
     assert!(by_severity.len() > 1, "{by_severity:?}");
-    assert!(screen(&app, 120, 40).contains("by severity (s)"));
+    assert!(plain_screen(&app, 120, 40).contains("by severity (s)"));
     dispatch(&mut app, Msg::CycleSort);
     assert_eq!(app.sort(SortedList::Findings), ListSort::Table);
     let tables: Vec<Option<String>> = app
@@ -208,7 +194,7 @@ fn s_sorts_the_findings_by_severity_or_table() {
     let mut sorted = tables.clone();
     sorted.sort_by_key(|t| (t.is_none(), t.clone()));
     assert_eq!(tables, sorted);
-    assert!(screen(&app, 120, 40).contains("by table (s)"));
+    assert!(plain_screen(&app, 120, 40).contains("by table (s)"));
     let mut a = app.list_labels();
     let mut b = by_severity;
     a.sort();
@@ -229,7 +215,7 @@ fn the_change_view_sorts_by_size_and_names_units() {
     app.changes_by_size = Some(by_size);
     dispatch(&mut app, Msg::GoTo(Page::Overview));
     dispatch(&mut app, Msg::ToggleChanges);
-    let shown = screen(&app, 120, 40);
+    let shown = plain_screen(&app, 120, 40);
     assert!(shown.contains("report order (s)"), "{shown}");
     let name = &new
         .districts
@@ -244,7 +230,7 @@ fn the_change_view_sorts_by_size_and_names_units() {
         "{shown}"
     );
     dispatch(&mut app, Msg::CycleSort);
-    assert!(screen(&app, 120, 40).contains("size of change (s)"));
+    assert!(plain_screen(&app, 120, 40).contains("size of change (s)"));
     let estimates: Vec<f64> = app
         .list_labels()
         .iter()

@@ -2,20 +2,11 @@
 //! other: the Estimate page (snapshots at 80×24 and 120×40, and housing by municipality), the
 //! status bar, and the map coloured by the districts' share.
 
-use crate::common_tui::sample_app;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use crate::common_tui::{sample_app, snapshot_screen};
 use wirkung::core::bundle::Level;
 use wirkung::core::derive::{Comparison, Outcome};
 use wirkung::tui::app::{App, Page, dispatch};
 use wirkung::tui::msg::Msg;
-use wirkung::tui::view;
-
-fn screen(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| view::draw(app, f)).unwrap();
-    terminal.backend().to_string()
-}
 
 fn to_district_office(app: &mut App) {
     for _ in 0..Comparison::ALL.len() {
@@ -32,9 +23,9 @@ fn estimate_page_by_district_share_and_by_municipality() {
     let mut app = sample_app();
     dispatch(&mut app, Msg::GoTo(Page::Estimate));
     to_district_office(&mut app);
-    let small = screen(&app, 80, 24);
+    let small = snapshot_screen(&app, 80, 24);
     insta::assert_snapshot!("estimate_district_office_80x24", small);
-    let big = screen(&app, 120, 40);
+    let big = snapshot_screen(&app, 120, 40);
     insta::assert_snapshot!("estimate_district_office_120x40", big);
     assert!(big.contains("IM via the district office vs not"), "{big}");
     assert!(big.contains("district-office"), "{big}");
@@ -48,7 +39,7 @@ fn estimate_page_by_district_share_and_by_municipality() {
     assert_eq!(app.choices.comparison, Comparison::DistrictOffice);
     insta::assert_snapshot!(
         "estimate_district_office_housing_municipality_120x40",
-        screen(&app, 120, 40)
+        snapshot_screen(&app, 120, 40)
     );
 }
 
@@ -61,6 +52,6 @@ fn the_map_colours_districts_by_their_share() {
     dispatch(&mut app, Msg::CycleMap);
     let view = app.map.view.as_ref().expect("map shown");
     assert_eq!(view.districts.len(), 44);
-    let s = screen(&app, 120, 40);
+    let s = snapshot_screen(&app, 120, 40);
     assert!(s.contains("via the district office"), "{s}");
 }

@@ -1,22 +1,13 @@
 //! The Robustness page's event-time view (`t`): snapshots at 120×40 and 80×24, estimators
 //! hidden and shown again with space, and the numbers it lists are the checks' own.
 
-use crate::common_tui::sample_app;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use crate::common_tui::{sample_app, snapshot_screen};
 use wirkung::core::robust::{Check, CheckResult};
 use wirkung::core::view::event_time::Estimator;
 use wirkung::core::view::format::signed;
 use wirkung::tui::app::{App, Page, dispatch};
 use wirkung::tui::msg::Msg;
 use wirkung::tui::robust_results::robust_key;
-use wirkung::tui::view;
-
-fn screen(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| view::draw(app, f)).unwrap();
-    terminal.backend().to_string()
-}
 
 fn event_time_view() -> App {
     let mut app = sample_app();
@@ -28,8 +19,8 @@ fn event_time_view() -> App {
 #[test]
 fn event_time_view_at_120x40_and_80x24() {
     let app = event_time_view();
-    insta::assert_snapshot!("event_time_120x40", screen(&app, 120, 40));
-    insta::assert_snapshot!("event_time_80x24", screen(&app, 80, 24));
+    insta::assert_snapshot!("event_time_120x40", snapshot_screen(&app, 120, 40));
+    insta::assert_snapshot!("event_time_80x24", snapshot_screen(&app, 80, 24));
 }
 
 #[test]
@@ -42,7 +33,7 @@ fn the_table_lists_each_estimators_overall_att_as_computed() {
     let Ok(CheckResult::TwoStage(two)) = suite.get(Check::TwoStage) else {
         panic!("two-stage computed");
     };
-    let s = screen(&app, 120, 40);
+    let s = snapshot_screen(&app, 120, 40);
     for number in [
         signed(sa.overall.estimate, 3),
         signed(sa.twfe.overall.estimate, 3),
@@ -56,11 +47,11 @@ fn the_table_lists_each_estimators_overall_att_as_computed() {
 #[test]
 fn space_hides_and_shows_the_estimator_under_the_cursor() {
     let mut app = event_time_view();
-    let before = screen(&app, 120, 40);
+    let before = snapshot_screen(&app, 120, 40);
     assert!(before.contains("[x] o TWFE"));
     dispatch(&mut app, Msg::ToggleSelected);
     assert_eq!(app.estimators(), &Estimator::ALL[1..]);
-    let hidden = screen(&app, 120, 40);
+    let hidden = snapshot_screen(&app, 120, 40);
     assert!(hidden.contains("[ ] o TWFE"));
     assert_ne!(before, hidden);
     dispatch(&mut app, Msg::CursorDown);
@@ -78,5 +69,5 @@ fn space_hides_and_shows_the_estimator_under_the_cursor() {
     );
     // g returns to the checks table.
     dispatch(&mut app, Msg::ToggleEventTimeView);
-    assert!(screen(&app, 120, 40).contains("Sun-Abraham"));
+    assert!(snapshot_screen(&app, 120, 40).contains("Sun-Abraham"));
 }

@@ -2,20 +2,11 @@
 //! `wirkung exhibit`, and the page stays readable at 80×24 (snapshots with the cursor on the
 //! chapter 4 table with its test; the first exhibit is in tui_snapshots).
 
-use crate::common_tui::sample_app;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use crate::common_tui::{sample_app, snapshot_screen};
 use wirkung::core::exhibit;
 use wirkung::core::view::implementation::PAGE_EXHIBITS;
 use wirkung::tui::app::{App, Page, dispatch};
 use wirkung::tui::msg::Msg;
-use wirkung::tui::view;
-
-fn screen(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| view::draw(app, f)).unwrap();
-    terminal.backend().to_string()
-}
 
 fn on(app: &mut App, id: &str) {
     dispatch(app, Msg::GoTo(Page::Implementation));
@@ -29,8 +20,8 @@ fn on(app: &mut App, id: &str) {
 fn tab9_with_its_test_at_both_sizes() {
     let mut app = sample_app();
     on(&mut app, "tab9");
-    insta::assert_snapshot!("implementation_tab9_80x24", screen(&app, 80, 24));
-    insta::assert_snapshot!("implementation_tab9_120x40", screen(&app, 120, 40));
+    insta::assert_snapshot!("implementation_tab9_80x24", snapshot_screen(&app, 80, 24));
+    insta::assert_snapshot!("implementation_tab9_120x40", snapshot_screen(&app, 120, 40));
 }
 
 #[test]
@@ -38,7 +29,7 @@ fn abb9_shows_the_same_numbers_as_the_cli_model() {
     let mut app = sample_app();
     on(&mut app, "abb9");
     let e = exhibit::build("abb9", &app.bundle, &app.choices).unwrap();
-    let text = screen(&app, 120, 40);
+    let text = snapshot_screen(&app, 120, 40);
     for r in &e.rows {
         let share = format!("{:.1}", r.values[1].unwrap());
         let line = text

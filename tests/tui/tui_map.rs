@@ -2,22 +2,13 @@
 //! a roomy (120×40) size, the cycle list → start quarter → measure → list, and the
 //! treated/control split readable without colour.
 
-use crate::common_tui::{app_for, sample_app};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use crate::common_tui::{app_for, sample_app, snapshot_screen};
 use std::path::PathBuf;
 use wirkung::core::derive::Comparison;
 use wirkung::core::view::map::MapColouring;
 use wirkung::tui::app::{App, Page, dispatch};
 use wirkung::tui::msg::Msg;
 use wirkung::tui::theme::Theme;
-use wirkung::tui::view;
-
-fn screen(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| view::draw(app, f)).unwrap();
-    terminal.backend().to_string()
-}
 
 fn to_comparison(app: &mut App, comparison: Comparison) {
     while app.choices.comparison != comparison {
@@ -65,12 +56,18 @@ fn map_snapshots_bw_vs_neighbours_and_early_start() {
     dispatch(&mut app, Msg::GoTo(Page::StartTimes));
     dispatch(&mut app, Msg::CycleMap);
     to_comparison(&mut app, Comparison::BwVsNeighbours);
-    insta::assert_snapshot!("map_bw_vs_neighbours_80x24", screen(&app, 80, 24));
-    insta::assert_snapshot!("map_bw_vs_neighbours_120x40", screen(&app, 120, 40));
+    insta::assert_snapshot!("map_bw_vs_neighbours_80x24", snapshot_screen(&app, 80, 24));
+    insta::assert_snapshot!(
+        "map_bw_vs_neighbours_120x40",
+        snapshot_screen(&app, 120, 40)
+    );
     to_comparison(&mut app, Comparison::EarlyStart);
-    insta::assert_snapshot!("map_early_start_80x24", screen(&app, 80, 24));
+    insta::assert_snapshot!("map_early_start_80x24", snapshot_screen(&app, 80, 24));
     dispatch(&mut app, Msg::CycleMap);
-    insta::assert_snapshot!("map_early_start_measure_120x40", screen(&app, 120, 40));
+    insta::assert_snapshot!(
+        "map_early_start_measure_120x40",
+        snapshot_screen(&app, 120, 40)
+    );
 }
 
 #[test]
@@ -80,7 +77,7 @@ fn map_in_monochrome_tells_treated_from_control_by_pattern() {
     dispatch(&mut app, Msg::GoTo(Page::StartTimes));
     dispatch(&mut app, Msg::CycleMap);
     to_comparison(&mut app, Comparison::BwVsNeighbours);
-    let text = screen(&app, 120, 40);
+    let text = snapshot_screen(&app, 120, 40);
     // BW's districts are filled with the dense pattern, the neighbours' with the sparse one;
     // both are plentiful and both are explained in the legend.
     let dense = text.matches('⢕').count();

@@ -3,22 +3,13 @@
 //! checks that do not apply say why, and results from the worker thread are never shown for
 //! choices they were not computed for.
 
-use crate::common_tui::{control_column, sample_app};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use crate::common_tui::{control_column, sample_app, snapshot_screen};
 use wirkung::core::derive::{Comparison, ControlSelection, Outcome, PanelSpec};
 use wirkung::core::robust::{self, RobustOptions};
 use wirkung::core::robust::{Check, CheckResult, LeaveOneOut};
 use wirkung::tui::app::{App, Page, collect_checks, dispatch};
 use wirkung::tui::msg::Msg;
 use wirkung::tui::robust_results::{RobustSuite, robust_key};
-use wirkung::tui::view;
-
-fn screen(app: &App, width: u16, height: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| view::draw(app, f)).unwrap();
-    terminal.backend().to_string()
-}
 
 fn robustness_page() -> App {
     let mut app = sample_app();
@@ -56,8 +47,8 @@ fn wild_p(s: &RobustSuite) -> f64 {
 #[test]
 fn page_at_120x40_and_80x24() {
     let app = robustness_page();
-    insta::assert_snapshot!("robustness_120x40", screen(&app, 120, 40));
-    insta::assert_snapshot!("robustness_80x24", screen(&app, 80, 24));
+    insta::assert_snapshot!("robustness_120x40", snapshot_screen(&app, 120, 40));
+    insta::assert_snapshot!("robustness_80x24", snapshot_screen(&app, 80, 24));
 }
 
 #[test]
@@ -66,7 +57,7 @@ fn cursor_explains_the_check_under_it() {
     for _ in 0..4 {
         dispatch(&mut app, Msg::CursorDown);
     }
-    let s = screen(&app, 120, 40);
+    let s = snapshot_screen(&app, 120, 40);
     insta::assert_snapshot!("robustness_loo_120x40", s);
     // The leave-one-out panel names the most influential districts.
     let loo = loo(current(&app));
@@ -82,7 +73,7 @@ fn the_honest_row_shows_its_intervals_against_the_bound() {
     for _ in 0..honest {
         dispatch(&mut app, Msg::CursorDown);
     }
-    let s = screen(&app, 120, 40);
+    let s = snapshot_screen(&app, 120, 40);
     insta::assert_snapshot!("robustness_honest_120x40", s);
     let chart = |app: &App| {
         let view = wirkung::core::view::robust::CheckView::new(
@@ -113,7 +104,7 @@ fn the_honest_row_shows_its_intervals_against_the_bound() {
     collect_checks(&mut app);
     let other = chart(&app);
     assert_ne!(other.original, c.original);
-    let s = screen(&app, 120, 40);
+    let s = snapshot_screen(&app, 120, 40);
     assert!(s.contains("HonestDiD average"), "{s}");
 }
 
@@ -126,7 +117,7 @@ fn unsupported_checks_say_why_instead_of_failing() {
         dispatch(&mut app, Msg::CycleOutcome);
     }
     // By start date housing is not supported at all: one reason, said once.
-    let s = screen(&app, 120, 40);
+    let s = snapshot_screen(&app, 120, 40);
     assert_eq!(
         s.matches("housing cannot be compared by start date")
             .count(),
@@ -143,15 +134,15 @@ fn unsupported_checks_say_why_instead_of_failing() {
     let why = suite.event_study().expect_err("no event study for housing");
     assert!(why.to_string().contains("housing"), "{why}");
     assert!(suite.get(Check::Placebo).is_err() && suite.get(Check::Staggered).is_err());
-    let s = screen(&app, 120, 40);
+    let s = snapshot_screen(&app, 120, 40);
     insta::assert_snapshot!("robustness_housing_120x40", s);
     assert!(s.contains("n/a: "));
     // Every comparison and outcome draws at both sizes without a panic.
     for _ in 0..3 {
         for _ in 0..Comparison::ALL.len() {
             dispatch(&mut app, Msg::CycleComparison);
-            screen(&app, 120, 40);
-            screen(&app, 80, 24);
+            snapshot_screen(&app, 120, 40);
+            snapshot_screen(&app, 80, 24);
         }
         dispatch(&mut app, Msg::CycleOutcome);
     }
@@ -204,7 +195,7 @@ fn toggling_a_control_changes_the_checks_to_what_core_computes() {
     assert_eq!(wild_p(shown), wild.p_value);
     assert_ne!(ri_p(shown).1, before_ri);
     // The number is on the screen as the table formats it.
-    let s = screen(&app, 120, 40);
+    let s = snapshot_screen(&app, 120, 40);
     assert!(
         s.contains(&format!("all 44 units: {:+.3}", core_loo.estimate)),
         "{s}"
@@ -236,7 +227,7 @@ fn background_results_are_shown_only_for_their_choices() {
     app.run_checks_in_background();
     dispatch(&mut app, Msg::GoTo(Page::Robustness));
     assert!(app.checks_running());
-    assert!(screen(&app, 120, 40).contains("Computing the checks"));
+    assert!(snapshot_screen(&app, 120, 40).contains("Computing the checks"));
     // The user moves on before the first job ends: its result must not be shown as current.
     let first = robust_key(&app.choices);
     dispatch(&mut app, Msg::CycleComparison);
@@ -265,7 +256,7 @@ fn bacon_and_sdid_rows_show_their_own_charts() {
     for _ in 0..row(Check::Bacon) {
         dispatch(&mut app, Msg::CursorDown);
     }
-    let s = screen(&app, 120, 40);
+    let s = snapshot_screen(&app, 120, 40);
     insta::assert_snapshot!("robustness_bacon_120x40", s);
     let Ok(CheckResult::Bacon(b)) = current(&app).get(Check::Bacon) else {
         panic!("the decomposition is computed on the page");
@@ -277,10 +268,10 @@ fn bacon_and_sdid_rows_show_their_own_charts() {
         !s.contains("Event study:"),
         "the scatter replaces the event study"
     );
-    let small = screen(&app, 80, 24);
+    let small = snapshot_screen(&app, 80, 24);
     assert!(small.contains("TWFE"), "{small}");
     dispatch(&mut app, Msg::CursorDown);
-    let s = screen(&app, 120, 40);
+    let s = snapshot_screen(&app, 120, 40);
     insta::assert_snapshot!("robustness_sdid_120x40", s);
     assert!(s.contains("BW vs synthetic control (weighted)"), "{s}");
     // Unweighted: both checks recompute and say so.
@@ -288,7 +279,7 @@ fn bacon_and_sdid_rows_show_their_own_charts() {
     dispatch(&mut app, Msg::ToggleWeighting);
     dispatch(&mut app, Msg::GoTo(Page::Robustness));
     collect_checks(&mut app);
-    let s = screen(&app, 120, 40);
+    let s = snapshot_screen(&app, 120, 40);
     assert!(s.contains("BW vs synthetic control (unweighted)"), "{s}");
     let Ok(CheckResult::Sdid(sd)) = current(&app).get(Check::Sdid) else {
         panic!("synthetic DiD is computed on the page");

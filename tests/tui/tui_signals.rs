@@ -3,82 +3,13 @@
 //! status the shell sees (128 + signal), that the alternate screen was left and the cursor
 //! shown (as tmux reports them) and that the terminal mode is cooked again (`icanon`, `echo`).
 
+use crate::tui_tmux::Session;
 use std::process::Command;
-use std::time::{Duration, Instant};
-
-struct Session {
-    name: String,
-    _config: tempfile::TempDir,
-}
-
-impl Session {
-    fn start() -> Option<Session> {
-        if Command::new("tmux").arg("-V").output().is_err() {
-            eprintln!("tmux is not installed; skipping the terminal test");
-            return None;
-        }
-        let config = tempfile::tempdir().unwrap();
-        let name = format!("wirkung-signals-{}", std::process::id());
-        let status = Command::new("tmux")
-            .args(["-L", &name, "new-session", "-d", "-s", &name])
-            .args(["-x", "120", "-y", "40", "sh"])
-            .env("XDG_CONFIG_HOME", config.path())
-            .env("HOME", config.path())
-            .status()
-            .unwrap();
-        assert!(status.success());
-        Some(Session {
-            name,
-            _config: config,
-        })
-    }
-
-    fn tmux(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .args(["-L", &self.name])
-            .args(args)
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn type_line(&self, text: &str) {
-        self.tmux(&["send-keys", "-t", &self.name, "-l", text]);
-        self.tmux(&["send-keys", "-t", &self.name, "Enter"]);
-    }
-
-    fn screen(&self) -> String {
-        self.tmux(&["capture-pane", "-p", "-t", &self.name])
-    }
-
-    fn wait_for(&self, text: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if s.contains(text) {
-                return s;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(30),
-                "never saw {text:?}; screen:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-L", &self.name, "kill-server"])
-            .output();
-    }
-}
 
 #[test]
 fn sigterm_sighup_and_sigint_restore_the_terminal() {
     let Some(s) = Session::start() else { return };
-    let pid_file = s._config.path().join("pid");
+    let pid_file = s.config.path().join("pid");
     for (signal, status) in [("TERM", 143), ("HUP", 129), ("INT", 130)] {
         s.type_line("clear");
         s.type_line(&format!(
@@ -99,7 +30,7 @@ fn sigterm_sighup_and_sigint_restore_the_terminal() {
             "display",
             "-p",
             "-t",
-            &s.name,
+            s.name(),
             "#{alternate_on} #{cursor_flag}",
         ]);
         assert_eq!(

@@ -83,15 +83,22 @@ impl Session {
 
     /// Waits until the screen contains `text` (the dashboard redraws on every key).
     pub(crate) fn wait_for(&self, text: &str) -> String {
+        self.wait_until(&format!("{text:?}"), |s| s.contains(text))
+    }
+
+    /// Waits until `settled` holds for the screen. A frame reaches the terminal in pieces, so
+    /// a capture taken while a redraw is on its way can show one text of the new frame beside
+    /// the rest of the old one; a test that reads numbers waits for all it needs.
+    pub(crate) fn wait_until(&self, what: &str, settled: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
         loop {
             let s = self.screen();
-            if s.contains(text) {
+            if settled(&s) {
                 return s;
             }
             assert!(
                 start.elapsed() < Duration::from_secs(30),
-                "never saw {text:?}; screen:\n{s}"
+                "never saw {what}; screen:\n{s}"
             );
             std::thread::sleep(Duration::from_millis(100));
         }
