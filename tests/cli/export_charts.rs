@@ -432,3 +432,43 @@ fn assets_hold_one_chart_per_page() {
         .count();
     assert!(pngs >= 2, "{pngs} PNGs in assets/");
 }
+
+/// A bar's name that is wider than its bar is broken over level lines under it, not turned
+/// and cut: the Implementation chart's "external, for the municipality" reads whole.
+#[test]
+fn bar_names_are_broken_over_lines_not_cut() {
+    let charts = sample_svgs();
+    let (_, svg) = charts
+        .iter()
+        .find(|(n, _)| n.starts_with("implementation"))
+        .unwrap();
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    let ticks: Vec<(f64, &str)> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text") && n.attribute("font-size") == Some("24"))
+        .filter(|n| n.attribute("text-anchor") == Some("middle"))
+        .map(|n| {
+            assert!(n.attribute("transform").is_none(), "turned: {svg}");
+            let x = n.attribute("x").unwrap().parse::<f64>().unwrap();
+            (x, n.text().unwrap_or(""))
+        })
+        .collect();
+    assert!(ticks.iter().all(|(_, t)| !t.contains('…')), "{ticks:?}");
+    let under = |first: &str| -> Vec<&str> {
+        let (x, _) = ticks.iter().find(|(_, t)| *t == first).unwrap();
+        ticks
+            .iter()
+            .filter(|(at, _)| at == x)
+            .map(|(_, t)| *t)
+            .collect()
+    };
+    assert_eq!(
+        under("external, for the")
+            .iter()
+            .filter(|t| **t == "municipality" || **t == "district office")
+            .count(),
+        1,
+        "{ticks:?}"
+    );
+    assert!(ticks.iter().any(|(_, t)| *t == "district office itself"));
+}

@@ -295,19 +295,40 @@ struct XLabels {
     turned: bool,
 }
 
+/// Most lines a category name may be broken into under its bar before it is turned instead.
+const LABEL_LINES: usize = 3;
+
 impl XLabels {
+    /// The widest line of any label (a label broken to fit its slot has several).
     fn widest(&self) -> f64 {
         self.ticks
             .iter()
-            .map(|(_, l)| text::width(l, self.size))
+            .flat_map(|(_, l)| l.lines())
+            .map(|l| text::width(l, self.size))
             .fold(0.0, f64::max)
+    }
+    fn line_height(&self) -> f64 {
+        self.size * 1.2
     }
     fn height(&self) -> f64 {
         if self.turned {
             self.widest() * std::f64::consts::FRAC_1_SQRT_2 + self.size + 16.0
         } else {
-            self.size + 16.0
+            let lines = self.ticks.iter().map(|(_, l)| l.lines().count()).max();
+            (lines.unwrap_or(1).max(1) - 1) as f64 * self.line_height() + self.size + 16.0
         }
+    }
+    /// Every label broken at spaces into at most `LABEL_LINES` lines of `width`, or `None`
+    /// when one would need more or has a word wider than that.
+    fn wrapped(&self, width: f64) -> Option<Vec<(f64, String)>> {
+        self.ticks
+            .iter()
+            .map(|(at, l)| {
+                let lines = text::wrap(l, self.size, width);
+                let fits = lines.len() <= LABEL_LINES && lines.iter().all(|l| !l.ends_with('…'));
+                fits.then(|| (*at, lines.join("\n")))
+            })
+            .collect()
     }
 }
 
@@ -415,7 +436,10 @@ fn layout(svg: &mut Svg, chart: &Chart, axes: &mut Axes) -> Frame {
         let mut need_right = right;
         for (at, l) in &labels.ticks {
             let px = f.px(*at);
-            let w = text::width(l, labels.size);
+            let w = l
+                .lines()
+                .map(|l| text::width(l, labels.size))
+                .fold(0.0, f64::max);
             if labels.turned {
                 need_left = need_left.max(left + (MARGIN - (px - w * 0.72)));
             } else {
@@ -432,7 +456,16 @@ fn layout(svg: &mut Svg, chart: &Chart, axes: &mut Axes) -> Frame {
         axes.x_labels.size = 18.0;
     }
     if axes.x_labels.widest() + 12.0 > slot * if axes.slots { 1.0 } else { 0.9 } {
-        axes.x_labels.turned = true;
+        // A bar's name is first broken over a few lines under it, so that a slide reads it
+        // level and whole; only names that still do not fit are turned (and may be cut).
+        match axes
+            .slots
+            .then(|| axes.x_labels.wrapped(slot - 12.0))
+            .flatten()
+        {
+            Some(ticks) => axes.x_labels.ticks = ticks,
+            None => axes.x_labels.turned = true,
+        }
     }
     if axes.x_labels.turned {
         // Long names are cut so the plot keeps most of the height.
@@ -497,12 +530,14 @@ fn layout(svg: &mut Svg, chart: &Chart, axes: &mut Axes) -> Frame {
             s.rotate = -45.0;
             svg.text(px + labels.size * 0.3, bottom + 16.0, &s, label);
         } else {
-            svg.text(
-                px,
-                bottom + 12.0 + labels.size,
-                &style(labels.size, Anchor::Middle),
-                label,
-            );
+            for (k, line) in label.lines().enumerate() {
+                svg.text(
+                    px,
+                    bottom + 12.0 + labels.size + k as f64 * labels.line_height(),
+                    &style(labels.size, Anchor::Middle),
+                    line,
+                );
+            }
         }
     }
     if let Some(desc) = &axes.x_desc {
