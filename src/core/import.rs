@@ -403,22 +403,48 @@ fn read_existing(path: &Path) -> Result<(DataFrame, Vec<(Row, Origin)>), ImportE
             "its column '{column}' is stored as {dtype}, which wirkung cannot carry over"
         )));
     }
-    // Each column as text once, read cell by cell below: one String per cell of the whole
-    // table (the previous way) took several hundred bytes a row.
-    let text_columns: HashMap<String, StringChunked> = df
+    // Each column read cell by cell below, as text: one String per cell of the whole table
+    // (the first way) took several hundred bytes a row. Integer columns (the counts) are
+    // printed a cell at a time from their values, as the cast to text prints them, rather
+    // than cast whole (54 MB for the sample).
+    let columns: HashMap<String, Cells> = df
         .columns()
         .iter()
         .filter_map(|c| {
-            let s = c.as_materialized_series().cast(&DataType::String).ok()?;
-            let ca = s.str().ok()?.rechunk().into_owned();
-            Some((c.name().to_string(), ca))
+            let s = c.as_materialized_series();
+            let cells = if matches!(
+                s.dtype(),
+                DataType::Int8
+                    | DataType::Int16
+                    | DataType::Int32
+                    | DataType::Int64
+                    | DataType::UInt8
+                    | DataType::UInt16
+                    | DataType::UInt32
+            ) {
+                Cells::Whole(
+                    s.cast(&DataType::Int64)
+                        .ok()?
+                        .i64()
+                        .ok()?
+                        .rechunk()
+                        .into_owned(),
+                )
+            } else {
+                let s = s.cast(&DataType::String).ok()?;
+                Cells::Text(s.str().ok()?.rechunk().into_owned())
+            };
+            Some((c.name().to_string(), cells))
         })
         .collect();
     let mut rows = Vec::with_capacity(df.height());
     for r in 0..df.height() {
         // Timestamps (pandas' dates) print with a time of day; the day is what counts.
         let get = |c: &str| {
-            let v = text_columns.get(c).and_then(|v| v.get(r))?.to_string();
+            let v = match columns.get(c)? {
+                Cells::Text(v) => v.get(r)?.to_string(),
+                Cells::Whole(v) => v.get(r)?.to_string(),
+            };
             Some(match (c, v.get(..10)) {
                 ("date", Some(day)) if v.len() > 10 => day.to_string(),
                 _ => v,
@@ -435,6 +461,12 @@ fn read_existing(path: &Path) -> Result<(DataFrame, Vec<(Row, Origin)>), ImportE
         }
     }
     Ok((df, rows))
+}
+
+/// A column of the existing table as read for recognising rows.
+enum Cells {
+    Text(StringChunked),
+    Whole(Int64Chunked),
 }
 
 /// The imported rows as a frame of the format's native types.
