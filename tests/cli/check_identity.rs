@@ -80,6 +80,17 @@ fn check_json_of_fixtures_is_unchanged() {
 /// duplicates are found across chunks (rows 220,026 = 1 and the like).
 #[test]
 fn check_json_of_a_csv_read_in_chunks_is_unchanged() {
+    check_chunked_csv("");
+}
+
+/// A blank first line (which the CSV reader skips to find the header) must not become the
+/// header of every chunk after the first: such a file is read whole, with the same findings.
+#[test]
+fn a_csv_with_a_blank_first_line_reads_as_without_it() {
+    check_chunked_csv("\n");
+}
+
+fn check_chunked_csv(before_header: &str) {
     use std::fmt::Write;
     let fixture = root().join("tests/fixtures/bad/activity_dirty");
     let tmp = tempfile::tempdir().unwrap();
@@ -91,7 +102,7 @@ fn check_json_of_a_csv_read_in_chunks_is_unchanged() {
     }
     let dirty = std::fs::read_to_string(fixture.join("activity.csv")).unwrap();
     let (header, rows) = dirty.split_once('\n').unwrap();
-    let mut text = format!("{header}\n");
+    let mut text = format!("{before_header}{header}\n");
     for block in 0..3 {
         text.push_str(rows);
         if block < 2 {

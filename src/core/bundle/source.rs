@@ -460,6 +460,7 @@ pub(super) fn csv_chunks(path: &Path) -> Option<impl Iterator<Item = Option<CsvC
         eof: false,
     };
     let mut estimated_rows = None;
+    let mut names: Option<Vec<String>> = None;
     Some(std::iter::from_fn(move || {
         let Some(text) = split.next_chunk()? else {
             return Some(None);
@@ -474,6 +475,15 @@ pub(super) fn csv_chunks(path: &Path) -> Option<impl Iterator<Item = Option<CsvC
             return Some(None);
         };
         if strip_bom(&mut df).is_err() {
+            return Some(None);
+        }
+        // Every chunk must have been read under the same header as the first.
+        let columns: Vec<String> = df
+            .get_column_names()
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        if *names.get_or_insert_with(|| columns.clone()) != columns {
             return Some(None);
         }
         let per_row = bytes / df.height().max(1) as f64;
@@ -563,7 +573,14 @@ impl RecordSplit {
                 match self.quotes.take(self.text[k]) {
                     None => return self.give_up(),
                     Some(true) if self.header.is_none() => {
-                        // The header goes before every chunk; the scan goes on after it.
+                        // The header goes before every chunk; the scan goes on after it. A
+                        // blank first line (which a reader may skip to find the header) is
+                        // left to the whole read.
+                        let line = &self.text[..=k];
+                        let line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line);
+                        if line.iter().all(u8::is_ascii_whitespace) {
+                            return self.give_up();
+                        }
                         self.header = Some(self.text.drain(..=k).collect());
                         self.scanned = 0;
                         continue 'read;
