@@ -5,7 +5,7 @@ Exact duplicate rows, conflicting IM-days (same alliance, IM and date, different
 date range, negative counts and talks per alliance. Prints one JSON line of the answers, so
 that a run can be compared with what `wirkung check` reports.
 
-    python3 scripts/scale_anchor_polars.py BUNDLE/activity.parquet
+    python3 scripts/scale_anchor_polars.py BUNDLE/activity.parquet   (or BUNDLE/activity.csv)
 """
 
 import json
@@ -28,7 +28,12 @@ IM_DAY = ["alliance_id", "manager_id", "date"]
 
 
 def main(path: str) -> None:
-    scan = pl.scan_parquet(path)
+    if path.endswith(".csv"):
+        # Ids stay text (leading zeros), the date a date: the Parquet file's types.
+        ids = {c: pl.String for c in ["manager_id", "alliance_id", "municipality_id"]}
+        scan = pl.scan_csv(path, schema_overrides={**ids, "date": pl.Date})
+    else:
+        scan = pl.scan_parquet(path)
     rows = scan.select(pl.len()).collect(engine="streaming").item()
     # One copy of every distinct row; the rest are exact duplicates.
     distinct = scan.unique().select(pl.len()).collect(engine="streaming").item()

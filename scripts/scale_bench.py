@@ -5,7 +5,10 @@ duplicates and conflicts as the sample), timed beside the polars streaming ancho
 
     cargo build --release
     python3 scripts/scale_bench.py [--factors 1,10,30,100] [--anchor-max 30]
-                                   [--wirkung target/release/wirkung]
+                                   [--wirkung target/release/wirkung] [--csv]
+
+With `--csv` the copies are written as `activity.csv` (read in chunks by wirkung, scanned as
+CSV by the anchor) instead of `activity.parquet`.
 
 Needs pyarrow and polars (`pip install pyarrow polars`). Writes only into a temporary
 directory, removed at the end. Prints a Markdown table: time, peak resident memory and bytes
@@ -24,6 +27,7 @@ import tempfile
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -31,8 +35,9 @@ SAMPLE = os.path.join(ROOT, "sample-data", "bw-integration")
 ANCHOR = os.path.join(ROOT, "scripts", "scale_anchor_polars.py")
 
 
-def make_bundle(dst: str, factor: int) -> int:
-    """The sample with `factor` copies of its activity; returns the activity rows."""
+def make_bundle(dst: str, factor: int, csv: bool = False) -> int:
+    """The sample with `factor` copies of its activity (as CSV with `csv`); returns the
+    activity rows."""
     shutil.copytree(SAMPLE, dst, ignore=shutil.ignore_patterns("activity.parquet"))
     table = pq.read_table(os.path.join(SAMPLE, "activity.parquet"))
     table = table.cast(
@@ -51,6 +56,12 @@ def make_bundle(dst: str, factor: int) -> int:
                 ids = pc.binary_join_element_wise(table["manager_id"], pa.scalar(f"-{k}"), "")
                 copy = table.set_column(col, "manager_id", ids)
             w.write_table(copy)
+    if csv:
+        parquet = os.path.join(dst, "activity.parquet")
+        with pcsv.CSVWriter(os.path.join(dst, "activity.csv"), table.schema) as w:
+            for batch in pq.ParquetFile(parquet).iter_batches():
+                w.write_batch(batch)
+        os.remove(parquet)
     return table.num_rows * factor
 
 
@@ -92,6 +103,7 @@ def main() -> None:
     ap.add_argument("--wirkung", default=os.path.join(ROOT, "target", "release", "wirkung"))
     # polars needs about 12 GB for the ×100 copy: on a shared machine it is left out.
     ap.add_argument("--anchor-max", type=int, default=30, help="largest copy the anchor runs on")
+    ap.add_argument("--csv", action="store_true", help="write activity.csv instead of Parquet")
     args = ap.parse_args()
     print(f"load before: {os.getloadavg()[0]:.2f}", file=sys.stderr)
     rows_out = []
@@ -100,7 +112,8 @@ def main() -> None:
         base = None
         for factor in [int(f) for f in args.factors.split(",")]:
             bundle = os.path.join(tmp, f"x{factor}")
-            rows = make_bundle(bundle, factor)
+            rows = make_bundle(bundle, factor, args.csv)
+            activity = os.path.join(bundle, "activity.csv" if args.csv else "activity.parquet")
             w_s, w_cpu, w_rss, out = timed([args.wirkung, "check", bundle, "--format", "json"])
             base = base or (w_s / factor, w_cpu / factor)
             if factor > args.anchor_max:
@@ -113,7 +126,7 @@ def main() -> None:
                 shutil.rmtree(bundle)
                 continue
             a_s, a_cpu, a_rss, a_out = timed(
-                [sys.executable, ANCHOR, os.path.join(bundle, "activity.parquet")]
+                [sys.executable, ANCHOR, activity]
             )
             anchor = json.loads(a_out)
             agree = check_counts(out) == (anchor["exact_duplicates"], anchor["conflicting_rows"])

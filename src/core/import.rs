@@ -403,22 +403,48 @@ fn read_existing(path: &Path) -> Result<(DataFrame, Vec<(Row, Origin)>), ImportE
             "its column '{column}' is stored as {dtype}, which wirkung cannot carry over"
         )));
     }
-    // Each column as text once, read cell by cell below: one String per cell of the whole
-    // table (the previous way) took several hundred bytes a row.
-    let text_columns: HashMap<String, StringChunked> = df
+    // Each column read cell by cell below, as text: one String per cell of the whole table
+    // (the first way) took several hundred bytes a row. Integer columns (the counts) are
+    // printed a cell at a time from their values, as the cast to text prints them, rather
+    // than cast whole (54 MB for the sample).
+    let columns: HashMap<String, Cells> = df
         .columns()
         .iter()
         .filter_map(|c| {
-            let s = c.as_materialized_series().cast(&DataType::String).ok()?;
-            let ca = s.str().ok()?.rechunk().into_owned();
-            Some((c.name().to_string(), ca))
+            let s = c.as_materialized_series();
+            let cells = if matches!(
+                s.dtype(),
+                DataType::Int8
+                    | DataType::Int16
+                    | DataType::Int32
+                    | DataType::Int64
+                    | DataType::UInt8
+                    | DataType::UInt16
+                    | DataType::UInt32
+            ) {
+                Cells::Whole(
+                    s.cast(&DataType::Int64)
+                        .ok()?
+                        .i64()
+                        .ok()?
+                        .rechunk()
+                        .into_owned(),
+                )
+            } else {
+                let s = s.cast(&DataType::String).ok()?;
+                Cells::Text(s.str().ok()?.rechunk().into_owned())
+            };
+            Some((c.name().to_string(), cells))
         })
         .collect();
-    let mut rows = Vec::new();
+    let mut rows = Vec::with_capacity(df.height());
     for r in 0..df.height() {
         // Timestamps (pandas' dates) print with a time of day; the day is what counts.
         let get = |c: &str| {
-            let v = text_columns.get(c).and_then(|v| v.get(r))?.to_string();
+            let v = match columns.get(c)? {
+                Cells::Text(v) => v.get(r)?.to_string(),
+                Cells::Whole(v) => v.get(r)?.to_string(),
+            };
             Some(match (c, v.get(..10)) {
                 ("date", Some(day)) if v.len() > 10 => day.to_string(),
                 _ => v,
@@ -435,6 +461,12 @@ fn read_existing(path: &Path) -> Result<(DataFrame, Vec<(Row, Origin)>), ImportE
         }
     }
     Ok((df, rows))
+}
+
+/// A column of the existing table as read for recognising rows.
+enum Cells {
+    Text(StringChunked),
+    Whole(Int64Chunked),
 }
 
 /// The imported rows as a frame of the format's native types.
@@ -499,7 +531,10 @@ pub fn import_activity(
     files: &[PathBuf],
     options: &ImportOptions,
 ) -> Result<ImportReport, ImportError> {
-    let loaded = bundle::load(dir)?;
+    let mut loaded = bundle::load(dir)?;
+    // Only the manifest and the municipalities are needed here; the existing table is read
+    // below as delivered (duplicates and all), so the loaded days are let go at once.
+    loaded.activity.clear();
     let current = bundle::table_file(dir, &loaded.manifest, Table::Activity);
     // Write where the loader will read: the [tables] entry if it is Parquet, else
     // activity.parquet (which the loader prefers over activity.csv); never outside.
@@ -532,16 +567,21 @@ pub fn import_activity(
     let existing = match &current {
         Some(path) => {
             let (df, parsed) = read_existing(path)?;
-            rows.extend(parsed);
+            rows = parsed;
             Some(df)
         }
         None => None,
     };
     let existing_rows = existing.as_ref().map_or(0, DataFrame::height);
     let existing_parsed = rows.len();
+    let mut imported = Vec::new();
     for f in files {
-        read_workbook(f, &mut rows, &mut unparsed);
+        read_workbook(f, &mut imported, &mut unparsed);
     }
+    // Appended at their exact size: a vector of every existing row grown by doubling
+    // would hold room for as many again.
+    rows.reserve_exact(imported.len());
+    rows.extend(imported);
     let imported_rows = rows.len() - existing_parsed;
     // Excel drops the leading zero of 08111000; the bundle's municipalities say which id
     // was meant (only an id unknown as written and known once the zeros are back).
@@ -567,35 +607,37 @@ pub fn import_activity(
     if imported_rows == 0 {
         return Err(ImportError::NothingImported { unparsed });
     }
-    // Existing rows are never dropped; they only let re-imported rows be recognised.
-    let mut kept: Vec<(Row, Origin)> = Vec::new();
+    // Existing rows are never dropped; they only let re-imported rows be recognised. The
+    // distinct rows of each IM-day are indices into `rows`, keyed by ids borrowed from it:
+    // a second copy of every row and of its ids took most of the import's memory.
     let mut new_rows: Vec<Row> = Vec::new();
     let mut dropped_duplicates = Vec::new();
-    let mut by_day: BTreeMap<(String, String, NaiveDate), Vec<usize>> = BTreeMap::new();
-    for (k, (row, origin)) in rows.into_iter().enumerate() {
-        let key = (row.ids[1].clone(), row.ids[0].clone(), row.date);
+    let mut by_day: BTreeMap<(&str, &str, NaiveDate), Vec<usize>> = BTreeMap::new();
+    for (k, (row, origin)) in rows.iter().enumerate() {
+        let key = (row.ids[1].as_str(), row.ids[0].as_str(), row.date);
         let same_day = by_day.entry(key).or_default();
-        let seen = same_day.iter().any(|&i| kept[i].0 == row);
+        let seen = same_day.iter().any(|&i| rows[i].0 == *row);
         if seen && k >= existing_parsed {
-            dropped_duplicates.push(origin);
+            dropped_duplicates.push(origin.clone());
         } else if !seen {
-            same_day.push(kept.len());
+            same_day.push(k);
             if k >= existing_parsed {
                 new_rows.push(row.clone());
             }
-            kept.push((row, origin));
         }
     }
     let conflicts: Vec<Conflict> = by_day
         .iter()
         .filter(|(_, idx)| idx.len() > 1)
         .map(|((alliance, manager, date), idx)| Conflict {
-            alliance_id: alliance.clone(),
-            manager_id: manager.clone(),
+            alliance_id: alliance.to_string(),
+            manager_id: manager.to_string(),
             date: *date,
-            rows: idx.iter().map(|&i| kept[i].1.clone()).collect(),
+            rows: idx.iter().map(|&i| rows[i].1.clone()).collect(),
         })
         .collect();
+    drop(by_day);
+    drop(rows);
     new_rows.sort_by(|a, b| (&a.ids[1], &a.ids[0], a.date).cmp(&(&b.ids[1], &b.ids[0], b.date)));
     let added = rows_frame(&new_rows).map_err(ImportError::Encode)?;
     let mut table = match &existing {

@@ -75,6 +75,63 @@ fn check_json_of_fixtures_is_unchanged() {
     );
 }
 
+/// A CSV `activity` larger than one chunk of the chunked reader (8 MB): findings keep their
+/// file row numbers across chunks, come out column by column as before, and exact
+/// duplicates are found across chunks (rows 220,026 = 1 and the like).
+#[test]
+fn check_json_of_a_csv_read_in_chunks_is_unchanged() {
+    check_chunked_csv("");
+}
+
+/// A blank first line (which the CSV reader skips to find the header) must not become the
+/// header of every chunk after the first: such a file is read whole, with the same findings.
+#[test]
+fn a_csv_with_a_blank_first_line_reads_as_without_it() {
+    check_chunked_csv("\n");
+}
+
+fn check_chunked_csv(before_header: &str) {
+    use std::fmt::Write;
+    let fixture = root().join("tests/fixtures/bad/activity_dirty");
+    let tmp = tempfile::tempdir().unwrap();
+    let bundle = tmp.path().join("b");
+    std::fs::create_dir(&bundle).unwrap();
+    for entry in std::fs::read_dir(&fixture).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, bundle.join(path.file_name().unwrap())).unwrap();
+    }
+    let dirty = std::fs::read_to_string(fixture.join("activity.csv")).unwrap();
+    let (header, rows) = dirty.split_once('\n').unwrap();
+    let mut text = format!("{before_header}{header}\n");
+    for block in 0..3 {
+        text.push_str(rows);
+        if block < 2 {
+            for k in 0..220_000 {
+                let manager = 100_000 + k + block * 220_000;
+                writeln!(
+                    text,
+                    "{manager},A01,08111000,2018-03-05,1,0,0,0,0,0,0,0,1,0,0"
+                )
+                .unwrap();
+            }
+        }
+    }
+    assert!(text.len() > 20 << 20, "three chunks or more");
+    std::fs::write(bundle.join("activity.csv"), text).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_wirkung"))
+        .current_dir(tmp.path())
+        .args(["check", "b", "--format", "json"])
+        .output()
+        .unwrap();
+    let now = String::from_utf8(out.stdout).unwrap();
+    let before = expected("check-activity_dirty-chunks.json");
+    assert!(
+        now.contains("\"row\": 440074"),
+        "a finding in the third chunk"
+    );
+    assert_eq!(now, before, "check of the chunked CSV differs from before");
+}
+
 #[test]
 fn estimates_and_exhibits_from_activity_are_unchanged() {
     for c in ["early-start", "labour-talks", "housing-talks"] {

@@ -6,11 +6,12 @@
 //! kept and flagged, since the tool never guesses which copy is right.
 
 use super::Finding;
-use super::activity_days::{self, ABSENT, ActivityDays, COUNTS, Counts, WIDE};
+use super::activity_days::{self, ABSENT, ActivityDays, COUNTS, WIDE};
 use super::collect::RowProblem;
 use super::columns::TableReader;
 use super::model::{ActivityCleaning, Topic};
 use chrono::{Datelike, NaiveDate};
+use std::collections::HashMap;
 
 const LOCATIONS: [&str; 3] = ["talks_office", "talks_onsite", "talks_accompanying"];
 
@@ -23,140 +24,199 @@ const NO_ID: u32 = u32::MAX;
 /// Parquet file, straight from the file), so memory holds one raw column at a time beside
 /// about 60 bytes a row, never every raw row (issue: memory that grows with the data).
 pub(super) fn activity(r: &mut TableReader) -> (ActivityDays, Vec<u32>, ActivityCleaning) {
+    require_columns(r);
+    let mut fold = Fold::default();
+    fold.grow(r.height);
+    fold.read(r);
+    fold.finish(r)
+}
+
+/// Reports the absent columns of `activity` (once, for a table read in chunks).
+pub(super) fn require_columns(r: &mut TableReader) {
     let mut required = vec!["manager_id", "alliance_id", "municipality_id", "date"];
     required.extend(Topic::ALL.map(Topic::column));
     r.require_columns(&required, &LOCATIONS);
-    let height = r.height;
-    let mut days = ActivityDays::default();
-    let mut ids = [
-        vec![NO_ID; height],
-        vec![NO_ID; height],
-        vec![NO_ID; height],
-    ];
-    for (col, values) in ["manager_id", "alliance_id", "municipality_id"]
-        .iter()
-        .zip(ids.iter_mut())
-    {
-        // Rows of one IM come together: the previous row's id usually repeats.
-        let mut last = NO_ID;
-        r.each_text(col, true, |i, v| {
-            if let Some(v) = v {
-                if last == NO_ID || days.ids.name(last) != v {
-                    last = days.ids.intern(v);
-                }
-                values[i] = last;
-            }
-        });
-    }
-    let mut date: Vec<Option<NaiveDate>> = vec![None; height];
-    r.each::<NaiveDate>("date", true, |i, v| date[i] = v);
-    // Counts: the eight topics (required), then the three places (nullable); a value
-    // outside i32 goes to the side table under its file row.
-    let mut counts: Vec<Counts> = vec![[ABSENT; COUNTS]; height];
-    let columns = Topic::ALL.map(Topic::column).into_iter().chain(LOCATIONS);
-    for (k, col) in columns.enumerate() {
-        let wide = &mut days.wide;
-        r.each::<i64>(col, k < 8, |i, v| {
-            if let Some(v) = v {
-                let stored = activity_days::narrow(v);
-                if stored == WIDE {
-                    wide.insert((i as u32, k as u8), v);
-                }
-                counts[i][k] = stored;
-            }
-        });
-    }
-    // Malformed dates (`31.12.2019`) count with impossible ones (`2019-02-30`): neither is a
-    // real calendar date, and both rows are left out.
-    let mut cleaning = ActivityCleaning {
-        rows_read: height,
-        impossible_dates: r.invalid_count("date"),
-        ..Default::default()
-    };
-    if r.unreadable || r.failed {
-        return (ActivityDays::default(), Vec::new(), cleaning);
-    }
-    let [manager, alliance, municipality] = ids;
-    // Rows whose every required field could be read; the others were reported.
-    let readable: Vec<u32> = (0..height)
-        .filter(|&i| {
-            date[i].is_some()
-                && manager[i] != NO_ID
-                && alliance[i] != NO_ID
-                && municipality[i] != NO_ID
-                && counts[i][..8].iter().all(|&c| c != ABSENT)
-        })
-        .map(|i| i as u32)
-        .collect();
-    let (kept, conflicting) = {
-        let cols = Columns {
-            days: &days,
-            manager: &manager,
-            alliance: &alliance,
-            municipality: &municipality,
-            date: &date,
-            counts: &counts,
-        };
-        clean(r, &cols, &readable, &mut cleaning)
-    };
-    drop(readable);
+}
 
-    // Keep the rows in file order, moved down in place.
-    let rows: Vec<u32> = (0..height)
-        .filter(|&i| kept[i])
-        .map(|i| i as u32 + 1)
-        .collect();
-    let mut wide = std::mem::take(&mut days.wide);
-    days.manager = manager;
-    days.alliance = alliance;
-    days.municipality = municipality;
-    days.counts = counts;
-    for (w, &row) in rows.iter().enumerate() {
-        let i = row as usize - 1;
-        days.manager[w] = days.manager[i];
-        days.alliance[w] = days.alliance[i];
-        days.municipality[w] = days.municipality[i];
-        days.counts[w] = days.counts[i];
-        if wide.is_empty() {
-            continue;
+/// The columns of `activity` as read, by file row (`NO_ID`, `None`, `ABSENT`: missing or
+/// unreadable), filled a table or a chunk of rows at a time.
+#[derive(Default)]
+pub(super) struct Fold {
+    /// The id table and the counts outside `i32` (by file row).
+    days: ActivityDays,
+    ids: [Vec<u32>; 3],
+    date: Vec<Option<NaiveDate>>,
+    counts: [Vec<i32>; COUNTS],
+}
+
+impl Fold {
+    /// Room for `rows` rows in all (a table read in chunks: its estimated size, so that
+    /// the columns are not copied as they grow).
+    pub fn reserve(&mut self, rows: usize) {
+        let more = rows.saturating_sub(self.date.len());
+        self.ids.iter_mut().for_each(|c| c.reserve_exact(more));
+        self.counts.iter_mut().for_each(|c| c.reserve_exact(more));
+        self.date.reserve_exact(more);
+    }
+
+    /// `rows` more rows, every value missing until read.
+    pub fn grow(&mut self, rows: usize) {
+        let n = self.date.len() + rows;
+        self.ids.iter_mut().for_each(|c| c.resize(n, NO_ID));
+        self.counts.iter_mut().for_each(|c| c.resize(n, ABSENT));
+        self.date.resize(n, None);
+    }
+
+    /// Reads the columns of `r` (the whole table, or the chunk after the rows read before)
+    /// into the rows made room for by `grow`.
+    pub fn read(&mut self, r: &mut TableReader) {
+        let days = &mut self.days;
+        for (col, values) in ["manager_id", "alliance_id", "municipality_id"]
+            .iter()
+            .zip(self.ids.iter_mut())
+        {
+            let table = &mut days.ids;
+            r.each_id(
+                col,
+                true,
+                |v| table.intern(v),
+                |i, v| {
+                    if let Some(v) = v {
+                        values[i] = v;
+                    }
+                },
+            );
         }
-        for k in 0..COUNTS {
-            if let Some(v) = wide.remove(&(i as u32, k as u8)) {
-                days.wide.insert((w as u32, k as u8), v);
+        let date = &mut self.date;
+        r.each::<NaiveDate>("date", true, |i, v| date[i] = v);
+        // Counts: the eight topics (required), then the three places (nullable); a value
+        // outside i32 goes to the side table under its file row.
+        let columns = Topic::ALL.map(Topic::column).into_iter().chain(LOCATIONS);
+        for (k, (col, column)) in columns.zip(self.counts.iter_mut()).enumerate() {
+            let wide = &mut days.wide;
+            r.each::<i64>(col, k < 8, |i, v| {
+                if let Some(v) = v {
+                    let stored = activity_days::narrow(v);
+                    if stored == WIDE {
+                        wide.insert((i as u32, k as u8), v);
+                    }
+                    column[i] = stored;
+                }
+            });
+        }
+    }
+
+    /// Applies the reading rules to every row read (`r` stands for the whole table).
+    pub fn finish(self, r: &mut TableReader) -> (ActivityDays, Vec<u32>, ActivityCleaning) {
+        let Fold {
+            mut days,
+            ids,
+            date,
+            counts,
+        } = self;
+        let height = r.height;
+        debug_assert_eq!(date.len(), height);
+        // Malformed dates (`31.12.2019`) count with impossible ones (`2019-02-30`): neither is a
+        // real calendar date, and both rows are left out.
+        let mut cleaning = ActivityCleaning {
+            rows_read: height,
+            impossible_dates: r.invalid_count("date"),
+            ..Default::default()
+        };
+        if r.unreadable || r.failed {
+            return (ActivityDays::default(), Vec::new(), cleaning);
+        }
+        let [manager, alliance, municipality] = ids;
+        // Rows whose every required field could be read; the others were reported. Worked
+        // out a column at a time, the way the columns lie in memory.
+        let mut readable: Vec<bool> = date.iter().map(Option::is_some).collect();
+        for column in [&manager, &alliance, &municipality] {
+            for (r, &id) in readable.iter_mut().zip(column) {
+                *r &= id != NO_ID;
             }
         }
+        for column in &counts[..8] {
+            for (r, &c) in readable.iter_mut().zip(column) {
+                *r &= c != ABSENT;
+            }
+        }
+        let (kept, conflicting) = {
+            let cols = Columns {
+                readable: &readable,
+                days: &days,
+                manager: &manager,
+                alliance: &alliance,
+                municipality: &municipality,
+                date: &date,
+                counts: &counts,
+            };
+            clean(r, &cols, &mut cleaning)
+        };
+
+        // Keep the rows in file order, moved down in place.
+        let rows: Vec<u32> = (0..height)
+            .filter(|&i| kept[i])
+            .map(|i| i as u32 + 1)
+            .collect();
+        let mut wide = std::mem::take(&mut days.wide);
+        days.manager = manager;
+        days.alliance = alliance;
+        days.municipality = municipality;
+        days.counts = counts;
+        // Each column moved down in turn, so that one pass reads and writes one column.
+        let columns = [
+            &mut days.manager,
+            &mut days.alliance,
+            &mut days.municipality,
+        ];
+        for column in columns {
+            keep_rows(column, &rows);
+        }
+        for column in &mut days.counts {
+            keep_rows(column, &rows);
+        }
+        if !wide.is_empty() {
+            for (w, &row) in rows.iter().enumerate() {
+                let i = row as usize - 1;
+                for k in 0..COUNTS {
+                    if let Some(v) = wide.remove(&(i as u32, k as u8)) {
+                        days.wide.insert((w as u32, k as u8), v);
+                    }
+                }
+            }
+        }
+        days.date = rows
+            .iter()
+            .map(|&row| date[row as usize - 1].unwrap_or_default())
+            .collect();
+        days.conflicting = rows
+            .iter()
+            .map(|&row| conflicting[row as usize - 1])
+            .collect();
+        (days, rows, cleaning)
     }
-    let n = rows.len();
-    for column in [
-        &mut days.manager,
-        &mut days.alliance,
-        &mut days.municipality,
-    ] {
-        column.truncate(n);
-        column.shrink_to_fit();
+}
+
+/// Moves the values of the kept file `rows` (1-based, ascending) down in place and frees
+/// the rest.
+fn keep_rows<T: Copy>(column: &mut Vec<T>, rows: &[u32]) {
+    for (w, &row) in rows.iter().enumerate() {
+        column[w] = column[row as usize - 1];
     }
-    days.counts.truncate(n);
-    days.counts.shrink_to_fit();
-    days.date = rows
-        .iter()
-        .map(|&row| date[row as usize - 1].unwrap_or_default())
-        .collect();
-    days.conflicting = rows
-        .iter()
-        .map(|&row| conflicting[row as usize - 1])
-        .collect();
-    (days, rows, cleaning)
+    column.truncate(rows.len());
+    column.shrink_to_fit();
 }
 
 /// The columns of `activity` as read, by file row (`NO_ID`, `None`, `ABSENT`: missing or
 /// unreadable).
 struct Columns<'c> {
+    readable: &'c [bool],
     days: &'c ActivityDays,
     manager: &'c [u32],
     alliance: &'c [u32],
     municipality: &'c [u32],
     date: &'c [Option<NaiveDate>],
-    counts: &'c [Counts],
+    counts: &'c [Vec<i32>; COUNTS],
 }
 
 impl Columns<'_> {
@@ -167,12 +227,51 @@ impl Columns<'_> {
         (self.alliance[i], self.manager[i], days)
     }
 
-    fn im_day_hash(&self, i: usize) -> u64 {
-        let (alliance, manager, days) = self.im_day(i);
-        mix(
-            mix(mix(0, u64::from(alliance)), u64::from(manager)),
-            days as u64,
-        )
+    /// The readable rows grouped by IM (alliance and manager), each IM's rows in (date,
+    /// file row) order, and where each IM's rows begin and end in them. The rows of each IM
+    /// are counted first, so that one pass puts every row in place (one index a row, where
+    /// sorting (key, row) pairs took four times as much); a delivery that keeps each IM's
+    /// rows in date order needs no sorting beyond checking that it is in order.
+    fn by_im(&self) -> (Vec<u32>, Vec<usize>) {
+        let height = self.date.len();
+        let mut ims: HashMap<(u32, u32), usize> = HashMap::new();
+        // Rows of one IM come together: the previous row's IM usually repeats.
+        let mut last: Option<((u32, u32), usize)> = None;
+        let mut im_of = |i: usize| {
+            let pair = (self.alliance[i], self.manager[i]);
+            match last {
+                Some((p, im)) if p == pair => im,
+                _ => {
+                    let next = ims.len();
+                    let im = *ims.entry(pair).or_insert(next);
+                    last = Some((pair, im));
+                    im
+                }
+            }
+        };
+        let mut bounds: Vec<usize> = vec![0];
+        for i in (0..height).filter(|&i| self.readable[i]) {
+            let im = im_of(i) + 1;
+            if im == bounds.len() {
+                bounds.push(0);
+            }
+            bounds[im] += 1;
+        }
+        for k in 1..bounds.len() {
+            bounds[k] += bounds[k - 1];
+        }
+        let mut next = bounds.clone();
+        let mut rows = vec![0u32; bounds[bounds.len() - 1]];
+        for i in (0..height).filter(|&i| self.readable[i]) {
+            let at = &mut next[im_of(i)];
+            rows[*at] = i as u32;
+            *at += 1;
+        }
+        for im in bounds.windows(2) {
+            // Already in order in a delivery sorted by date: then a linear check.
+            rows[im[0]..im[1]].sort_unstable_by_key(|&i| (self.date[i as usize], i));
+        }
+        (rows, bounds)
     }
 
     fn same_im_day(&self, i: usize, j: usize) -> bool {
@@ -183,11 +282,11 @@ impl Columns<'_> {
     fn same_row(&self, i: usize, j: usize) -> bool {
         self.same_im_day(i, j)
             && self.municipality[i] == self.municipality[j]
-            && self.counts[i] == self.counts[j]
-            && (0..COUNTS).all(|k| {
-                self.counts[i][k] != WIDE
-                    || self.days.wide.get(&(i as u32, k as u8))
-                        == self.days.wide.get(&(j as u32, k as u8))
+            && self.counts.iter().enumerate().all(|(k, c)| {
+                c[i] == c[j]
+                    && (c[i] != WIDE
+                        || self.days.wide.get(&(i as u32, k as u8))
+                            == self.days.wide.get(&(j as u32, k as u8)))
             })
     }
 
@@ -201,12 +300,6 @@ impl Columns<'_> {
     }
 }
 
-/// rustc's Fx mixing step: fast and well spread in the high bits, which is all a grouping
-/// of one local file needs (no untrusted input to defend against hash flooding).
-fn mix(h: u64, v: u64) -> u64 {
-    (h.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
-}
-
 /// One pass over the readable rows grouped by IM-day: a row equal in every column to an
 /// earlier row of its IM-day is an exact duplicate and dropped; a row that differs from an
 /// earlier one of its IM-day makes both conflicting (kept, flagged). Returns the file
@@ -214,35 +307,32 @@ fn mix(h: u64, v: u64) -> u64 {
 fn clean(
     r: &mut TableReader,
     c: &Columns,
-    readable: &[u32],
     cleaning: &mut ActivityCleaning,
 ) -> (Vec<bool>, Vec<bool>) {
     let mut conflicting = vec![false; c.date.len()];
     let mut kept = vec![false; c.date.len()];
-    // Sorting by (IM-day hash, row) puts each IM-day's rows together in file order; a
-    // sort walks memory in order, where a hash table of 300k rows misses the cache on
-    // nearly every insert.
-    let mut order: Vec<(u64, u32)> = readable
-        .iter()
-        .map(|&i| (c.im_day_hash(i as usize), i))
-        .collect();
-    order.sort_unstable();
+    let (rows, bounds) = c.by_im();
     let mut duplicates: Vec<(usize, usize)> = Vec::new();
     let mut conflicts: Vec<(usize, usize)> = Vec::new();
     let mut group_kept: Vec<usize> = Vec::new();
-    for group in order.chunk_by(|a, b| a.0 == b.0) {
-        if let [(_, only)] = group {
+    let days = bounds.windows(2).flat_map(|im| {
+        rows[im[0]..im[1]].chunk_by(move |&i, &j| c.date[i as usize] == c.date[j as usize])
+    });
+    for group in days {
+        if let [only] = group {
             kept[*only as usize] = true;
             continue;
         }
         group_kept.clear();
-        for &(_, i) in group {
+        for &i in group {
             let i = i as usize;
             if let Some(&j) = group_kept.iter().find(|&&j| c.same_row(j, i)) {
                 duplicates.push((i, j));
                 continue;
             }
-            if let Some(&j) = group_kept.iter().find(|&&j| c.same_im_day(j, i)) {
+            // Every row of the group is of the same IM-day: the first kept one is the
+            // one this row differs from.
+            if let Some(&j) = group_kept.first() {
                 conflicts.push((j, i));
                 conflicting[i] = true;
                 conflicting[j] = true;
@@ -251,7 +341,7 @@ fn clean(
             kept[i] = true;
         }
     }
-    drop(order);
+    drop(rows);
     duplicates.sort_unstable();
     conflicts.sort_unstable_by_key(|&(_, i)| i);
     let dropped = duplicates.len();

@@ -19,9 +19,6 @@ pub(super) const WIDE: i32 = i32::MIN + 1;
 /// Eight topic counts, then office, on-site and accompanying.
 pub(super) const COUNTS: usize = 11;
 
-/// One day's counts as stored (`ABSENT`, `WIDE` or the value).
-pub(super) type Counts = [i32; COUNTS];
-
 /// Ids interned once: equal ids have equal indices, so grouping compares integers.
 #[derive(Debug, Clone, Default)]
 pub(super) struct IdTable {
@@ -43,6 +40,11 @@ impl IdTable {
     pub fn name(&self, i: u32) -> &str {
         &self.names[i as usize]
     }
+
+    /// Distinct ids interned so far (each index below this is one).
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
 }
 
 /// The working days of `activity` as kept by the reading rules, in file order.
@@ -53,7 +55,9 @@ pub struct ActivityDays {
     pub(super) alliance: Vec<u32>,
     pub(super) municipality: Vec<u32>,
     pub(super) date: Vec<NaiveDate>,
-    pub(super) counts: Vec<Counts>,
+    /// Count `k` of every day (`ABSENT`, `WIDE` or the value), one column per count: the
+    /// file is read a column at a time, and a column written in order stays in the cache.
+    pub(super) counts: [Vec<i32>; COUNTS],
     /// Counts outside `i32`, by (row, count index).
     pub(super) wide: HashMap<(u32, u8), i64>,
     pub(super) conflicting: Vec<bool>,
@@ -153,17 +157,26 @@ impl ActivityDays {
         self.municipality
             .push(self.ids.intern(&day.municipality_id));
         self.date.push(day.date);
-        self.counts.push(counts);
+        for (column, c) in self.counts.iter_mut().zip(counts) {
+            column.push(c);
+        }
         self.conflicting.push(day.conflicting);
     }
 
     /// The value of count `k` of row `i` as delivered (`None`: an absent location count).
+    #[inline]
     pub(super) fn count(&self, i: usize, k: usize) -> Option<i64> {
-        resolve(self.counts[i][k], || {
+        resolve(self.counts[k][i], || {
             self.wide.get(&(i as u32, k as u8)).copied()
         })
     }
 
+    /// The municipality id of every day, without building the rows.
+    pub fn municipality_ids(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        self.municipality.iter().map(|&i| self.ids.name(i))
+    }
+
+    #[inline]
     fn row(&self, i: usize) -> ActivityRow<'_> {
         let mut talks = [0i64; 8];
         for (k, t) in talks.iter_mut().enumerate() {
@@ -184,6 +197,7 @@ impl ActivityDays {
 }
 
 /// A stored count as its value; `wide` is asked only for a count outside `i32`.
+#[inline]
 pub(super) fn resolve(stored: i32, wide: impl FnOnce() -> Option<i64>) -> Option<i64> {
     match stored {
         ABSENT => None,

@@ -26,6 +26,9 @@ pub(super) enum Cell<T> {
     Invalid { kind: RowProblem, message: String },
 }
 
+/// What `Value::dense` hands on: a chunk's values and, when some are absent, which are there.
+pub(super) type DenseChunk<'f, T> = dyn FnMut(&[T], Option<&dyn Fn(usize) -> bool>) + 'f;
+
 /// A value type a column can be read as.
 pub(super) trait Value: Sized {
     /// What a good value looks like, for messages ("a whole number").
@@ -35,6 +38,13 @@ pub(super) trait Value: Sized {
     /// Reads a column of a native (non-text) type cell by cell into `each`; false when the
     /// type cannot hold this value.
     fn native(series: &Series, each: &mut dyn FnMut(Cell<Self>)) -> bool;
+    /// Reads a native column a chunk of values at a time into `each(values, present)` when
+    /// every present cell is readable as it is (the Parquet file of a large table):
+    /// `present(k)` tells whether the chunk's `k`-th cell is there (`None`: all are). False,
+    /// with nothing read, when `native` must look at each cell.
+    fn dense(_series: &Series, _each: &mut DenseChunk<'_, Self>) -> bool {
+        false
+    }
 }
 
 const WRONG_TYPE: RowProblem = RowProblem::WrongType;
@@ -94,6 +104,23 @@ impl Value for i64 {
             return true;
         }
         false
+    }
+    fn dense(series: &Series, each: &mut DenseChunk<'_, i64>) -> bool {
+        if !series.dtype().is_integer() {
+            return false;
+        }
+        // As in `native`, an unsigned value beyond i64 casts to an absent one.
+        let Some(ca) = casted::<Int64Type>(series) else {
+            return false;
+        };
+        for chunk in ca.downcast_iter() {
+            let values = &chunk.values()[..];
+            match chunk.validity().filter(|bits| bits.unset_bits() > 0) {
+                None => each(values, None),
+                Some(bits) => each(values, Some(&|k| bits.get_bit(k))),
+            }
+        }
+        true
     }
 }
 
@@ -235,6 +262,24 @@ impl Value for NaiveDate {
         });
         true
     }
+    fn dense(series: &Series, each: &mut DenseChunk<'_, NaiveDate>) -> bool {
+        let Ok(ca) = series.date() else { return false };
+        let days = ca.physical();
+        let day =
+            |d: i32| NaiveDate::from_num_days_from_ce_opt(d.saturating_add(EPOCH_DAYS_FROM_CE));
+        // Every day between two dates in range is in range.
+        let in_range = |d: Option<i32>| d.and_then(day).is_some();
+        if days.null_count() > 0 || !in_range(days.min()) || !in_range(days.max()) {
+            return false;
+        }
+        let mut dates = Vec::new();
+        for chunk in days.downcast_iter() {
+            dates.clear();
+            dates.extend(chunk.values().iter().map(|&d| day(d).unwrap_or_default()));
+            each(&dates, None);
+        }
+        true
+    }
 }
 
 impl Value for Month {
@@ -276,6 +321,21 @@ pub(super) struct TableReader<'a, 'c> {
     invalid: std::collections::HashMap<String, usize>,
     /// Parquet columns set aside for their type (source.rs): (column, type).
     skipped: Vec<(String, String)>,
+    /// Reading one chunk of a table read in chunks: what earlier chunks left.
+    chunks: Option<&'c mut Chunks>,
+}
+
+/// What reading a table in chunks (a large CSV `activity`) carries from one chunk to the
+/// next: rows read so far and, per column, its reporting so far, whose findings are held
+/// back and given out column by column at the end, in the order of a table read whole.
+#[derive(Default)]
+pub(super) struct Chunks {
+    /// Rows in the chunks read so far.
+    pub rows: usize,
+    /// A required column is missing (found in the first chunk's header).
+    pub unreadable: bool,
+    /// Each column's reporting, in the order the columns were first read.
+    columns: Vec<(String, Option<Gather>)>,
 }
 
 impl<'a, 'c> TableReader<'a, 'c> {
@@ -289,6 +349,63 @@ impl<'a, 'c> TableReader<'a, 'c> {
             unreadable: false,
             invalid: Default::default(),
             skipped: Vec::new(),
+            chunks: None,
+        }
+    }
+
+    /// A reader of one chunk of a table read in chunks: row numbers continue from the
+    /// earlier chunks and findings are held in `chunks` (`finish_chunks` gives them out).
+    pub fn in_chunks(mut self, chunks: &'c mut Chunks) -> Self {
+        self.chunks = Some(chunks);
+        self
+    }
+
+    /// After the last chunk: the held findings of each column in turn, each followed by its
+    /// summary of missing values, as `each` reports a table read whole; this reader then
+    /// stands for the whole table (`height`, `unreadable`, `invalid_count`).
+    pub fn finish_chunks(&mut self, chunks: Chunks) {
+        self.height = chunks.rows;
+        self.unreadable |= chunks.unreadable;
+        for (_, g) in chunks.columns {
+            let Some(mut g) = g else { continue };
+            for (kind, finding) in g.held.take().unwrap_or_default() {
+                self.out.row(kind, finding);
+            }
+            self.finish(g);
+        }
+    }
+
+    /// The reporting of a column about to be read: new, or carried over from the chunks
+    /// before.
+    fn begin(&mut self, col: &str, required: bool) -> Gather {
+        let table = self.name();
+        let Some(chunks) = self.chunks.as_deref_mut() else {
+            return Gather::new(table, col, required);
+        };
+        let carried = chunks.columns.iter_mut().find(|(c, _)| c == col);
+        match carried.and_then(|(_, g)| g.take()) {
+            Some(g) => g,
+            None => {
+                let g = Gather {
+                    row: chunks.rows,
+                    held: Some(Vec::new()),
+                    ..Gather::new(table, col, required)
+                };
+                if !chunks.columns.iter().any(|(c, _)| c == col) {
+                    chunks.columns.push((col.to_string(), None));
+                }
+                g
+            }
+        }
+    }
+
+    /// A column read: reported now, or kept for the next chunk.
+    fn end(&mut self, g: Gather) {
+        let Some(chunks) = self.chunks.as_deref_mut() else {
+            return self.finish(g);
+        };
+        if let Some((_, slot)) = chunks.columns.iter_mut().find(|(c, _)| *c == g.column) {
+            *slot = Some(g);
         }
     }
 
@@ -303,6 +420,7 @@ impl<'a, 'c> TableReader<'a, 'c> {
             unreadable: false,
             invalid: Default::default(),
             skipped: file.skipped.clone(),
+            chunks: None,
         }
     }
 
@@ -396,7 +514,7 @@ impl<'a, 'c> TableReader<'a, 'c> {
     }
 
     /// A column of a frame read whole (`None` for a Parquet file read column by column:
-    /// its readers use `each` and `each_text`).
+    /// its readers use `each` and `each_id`).
     fn series(&self, col: &str) -> Option<&'a Series> {
         match self.src {
             Source::Frame(df) => df.column(col).ok().map(|c| c.as_materialized_series()),
@@ -425,7 +543,7 @@ impl<'a, 'c> TableReader<'a, 'c> {
     /// Reads every cell of a column into `each(row index, value)`, reporting as `req`
     /// (`required`) or `opt` do; nothing is called when the column is absent or of a type
     /// that cannot hold the values (reported, and unreadable when required).
-    pub fn each<T: Value>(
+    pub fn each<T: Value + Clone>(
         &mut self,
         col: &str,
         required: bool,
@@ -434,8 +552,24 @@ impl<'a, 'c> TableReader<'a, 'c> {
         let Some(series) = self.owned_series(col) else {
             return;
         };
-        let mut g = Gather::new(self.name(), col, required);
+        let mut g = self.begin(col, required);
         let out = &mut *self.out;
+        // Only an absent cell needs a report: the others need no bookkeeping.
+        let dense = T::dense(&series, &mut |values, present| {
+            for (k, v) in values.iter().enumerate() {
+                let i = g.row;
+                if present.is_none_or(|present| present(k)) {
+                    g.row += 1;
+                    each(i, Some(v.clone()));
+                } else {
+                    each(i, g.push(out, Cell::Missing));
+                }
+            }
+        });
+        if dense {
+            self.end(g);
+            return;
+        }
         let mut put = |g: &mut Gather, out: &mut Collector, cell: Cell<T>| {
             let i = g.row;
             each(i, g.push(out, cell));
@@ -462,20 +596,58 @@ impl<'a, 'c> TableReader<'a, 'c> {
             self.column_type_error(col, msg, required);
             return;
         }
-        self.finish(g);
+        self.end(g);
     }
 
-    /// `each` for a text column (ids), trimmed as `req_text` reads it.
-    pub fn each_text(
+    /// An id column interned by `intern` into `each(row index, id)`, trimmed as `req_text`
+    /// reads it; reported like `each`.
+    pub fn each_id(
         &mut self,
         col: &str,
         required: bool,
-        mut each: impl FnMut(usize, Option<&str>),
+        mut intern: impl FnMut(&str) -> u32,
+        mut each: impl FnMut(usize, Option<u32>),
     ) {
         let Some(series) = self.owned_series(col) else {
             return;
         };
-        let mut g = Gather::new(self.name(), col, required);
+        let Some(ca) = series.str().ok().filter(|ca| ca.null_count() == 0) else {
+            return self.each_text_of(&series, col, required, |i, v| each(i, v.map(&mut intern)));
+        };
+        let mut g = self.begin(col, required);
+        let out = &mut *self.out;
+        for chunk in ca.downcast_iter() {
+            // Rows of one IM come together: a cell whose view (its bytes, or where in this
+            // chunk's buffers they lie) equals the previous cell's holds the same text, and
+            // is neither trimmed nor looked up again.
+            let mut last: Option<(u128, Option<u32>)> = None;
+            for (k, view) in chunk.views().iter().enumerate() {
+                let view = view.as_u128();
+                let id = match last {
+                    Some((v, id)) if v == view => id,
+                    _ => {
+                        let s = chunk.value(k).trim();
+                        let id = (!s.is_empty()).then(|| intern(s));
+                        last = Some((view, id));
+                        id
+                    }
+                };
+                let i = g.row;
+                each(i, g.push(out, id.map_or(Cell::Missing, Cell::Value)));
+            }
+        }
+        self.end(g);
+    }
+
+    /// `each` for a text column, trimmed as `req_text` reads it.
+    fn each_text_of(
+        &mut self,
+        series: &Series,
+        col: &str,
+        required: bool,
+        mut each: impl FnMut(usize, Option<&str>),
+    ) {
+        let mut g = self.begin(col, required);
         let out = &mut *self.out;
         if series.dtype() == &DataType::Null {
             for _ in 0..self.height {
@@ -499,7 +671,7 @@ impl<'a, 'c> TableReader<'a, 'c> {
             self.column_type_error(col, msg, required);
             return;
         }
-        self.finish(g);
+        self.end(g);
     }
 
     fn column_type_error(&mut self, col: &str, message: String, required: bool) {
@@ -647,6 +819,8 @@ struct Gather {
     row: usize,
     missing_rows: Vec<usize>,
     invalid: usize,
+    /// Reading a table in chunks: the row findings, held back (`TableReader::finish_chunks`).
+    held: Option<Vec<(RowProblem, super::Finding)>>,
 }
 
 impl Gather {
@@ -658,6 +832,7 @@ impl Gather {
             row: 0,
             missing_rows: Vec::new(),
             invalid: 0,
+            held: None,
         }
     }
 
@@ -670,7 +845,11 @@ impl Gather {
             Cell::Value(v) => Some(v),
             Cell::Missing if self.required => {
                 let msg = "required value is missing; the row is left out".to_string();
-                out.error(RowProblem::MissingRequiredValue, table, col, row, msg);
+                let finding = super::Finding::error(table, Some(col), Some(row), msg);
+                match &mut self.held {
+                    Some(held) => held.push((RowProblem::MissingRequiredValue, finding)),
+                    None => out.row(RowProblem::MissingRequiredValue, finding),
+                }
                 None
             }
             Cell::Missing => {
@@ -684,7 +863,12 @@ impl Gather {
                 } else {
                     "the value counts as missing"
                 };
-                out.error(kind, table, col, row, format!("{message}; {consequence}"));
+                let msg = format!("{message}; {consequence}");
+                let finding = super::Finding::error(table, Some(col), Some(row), msg);
+                match &mut self.held {
+                    Some(held) => held.push((kind, finding)),
+                    None => out.row(kind, finding),
+                }
                 None
             }
         }

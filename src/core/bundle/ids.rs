@@ -77,9 +77,13 @@ fn repair_activity(
     days: &mut ActivityDays,
     rows: &[u32],
 ) {
-    let distinct: HashSet<u32> = days.municipality.iter().copied().collect();
-    let fixes: HashMap<u32, (String, String)> = distinct
-        .into_iter()
+    // Indexed by interned id: one pass over the rows, no hashing per row.
+    let mut present = vec![false; days.ids.len()];
+    for &i in &days.municipality {
+        present[i as usize] = true;
+    }
+    let fixes: HashMap<u32, (String, String)> = (0..present.len() as u32)
+        .filter(|&i| present[i as usize])
         .filter_map(|i| {
             let was = days.ids.name(i);
             let now = with_zeros(was, MUNICIPALITY_DIGITS, known)?;
@@ -89,13 +93,13 @@ fn repair_activity(
     if fixes.is_empty() {
         return;
     }
-    let to: HashMap<u32, u32> = fixes
-        .iter()
-        .map(|(&i, (_, now))| (i, days.ids.intern(now)))
-        .collect();
+    let mut to: Vec<Option<u32>> = vec![None; present.len()];
+    for (&i, (_, now)) in &fixes {
+        to[i as usize] = Some(days.ids.intern(now));
+    }
     let (mut count, mut first) = (0usize, None);
     for (id, &row) in days.municipality.iter_mut().zip(rows) {
-        if let Some(&fixed) = to.get(id) {
+        if let Some(fixed) = to[*id as usize] {
             count += 1;
             if first.is_none() {
                 let (was, now) = &fixes[id];

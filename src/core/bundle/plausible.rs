@@ -4,6 +4,7 @@
 //! Rows stay in the tables as delivered: derived quantities never guess a correction
 //! (bundle-format.md, "Reading rules"); `check` names each row so the owner can fix it.
 
+use super::activity_days::ABSENT;
 use super::collect::Collector;
 use super::collect::RowNumbers;
 use super::collect::RowProblem;
@@ -454,46 +455,59 @@ fn activity(b: &Bundle, r: &RowNumbers, out: &mut Collector, today: NaiveDate) {
         .collect();
     let mut mismatched: BTreeMap<(&str, &str), (usize, usize)> = BTreeMap::new();
     let earliest = programme_earliest();
-    let mut last_matching: Option<(&str, &str)> = None;
-    for (a, &row) in b.activity.iter().zip(&r.activity) {
+    let days = &b.activity;
+    let mut last_matching: Option<(u32, u32)> = None;
+    // Read from the compact columns, a column at a time where it can be: a state's
+    // delivery has tens of millions of days. A stored count below zero is a negative one,
+    // one outside i32 or an absent one; the rows with one of the first two are looked at.
+    let mut negative: Vec<usize> = (days.counts.iter())
+        .flat_map(|c| c.iter().enumerate())
+        .filter(|&(_, &c)| c < 0 && c != ABSENT)
+        .map(|(i, _)| i)
+        .collect();
+    negative.sort_unstable();
+    negative.dedup();
+    let mut negative = negative.into_iter().peekable();
+    for (i, &row) in r.activity.iter().take(days.len()).enumerate() {
         let row = row as usize;
-        if a.date < earliest || a.date > today {
-            date_window(out, "activity", "date", row, a.date, today);
+        let date = days.date[i];
+        if date < earliest || date > today {
+            date_window(out, "activity", "date", row, date, today);
         }
-        for (talks, topic) in a.talks.iter().zip(super::Topic::ALL) {
-            if *talks < 0 {
-                out.error(
-                    IMPOSSIBLE,
-                    "activity",
-                    topic.column(),
-                    row,
-                    format!("negative number of talks: {talks}"),
-                );
+        if negative.next_if_eq(&i).is_some() {
+            for (k, topic) in super::Topic::ALL.into_iter().enumerate() {
+                let talks = days.count(i, k).unwrap_or_default();
+                if talks < 0 {
+                    out.error(
+                        IMPOSSIBLE,
+                        "activity",
+                        topic.column(),
+                        row,
+                        format!("negative number of talks: {talks}"),
+                    );
+                }
             }
-        }
-        let places = [
-            ("talks_office", a.talks_office),
-            ("talks_onsite", a.talks_onsite),
-            ("talks_accompanying", a.talks_accompanying),
-        ];
-        for (col, v) in places {
-            if let Some(v) = v.filter(|v| *v < 0) {
-                out.error(
-                    IMPOSSIBLE,
-                    "activity",
-                    col,
-                    row,
-                    format!("negative number of talks: {v}"),
-                );
+            let places = ["talks_office", "talks_onsite", "talks_accompanying"];
+            for (k, col) in places.into_iter().enumerate() {
+                if let Some(v) = days.count(i, 8 + k).filter(|v| *v < 0) {
+                    out.error(
+                        IMPOSSIBLE,
+                        "activity",
+                        col,
+                        row,
+                        format!("negative number of talks: {v}"),
+                    );
+                }
             }
         }
         // Rows of one IM come together, so the previous row's answer usually holds.
-        let pair = (a.municipality_id, a.alliance_id);
-        if last_matching == Some(pair) {
+        let ids = (days.municipality[i], days.alliance[i]);
+        if last_matching == Some(ids) {
             continue;
         }
+        let pair = (days.ids.name(ids.0), days.ids.name(ids.1));
         match alliance_of.get(pair.0) {
-            Some(own) if *own == pair.1 => last_matching = Some(pair),
+            Some(own) if *own == pair.1 => last_matching = Some(ids),
             Some(_) => {
                 last_matching = None;
                 mismatched.entry(pair).or_insert((row, 0)).1 += 1;

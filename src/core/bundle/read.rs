@@ -3,7 +3,7 @@
 
 use super::collect::RowNumbers;
 use super::collect::{Collector, MANIFEST};
-use super::columns::TableReader;
+use super::columns::{Chunks, TableReader};
 use super::manifest::Manifest;
 use super::model::{Table, TableSource};
 use super::validate;
@@ -58,7 +58,8 @@ pub(super) fn load(dir: &Path) -> Result<Bundle, BundleError> {
             continue;
         };
         if table == Table::Activity
-            && read_activity_by_column(&mut bundle, &mut rows, &path, &mut out)
+            && (read_activity_by_column(&mut bundle, &mut rows, &path, &mut out)
+                || read_activity_in_chunks(&mut bundle, &mut rows, &path, &mut out))
         {
             continue;
         }
@@ -183,6 +184,63 @@ fn read_activity_by_column(
         TableSource {
             file: path.to_path_buf(),
             rows: columns.height,
+        },
+    );
+    (bundle.activity, rows.activity, bundle.activity_cleaning) = (days, kept, cleaning);
+    if unreadable {
+        bundle.unreadable.insert(Table::Activity);
+    }
+    true
+}
+
+/// Reads a CSV `activity` a chunk of rows at a time into the compact columns (only one
+/// chunk's text in memory at a time); false when the file is not a plain CSV table that
+/// splits safely into chunks, or a chunk could not be read, and nothing was reported: the
+/// caller then reads it whole, as every other table, and reports what it finds.
+fn read_activity_in_chunks(
+    bundle: &mut Bundle,
+    rows: &mut RowNumbers,
+    path: &Path,
+    out: &mut Collector,
+) -> bool {
+    let Some(chunks) = source::csv_chunks(path) else {
+        return false;
+    };
+    let mark = out.mark();
+    let mut carried = Chunks::default();
+    let mut fold = activity::Fold::default();
+    let mut first = true;
+    for chunk in chunks {
+        let Some(chunk) = chunk else {
+            out.rollback(mark);
+            return false;
+        };
+        let mut r = TableReader::new(Table::Activity, &chunk.df, out);
+        if std::mem::take(&mut first) {
+            activity::require_columns(&mut r);
+            carried.unreadable = r.unreadable;
+            fold.reserve(chunk.estimated_rows);
+        }
+        let mut r = r.in_chunks(&mut carried);
+        fold.grow(chunk.df.height());
+        fold.read(&mut r);
+        carried.rows += chunk.df.height();
+    }
+    if carried.rows == 0 {
+        out.rollback(mark);
+        return false;
+    }
+    let total = carried.rows;
+    let none = DataFrame::empty();
+    let mut r = TableReader::new(Table::Activity, &none, out);
+    r.finish_chunks(carried);
+    let (days, kept, cleaning) = fold.finish(&mut r);
+    let unreadable = r.unreadable;
+    bundle.sources.insert(
+        Table::Activity,
+        TableSource {
+            file: path.to_path_buf(),
+            rows: total,
         },
     );
     (bundle.activity, rows.activity, bundle.activity_cleaning) = (days, kept, cleaning);

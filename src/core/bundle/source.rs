@@ -418,6 +418,218 @@ impl ParquetColumns {
     }
 }
 
+/// Bytes of CSV text handed to the CSV reader at a time (about 130,000 activity rows).
+const CHUNK_BYTES: usize = 8 << 20;
+
+/// One chunk of a CSV table: its rows as text columns, as `read_csv` reads a whole file.
+pub(super) struct CsvChunk {
+    pub df: DataFrame,
+    /// The rows of the whole file, estimated from the first chunk's bytes per row.
+    pub estimated_rows: usize,
+}
+
+/// A plain CSV table (UTF-8 or ASCII, commas, the checks of `read_csv` passed) read a chunk
+/// of rows at a time, each chunk parsed by the same reader with the header before it.
+/// `None` for any other file, and an item `None` when a chunk cannot be read or the file
+/// cannot be split safely: the caller then reads the file whole, which reports why.
+pub(super) fn csv_chunks(path: &Path) -> Option<impl Iterator<Item = Option<CsvChunk>>> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())?
+        .to_ascii_lowercase();
+    if ext != "csv" || super::xlsx::is_xlsx(path) {
+        return None;
+    }
+    let size = std::fs::metadata(path).ok()?.len();
+    sandbox::check_table_file(path).ok()?;
+    if size == 0 || overlong_line(path).ok()?.is_some() {
+        return None;
+    }
+    let header = header_line(path).ok()?;
+    let semicolons = header.contains(&b';') && !header.contains(&b',');
+    if semicolons || duplicate_header(&header, b',').is_some() {
+        return None;
+    }
+    let mut split = RecordSplit {
+        file: File::open(path).ok()?,
+        text: Vec::new(),
+        scanned: 0,
+        quotes: Quotes::default(),
+        header: None,
+        last_end: None,
+        eof: false,
+    };
+    let mut estimated_rows = None;
+    let mut names: Option<Vec<String>> = None;
+    Some(std::iter::from_fn(move || {
+        let Some(text) = split.next_chunk()? else {
+            return Some(None);
+        };
+        let bytes = text.len() as f64;
+        let read = CsvReadOptions::default()
+            .with_has_header(true)
+            .with_infer_schema_length(Some(0))
+            .into_reader_with_file_handle(std::io::Cursor::new(text))
+            .finish();
+        let Ok(mut df) = read else {
+            return Some(None);
+        };
+        if strip_bom(&mut df).is_err() {
+            return Some(None);
+        }
+        // Every chunk must have been read under the same header as the first.
+        let columns: Vec<String> = df
+            .get_column_names()
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
+        if *names.get_or_insert_with(|| columns.clone()) != columns {
+            return Some(None);
+        }
+        let per_row = bytes / df.height().max(1) as f64;
+        let estimate = *estimated_rows.get_or_insert((size as f64 / per_row * 1.02) as usize);
+        Some(Some(CsvChunk {
+            df,
+            estimated_rows: estimate,
+        }))
+    }))
+}
+
+/// Where a CSV record may end, by RFC 4180 quoting: a quote opens a field or closes it
+/// (doubled inside one). A quote anywhere else, which readers take in different ways,
+/// makes the file unsafe to split.
+#[derive(Default)]
+struct Quotes {
+    in_quotes: bool,
+    /// Inside quotes, a quote was just seen: it closes the field unless another follows.
+    quote_seen: bool,
+    /// Not at the start of a field (a quote here is not RFC 4180).
+    in_field: bool,
+}
+
+impl Quotes {
+    /// Takes one byte; `Some(true)` at a line break that ends a record, `None` at a quote
+    /// that is not RFC 4180.
+    fn take(&mut self, b: u8) -> Option<bool> {
+        if self.quote_seen {
+            self.quote_seen = false;
+            if b == b'"' {
+                return Some(false);
+            }
+            self.in_quotes = false;
+            if !matches!(b, b',' | b'\r' | b'\n') {
+                return None;
+            }
+        }
+        if self.in_quotes {
+            self.quote_seen = b == b'"';
+            return Some(false);
+        }
+        match b {
+            b'"' if self.in_field => None,
+            b'"' => {
+                (self.in_quotes, self.in_field) = (true, true);
+                Some(false)
+            }
+            b',' => {
+                self.in_field = false;
+                Some(false)
+            }
+            b'\n' => {
+                self.in_field = false;
+                Some(true)
+            }
+            _ => {
+                self.in_field = true;
+                Some(false)
+            }
+        }
+    }
+}
+
+/// A CSV file cut at record ends into chunks of about `CHUNK_BYTES`, each with the header
+/// record before it.
+struct RecordSplit {
+    file: File,
+    /// Read but not yet handed out (from the start of a record).
+    text: Vec<u8>,
+    /// How much of `text` the quote state has seen.
+    scanned: usize,
+    quotes: Quotes,
+    /// The header record, with its line break.
+    header: Option<Vec<u8>>,
+    /// The end of the last complete record in `text`.
+    last_end: Option<usize>,
+    eof: bool,
+}
+
+impl RecordSplit {
+    /// The next chunk (`Some(None)`: the file cannot be split safely), `None` at the end.
+    fn next_chunk(&mut self) -> Option<Option<Vec<u8>>> {
+        use std::io::Read;
+        'read: loop {
+            let mut k = self.scanned;
+            while k < self.text.len() {
+                match self.quotes.take(self.text[k]) {
+                    None => return self.give_up(),
+                    Some(true) if self.header.is_none() => {
+                        // The header goes before every chunk; the scan goes on after it. A
+                        // blank first line (which a reader may skip to find the header) is
+                        // left to the whole read.
+                        let line = &self.text[..=k];
+                        let line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line);
+                        if line.iter().all(u8::is_ascii_whitespace) {
+                            return self.give_up();
+                        }
+                        self.header = Some(self.text.drain(..=k).collect());
+                        self.scanned = 0;
+                        continue 'read;
+                    }
+                    Some(true) => self.last_end = Some(k + 1),
+                    Some(false) => {}
+                }
+                k += 1;
+            }
+            self.scanned = self.text.len();
+            if self.eof || (self.text.len() >= CHUNK_BYTES && self.last_end.is_some()) {
+                break;
+            }
+            let had = self.text.len();
+            self.text.resize(had + CHUNK_BYTES / 4, 0);
+            let Ok(n) = self.file.read(&mut self.text[had..]) else {
+                return self.give_up();
+            };
+            self.text.truncate(had + n);
+            self.eof = n == 0;
+        }
+        // The end of the file ends the last record; a quote left open does not.
+        if self.eof && self.quotes.in_quotes && !self.quotes.quote_seen {
+            return self.give_up();
+        }
+        let end = if self.eof {
+            self.text.len()
+        } else {
+            self.last_end.take()?
+        };
+        let header = self.header.as_ref()?;
+        if end == 0 {
+            return None;
+        }
+        let mut chunk = Vec::with_capacity(header.len() + end);
+        chunk.extend_from_slice(header);
+        chunk.extend(self.text.drain(..end));
+        self.scanned -= end;
+        self.last_end = None;
+        Some(Some(chunk))
+    }
+
+    fn give_up(&mut self) -> Option<Option<Vec<u8>>> {
+        (self.eof, self.text) = (true, Vec::new());
+        self.header = None;
+        Some(None)
+    }
+}
+
 /// The first ragged data row of a CSV file, if there is one.
 fn ragged_row(path: &Path) -> Option<TableFileProblem> {
     let (row, fields, header) = std::fs::read(path)
@@ -679,6 +891,27 @@ mod tests {
         assert_eq!(decimal_comma("Müller, Hans"), None);
         assert_eq!(decimal_comma("08111"), None);
         assert_eq!(from_cp1252(b"M\xfcller \x80 \x84x\x93"), "Müller € „x“");
+    }
+
+    #[test]
+    fn csv_records_end_only_outside_rfc_4180_quotes() {
+        use super::Quotes;
+        let ends = |text: &[u8]| -> Option<Vec<usize>> {
+            let mut q = Quotes::default();
+            let mut ends = Vec::new();
+            for (k, &b) in text.iter().enumerate() {
+                if q.take(b)? {
+                    ends.push(k + 1);
+                }
+            }
+            Some(ends)
+        };
+        assert_eq!(ends(b"a,b\r\n1,2\n"), Some(vec![5, 9]));
+        assert_eq!(ends(b"\"x\ny\",\"a\"\"b\"\n1,2\n"), Some(vec![13, 17]));
+        assert_eq!(ends(b"\"\",1\n"), Some(vec![5]));
+        // A quote inside a field, or text after a closing quote: not split.
+        assert_eq!(ends(b"a,b\"c\n"), None);
+        assert_eq!(ends(b"\"a\"b,1\n"), None);
     }
 
     #[test]

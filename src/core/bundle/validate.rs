@@ -351,8 +351,7 @@ fn foreign_keys(b: &Bundle, r: &RowNumbers, out: &mut Collector) {
             m,
             &known,
             b.activity
-                .iter()
-                .map(|a| a.municipality_id)
+                .municipality_ids()
                 .zip(r.activity.iter().map(|&row| row as usize)),
         );
         dangling(

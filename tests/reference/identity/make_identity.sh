@@ -22,3 +22,14 @@ done
 "$B" exhibit "$S" --id abb34 --format json > "$OUT/exhibit-abb34.json"
 "$B" exhibit "$S" --id abb35 --format json > "$OUT/exhibit-abb35.json"
 "$B" exhibit "$S" --id abb33-location --format json > "$OUT/exhibit-abb33-location.json"
+# A CSV activity of 23 MB (three chunks of the chunked CSV reader): the rows of
+# activity_dirty, 220,000 clean generated rows, activity_dirty's rows again, 220,000 more,
+# and activity_dirty's rows a third time (tests/cli/check_identity.rs builds the same file).
+# Made with the binary of commit a0edd2f, which read a CSV table whole.
+T=$(mktemp -d)
+BIN=$(cd "$(dirname "$B")" && pwd)/$(basename "$B")
+cp -r tests/fixtures/bad/activity_dirty "$T/b"
+awk 'NR==1{print;next}{a[++n]=$0}END{for(b=0;b<3;b++){for(i=1;i<=n;i++)print a[i];if(b<2)for(k=0;k<220000;k++)printf "%d,A01,08111000,2018-03-05,1,0,0,0,0,0,0,0,1,0,0\n",100000+k+b*220000}}' \
+  tests/fixtures/bad/activity_dirty/activity.csv > "$T/b/activity.csv"
+(cd "$T" && "$BIN" check b --format json) > "$OUT/check-activity_dirty-chunks.json" || true
+rm -r "$T"
