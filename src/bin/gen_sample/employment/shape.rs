@@ -3,7 +3,7 @@
 //! districts' controls are moved together by nonlinear least squares.
 
 use super::{Spec, stats};
-use crate::calibrate::{band, levenberg_marquardt};
+use crate::calibrate::{Printed, levenberg_marquardt, printed_target, r2_residual};
 use crate::design as dsn;
 use crate::frame::District;
 
@@ -19,11 +19,11 @@ const CONTROL_RANGE: [(f64, f64); 3] = [(0.5, 2.8), (24.0, 100.0), (20.0, 85.0)]
 const CONTROL_PRIOR: [f64; 3] = [0.4, 8.0, 8.0];
 
 /// Joint least squares over the outcome changes of every district and the three synthetic
-/// controls of the BW districts, towards every published figure of Tab. 12–16 at once:
-/// treatment and constant (tight), control coefficients (within half their SE, with the
-/// published sign), standard errors (±0.07, and hard beyond ±0.12), R² (±0.01, hard beyond
-/// ±0.03). A prior keeps both near their starting values. The controls are then rounded to
-/// their written precision.
+/// controls of the BW districts, towards every printed figure of Tab. 12–16 at once: each
+/// coefficient and its SE towards the point inside their one-decimal boxes and printed star
+/// class farthest from every edge (`printed_target`; treatment and constant pinned to the
+/// linear step), each R² to its two decimals. A prior keeps both near their starting values.
+/// The controls are then rounded to their written precision.
 pub(super) fn shape(
     specs: &[Spec],
     y: &[f64],
@@ -56,15 +56,35 @@ pub(super) fn shape(
         }
         (yy, zz)
     };
-    let targets: Vec<[f64; 4]> = specs
+    // What every printed coefficient aims at: treatment and constant are pinned to what the
+    // linear step met, the controls float inside their boxes; each with its SE and stars.
+    let targets: Vec<Vec<(f64, f64)>> = specs
         .iter()
         .map(|s| {
-            [
-                s.col1[0].expect("treatment (1)"),
-                s.col1[1].expect("constant (1)"),
-                s.col2[0].expect("treatment (2)"),
-                s.col2[1].expect("constant (2)"),
-            ]
+            let df1 = (s.units.len() - 2) as f64;
+            let df2 = (s.units.len() - 6) as f64;
+            let fixed = |t: Option<f64>, se: f64, stars: usize, df: f64| {
+                let t = t.expect("pinned coefficient");
+                printed_target(Printed { coef: t, se, stars }, df, Some(t))
+            };
+            let mut v = vec![
+                fixed(s.col1[0], s.se[0], 0, df1),
+                fixed(s.col1[1], s.se[1], 3, df1),
+                fixed(s.col2[0], s.se[2], 0, df2),
+                fixed(s.col2[1], s.se[3], 3, df2),
+            ];
+            for j in 0..4 {
+                v.push(printed_target(
+                    Printed {
+                        coef: s.soft[j].expect("published control"),
+                        se: s.ctl_se[j],
+                        stars: s.ctl_stars[j],
+                    },
+                    df2,
+                    None,
+                ));
+            }
+            v
         })
         .collect();
     let resid = |p: &[f64]| -> Vec<f64> {
@@ -72,33 +92,23 @@ pub(super) fn shape(
         let mut r = Vec::with_capacity(p.len() + 30 * specs.len());
         for (s, t) in specs.iter().zip(&targets) {
             let (a, b) = stats(s, &yy, &zz, w);
-            let coefs = [a.coef[0], a.coef[1], b.coef[0], b.coef[1]];
-            for (c, t) in coefs.iter().zip(t) {
-                r.push((c - t) / 0.002);
+            let got = [
+                (a.coef[0], a.se[0]),
+                (a.coef[1], a.se[1]),
+                (b.coef[0], b.se[0]),
+                (b.coef[1], b.se[1]),
+                (b.coef[2], b.se[2]),
+                (b.coef[3], b.se[3]),
+                (b.coef[4], b.se[4]),
+                (b.coef[5], b.se[5]),
+            ];
+            for (i, ((c, e), (tc, te))) in got.iter().zip(t).enumerate() {
+                // Treatment and constant were met by the linear step: hold them tight.
+                r.push((c - tc) / if i < 4 { 0.002 } else { 0.004 });
+                r.push((e - te) / 0.004);
             }
-            let ses = [a.se[0], a.se[1], b.se[0], b.se[1]];
-            for (g, want) in ses.iter().zip(s.se) {
-                r.push((g - want) / 0.07);
-                r.push(band(g - want, 0.12, 0.01));
-            }
-            for j in 0..4 {
-                r.push((b.se[2 + j] - s.ctl_se[j]) / 0.07);
-                r.push(band(b.se[2 + j] - s.ctl_se[j], 0.12, 0.01));
-                let want = s.soft[j].expect("published control");
-                let got = b.coef[2 + j];
-                r.push((got - want) / s.soft_tol()[j]);
-                // The sign (or a printed 0.0) must survive: a hinge with a small margin.
-                let miss = if want == 0.0 {
-                    (got.abs() - 0.03).max(0.0)
-                } else {
-                    (0.05 - got * want.signum()).max(0.0)
-                };
-                r.push(miss / 0.001);
-            }
-            r.push((a.r2 - s.r2[0]) / 0.01);
-            r.push((b.r2 - s.r2[1]) / 0.01);
-            r.push(band(a.r2 - s.r2[0], 0.03, 0.002));
-            r.push(band(b.r2 - s.r2[1], 0.03, 0.002));
+            r.push(r2_residual(a.r2, s.r2[0]));
+            r.push(r2_residual(b.r2, s.r2[1]));
         }
         for (i, &k) in all.iter().enumerate() {
             r.push((p[i] - p0[i]) / (3.0 * scale[k]));
