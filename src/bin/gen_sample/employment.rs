@@ -14,7 +14,7 @@ use nalgebra::DVector;
 use std::collections::BTreeMap;
 
 mod shape;
-use shape::shape;
+use shape::{shape, shape_neighbours};
 
 /// Realised groups of the within-BW comparisons (from the generated programme data).
 pub struct Groups {
@@ -195,6 +195,15 @@ pub fn generate(rng: &mut Rng, ds: &mut [District], g: &Groups) -> Output {
     let z = dsn::employment_controls(ds);
     let end = end_counts(ds, &specs, &units, &base, &change, &z, &mut log);
     let sv = sv_only(rng, &specs, &units, &base, &change, &end, &z, &mut log);
+    shape_neighbours(
+        &specs[0],
+        &end.change,
+        &sv.change,
+        ds,
+        &units.nb,
+        &units.w,
+        &mut log,
+    );
     let rows = monthly(
         ds,
         &units.active,
