@@ -383,3 +383,69 @@ pub fn round_counts_sequential(
     }
     x
 }
+
+/// A coefficient as the report prints it: value and SE to one decimal, stars from the
+/// two-sided p-value of Student's t with `df` degrees of freedom (0 = none, 3 = ***).
+#[derive(Debug, Clone, Copy)]
+pub struct Printed {
+    pub coef: f64,
+    pub se: f64,
+    pub stars: usize,
+}
+
+/// |t| bounds of each star class for `df`: none below q(.95), * up to q(.975), ** up to
+/// q(.995), *** beyond.
+fn star_band(stars: usize, df: f64) -> (f64, f64) {
+    use statrs::distribution::{ContinuousCDF, StudentsT};
+    let t = StudentsT::new(0.0, 1.0, df).expect("positive df");
+    let q = [
+        0.0,
+        t.inverse_cdf(0.95),
+        t.inverse_cdf(0.975),
+        t.inverse_cdf(0.995),
+        f64::INFINITY,
+    ];
+    (q[stars], q[stars + 1])
+}
+
+/// The (coefficient, SE) the shaping aims at for a printed coefficient: of the points inside
+/// both one-decimal rounding boxes whose t lies in the printed star class, the one farthest
+/// from every edge (box edges in units of the box width, star edges as log-ratios of t).
+/// Aiming at the published value itself would put many targets on an edge: a printed
+/// −0.1* (0.0) needs |b| ≥ 0.05 and SE < 0.05 at once. `fixed` pins the coefficient (the
+/// linear step already met it).
+pub fn printed_target(p: Printed, df: f64, fixed: Option<f64>) -> (f64, f64) {
+    let (tlo, thi) = star_band(p.stars, df);
+    let (clo, chi) = (p.coef - 0.05, p.coef + 0.05);
+    let (slo, shi) = ((p.se - 0.05).max(0.0), p.se + 0.05);
+    let coefs: Vec<f64> = match fixed {
+        Some(c) => vec![c],
+        None => (1..80)
+            .map(|i| clo + (chi - clo) * i as f64 / 80.0)
+            .collect(),
+    };
+    let mut best = (f64::MIN, p.coef, p.se);
+    for &c in &coefs {
+        for j in 1..80 {
+            let s = slo + (shi - slo) * j as f64 / 80.0;
+            let t = (c / s).abs();
+            let td = (t.ln() - tlo.max(1e-12).ln()).min(thi.ln() - t.ln());
+            let cd = if fixed.is_some() {
+                f64::INFINITY
+            } else {
+                (c - clo).min(chi - c) / 0.1
+            };
+            let sd = (s - slo).min(shi - s) / 0.1;
+            let score = cd.min(sd).min(td / 2.0);
+            if score > best.0 {
+                best = (score, c, s);
+            }
+        }
+    }
+    (best.1, best.2)
+}
+
+/// The print box of an R² (two decimals), as a residual that is zero well inside it.
+pub fn r2_residual(got: f64, printed: f64) -> f64 {
+    (got - printed) / 0.0015
+}
