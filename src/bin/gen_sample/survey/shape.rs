@@ -326,7 +326,8 @@ pub fn shape(
     let (class, low) = search(rng, &units, &k_district, &totals);
 
     // IM bits under the classes' rules: plan B per district (its fixed count), the rest
-    // overall. Plan A goes first to the IMs who use plan B often, as the draft had it.
+    // overall. Plan A goes first to the IMs who use plan B often (Abb. 39: about two thirds
+    // of the plan-B municipalities also use plan A often).
     let mut bit = vec![[false; BITS]; out.len()];
     for (&d, &k) in &k_district {
         let members: Vec<usize> = (0..units.len())
