@@ -142,7 +142,8 @@ fn run(seed: u64, out: &Path) -> Result<Vec<String>, String> {
     let grants = programme::grants(&mut rng, &ds, &munis, &dz);
     let missing = programme::housing_missing(&mut rng, &munis, &dz);
     let staff = programme::staffing(&mut rng, &munis, &tp, &dz, &missing);
-    let responses = survey::responses(&mut rng, &munis, &grants, &dz, &missing);
+    let (responses, practice_log) =
+        survey::responses(&mut rng, &munis, &grants, &dz, &missing, &staff);
     let act = activity::generate(&mut rng, &munis, &grants, &dz);
 
     // Groups as the real pipeline will derive them from the generated tables.
@@ -221,6 +222,7 @@ fn run(seed: u64, out: &Path) -> Result<Vec<String>, String> {
         nb_gap.0, nb_gap.1
     ));
     let mut log = dz.log.clone();
+    log.push(practice_log);
     log.extend(summary::programme(
         &ds,
         &munis,

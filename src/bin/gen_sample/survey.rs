@@ -1,10 +1,14 @@
-//! IM survey (Nov 2019): 1,666 responses from 1,776 IMs; plan A often 38%, plan B 31%, plan-B
-//! users clustered by municipality and district (designed district shares).
+//! IM survey (Nov 2019): 1,666 responses from 1,776 IMs; plan A often 38%, plan B 31% with
+//! designed district shares, the answers inside each district placed for chapters 3 and 4
+//! (`shape`).
+
+mod shape;
 
 use crate::design::Design;
 use crate::frame::Municipality;
-use crate::programme::Grant;
+use crate::programme::{Grant, Staffing};
 use crate::util::{Rng, chance, mean, median, normal, round_to, shuffle, uniform, weighted};
+use rand::{RngExt, SeedableRng};
 use std::collections::BTreeMap;
 
 pub const N_RESPONSES: usize = 1666;
@@ -19,7 +23,27 @@ pub struct Response {
     pub hours: [Option<f64>; 4],
 }
 
+/// The responses and a line for the generator log.
 pub fn responses(
+    rng: &mut Rng,
+    munis: &[Municipality],
+    grants: &[Grant],
+    dz: &Design,
+    housing_missing: &[bool],
+    staff: &[Staffing],
+) -> (Vec<Response>, String) {
+    // The placement draws from a stream of its own, seeded without advancing the main one:
+    // the draft below keeps its draws so activity and outcomes, drawn later from the main
+    // stream, stay as they were.
+    let mut own = Rng::seed_from_u64(rng.clone().random::<u64>());
+    let mut out = draft(rng, munis, grants, dz, housing_missing);
+    let log = shape::shape(&mut own, &mut out, munis, staff);
+    (out, log)
+}
+
+/// Who responds, who skips the plan-B question and how many IMs per district use plan B often
+/// (the DiD's district plan-B shares); its other answers are replaced by `shape`.
+fn draft(
     rng: &mut Rng,
     munis: &[Municipality],
     grants: &[Grant],
