@@ -1,8 +1,8 @@
-//! Reading `activity` in compact columns (one raw column in memory at a time) changed no
+//! The way `activity` is read (compact columns, grouping by IM, CSV in chunks) changed no
 //! output: `check --format json` on the sample and on fixtures (every finding, row numbers
 //! included), and the estimates, robustness checks and exhibits that read activity, are
-//! byte for byte what the release binary printed before the change
-//! (tests/reference/identity/make_identity.sh says how they were made).
+//! byte for byte what the release binary printed before the last such change
+//! (tests/reference/identity/make_identity.sh says which binary and how).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
