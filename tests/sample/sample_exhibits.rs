@@ -1,8 +1,8 @@
 //! The shipped synthetic sample against the report's chapters 3 and 4, exhibit by exhibit
 //! (`wirkung exhibit`): every published figure the exhibits carry, within 2 percentage points
 //! for shares and one unit of the last printed digit otherwise. Where the sample cannot meet
-//! a figure, `sample-data/README.md` ("Exhibits the sample does not reproduce") lists it with
-//! the value measured here, and this test keeps that list true.
+//! a figure, `sample-data/README.md` ("The exhibits of chapters 3 and 4") lists it with the
+//! value measured here, and this test keeps that list true (today it is empty).
 
 use wirkung::core::bundle::{self, Bundle};
 use wirkung::core::choices::Choices;
