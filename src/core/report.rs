@@ -325,8 +325,9 @@ struct TermRow {
     cells: Vec<Option<(String, &'static str, String)>>,
 }
 
-/// The terms of all columns in the report's order: treatment, controls, constant.
-fn term_rows(columns: &[EstimateReport]) -> Vec<TermRow> {
+/// Every term of the columns once, with its label, in the report's order: treatment,
+/// controls, constant.
+fn ordered_terms(columns: &[EstimateReport]) -> Vec<(Term, String)> {
     let mut terms: Vec<(Term, String)> = Vec::new();
     for r in columns {
         for (i, c) in r.coefficients.iter().enumerate() {
@@ -343,6 +344,11 @@ fn term_rows(columns: &[EstimateReport]) -> Vec<TermRow> {
     }
     terms.sort_by_key(|(t, _)| t.report_rank());
     terms
+}
+
+/// The terms of all columns in the report's order: treatment, controls, constant.
+fn term_rows(columns: &[EstimateReport]) -> Vec<TermRow> {
+    ordered_terms(columns)
         .into_iter()
         .map(|(term, label)| TermRow {
             label,
@@ -723,24 +729,7 @@ pub fn estimate_tables(columns: &[EstimateReport]) -> Vec<crate::core::view::tab
             format!("{c} std_error"),
         ]);
     }
-    let terms = {
-        let mut order: Vec<(Term, String)> = Vec::new();
-        for r in columns {
-            for (i, c) in r.coefficients.iter().enumerate() {
-                if !order.iter().any(|(t, _)| *t == c.term) {
-                    let label = r
-                        .labels
-                        .terms
-                        .get(i)
-                        .cloned()
-                        .unwrap_or_else(|| c.term.to_string());
-                    order.push((c.term.clone(), label));
-                }
-            }
-        }
-        order.sort_by_key(|(t, _)| t.report_rank());
-        order
-    };
+    let terms = ordered_terms(columns);
     let mut rows: Vec<Vec<Cell>> = terms
         .iter()
         .map(|(term, label)| {
