@@ -32,6 +32,9 @@ impl Widget for RobustnessPage<'_> {
     }
 }
 
+/// Rows the chart under the checks table keeps before the table gives up its questions.
+const MIN_CHART_HEIGHT: u16 = 12;
+
 /// `z`'s panels of the checks view, in its order.
 pub const PANELS: &[&str] = &["chart", "checks table"];
 
@@ -50,8 +53,10 @@ impl RobustnessPage<'_> {
     fn render_checks(&self, zoom: Option<usize>, area: Rect, buf: &mut Buffer) {
         let app = self.app;
         let t = &app.theme;
-        let roomy = area.height >= 34;
         let checks = Check::ALL.len() as u16;
+        // Each check's question under its row only when the chart below still gets room to
+        // be read; at 120×40 the questions would leave it a single line.
+        let roomy = area.height > 2 * checks + 4 + MIN_CHART_HEIGHT;
         let table_h = if roomy { 2 * checks + 3 } else { checks + 3 };
         let [hint, table, bottom] = Layout::vertical([
             Constraint::Length(1),
