@@ -81,6 +81,7 @@ struct Column {
     r2: f64,
 }
 
+/// Tab. 12–16: employment at district level; otherwise as `housing`.
 const fn employment(
     table: &'static str,
     column: &'static str,
@@ -90,17 +91,18 @@ const fn employment(
     n: usize,
     r2: f64,
 ) -> Column {
-    Column {
+    let mut c = housing(
         table,
         column,
-        outcome: Outcome::Employment,
         comparison,
-        level: Level::District,
+        Level::District,
         controls,
         terms,
         n,
         r2,
-    }
+    );
+    c.outcome = Outcome::Employment;
+    c
 }
 
 // A column's eight facts read best as one literal call per printed column.
@@ -115,10 +117,11 @@ const fn housing(
     n: usize,
     r2: f64,
 ) -> Column {
+    let outcome = Outcome::Housing;
     Column {
         table,
         column,
-        outcome: Outcome::Housing,
+        outcome,
         comparison,
         level,
         controls,

@@ -9,10 +9,10 @@
 //! (`staggered`) uses the same window.
 
 use super::RobustError;
+use super::staggered::StartCohorts;
 use crate::core::bundle::Bundle;
-use crate::core::derive::employment::{Employed, EmploymentData, MissingFigure};
-use crate::core::derive::panel::require_tables;
-use crate::core::derive::{Comparison, Exclusion, PanelSpec};
+use crate::core::derive::employment::MissingFigure;
+use crate::core::derive::{Exclusion, PanelSpec};
 use crate::core::period::Month;
 use std::collections::BTreeMap;
 
@@ -94,23 +94,15 @@ pub fn cohort_panel(
     spec: &PanelSpec,
     weighted: bool,
 ) -> Result<CohortPanel, RobustError> {
-    let which = Employed::for_outcome(spec.outcome).ok_or_else(|| {
-        RobustError::Unsupported(
-            "the event-time estimators need the monthly employment outcome; housing has only two survey waves".into(),
-        )
-    })?;
-    require_tables(
-        bundle,
-        Some(spec.outcome),
-        Comparison::EarlyStart,
-        spec.level,
-    )?;
-    let data = EmploymentData::new(bundle);
-    let (first, last_data) = data
-        .month_range()
-        .ok_or_else(|| RobustError::Data("employment: the table has no rows".into()))?;
+    let StartCohorts {
+        which,
+        data,
+        first,
+        last_data,
+        candidates,
+        mut excluded,
+    } = StartCohorts::read(bundle, spec, "the event-time estimators need")?;
     let base_month = bundle.manifest.periods.employment_base;
-    let (candidates, mut excluded) = super::staggered::start_cohorts(bundle, spec, first);
     let control_cohort = candidates
         .iter()
         .map(|c| c.1)

@@ -124,22 +124,14 @@ pub fn staggered(
     spec: &PanelSpec,
     _options: &RobustOptions,
 ) -> Result<Staggered, RobustError> {
-    let which = Employed::for_outcome(spec.outcome).ok_or_else(|| {
-        RobustError::Unsupported(
-            "staggered adoption needs the monthly employment outcome; housing has only two survey waves".into(),
-        )
-    })?;
-    require_tables(
-        bundle,
-        Some(spec.outcome),
-        Comparison::EarlyStart,
-        spec.level,
-    )?;
-    let data = EmploymentData::new(bundle);
-    let (first, last_data) = data
-        .month_range()
-        .ok_or_else(|| RobustError::Data("employment: the table has no rows".into()))?;
-    let (candidates, mut excluded) = start_cohorts(bundle, spec, first);
+    let StartCohorts {
+        which,
+        data,
+        first,
+        last_data,
+        candidates,
+        mut excluded,
+    } = StartCohorts::read(bundle, spec, "staggered adoption needs")?;
     let latest = candidates
         .iter()
         .map(|c| c.1)
@@ -279,10 +271,57 @@ pub fn staggered(
     })
 }
 
+/// What both staggered estimators (this check and `cohort_panel`) start from: the monthly
+/// employment data, its month range, and the BW districts by start month.
+pub(super) struct StartCohorts {
+    pub which: Employed,
+    pub data: EmploymentData,
+    /// The first and last month with data.
+    pub first: Month,
+    pub last_data: Month,
+    /// Districts with a start month after `first`, and that month.
+    pub candidates: Vec<(String, Month)>,
+    /// The other BW districts, with why they are left out.
+    pub excluded: Vec<Exclusion>,
+}
+
+impl StartCohorts {
+    /// `needs` opens the message for a housing outcome ("staggered adoption needs").
+    pub(super) fn read(
+        bundle: &Bundle,
+        spec: &PanelSpec,
+        needs: &str,
+    ) -> Result<Self, RobustError> {
+        let which = Employed::for_outcome(spec.outcome).ok_or_else(|| {
+            RobustError::Unsupported(format!(
+                "{needs} the monthly employment outcome; housing has only two survey waves"
+            ))
+        })?;
+        require_tables(
+            bundle,
+            Some(spec.outcome),
+            Comparison::EarlyStart,
+            spec.level,
+        )?;
+        let data = EmploymentData::new(bundle);
+        let (first, last_data) = data
+            .month_range()
+            .ok_or_else(|| RobustError::Data("employment: the table has no rows".into()))?;
+        let (candidates, excluded) = start_cohorts(bundle, spec, first);
+        Ok(Self {
+            which,
+            data,
+            first,
+            last_data,
+            candidates,
+            excluded,
+        })
+    }
+}
+
 /// The BW districts with a start month after `first` (the first month with data) and their
-/// start months, and the others with why they are left out: the cohorts of the staggered
-/// estimators (this check's and `cohort_panel`'s).
-pub(super) fn start_cohorts(
+/// start months, and the others with why they are left out.
+fn start_cohorts(
     bundle: &Bundle,
     spec: &PanelSpec,
     first: Month,
