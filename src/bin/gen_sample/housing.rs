@@ -16,7 +16,9 @@ use nalgebra::DVector;
 use std::collections::BTreeMap;
 
 mod shape;
-use shape::{shape_districts, shape_municipalities};
+mod shape_municipalities;
+use shape::shape_districts;
+use shape_municipalities::shape_municipalities;
 
 pub struct Inputs<'a> {
     pub ds: &'a [District],
