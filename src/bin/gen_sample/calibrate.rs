@@ -326,14 +326,6 @@ pub fn band(miss: f64, safe: f64, scale: f64) -> f64 {
     miss.signum() * (miss.abs() - safe).max(0.0) / scale
 }
 
-/// Orthogonal projector onto the null space of the rows `a` (I − A⁺A).
-pub fn null_space_projector(a: &DMatrix<f64>) -> DMatrix<f64> {
-    let svd = a.clone().svd(true, true);
-    let smax = svd.singular_values.max();
-    let pinv = svd.pseudo_inverse(smax * 1e-10).expect("svd");
-    DMatrix::<f64>::identity(a.ncols(), a.ncols()) - pinv * a
-}
-
 /// Rounds like `round_counts`, but one unit at a time, coarsest step first, and after each
 /// unit moves the still-continuous ones by the minimum-norm step that meets every
 /// constraint again. Where a few high-leverage units decide a published figure, single-count

@@ -16,7 +16,9 @@ use nalgebra::DVector;
 use std::collections::BTreeMap;
 
 mod shape;
-use shape::{shape_districts, shape_municipalities};
+mod shape_municipalities;
+use shape::shape_districts;
+use shape_municipalities::{DECIMALS, SHAPED, shape_municipalities};
 
 pub struct Inputs<'a> {
     pub ds: &'a [District],
@@ -118,23 +120,29 @@ fn half(se: &[f64]) -> Vec<f64> {
     se.iter().map(|s| 0.5 * s).collect()
 }
 
-/// The waves, and the shaped district dwelling controls (district, dwellings per 100,
-/// new dwellings per 100) the caller writes back into the frame.
-pub fn generate(
-    rng: &mut Rng,
-    inp: &Inputs,
-    log: &mut Vec<String>,
-) -> (Vec<WaveRow>, Vec<(usize, f64, f64)>) {
+/// What the housing calibration writes: the waves, and the shaped synthetic controls the
+/// caller writes back into the frame.
+pub struct Generated {
+    pub waves: Vec<WaveRow>,
+    /// District, dwellings per 100, new dwellings per 100 (Tab. 17).
+    pub dwellings: Vec<(usize, f64, f64)>,
+    /// Municipality and its written refugees per population, tax revenue, SV employees,
+    /// dwellings and new dwellings (Tab. 18).
+    pub municipal_controls: Vec<(usize, [f64; 5])>,
+}
+
+pub fn generate(rng: &mut Rng, inp: &Inputs, log: &mut Vec<String>) -> Generated {
     let draws = draw_waves(rng, inp);
     let dw: Vec<f64> = dsn::district_target_persons(inp.munis, inp.tp_base, inp.ds.len());
     let kept = kept_districts(inp, &draws.complete);
     let mut specs = specs(inp, &draws.complete, &kept, &dw);
     let (yd, dwellings) = stage1_districts(rng, &mut specs, &kept, inp.ds, log);
-    let (y, hard) = stage2_municipalities(rng, &specs, inp, &draws, &kept, &yd, log);
+    let (y, hard, municipal_controls) =
+        stage2_municipalities(rng, &mut specs, inp, &draws, &kept, &yd, log);
     let dec_base = base_shares(inp, &draws, &y);
     let dec_end = end_counts(inp, &specs, &draws, &dec_base, &kept, &yd, &y, &hard, log);
-    (
-        rows(
+    Generated {
+        waves: rows(
             rng,
             inp.munis,
             inp.tp_base,
@@ -144,7 +152,8 @@ pub fn generate(
             &dec_end,
         ),
         dwellings,
-    )
+        municipal_controls,
+    }
 }
 
 /// What is drawn per municipality before any calibration.
@@ -355,16 +364,18 @@ fn stage1_districts(
 
 /// Stage 2, municipalities: changes whose pooled district means equal stage 1 (disjoint,
 /// well-conditioned constraints) and that meet Tab. 18; base shares are chosen afterwards
-/// so both waves lie within 0–100. Returns the changes and the hard constraints they meet.
+/// so both waves lie within 0–100. Returns the changes, the hard constraints they meet and
+/// the shaped municipal controls as written (the municipal specs carry them too).
+#[allow(clippy::type_complexity)]
 fn stage2_municipalities(
     rng: &mut Rng,
-    specs: &[Spec],
+    specs: &mut [Spec],
     inp: &Inputs,
     draws: &Draws,
     kept: &[usize],
     yd: &[f64],
     log: &mut Vec<String>,
-) -> (Vec<f64>, Vec<Constraint>) {
+) -> (Vec<f64>, Vec<Constraint>, Vec<(usize, [f64; 5])>) {
     let munis = inp.munis;
     let n = munis.len();
     let complete = &draws.complete;
@@ -446,7 +457,49 @@ fn stage2_municipalities(
         }
     }
     let y = solve_m(best_m.1);
-    let y = shape_municipalities(specs, &y, &hard, complete, log);
+    // The linear step met the pooled means and Tab. 18's treatments and capacity constant;
+    // the shaping moves the changes and the controls towards every printed figure, holding
+    // the pooled means.
+    let shaped = shape_municipalities(specs, &y, &hard[..kept.len()], complete, log);
+    let written: Vec<(usize, [f64; 5])> = shaped
+        .controls
+        .iter()
+        .map(|(m, z)| {
+            let mut v = *z;
+            for (c, d) in DECIMALS.iter().enumerate() {
+                v[c] = crate::util::round_to(z[c], *d);
+            }
+            (*m, v)
+        })
+        .collect();
+    let by_muni: BTreeMap<usize, [f64; 5]> = written.iter().copied().collect();
+    for sp in specs.iter_mut().filter(|s| !s.district_level) {
+        for (i, u) in sp.units.iter().enumerate() {
+            for (c, &col) in SHAPED.iter().enumerate() {
+                sp.controls[col][i] = by_muni[u][c];
+            }
+        }
+    }
+    // Every coefficient the shaping reached is held from here on (on the written controls),
+    // through the linear correction and the rounding to whole persons.
+    hard.truncate(kept.len());
+    for (sp, coef) in specs.iter().filter(|s| !s.district_level).zip(&shaped.coef) {
+        let targets: Vec<Option<f64>> = coef.iter().map(|&c| Some(c)).collect();
+        hard.extend(o_change.constraints(sp, true, &targets, n));
+    }
+    let y = correct(&shaped.y, &hard, &[], &vec![1.0; n]);
+    for sp in specs.iter().filter(|s| !s.district_level) {
+        let (_, b) = stats(&o_change, sp, &y);
+        log.push(format!(
+            "  shaped {}: {}, R² {:.4}",
+            sp.name,
+            (0..b.coef.len())
+                .map(|j| format!("{:.3} ({:.3})", b.coef[j], b.se[j]))
+                .collect::<Vec<_>>()
+                .join(" "),
+            b.r2
+        ));
+    }
     log.push(format!(
         "housing municipality noise sd {:.0}, largest change {:.0} pp",
         best_m.1,
@@ -455,7 +508,7 @@ fn stage2_municipalities(
             .map(|m| y[m].abs())
             .fold(0.0, f64::max)
     ));
-    (y, hard)
+    (y, hard, written)
 }
 
 /// The corrected changes, with municipalities whose change lies beyond ±85 points held at

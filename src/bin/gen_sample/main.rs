@@ -131,7 +131,7 @@ fn draw_design(
 fn run(seed: u64, out: &Path) -> Result<Vec<String>, String> {
     let mut rng = util::Rng::seed_from_u64(seed);
     let mut ds = frame::districts(&mut rng);
-    let munis = frame::municipalities(&mut rng, &ds);
+    let mut munis = frame::municipalities(&mut rng, &ds);
     let tp = programme::target_persons(&mut rng, &munis);
     let dw = design::district_target_persons(&munis, &tp, ds.len());
     let mut munis_per_district = vec![0.0; ds.len()];
@@ -286,10 +286,24 @@ fn run(seed: u64, out: &Path) -> Result<Vec<String>, String> {
         muni_capacity: &split(&muni_capacity),
         muni_plan_b: &split(&muni_plan_b),
     };
-    let (waves, dwellings) = housing::generate(&mut rng, &inputs, &mut log);
+    let housing::Generated {
+        waves,
+        dwellings,
+        municipal_controls,
+    } = housing::generate(&mut rng, &inputs, &mut log);
     for (k, d, nd) in dwellings {
         ds[k].dwellings = d;
         ds[k].new_dwellings = nd;
+    }
+    for (m, z) in municipal_controls {
+        let mu = &mut munis[m];
+        [
+            mu.refugees_per_pop,
+            mu.tax_revenue,
+            mu.sv_2015,
+            mu.dwellings,
+            mu.new_dwellings,
+        ] = z;
     }
 
     std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
