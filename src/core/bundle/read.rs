@@ -15,7 +15,7 @@ use std::path::Path;
 /// The only format this loader reads (bundle-format.md, "Dataset bundle, format 1").
 const FORMAT: u32 = 1;
 
-pub(super) fn load(dir: &Path) -> Result<Bundle, BundleError> {
+pub(super) fn load(dir: &Path, without: Option<Table>) -> Result<Bundle, BundleError> {
     let meta = std::fs::metadata(dir).map_err(|e| BundleError::NotADirectory {
         path: dir.to_path_buf(),
         reason: e.to_string(),
@@ -53,6 +53,10 @@ pub(super) fn load(dir: &Path) -> Result<Bundle, BundleError> {
     };
     let mut rows = RowNumbers::default();
     for table in Table::ALL {
+        if without == Some(table) {
+            bundle.unreadable.insert(table);
+            continue;
+        }
         let Some(path) = source::locate(dir, &bundle.manifest, table, &mut out) else {
             bundle.unreadable.insert(table);
             continue;
