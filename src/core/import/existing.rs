@@ -106,14 +106,15 @@ pub(super) fn read_existing(
         )));
     }
     let wanted = activity_columns();
-    let mut seen = Vec::new();
+    // At its final size from the start: a vector grown by doubling holds up to twice that
+    // while it is copied.
+    let mut seen = Vec::with_capacity(slices.height());
     for offset in (0..slices.height()).step_by(slice_rows.max(1)) {
         let df = slices
             .read(offset, slice_rows.max(1), Some(&wanted))
             .map_err(|e| unreadable(e.problem.to_string()))?;
         read_rows(&df, offset, ids, print, &mut seen);
     }
-    seen.shrink_to_fit();
     Ok(Existing {
         path: path.to_path_buf(),
         file: file_name(path),
