@@ -24,3 +24,13 @@ cp "$R/existing-dups.parquet" "$T/p/activity.parquet"
 (cd "$T" && "$B" import activity "$R/im-parquet.xlsx" --into p --force --format json) > "$R/parquet-dups.json"
 cp "$T/p/activity.parquet" "$R/parquet-dups.parquet"
 rm -r "$T"
+# 3. Into a bundle whose activity is an .xlsx sheet (tests/reference/identity/activity-sheet.xlsx:
+#    table from B3, blank and unreadable rows), importing that same workbook: every readable
+#    row is an exact duplicate.
+T=$(mktemp -d)
+cp -r tests/fixtures/bad/activity_dirty "$T/s"
+rm "$T/s/activity.csv"
+cp tests/reference/identity/activity-sheet.xlsx "$T/s/activity.xlsx"
+(cd "$T" && "$B" import activity "$R/../identity/activity-sheet.xlsx" --into s --format json) > "$R/sheet.json"
+cp "$T/s/activity.parquet" "$R/sheet.parquet"
+rm -r "$T"
