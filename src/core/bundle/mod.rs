@@ -26,7 +26,7 @@ pub mod xlsx;
 
 pub use activity_days::{ActivityDays, ActivityRow};
 pub use finding::{Finding, Findings, Severity};
-pub use slices::TableSlices;
+pub use slices::{Pass, TableSlices};
 pub use source::{TableFileError, TableFileProblem};
 
 /// The shipped synthetic sample, opened when no bundle is given.

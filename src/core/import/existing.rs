@@ -3,7 +3,7 @@
 //! values (32 bytes), never as text; re-imported rows are recognised against those.
 
 use super::{Conflict, ImportError, Origin, Row, file_name, parse_row};
-use crate::core::bundle::TableSlices;
+use crate::core::bundle::{Pass, TableSlices};
 use chrono::NaiveDate;
 use polars::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -99,21 +99,32 @@ pub(super) fn read_existing(
         file: path.to_path_buf(),
         why,
     };
-    let slices = TableSlices::open(path).map_err(|e| unreadable(e.problem.to_string()))?;
+    let mut slices = TableSlices::open(path).map_err(|e| unreadable(e.problem.to_string()))?;
     if let Some((column, dtype)) = slices.skipped().first() {
         return Err(unreadable(format!(
             "its column '{column}' is stored as {dtype}, which wirkung cannot carry over"
         )));
     }
     let wanted = activity_columns();
-    // At its final size from the start: a vector grown by doubling holds up to twice that
-    // while it is copied.
-    let mut seen = Vec::with_capacity(slices.height());
-    for offset in (0..slices.height()).step_by(slice_rows.max(1)) {
-        let df = slices
-            .read(offset, slice_rows.max(1), Some(&wanted))
-            .map_err(|e| unreadable(e.problem.to_string()))?;
-        read_rows(&df, offset, ids, print, &mut seen);
+    let mut seen: Vec<Seen> = Vec::new();
+    loop {
+        // At its final size from the start: a vector grown by doubling holds up to twice
+        // that while it is copied.
+        seen.clear();
+        let mut offset = 0;
+        let pass = slices.pass(slice_rows, Some(&wanted), |df, expected| {
+            if seen.capacity() < expected {
+                seen.reserve_exact(expected - seen.len());
+            }
+            read_rows(&df, offset, ids, print, &mut seen);
+            offset += df.height();
+            true
+        });
+        // Again: a CSV or sheet that did not split into chunks is now read whole.
+        match pass.map_err(|e| unreadable(e.problem.to_string()))? {
+            Pass::Again => continue,
+            _ => break,
+        }
     }
     Ok(Existing {
         path: path.to_path_buf(),

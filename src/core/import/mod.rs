@@ -25,7 +25,7 @@ pub use write::backup_path;
 
 use crate::core::bundle::sandbox::{self, PathProblem};
 use crate::core::bundle::xlsx::{cell_ref, read_sheet};
-use crate::core::bundle::{self, Table, Topic};
+use crate::core::bundle::{self, Pass, Table, Topic};
 use crate::core::period::parse_date;
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -547,7 +547,7 @@ pub fn import_activity(
     let mut backup = None;
     if !options.dry_run {
         let copy = |sink: &mut write::Sink| {
-            write_new_table(sink, existing.as_ref(), &added, &schema, slice_rows)
+            write_new_table(sink, existing.as_mut(), &added, &schema, slice_rows)
         };
         backup = write::write_table(dir, &target, options.fail_after_bytes, copy)?;
     }
@@ -572,7 +572,7 @@ pub fn import_activity(
 /// copy came out shorter or narrower than the existing table.
 fn write_new_table(
     sink: &mut write::Sink,
-    existing: Option<&existing::Existing>,
+    existing: Option<&mut existing::Existing>,
     added: &DataFrame,
     schema: &Schema,
     slice_rows: usize,
@@ -582,25 +582,32 @@ fn write_new_table(
         .map_err(ImportError::Encode)?;
     let mut rows = 0;
     if let Some(old) = existing {
+        let (old_rows, old_columns) = (old.height(), old.slices.schema().len());
+        let mut failed = None;
+        let pass = old.slices.pass(slice_rows, None, |slice, _| {
+            let written = widen(slice, schema).and_then(|slice| {
+                rows += slice.height();
+                writer.write_batch(&slice)
+            });
+            written.map_err(|e| failed = Some(e)).is_ok()
+        });
+        if let Some(e) = failed {
+            return Err(ImportError::Encode(e));
+        }
         let unreadable = |why: String| ImportError::ExistingUnreadable {
             file: old.path.clone(),
             why,
         };
-        for offset in (0..old.height()).step_by(slice_rows.max(1)) {
-            let slice = old
-                .slices
-                .read(offset, slice_rows.max(1), None)
-                .map_err(|e| unreadable(e.problem.to_string()))?;
-            let slice = widen(slice, schema).map_err(ImportError::Encode)?;
-            rows += slice.height();
-            writer.write_batch(&slice).map_err(ImportError::Encode)?;
+        match pass.map_err(|e| unreadable(e.problem.to_string()))? {
+            Pass::Done => {}
+            _ => return Err(unreadable("it changed while it was copied".into())),
         }
-        if rows < old.height() || schema.len() < old.slices.schema().len() {
+        if rows < old_rows || schema.len() < old_columns {
             return Err(ImportError::WouldLose {
                 rows: rows + added.height(),
                 columns: schema.len(),
-                old_rows: old.height(),
-                old_columns: old.slices.schema().len(),
+                old_rows,
+                old_columns,
             });
         }
     }
