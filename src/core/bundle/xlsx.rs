@@ -260,10 +260,7 @@ fn sheet_chunk_rows() -> usize {
 /// the second hands out the rows. `None` when the sheet cannot be streamed so (a problem
 /// `read_frame` reports, cells out of order, no data row, or a chunk `each` refuses):
 /// the caller then reads it whole, which reports what it finds. Returns the data rows.
-pub(super) fn sheet_chunks(
-    path: &Path,
-    mut each: impl FnMut(DataFrame, usize) -> bool,
-) -> Option<usize> {
+pub fn sheet_chunks(path: &Path, mut each: impl FnMut(DataFrame, usize) -> bool) -> Option<usize> {
     let chunk_rows = sheet_chunk_rows();
     if !is_xlsx(path) || chunk_rows == 0 {
         return None;
@@ -400,15 +397,15 @@ impl Chunk {
 }
 
 /// A sheet's name, header row (0-based) and columns as `Sheet` has them.
-struct Header {
-    name: String,
-    row: u32,
-    columns: Vec<(String, u32)>,
+pub struct Header {
+    pub name: String,
+    pub row: u32,
+    pub columns: Vec<(String, u32)>,
 }
 
 /// The sheet's header, read from its first filled row only: once the table was read (every
 /// column of its span named in the header), it is that of `read_sheet`.
-fn read_header(path: &Path, sheet: Option<&str>) -> Option<Header> {
+pub fn read_header(path: &Path, sheet: Option<&str>) -> Option<Header> {
     let (mut book, name) = open_sheet(path, sheet).ok()?;
     let mut reader = book.worksheet_cells_reader(&name).ok()?;
     let mut cells: Vec<(u32, Data)> = Vec::new();

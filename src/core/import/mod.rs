@@ -24,7 +24,7 @@ mod write;
 pub use write::backup_path;
 
 use crate::core::bundle::sandbox::{self, PathProblem};
-use crate::core::bundle::xlsx::{cell_ref, read_sheet};
+use crate::core::bundle::xlsx::{self, cell_ref, read_sheet};
 use crate::core::bundle::{self, Pass, Table, Topic};
 use crate::core::period::parse_date;
 use chrono::NaiveDate;
@@ -326,6 +326,9 @@ fn file_name(p: &Path) -> String {
 
 /// Rows of one workbook (first sheet), or what could not be read.
 fn read_workbook(path: &Path, out: &mut Vec<(Row, Origin)>, unparsed: &mut Vec<Unparsed>) {
+    if stream_workbook(path, out, unparsed) {
+        return;
+    }
     let file = file_name(path);
     let sheet = match read_sheet(path, None) {
         Ok(s) => s,
@@ -389,6 +392,78 @@ fn read_workbook(path: &Path, out: &mut Vec<(Row, Origin)>, unparsed: &mut Vec<U
             }),
         }
     }
+}
+
+/// Reads the workbook's first sheet a chunk of rows at a time (`xlsx::sheet_chunks`), so
+/// that only its rows are held, never the sheet's cells; false, with nothing added, when the
+/// sheet cannot be streamed or lacks a column: `read_workbook` then reads it whole, which
+/// reports why in the same words as before.
+fn stream_workbook(
+    path: &Path,
+    out: &mut Vec<(Row, Origin)>,
+    unparsed: &mut Vec<Unparsed>,
+) -> bool {
+    // `file.xlsx#Sheet` names a sheet in bundle.toml; a workbook's own name is taken as is.
+    if path.to_string_lossy().contains('#') {
+        return false;
+    }
+    let Some(header) = xlsx::read_header(path, None) else {
+        return false;
+    };
+    let file = file_name(path);
+    let (rows_before, unparsed_before) = (out.len(), unparsed.len());
+    let position: HashMap<&str, u32> = header
+        .columns
+        .iter()
+        .map(|(n, c)| (n.as_str(), *c))
+        .collect();
+    let mut k = 0u32;
+    let streamed = xlsx::sheet_chunks(path, |df, _| {
+        let lacks = |c: &&str| !PLACES.contains(c) && df.column(c).is_err();
+        if columns().iter().any(lacks) {
+            return false;
+        }
+        let text: Vec<(&str, &StringChunked)> = df
+            .columns()
+            .iter()
+            .filter_map(|c| Some((c.name().as_str(), c.str().ok()?)))
+            .collect();
+        for r in 0..df.height() {
+            let sheet_row = header.row + 1 + k;
+            k += 1;
+            if text.iter().all(|(_, v)| v.get(r).is_none()) {
+                continue;
+            }
+            let get = |c: &str| {
+                let (_, v) = text.iter().find(|(n, _)| *n == c)?;
+                v.get(r).map(str::to_string)
+            };
+            let cell = |c: &str| position.get(c).map(|&col| cell_ref(sheet_row, col));
+            match parse_row(get, cell) {
+                Ok(row) => out.push((
+                    row,
+                    Origin {
+                        file: file.clone(),
+                        sheet: Some(header.name.clone()),
+                        row: sheet_row as usize + 1,
+                    },
+                )),
+                Err((cell, message)) => unparsed.push(Unparsed {
+                    file: file.clone(),
+                    sheet: Some(header.name.clone()),
+                    cell,
+                    message: format!("{message}; the row was left out"),
+                }),
+            }
+        }
+        true
+    });
+    if streamed.is_none() {
+        out.truncate(rows_before);
+        unparsed.truncate(unparsed_before);
+        return false;
+    }
+    true
 }
 
 /// The imported rows as a frame of the format's native types.
