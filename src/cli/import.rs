@@ -135,6 +135,7 @@ pub fn run(args: ImportArgs) -> CliResult {
         force: args.force,
         dry_run: args.dry_run,
         fail_after_bytes: None,
+        slice_rows: None,
     };
     match import::import_activity(&args.into, &args.files, &options) {
         Ok(r) => emit(&match args.format {

@@ -171,3 +171,38 @@ fn robustness_checks_on_talk_shares_are_unchanged() {
         assert_same(&format!("robustness-{check}-{comparison}.json"), &args);
     }
 }
+
+/// An `.xlsx` `activity` (tests/reference/identity/make_sheet.py: a table starting in B3,
+/// blank rows inside it, text, negative and fractional counts, a date cell, an impossible
+/// date) read a chunk of rows at a time, with chunks down to one row and whole (`0`): every
+/// finding, row number and cell reference is what the binary that read the sheet whole
+/// printed (make_sheet.sh).
+#[test]
+fn check_json_of_an_xlsx_activity_read_in_chunks_is_unchanged() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bundle = tmp.path().join("b");
+    std::fs::create_dir(&bundle).unwrap();
+    let from = root().join("tests/fixtures/bad/activity_dirty");
+    for entry in std::fs::read_dir(&from).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_file() && p.file_name().unwrap() != "activity.csv" {
+            std::fs::copy(&p, bundle.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    std::fs::copy(
+        root().join("tests/reference/identity/activity-sheet.xlsx"),
+        bundle.join("activity.xlsx"),
+    )
+    .unwrap();
+    let before = expected("check-activity-sheet.json");
+    for rows in [None, Some("1"), Some("2"), Some("5"), Some("0")] {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_wirkung"));
+        cmd.current_dir(tmp.path())
+            .args(["check", "b", "--format", "json"]);
+        if let Some(rows) = rows {
+            cmd.env("WIRKUNG_SHEET_CHUNK_ROWS", rows);
+        }
+        let now = String::from_utf8(cmd.output().unwrap().stdout).unwrap();
+        assert_eq!(now, before, "chunks of {rows:?} rows");
+    }
+}

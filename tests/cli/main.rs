@@ -27,3 +27,4 @@ mod export_robustness;
 mod export_xlsx;
 mod hostile_inputs;
 mod import_activity;
+mod import_identity;

@@ -18,6 +18,7 @@ mod plausible;
 mod read;
 mod rules;
 pub mod sandbox;
+mod slices;
 mod source;
 mod tables;
 mod validate;
@@ -25,6 +26,7 @@ pub mod xlsx;
 
 pub use activity_days::{ActivityDays, ActivityRow};
 pub use finding::{Finding, Findings, Severity};
+pub use slices::{Pass, TableSlices};
 pub use source::{TableFileError, TableFileProblem};
 
 /// The shipped synthetic sample, opened when no bundle is given.
@@ -86,7 +88,13 @@ impl Bundle {
 
 /// Reads and validates the bundle in `dir`.
 pub fn load(dir: &Path) -> Result<Bundle, BundleError> {
-    read::load(dir)
+    read::load(dir, None)
+}
+
+/// `load` without reading one table (treated as missing): `import` needs the manifest and
+/// the municipalities, not the activity table it reads itself.
+pub fn load_without(dir: &Path, table: Table) -> Result<Bundle, BundleError> {
+    read::load(dir, Some(table))
 }
 
 /// Reads one table file (CSV, Parquet, or .xlsx with an optional `#Sheet`) into a frame, as

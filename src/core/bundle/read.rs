@@ -15,7 +15,7 @@ use std::path::Path;
 /// The only format this loader reads (bundle-format.md, "Dataset bundle, format 1").
 const FORMAT: u32 = 1;
 
-pub(super) fn load(dir: &Path) -> Result<Bundle, BundleError> {
+pub(super) fn load(dir: &Path, without: Option<Table>) -> Result<Bundle, BundleError> {
     let meta = std::fs::metadata(dir).map_err(|e| BundleError::NotADirectory {
         path: dir.to_path_buf(),
         reason: e.to_string(),
@@ -53,13 +53,18 @@ pub(super) fn load(dir: &Path) -> Result<Bundle, BundleError> {
     };
     let mut rows = RowNumbers::default();
     for table in Table::ALL {
+        if without == Some(table) {
+            bundle.unreadable.insert(table);
+            continue;
+        }
         let Some(path) = source::locate(dir, &bundle.manifest, table, &mut out) else {
             bundle.unreadable.insert(table);
             continue;
         };
         if table == Table::Activity
             && (read_activity_by_column(&mut bundle, &mut rows, &path, &mut out)
-                || read_activity_in_chunks(&mut bundle, &mut rows, &path, &mut out))
+                || read_activity_in_chunks(&mut bundle, &mut rows, &path, &mut out)
+                || read_activity_from_sheet(&mut bundle, &mut rows, &path, &mut out))
         {
             continue;
         }
@@ -227,6 +232,56 @@ fn read_activity_in_chunks(
         carried.rows += chunk.df.height();
     }
     if carried.rows == 0 {
+        out.rollback(mark);
+        return false;
+    }
+    let total = carried.rows;
+    let none = DataFrame::empty();
+    let mut r = TableReader::new(Table::Activity, &none, out);
+    r.finish_chunks(carried);
+    let (days, kept, cleaning) = fold.finish(&mut r);
+    let unreadable = r.unreadable;
+    bundle.sources.insert(
+        Table::Activity,
+        TableSource {
+            file: path.to_path_buf(),
+            rows: total,
+        },
+    );
+    (bundle.activity, rows.activity, bundle.activity_cleaning) = (days, kept, cleaning);
+    if unreadable {
+        bundle.unreadable.insert(Table::Activity);
+    }
+    true
+}
+
+/// Reads an `.xlsx` `activity` sheet a chunk of rows at a time into the compact columns, as
+/// a CSV table in chunks (only one chunk's text in memory, never the sheet); false when the
+/// sheet cannot be streamed, and nothing was reported: the caller then reads it whole.
+fn read_activity_from_sheet(
+    bundle: &mut Bundle,
+    rows: &mut RowNumbers,
+    path: &Path,
+    out: &mut Collector,
+) -> bool {
+    let mark = out.mark();
+    let mut carried = Chunks::default();
+    let mut fold = activity::Fold::default();
+    let mut first = true;
+    let streamed = super::xlsx::sheet_chunks(path, |df, estimated_rows| {
+        let mut r = TableReader::new(Table::Activity, &df, out);
+        if std::mem::take(&mut first) {
+            activity::require_columns(&mut r);
+            carried.unreadable = r.unreadable;
+            fold.reserve(estimated_rows);
+        }
+        let mut r = r.in_chunks(&mut carried);
+        fold.grow(df.height());
+        fold.read(&mut r);
+        carried.rows += df.height();
+        true
+    });
+    if streamed.is_none() || carried.rows == 0 {
         out.rollback(mark);
         return false;
     }

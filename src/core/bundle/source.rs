@@ -261,7 +261,7 @@ fn read_frame_unguarded(path: &Path) -> Result<Frame, TableFileError> {
 
 /// Parquet types the column readers understand (columns.rs); anything else is set aside
 /// before polars decodes it, since polars (built without those types) refuses the whole file.
-fn readable_parquet_type(dtype: &ArrowDataType) -> bool {
+pub(super) fn readable_parquet_type(dtype: &ArrowDataType) -> bool {
     use ArrowDataType as A;
     matches!(
         dtype,
@@ -283,7 +283,7 @@ fn readable_parquet_type(dtype: &ArrowDataType) -> bool {
 }
 
 /// The Parquet type as a person would name it.
-fn parquet_type_name(dtype: &ArrowDataType) -> String {
+pub(super) fn parquet_type_name(dtype: &ArrowDataType) -> String {
     use ArrowDataType as A;
     match dtype {
         A::Decimal(p, s) => format!("decimal128({p}, {s})"),

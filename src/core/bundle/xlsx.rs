@@ -94,11 +94,15 @@ fn check_inflated_size(path: &Path) -> Result<(), TableFileProblem> {
     Ok(())
 }
 
-fn read_sheet_at(path: &Path, sheet: Option<&str>) -> Result<Sheet, TableFileProblem> {
+type Book = Xlsx<std::io::BufReader<std::fs::File>>;
+
+/// Opens the workbook after the checks (regular file, size, declared inflated size) and
+/// names the sheet to read: `sheet`, or the first.
+fn open_sheet(path: &Path, sheet: Option<&str>) -> Result<(Book, String), TableFileProblem> {
     std::fs::metadata(path).map_err(TableFileProblem::Open)?;
     sandbox::check_table_file(path).map_err(TableFileProblem::Refused)?;
     check_inflated_size(path)?;
-    let mut book: Xlsx<_> = open_workbook(path).map_err(TableFileProblem::Workbook)?;
+    let book: Book = open_workbook(path).map_err(TableFileProblem::Workbook)?;
     let names = book.sheet_names();
     let name = match sheet {
         Some(s) if names.iter().any(|n| n == s) => s.to_string(),
@@ -110,13 +114,19 @@ fn read_sheet_at(path: &Path, sheet: Option<&str>) -> Result<Sheet, TableFilePro
         }
         None => names.first().cloned().ok_or(TableFileProblem::NoSheets)?,
     };
-    let unreadable = |name: &str| {
-        let name = name.to_string();
-        move |source| TableFileProblem::SheetUnreadable {
-            sheet: name,
-            source,
-        }
-    };
+    Ok((book, name))
+}
+
+fn unreadable(name: &str) -> impl FnOnce(calamine::XlsxError) -> TableFileProblem {
+    let name = name.to_string();
+    move |source| TableFileProblem::SheetUnreadable {
+        sheet: name,
+        source,
+    }
+}
+
+fn read_sheet_at(path: &Path, sheet: Option<&str>) -> Result<Sheet, TableFileProblem> {
+    let (mut book, name) = open_sheet(path, sheet)?;
     // The cells one by one (never calamine's dense Range, which allocates the whole span
     // before anything can be checked).
     let mut reader = book
@@ -173,30 +183,7 @@ fn read_sheet_at(path: &Path, sheet: Option<&str>) -> Result<Sheet, TableFilePro
             cells[(c - col0) as usize] = v;
         }
     }
-    let header = &rows[0].1;
-    let mut columns = Vec::with_capacity(width);
-    for (i, cell) in header.iter().enumerate() {
-        let col = col0 + i as u32;
-        let text = match cell {
-            Data::String(s) => s.trim().to_string(),
-            Data::Empty => String::new(),
-            other => other.to_string(),
-        };
-        if text.is_empty() {
-            return Err(TableFileProblem::EmptyHeaderCell {
-                sheet: name,
-                cell: cell_ref(row0, col),
-            });
-        }
-        if columns.iter().any(|(c, _)| *c == text) {
-            return Err(TableFileProblem::DuplicateColumn {
-                sheet: name,
-                cell: cell_ref(row0, col),
-                column: text,
-            });
-        }
-        columns.push((text, col));
-    }
+    let columns = header_columns(&rows[0].1, row0, col0, &name)?;
     // Blank rows inside the table still count, so row numbers keep matching the sheet;
     // blank rows at the end are formatting and are not there (only filled cells were read).
     let mut cells = Vec::new();
@@ -219,6 +206,234 @@ fn read_sheet_at(path: &Path, sheet: Option<&str>) -> Result<Sheet, TableFilePro
         header_row: row0,
         columns,
         cells,
+    })
+}
+
+/// The column names of the header row (`header`: its cells from column `col0` on), each
+/// with its 0-based absolute column.
+fn header_columns(
+    header: &[Data],
+    row0: u32,
+    col0: u32,
+    name: &str,
+) -> Result<Vec<(String, u32)>, TableFileProblem> {
+    let mut columns: Vec<(String, u32)> = Vec::with_capacity(header.len());
+    for (i, cell) in header.iter().enumerate() {
+        let col = col0 + i as u32;
+        let text = match cell {
+            Data::String(s) => s.trim().to_string(),
+            Data::Empty => String::new(),
+            other => other.to_string(),
+        };
+        if text.is_empty() {
+            return Err(TableFileProblem::EmptyHeaderCell {
+                sheet: name.to_string(),
+                cell: cell_ref(row0, col),
+            });
+        }
+        if columns.iter().any(|(c, _)| *c == text) {
+            return Err(TableFileProblem::DuplicateColumn {
+                sheet: name.to_string(),
+                cell: cell_ref(row0, col),
+                column: text,
+            });
+        }
+        columns.push((text, col));
+    }
+    Ok(columns)
+}
+
+/// Data rows handed on at a time when a sheet is streamed. `WIRKUNG_SHEET_CHUNK_ROWS`
+/// (a test hook) sets it; `0` reads every sheet whole.
+fn sheet_chunk_rows() -> usize {
+    std::env::var("WIRKUNG_SHEET_CHUNK_ROWS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(65_536)
+}
+
+/// Streams the sheet of `path` (`file.xlsx#Sheet`) to `each` a chunk of data rows at a
+/// time, as all-text frames with the header's columns, the rows numbered as `read_frame`
+/// numbers them (blank rows inside the table count); only one chunk's text is held, never
+/// the sheet. Two passes over the sheet's cells: the first checks what `read_sheet` checks
+/// from the whole sheet (its span, its cell count) and that the cells come in row order,
+/// the second hands out the rows. `None` when the sheet cannot be streamed so (a problem
+/// `read_frame` reports, cells out of order, no data row, or a chunk `each` refuses):
+/// the caller then reads it whole, which reports what it finds. Returns the data rows.
+pub fn sheet_chunks(path: &Path, mut each: impl FnMut(DataFrame, usize) -> bool) -> Option<usize> {
+    let chunk_rows = sheet_chunk_rows();
+    if !is_xlsx(path) || chunk_rows == 0 {
+        return None;
+    }
+    let s = path.to_string_lossy();
+    let (file, sheet) = split_sheet(&s);
+    let stream = || -> Option<usize> {
+        let (mut book, name) = open_sheet(Path::new(file), sheet).ok()?;
+        // Pass 1: the span and order of the filled cells.
+        let mut reader = book.worksheet_cells_reader(&name).ok()?;
+        let (mut first, mut last): (Option<(u32, u32)>, (u32, u32)) = (None, (0, 0));
+        let (mut col0, mut last_col, mut filled) = (u32::MAX, 0u32, 0u64);
+        while let Some(cell) = reader.next_cell().ok()? {
+            if matches!(Data::from(cell.get_value().clone()), Data::Empty) {
+                continue;
+            }
+            let at = cell.get_position();
+            if first.is_some() && at <= last {
+                return None;
+            }
+            first.get_or_insert(at);
+            last = at;
+            col0 = col0.min(at.1);
+            last_col = last_col.max(at.1);
+            filled += 1;
+            if filled > MAX_SHEET_CELLS {
+                return None;
+            }
+        }
+        drop(reader);
+        let row0 = first?.0;
+        let width = u64::from(last_col - col0) + 1;
+        let height = u64::from(last.0 - row0) + 1;
+        if width * height > MAX_SHEET_CELLS || height < 2 {
+            return None;
+        }
+        // Pass 2: the header, then the data rows a chunk at a time.
+        let mut reader = book.worksheet_cells_reader(&name).ok()?;
+        let mut header = vec![Data::Empty; width as usize];
+        let mut pending: Option<(u32, u32, Data)> = None;
+        while let Some(cell) = reader.next_cell().ok()? {
+            let value = Data::from(cell.get_value().clone());
+            if matches!(value, Data::Empty) {
+                continue;
+            }
+            let (r, c) = cell.get_position();
+            if r != row0 {
+                pending = Some((r, c, value));
+                break;
+            }
+            header[(c - col0) as usize] = value;
+        }
+        let columns = header_columns(&header, row0, col0, &name).ok()?;
+        let estimated = (height - 1) as usize;
+        let mut chunk = Chunk::new(&columns, chunk_rows.min(estimated));
+        let mut next = row0 + 1;
+        let mut rows = 0;
+        let mut cell = pending;
+        while let Some((r, c, value)) = cell {
+            // Blank rows inside the table still count, so row numbers match the sheet.
+            while next <= r {
+                if chunk.rows == chunk_rows {
+                    rows += chunk.rows;
+                    if !each(chunk.frame(&columns)?, estimated) {
+                        return None;
+                    }
+                    chunk = Chunk::new(&columns, chunk_rows.min(estimated - rows));
+                }
+                chunk.push_row();
+                next += 1;
+            }
+            chunk.set(
+                (c - col0) as usize,
+                text_of(&value, &columns[(c - col0) as usize].0),
+            );
+            cell = loop {
+                let Some(next_cell) = reader.next_cell().ok()? else {
+                    break None;
+                };
+                let value = Data::from(next_cell.get_value().clone());
+                if !matches!(value, Data::Empty) {
+                    let (r, c) = next_cell.get_position();
+                    break Some((r, c, value));
+                }
+            };
+        }
+        rows += chunk.rows;
+        if chunk.rows > 0 && !each(chunk.frame(&columns)?, estimated) {
+            return None;
+        }
+        Some(rows)
+    };
+    // A panic inside calamine on a malformed file: read whole, which reports it.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(stream))
+        .ok()
+        .flatten()
+}
+
+/// The text cells of a chunk of data rows, by column.
+struct Chunk {
+    cells: Vec<Vec<Option<String>>>,
+    rows: usize,
+}
+
+impl Chunk {
+    fn new(columns: &[(String, u32)], rows: usize) -> Self {
+        Chunk {
+            cells: columns.iter().map(|_| Vec::with_capacity(rows)).collect(),
+            rows: 0,
+        }
+    }
+
+    fn push_row(&mut self) {
+        self.cells.iter_mut().for_each(|c| c.push(None));
+        self.rows += 1;
+    }
+
+    /// Sets column `i` of the last row.
+    fn set(&mut self, i: usize, value: Option<String>) {
+        if let Some(cell) = self.cells.get_mut(i).and_then(|c| c.last_mut()) {
+            *cell = value;
+        }
+    }
+
+    fn frame(self, columns: &[(String, u32)]) -> Option<DataFrame> {
+        let rows = self.rows;
+        let cols: Vec<Column> = columns
+            .iter()
+            .zip(self.cells)
+            .map(|((name, _), values)| Column::new(name.as_str().into(), values))
+            .collect();
+        DataFrame::new(rows, cols).ok()
+    }
+}
+
+/// A sheet's name, header row (0-based) and columns as `Sheet` has them.
+pub struct Header {
+    pub name: String,
+    pub row: u32,
+    pub columns: Vec<(String, u32)>,
+}
+
+/// The sheet's header, read from its first filled row only: once the table was read (every
+/// column of its span named in the header), it is that of `read_sheet`.
+pub fn read_header(path: &Path, sheet: Option<&str>) -> Option<Header> {
+    let (mut book, name) = open_sheet(path, sheet).ok()?;
+    let mut reader = book.worksheet_cells_reader(&name).ok()?;
+    let mut cells: Vec<(u32, Data)> = Vec::new();
+    let mut row0 = None;
+    while let Some(cell) = reader.next_cell().ok()? {
+        let value = Data::from(cell.get_value().clone());
+        if matches!(value, Data::Empty) {
+            continue;
+        }
+        let (r, c) = cell.get_position();
+        if *row0.get_or_insert(r) != r {
+            break;
+        }
+        cells.push((c, value));
+    }
+    drop(reader);
+    let row0 = row0?;
+    let col0 = cells.iter().map(|c| c.0).min()?;
+    let last = cells.iter().map(|c| c.0).max()?;
+    let mut header = vec![Data::Empty; (last - col0) as usize + 1];
+    for (c, v) in cells {
+        header[(c - col0) as usize] = v;
+    }
+    let columns = header_columns(&header, row0, col0, &name).ok()?;
+    Some(Header {
+        name,
+        row: row0,
+        columns,
     })
 }
 
@@ -275,7 +490,13 @@ pub(super) fn add_cell_references(findings: &mut [Finding], table: &str, source:
     }
     let s = source.to_string_lossy();
     let (file, sheet) = split_sheet(&s);
-    let Ok(sheet) = read_sheet(Path::new(file), sheet) else {
+    // The header is all the references need; the sheet is not read again.
+    let Some(Header {
+        name,
+        row: header_row,
+        columns,
+    }) = read_header(Path::new(file), sheet)
+    else {
         return;
     };
     for f in findings
@@ -285,16 +506,16 @@ pub(super) fn add_cell_references(findings: &mut [Finding], table: &str, source:
         let col = f
             .column
             .as_ref()
-            .and_then(|c| sheet.columns.iter().find(|(n, _)| n == c))
+            .and_then(|c| columns.iter().find(|(n, _)| n == c))
             .map(|(_, i)| *i);
         let place = match (f.row, col) {
             (Some(r), Some(c)) => {
-                format!("cell {}", cell_ref(sheet.header_row + r as u32, c))
+                format!("cell {}", cell_ref(header_row + r as u32, c))
             }
-            (Some(r), None) => format!("row {}", sheet.header_row + r as u32 + 1),
+            (Some(r), None) => format!("row {}", header_row + r as u32 + 1),
             (None, Some(c)) => format!("column {}", column_letters(c)),
             (None, None) => continue,
         };
-        f.message = format!("{} (sheet '{}', {place})", f.message, sheet.name);
+        f.message = format!("{} (sheet '{}', {place})", f.message, name);
     }
 }

@@ -13,16 +13,24 @@
 //! leaves the bundle as it was; the replaced file is kept beside it as
 //! `<name>.before-import` until the next successful import. An existing file is replaced
 //! only with `force`; `dry_run` reports what would be written and writes nothing.
+//!
+//! Memory does not grow with the text of the existing table: it is read a slice of rows at
+//! a time, each readable row kept as its IM-day and a fingerprint (`existing.rs`), and
+//! copied into the new file a slice at a time (`write.rs`), the imported rows after it.
+
+mod existing;
+mod write;
+
+pub use write::backup_path;
 
 use crate::core::bundle::sandbox::{self, PathProblem};
-use crate::core::bundle::xlsx::{cell_ref, read_sheet};
-use crate::core::bundle::{self, Table, Topic};
-use crate::core::export::WriteError;
+use crate::core::bundle::xlsx::{self, cell_ref, read_sheet};
+use crate::core::bundle::{self, Pass, Table, Topic};
 use crate::core::period::parse_date;
 use chrono::NaiveDate;
 use polars::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 const IDS: [&str; 3] = ["manager_id", "alliance_id", "municipality_id"];
@@ -37,6 +45,8 @@ pub struct ImportOptions {
     pub dry_run: bool,
     /// Test hook: abort after this many bytes of the new file were written.
     pub fail_after_bytes: Option<usize>,
+    /// Test hook: rows of the existing table read and copied at a time (default 65,536).
+    pub slice_rows: Option<usize>,
 }
 
 /// Where a row came from: file, sheet (for workbooks) and sheet row or data row.
@@ -173,18 +183,11 @@ pub enum ImportError {
 /// into a number; one that matches several (`01` and `001`) is refused, since reading it as
 /// either could add its days to the wrong person.
 fn repair_manager_ids(
-    rows: &mut [(Row, Origin)],
-    existing: usize,
+    imported: &mut [(Row, Origin)],
+    known: &BTreeMap<String, BTreeSet<String>>,
     repaired: &mut Vec<RepairedId>,
 ) -> Result<(), ImportError> {
-    let mut known: BTreeMap<String, std::collections::BTreeSet<String>> = BTreeMap::new();
-    for (row, _) in &rows[..existing] {
-        known
-            .entry(row.ids[1].clone())
-            .or_default()
-            .insert(row.ids[0].clone());
-    }
-    for (row, origin) in rows.iter_mut().skip(existing) {
+    for (row, origin) in imported.iter_mut() {
         let [manager, alliance, _] = &mut row.ids;
         let Some(ids) = known.get(alliance.as_str()) else {
             continue;
@@ -323,6 +326,9 @@ fn file_name(p: &Path) -> String {
 
 /// Rows of one workbook (first sheet), or what could not be read.
 fn read_workbook(path: &Path, out: &mut Vec<(Row, Origin)>, unparsed: &mut Vec<Unparsed>) {
+    if stream_workbook(path, out, unparsed) {
+        return;
+    }
     let file = file_name(path);
     let sheet = match read_sheet(path, None) {
         Ok(s) => s,
@@ -388,85 +394,76 @@ fn read_workbook(path: &Path, out: &mut Vec<(Row, Origin)>, unparsed: &mut Vec<U
     }
 }
 
-/// The bundle's current activity table as delivered (any format the loader reads, with
-/// the loader's reader), and its rows that parse, for recognising re-imported rows.
-fn read_existing(path: &Path) -> Result<(DataFrame, Vec<(Row, Origin)>), ImportError> {
-    let file = file_name(path);
-    let unreadable = |why: String| ImportError::ExistingUnreadable {
-        file: path.to_path_buf(),
-        why,
+/// Reads the workbook's first sheet a chunk of rows at a time (`xlsx::sheet_chunks`), so
+/// that only its rows are held, never the sheet's cells; false, with nothing added, when the
+/// sheet cannot be streamed or lacks a column: `read_workbook` then reads it whole, which
+/// reports why in the same words as before.
+fn stream_workbook(
+    path: &Path,
+    out: &mut Vec<(Row, Origin)>,
+    unparsed: &mut Vec<Unparsed>,
+) -> bool {
+    // `file.xlsx#Sheet` names a sheet in bundle.toml; a workbook's own name is taken as is.
+    if path.to_string_lossy().contains('#') {
+        return false;
+    }
+    let Some(header) = xlsx::read_header(path, None) else {
+        return false;
     };
-    let (df, skipped) = bundle::read_table_file_with_skipped(path)
-        .map_err(|e| unreadable(e.problem.to_string()))?;
-    if let Some((column, dtype)) = skipped.first() {
-        return Err(unreadable(format!(
-            "its column '{column}' is stored as {dtype}, which wirkung cannot carry over"
-        )));
-    }
-    // Each column read cell by cell below, as text: one String per cell of the whole table
-    // (the first way) took several hundred bytes a row. Integer columns (the counts) are
-    // printed a cell at a time from their values, as the cast to text prints them, rather
-    // than cast whole (54 MB for the sample).
-    let columns: HashMap<String, Cells> = df
-        .columns()
+    let file = file_name(path);
+    let (rows_before, unparsed_before) = (out.len(), unparsed.len());
+    let position: HashMap<&str, u32> = header
+        .columns
         .iter()
-        .filter_map(|c| {
-            let s = c.as_materialized_series();
-            let cells = if matches!(
-                s.dtype(),
-                DataType::Int8
-                    | DataType::Int16
-                    | DataType::Int32
-                    | DataType::Int64
-                    | DataType::UInt8
-                    | DataType::UInt16
-                    | DataType::UInt32
-            ) {
-                Cells::Whole(
-                    s.cast(&DataType::Int64)
-                        .ok()?
-                        .i64()
-                        .ok()?
-                        .rechunk()
-                        .into_owned(),
-                )
-            } else {
-                let s = s.cast(&DataType::String).ok()?;
-                Cells::Text(s.str().ok()?.rechunk().into_owned())
-            };
-            Some((c.name().to_string(), cells))
-        })
+        .map(|(n, c)| (n.as_str(), *c))
         .collect();
-    let mut rows = Vec::with_capacity(df.height());
-    for r in 0..df.height() {
-        // Timestamps (pandas' dates) print with a time of day; the day is what counts.
-        let get = |c: &str| {
-            let v = match columns.get(c)? {
-                Cells::Text(v) => v.get(r)?.to_string(),
-                Cells::Whole(v) => v.get(r)?.to_string(),
-            };
-            Some(match (c, v.get(..10)) {
-                ("date", Some(day)) if v.len() > 10 => day.to_string(),
-                _ => v,
-            })
-        };
-        // Rows that do not parse stay in the table as they are; `check` reports them.
-        if let Ok(row) = parse_row(get, |_| None) {
-            let origin = Origin {
-                file: file.clone(),
-                sheet: None,
-                row: r + 1,
-            };
-            rows.push((row, origin));
+    let mut k = 0u32;
+    let streamed = xlsx::sheet_chunks(path, |df, _| {
+        let lacks = |c: &&str| !PLACES.contains(c) && df.column(c).is_err();
+        if columns().iter().any(lacks) {
+            return false;
         }
+        let text: Vec<(&str, &StringChunked)> = df
+            .columns()
+            .iter()
+            .filter_map(|c| Some((c.name().as_str(), c.str().ok()?)))
+            .collect();
+        for r in 0..df.height() {
+            let sheet_row = header.row + 1 + k;
+            k += 1;
+            if text.iter().all(|(_, v)| v.get(r).is_none()) {
+                continue;
+            }
+            let get = |c: &str| {
+                let (_, v) = text.iter().find(|(n, _)| *n == c)?;
+                v.get(r).map(str::to_string)
+            };
+            let cell = |c: &str| position.get(c).map(|&col| cell_ref(sheet_row, col));
+            match parse_row(get, cell) {
+                Ok(row) => out.push((
+                    row,
+                    Origin {
+                        file: file.clone(),
+                        sheet: Some(header.name.clone()),
+                        row: sheet_row as usize + 1,
+                    },
+                )),
+                Err((cell, message)) => unparsed.push(Unparsed {
+                    file: file.clone(),
+                    sheet: Some(header.name.clone()),
+                    cell,
+                    message: format!("{message}; the row was left out"),
+                }),
+            }
+        }
+        true
+    });
+    if streamed.is_none() {
+        out.truncate(rows_before);
+        unparsed.truncate(unparsed_before);
+        return false;
     }
-    Ok((df, rows))
-}
-
-/// A column of the existing table as read for recognising rows.
-enum Cells {
-    Text(StringChunked),
-    Whole(Int64Chunked),
+    true
 }
 
 /// The imported rows as a frame of the format's native types.
@@ -519,22 +516,15 @@ fn append(existing: &DataFrame, new: &DataFrame) -> Result<DataFrame, PolarsErro
     old.vstack(&added)
 }
 
-fn to_parquet(df: &mut DataFrame) -> Result<Vec<u8>, PolarsError> {
-    let mut bytes = Vec::new();
-    ParquetWriter::new(&mut bytes).finish(df)?;
-    Ok(bytes)
-}
-
 /// Merges `files` into the activity table of the bundle in `dir`.
 pub fn import_activity(
     dir: &Path,
     files: &[PathBuf],
     options: &ImportOptions,
 ) -> Result<ImportReport, ImportError> {
-    let mut loaded = bundle::load(dir)?;
     // Only the manifest and the municipalities are needed here; the existing table is read
-    // below as delivered (duplicates and all), so the loaded days are let go at once.
-    loaded.activity.clear();
+    // below as delivered (duplicates and all).
+    let loaded = bundle::load_without(dir, Table::Activity)?;
     let current = bundle::table_file(dir, &loaded.manifest, Table::Activity);
     // Write where the loader will read: the [tables] entry if it is Parquet, else
     // activity.parquet (which the loader prefers over activity.csv); never outside.
@@ -557,32 +547,25 @@ pub fn import_activity(
     let _lock = if options.dry_run {
         None
     } else {
-        Some(lock_bundle(dir)?)
+        Some(write::lock_bundle(dir)?)
     };
     if !options.dry_run {
-        remove_stale_temp_files(dir);
+        write::remove_stale_temp_files(dir);
     }
-    let mut rows: Vec<(Row, Origin)> = Vec::new();
-    let mut unparsed = Vec::new();
-    let existing = match &current {
-        Some(path) => {
-            let (df, parsed) = read_existing(path)?;
-            rows = parsed;
-            Some(df)
-        }
+    let slice_rows = options.slice_rows.unwrap_or(existing::SLICE_ROWS);
+    let mut ids = existing::Ids::default();
+    let print = existing::Fingerprint::new();
+    let mut existing = match &current {
+        Some(path) => Some(existing::read_existing(path, slice_rows, &mut ids, &print)?),
         None => None,
     };
-    let existing_rows = existing.as_ref().map_or(0, DataFrame::height);
-    let existing_parsed = rows.len();
+    let existing_rows = existing.as_ref().map_or(0, existing::Existing::height);
+    let mut unparsed = Vec::new();
     let mut imported = Vec::new();
     for f in files {
         read_workbook(f, &mut imported, &mut unparsed);
     }
-    // Appended at their exact size: a vector of every existing row grown by doubling
-    // would hold room for as many again.
-    rows.reserve_exact(imported.len());
-    rows.extend(imported);
-    let imported_rows = rows.len() - existing_parsed;
+    let imported_rows = imported.len();
     // Excel drops the leading zero of 08111000; the bundle's municipalities say which id
     // was meant (only an id unknown as written and known once the zeros are back).
     let known: std::collections::HashSet<String> = loaded
@@ -591,7 +574,7 @@ pub fn import_activity(
         .map(|m| m.municipality_id.clone())
         .collect();
     let mut repaired_ids = Vec::new();
-    for (row, origin) in rows.iter_mut().skip(existing_parsed) {
+    for (row, origin) in &mut imported {
         let id = &mut row.ids[2];
         if let Some(now) = bundle::known_id_with_zeros(id, 8, &known) {
             repaired_ids.push(RepairedId {
@@ -603,69 +586,45 @@ pub fn import_activity(
             });
         }
     }
-    repair_manager_ids(&mut rows, existing_parsed, &mut repaired_ids)?;
+    let managers = existing
+        .as_ref()
+        .map(|e| e.managers(&ids))
+        .unwrap_or_default();
+    repair_manager_ids(&mut imported, &managers, &mut repaired_ids)?;
     if imported_rows == 0 {
         return Err(ImportError::NothingImported { unparsed });
     }
-    // Existing rows are never dropped; they only let re-imported rows be recognised. The
-    // distinct rows of each IM-day are indices into `rows`, keyed by ids borrowed from it:
-    // a second copy of every row and of its ids took most of the import's memory.
-    let mut new_rows: Vec<Row> = Vec::new();
-    let mut dropped_duplicates = Vec::new();
-    let mut by_day: BTreeMap<(&str, &str, NaiveDate), Vec<usize>> = BTreeMap::new();
-    for (k, (row, origin)) in rows.iter().enumerate() {
-        let key = (row.ids[1].as_str(), row.ids[0].as_str(), row.date);
-        let same_day = by_day.entry(key).or_default();
-        let seen = same_day.iter().any(|&i| rows[i].0 == *row);
-        if seen && k >= existing_parsed {
-            dropped_duplicates.push(origin.clone());
-        } else if !seen {
-            same_day.push(k);
-            if k >= existing_parsed {
-                new_rows.push(row.clone());
-            }
-        }
-    }
-    let conflicts: Vec<Conflict> = by_day
-        .iter()
-        .filter(|(_, idx)| idx.len() > 1)
-        .map(|((alliance, manager, date), idx)| Conflict {
-            alliance_id: alliance.to_string(),
-            manager_id: manager.to_string(),
-            date: *date,
-            rows: idx.iter().map(|&i| rows[i].1.clone()).collect(),
-        })
-        .collect();
-    drop(by_day);
-    drop(rows);
+    // Existing rows are never dropped; they only let re-imported rows be recognised.
+    let existing::Recognised {
+        mut new_rows,
+        dropped_duplicates,
+        conflicts,
+    } = existing::recognise(existing.as_mut(), &imported, &mut ids, &print);
+    drop(imported);
     new_rows.sort_by(|a, b| (&a.ids[1], &a.ids[0], a.date).cmp(&(&b.ids[1], &b.ids[0], b.date)));
     let added = rows_frame(&new_rows).map_err(ImportError::Encode)?;
-    let mut table = match &existing {
-        Some(old) => append(old, &added).map_err(|e| ImportError::ExistingUnreadable {
-            file: current.clone().unwrap_or_default(),
-            why: format!("the imported rows do not fit its column types: {e}"),
-        })?,
+    drop(new_rows);
+    // The new rows in the new table's columns and types: every existing column in its order
+    // and type, then any activity column only the imports have.
+    let added = match &existing {
+        Some(old) => {
+            let empty = DataFrame::empty_with_schema(old.slices.schema());
+            append(&empty, &added).map_err(|e| ImportError::ExistingUnreadable {
+                file: old.path.clone(),
+                why: format!("the imported rows do not fit its column types: {e}"),
+            })?
+        }
         None => added,
     };
-    if let Some(old) = &existing
-        && (table.height() < old.height() || table.width() < old.width())
-    {
-        return Err(ImportError::WouldLose {
-            rows: table.height(),
-            columns: table.width(),
-            old_rows: old.height(),
-            old_columns: old.width(),
-        });
-    }
-    let bytes = to_parquet(&mut table).map_err(ImportError::Encode)?;
-    let columns = table
-        .get_column_names()
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
+    let schema = added.schema().as_ref().clone();
+    let columns: Vec<String> = schema.iter_names().map(|c| c.to_string()).collect();
+    let rows_written = existing_rows + added.height();
     let mut backup = None;
     if !options.dry_run {
-        backup = write_table(dir, &target, &bytes, options.fail_after_bytes)?;
+        let copy = |sink: &mut write::Sink| {
+            write_new_table(sink, existing.as_mut(), &added, &schema, slice_rows)
+        };
+        backup = write::write_table(dir, &target, options.fail_after_bytes, copy)?;
     }
     Ok(ImportReport {
         shadowed: current.filter(|c| *c != target),
@@ -675,7 +634,7 @@ pub fn import_activity(
         dropped_duplicates,
         conflicts,
         unparsed,
-        rows_written: table.height(),
+        rows_written,
         dry_run: options.dry_run,
         backup,
         columns,
@@ -683,112 +642,66 @@ pub fn import_activity(
     })
 }
 
-/// Temporary files of imports live in the bundle directory under this prefix.
-const TEMP_PREFIX: &str = ".wirkung-import-";
-
-fn lock_bundle(dir: &Path) -> Result<std::fs::File, ImportError> {
-    let io = |doing: &'static str| {
-        let path = dir.to_path_buf();
-        move |source| {
-            ImportError::Write(WriteError::Io {
-                path,
-                doing,
-                source,
-            })
+/// Streams the new table into `sink`: the existing table a slice at a time (widened by the
+/// columns only the imports have, empty for its rows), then the new rows. Refuses when the
+/// copy came out shorter or narrower than the existing table.
+fn write_new_table(
+    sink: &mut write::Sink,
+    existing: Option<&mut existing::Existing>,
+    added: &DataFrame,
+    schema: &Schema,
+    slice_rows: usize,
+) -> Result<(), ImportError> {
+    let mut writer = ParquetWriter::new(sink)
+        .batched(schema)
+        .map_err(ImportError::Encode)?;
+    let mut rows = 0;
+    if let Some(old) = existing {
+        let (old_rows, old_columns) = (old.height(), old.slices.schema().len());
+        let mut failed = None;
+        let pass = old.slices.pass(slice_rows, None, |slice, _| {
+            let written = widen(slice, schema).and_then(|slice| {
+                rows += slice.height();
+                writer.write_batch(&slice)
+            });
+            written.map_err(|e| failed = Some(e)).is_ok()
+        });
+        if let Some(e) = failed {
+            return Err(ImportError::Encode(e));
         }
-    };
-    let handle = std::fs::File::open(dir).map_err(io("cannot open the bundle to lock it"))?;
-    match handle.try_lock() {
-        Ok(()) => Ok(handle),
-        Err(std::fs::TryLockError::WouldBlock) => Err(ImportError::Locked {
-            dir: dir.to_path_buf(),
-        }),
-        Err(std::fs::TryLockError::Error(e)) => Err(io("cannot lock the bundle")(e)),
+        let unreadable = |why: String| ImportError::ExistingUnreadable {
+            file: old.path.clone(),
+            why,
+        };
+        match pass.map_err(|e| unreadable(e.problem.to_string()))? {
+            Pass::Done => {}
+            _ => return Err(unreadable("it changed while it was copied".into())),
+        }
+        if rows < old_rows || schema.len() < old_columns {
+            return Err(ImportError::WouldLose {
+                rows: rows + added.height(),
+                columns: schema.len(),
+                old_rows,
+                old_columns,
+            });
+        }
     }
+    let mut added = added.clone();
+    added.rechunk_mut();
+    writer.write_batch(&added).map_err(ImportError::Encode)?;
+    writer.finish().map_err(ImportError::Encode)?;
+    Ok(())
 }
 
-/// Leftovers of an import that was killed (the lock is held, so none is in use).
-fn remove_stale_temp_files(dir: &Path) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let name = e.file_name();
-        let name = name.to_string_lossy();
-        let is_file = e.file_type().is_ok_and(|t| t.is_file());
-        if is_file && name.starts_with(TEMP_PREFIX) && name.ends_with(".tmp") {
-            let _ = std::fs::remove_file(e.path());
+/// A slice of the existing table in the new table's columns: those only the imports have
+/// are added, empty. One chunk per column, so that the slice is one row group.
+fn widen(mut slice: DataFrame, schema: &Schema) -> Result<DataFrame, PolarsError> {
+    let height = slice.height();
+    for (name, dtype) in schema.iter() {
+        if slice.column(name).is_err() {
+            slice.with_column(Column::full_null(name.clone(), height, dtype))?;
         }
     }
-}
-
-/// Where the replaced file is kept until the next successful import.
-pub fn backup_path(target: &Path) -> PathBuf {
-    let mut name = target.file_name().unwrap_or_default().to_os_string();
-    name.push(".before-import");
-    target.with_file_name(name)
-}
-
-/// Writes the new table beside the target, with the permissions of the file it replaces
-/// (else of bundle.toml), keeps the replaced file as the backup, then renames the new one
-/// into place. Every error path removes the temporary files (dropping them deletes them).
-fn write_table(
-    dir: &Path,
-    target: &Path,
-    bytes: &[u8],
-    fail_after: Option<usize>,
-) -> Result<Option<PathBuf>, ImportError> {
-    use std::io::Write;
-    let io = |path: &Path, doing: &'static str| {
-        let path = path.to_path_buf();
-        move |source| {
-            ImportError::Write(WriteError::Io {
-                path,
-                doing,
-                source,
-            })
-        }
-    };
-    let temp = || {
-        tempfile::Builder::new()
-            .prefix(TEMP_PREFIX)
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .map_err(io(dir, "cannot create a temporary file"))
-    };
-    let mut tmp = temp()?;
-    if let Some(n) = fail_after {
-        let part = &bytes[..n.min(bytes.len())];
-        tmp.write_all(part)
-            .map_err(io(tmp.path(), "cannot write"))?;
-        return Err(ImportError::Write(WriteError::Interrupted {
-            written: part.len(),
-            total: bytes.len(),
-        }));
-    }
-    tmp.write_all(bytes)
-        .and_then(|_| tmp.as_file().sync_all())
-        .map_err(io(tmp.path(), "cannot write"))?;
-    let old = std::fs::metadata(target).ok().filter(|m| m.is_file());
-    let mode = old.as_ref().map(|m| m.permissions()).or_else(|| {
-        std::fs::metadata(dir.join("bundle.toml"))
-            .ok()
-            .map(|m| m.permissions())
-    });
-    if let Some(mode) = mode {
-        std::fs::set_permissions(tmp.path(), mode)
-            .map_err(io(tmp.path(), "cannot set permissions"))?;
-    }
-    let mut backup = None;
-    if old.is_some() {
-        let keep = backup_path(target);
-        let copy = temp()?;
-        std::fs::copy(target, copy.path()).map_err(io(target, "cannot keep a backup"))?;
-        copy.persist(&keep)
-            .map_err(|e| io(&keep, "cannot keep a backup")(e.error))?;
-        backup = Some(keep);
-    }
-    tmp.persist(target)
-        .map_err(|e| io(target, "cannot move into place")(e.error))?;
-    Ok(backup)
+    slice.rechunk_mut();
+    Ok(slice)
 }
