@@ -17,13 +17,16 @@ pub(super) const SHAPED: [usize; 5] = [0, 1, 2, 4, 5];
 /// Written precision of the shaped controls: fine enough that rounding them moves no
 /// printed figure (the coefficients are met again afterwards on the written values).
 pub(super) const DECIMALS: [i32; 5] = [3, 3, 2, 2, 2];
-/// Plausible ranges of the shaped controls for BW municipalities.
+/// Plausible ranges of the shaped controls for BW municipalities: the frame's own draw
+/// ranges for tax revenue and SV employees, dwellings from a town short of housing to a
+/// resort of holiday flats, and new dwellings kept above zero (a shaped value may overshoot
+/// its bound by a few thousandths, which the lower bounds leave room for).
 const RANGE: [(f64, f64); 5] = [
     (0.05, 4.0),
-    (0.2, 4.0),
+    (0.3, 4.0),
     (2.0, 95.0),
-    (30.0, 70.0),
-    (0.0, 2.0),
+    (36.0, 70.0),
+    (0.03, 2.0),
 ];
 /// How far a control may wander from its draw before it costs as much as one tolerance of a
 /// printed figure.
@@ -255,6 +258,14 @@ pub(super) fn shape_municipalities(
         before.0, before.1, after.0, after.1
     ));
     let coef = fits(&p).into_iter().map(|f| f.coef).collect();
+    // The ranges are soft in the search, and a few controls end a hair outside them (new
+    // dwellings of -0.01): they go back inside. The coefficients reached above are held
+    // afterwards on the written controls, so this moves no coefficient, only the outcome.
+    let mut p = p;
+    for (j, v) in p.iter_mut().enumerate().skip(ny) {
+        let (lo, hi) = RANGE[(j - ny) % 5];
+        *v = v.clamp(lo, hi);
+    }
     let mut out = y.to_vec();
     for (i, &m) in free.iter().enumerate() {
         out[m] = p[i];
