@@ -3,7 +3,7 @@
 duplicates and conflicts as the sample), timed beside the polars streaming anchor
 (scale_anchor_polars.py) on the same files.
 
-    cargo build --release
+    cargo bench --bench scale [-- OPTIONS]   (builds the release binary, then runs this)
     python3 scripts/scale_bench.py [--factors 1,10,30,100] [--anchor-max 30]
                                    [--wirkung target/release/wirkung] [--csv]
 
