@@ -21,7 +21,7 @@ pub(super) const COUNTS: usize = 11;
 
 /// Ids interned once: equal ids have equal indices, so grouping compares integers.
 #[derive(Debug, Clone, Default)]
-pub(super) struct IdTable {
+pub(crate) struct IdTable {
     names: Vec<Box<str>>,
     index: HashMap<Box<str>, u32>,
 }

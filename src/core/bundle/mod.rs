@@ -24,6 +24,7 @@ mod tables;
 mod validate;
 pub mod xlsx;
 
+pub(crate) use activity_days::IdTable;
 pub use activity_days::{ActivityDays, ActivityRow};
 pub use finding::{Finding, Findings, Severity};
 pub use slices::{Pass, TableSlices};

@@ -3,7 +3,7 @@
 //! values (32 bytes), never as text; re-imported rows are recognised against those.
 
 use super::{Conflict, ImportError, Origin, Row, file_name, parse_row};
-use crate::core::bundle::{Pass, TableSlices};
+use crate::core::bundle::{IdTable, Pass, TableSlices};
 use chrono::NaiveDate;
 use polars::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -12,29 +12,6 @@ use std::path::{Path, PathBuf};
 
 /// Rows of the existing table read (and written) at a time: a few MB of values.
 pub(super) const SLICE_ROWS: usize = 65_536;
-
-/// Ids interned once: equal ids have equal numbers, so rows compare as numbers.
-#[derive(Default)]
-pub(super) struct Ids {
-    names: Vec<Box<str>>,
-    index: HashMap<Box<str>, u32>,
-}
-
-impl Ids {
-    pub fn intern(&mut self, id: &str) -> u32 {
-        if let Some(&i) = self.index.get(id) {
-            return i;
-        }
-        let i = u32::try_from(self.names.len()).expect("fewer than 4 billion distinct ids");
-        self.names.push(id.into());
-        self.index.insert(id.into(), i);
-        i
-    }
-
-    pub fn name(&self, i: u32) -> &str {
-        &self.names[i as usize]
-    }
-}
 
 /// Rows are told apart by two independent keyed 64-bit hashes of every value (128 bits,
 /// keys drawn afresh for each run): two different rows of one IM-day agree by chance with a
@@ -92,7 +69,7 @@ fn activity_columns() -> Vec<&'static str> {
 pub(super) fn read_existing(
     path: &Path,
     slice_rows: usize,
-    ids: &mut Ids,
+    ids: &mut IdTable,
     print: &Fingerprint,
 ) -> Result<Existing, ImportError> {
     let unreadable = |why: String| ImportError::ExistingUnreadable {
@@ -144,7 +121,7 @@ enum Cells {
 fn read_rows(
     df: &DataFrame,
     offset: usize,
-    ids: &mut Ids,
+    ids: &mut IdTable,
     print: &Fingerprint,
     seen: &mut Vec<Seen>,
 ) {
@@ -210,7 +187,7 @@ impl Existing {
     }
 
     /// The manager ids of each alliance among the readable rows.
-    pub fn managers(&self, ids: &Ids) -> BTreeMap<String, BTreeSet<String>> {
+    pub fn managers(&self, ids: &IdTable) -> BTreeMap<String, BTreeSet<String>> {
         let pairs: HashSet<(u32, u32)> =
             self.seen.iter().map(|s| (s.alliance, s.manager)).collect();
         let mut known: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -248,7 +225,7 @@ pub(super) struct Recognised {
 pub(super) fn recognise(
     existing: Option<&mut Existing>,
     imported: &[(Row, Origin)],
-    ids: &mut Ids,
+    ids: &mut IdTable,
     print: &Fingerprint,
 ) -> Recognised {
     let imported: Vec<(ImDay, u128, &Row, &Origin)> = imported

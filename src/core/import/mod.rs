@@ -25,7 +25,7 @@ pub use write::backup_path;
 
 use crate::core::bundle::sandbox::{self, PathProblem};
 use crate::core::bundle::xlsx::{self, cell_ref, read_sheet};
-use crate::core::bundle::{self, Pass, Table, Topic};
+use crate::core::bundle::{self, IdTable, Pass, Table, Topic};
 use crate::core::period::parse_date;
 use chrono::NaiveDate;
 use polars::prelude::*;
@@ -553,7 +553,7 @@ pub fn import_activity(
         write::remove_stale_temp_files(dir);
     }
     let slice_rows = options.slice_rows.unwrap_or(existing::SLICE_ROWS);
-    let mut ids = existing::Ids::default();
+    let mut ids = IdTable::default();
     let print = existing::Fingerprint::new();
     let mut existing = match &current {
         Some(path) => Some(existing::read_existing(path, slice_rows, &mut ids, &print)?),
