@@ -387,7 +387,7 @@ pub struct Printed {
 
 /// |t| bounds of each star class for `df`: none below q(.95), * up to q(.975), ** up to
 /// q(.995), *** beyond.
-fn star_band(stars: usize, df: f64) -> (f64, f64) {
+pub fn star_band(stars: usize, df: f64) -> (f64, f64) {
     use statrs::distribution::{ContinuousCDF, StudentsT};
     let t = StudentsT::new(0.0, 1.0, df).expect("positive df");
     let q = [

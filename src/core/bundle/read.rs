@@ -7,7 +7,9 @@ use super::columns::{Chunks, TableReader};
 use super::manifest::Manifest;
 use super::model::{Table, TableSource};
 use super::validate;
-use super::{Bundle, BundleError, Finding, activity, source, tables};
+use super::{
+    ActivityCleaning, ActivityDays, Bundle, BundleError, Finding, activity, source, tables,
+};
 use polars::prelude::DataFrame;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -184,17 +186,14 @@ fn read_activity_by_column(
         out.rollback(mark);
         return false;
     }
-    bundle.sources.insert(
-        Table::Activity,
-        TableSource {
-            file: path.to_path_buf(),
-            rows: columns.height,
-        },
+    keep_activity(
+        bundle,
+        rows,
+        path,
+        columns.height,
+        (days, kept, cleaning),
+        unreadable,
     );
-    (bundle.activity, rows.activity, bundle.activity_cleaning) = (days, kept, cleaning);
-    if unreadable {
-        bundle.unreadable.insert(Table::Activity);
-    }
     true
 }
 
@@ -220,39 +219,20 @@ fn read_activity_in_chunks(
             out.rollback(mark);
             return false;
         };
-        let mut r = TableReader::new(Table::Activity, &chunk.df, out);
-        if std::mem::take(&mut first) {
-            activity::require_columns(&mut r);
-            carried.unreadable = r.unreadable;
-            fold.reserve(chunk.estimated_rows);
-        }
-        let mut r = r.in_chunks(&mut carried);
-        fold.grow(chunk.df.height());
-        fold.read(&mut r);
-        carried.rows += chunk.df.height();
+        fold_chunk(
+            &chunk.df,
+            chunk.estimated_rows,
+            &mut first,
+            out,
+            &mut carried,
+            &mut fold,
+        );
     }
     if carried.rows == 0 {
         out.rollback(mark);
         return false;
     }
-    let total = carried.rows;
-    let none = DataFrame::empty();
-    let mut r = TableReader::new(Table::Activity, &none, out);
-    r.finish_chunks(carried);
-    let (days, kept, cleaning) = fold.finish(&mut r);
-    let unreadable = r.unreadable;
-    bundle.sources.insert(
-        Table::Activity,
-        TableSource {
-            file: path.to_path_buf(),
-            rows: total,
-        },
-    );
-    (bundle.activity, rows.activity, bundle.activity_cleaning) = (days, kept, cleaning);
-    if unreadable {
-        bundle.unreadable.insert(Table::Activity);
-    }
-    true
+    finish_chunked(bundle, rows, path, out, carried, fold)
 }
 
 /// Reads an `.xlsx` `activity` sheet a chunk of rows at a time into the compact columns, as
@@ -269,28 +249,73 @@ fn read_activity_from_sheet(
     let mut fold = activity::Fold::default();
     let mut first = true;
     let streamed = super::xlsx::sheet_chunks(path, |df, estimated_rows| {
-        let mut r = TableReader::new(Table::Activity, &df, out);
-        if std::mem::take(&mut first) {
-            activity::require_columns(&mut r);
-            carried.unreadable = r.unreadable;
-            fold.reserve(estimated_rows);
-        }
-        let mut r = r.in_chunks(&mut carried);
-        fold.grow(df.height());
-        fold.read(&mut r);
-        carried.rows += df.height();
+        fold_chunk(
+            &df,
+            estimated_rows,
+            &mut first,
+            out,
+            &mut carried,
+            &mut fold,
+        );
         true
     });
     if streamed.is_none() || carried.rows == 0 {
         out.rollback(mark);
         return false;
     }
+    finish_chunked(bundle, rows, path, out, carried, fold)
+}
+
+/// Folds one chunk of `activity` rows (CSV or sheet) into the compact columns; the first
+/// chunk's header says whether the required columns are there.
+fn fold_chunk(
+    df: &DataFrame,
+    estimated_rows: usize,
+    first: &mut bool,
+    out: &mut Collector,
+    carried: &mut Chunks,
+    fold: &mut activity::Fold,
+) {
+    let mut r = TableReader::new(Table::Activity, df, out);
+    if std::mem::take(first) {
+        activity::require_columns(&mut r);
+        carried.unreadable = r.unreadable;
+        fold.reserve(estimated_rows);
+    }
+    let mut r = r.in_chunks(carried);
+    fold.grow(df.height());
+    fold.read(&mut r);
+    carried.rows += df.height();
+}
+
+/// After the last chunk: the findings held per column given out, the days kept.
+fn finish_chunked(
+    bundle: &mut Bundle,
+    rows: &mut RowNumbers,
+    path: &Path,
+    out: &mut Collector,
+    carried: Chunks,
+    fold: activity::Fold,
+) -> bool {
     let total = carried.rows;
     let none = DataFrame::empty();
     let mut r = TableReader::new(Table::Activity, &none, out);
     r.finish_chunks(carried);
-    let (days, kept, cleaning) = fold.finish(&mut r);
+    let read = fold.finish(&mut r);
     let unreadable = r.unreadable;
+    keep_activity(bundle, rows, path, total, read, unreadable);
+    true
+}
+
+/// The bundle takes the `activity` days read from `path` (`total` rows in the file).
+fn keep_activity(
+    bundle: &mut Bundle,
+    rows: &mut RowNumbers,
+    path: &Path,
+    total: usize,
+    (days, kept, cleaning): (ActivityDays, Vec<u32>, ActivityCleaning),
+    unreadable: bool,
+) {
     bundle.sources.insert(
         Table::Activity,
         TableSource {
@@ -302,7 +327,6 @@ fn read_activity_from_sheet(
     if unreadable {
         bundle.unreadable.insert(Table::Activity);
     }
-    true
 }
 
 /// Fills one typed table; false when the table cannot be used (missing required column).

@@ -6,7 +6,7 @@
 //! the constants' SEs (an extrapolation to zero dwellings) depend on the controls' levels
 //! and spreads too.
 
-use crate::calibrate::{Constraint, fit};
+use crate::calibrate::{Constraint, fit, star_band};
 use crate::housing_spec::Spec;
 use nalgebra::{DMatrix, DVector};
 use rayon::prelude::*;
@@ -68,21 +68,6 @@ const TAB18: [([(f64, f64, usize); 8], f64); 2] = [
 const SAFE: f64 = 0.015;
 /// The same for R² (±0.005 box).
 const SAFE_R2: f64 = 0.0015;
-
-/// |t| bounds of each star class for `df`: none below q(.95), * up to q(.975), ** up to
-/// q(.995), *** beyond.
-fn star_band(stars: usize, df: f64) -> (f64, f64) {
-    use statrs::distribution::{ContinuousCDF, StudentsT};
-    let t = StudentsT::new(0.0, 1.0, df).expect("positive df");
-    let q = [
-        0.0,
-        t.inverse_cdf(0.95),
-        t.inverse_cdf(0.975),
-        t.inverse_cdf(0.995),
-        f64::INFINITY,
-    ];
-    (q[stars], q[stars + 1])
-}
 
 /// How far `v` lies outside [lo, hi], signed, in units of `scale` (zero inside).
 fn outside(v: f64, lo: f64, hi: f64, scale: f64) -> f64 {
