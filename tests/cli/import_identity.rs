@@ -5,6 +5,7 @@
 //! table in memory (tests/reference/import/make_reference.sh says which binary and how),
 //! however small the slices.
 
+use crate::common::copy_bundle;
 use polars::prelude::*;
 use std::path::{Path, PathBuf};
 use wirkung::core::import::{ImportOptions, import_activity};
@@ -15,16 +16,6 @@ fn root() -> PathBuf {
 
 fn reference(name: &str) -> PathBuf {
     root().join("tests/reference/import").join(name)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let p = entry.unwrap().path();
-        if p.is_file() {
-            std::fs::copy(&p, to.join(p.file_name().unwrap())).unwrap();
-        }
-    }
 }
 
 fn parquet(path: &Path) -> DataFrame {
@@ -44,7 +35,7 @@ struct Case {
 
 const HAND: Case = Case {
     bundle: "b",
-    setup: |b| copy_dir(&root().join("tests/fixtures/hand"), b),
+    setup: |b| copy_bundle(&root().join("tests/fixtures/hand"), b),
     files: &["im-A1-1.xlsx", "im-B1-1.xlsx", "broken.xlsx"],
     force: false,
     reference: "hand",
@@ -53,7 +44,7 @@ const HAND: Case = Case {
 const PARQUET_WITH_DUPLICATES: Case = Case {
     bundle: "p",
     setup: |b| {
-        copy_dir(&root().join("tests/fixtures/hand"), b);
+        copy_bundle(&root().join("tests/fixtures/hand"), b);
         std::fs::remove_file(b.join("activity.csv")).unwrap();
         std::fs::copy(
             reference("existing-dups.parquet"),
@@ -71,7 +62,7 @@ const PARQUET_WITH_DUPLICATES: Case = Case {
 const SHEET: Case = Case {
     bundle: "s",
     setup: |b| {
-        copy_dir(&root().join("tests/fixtures/bad/activity_dirty"), b);
+        copy_bundle(&root().join("tests/fixtures/bad/activity_dirty"), b);
         std::fs::remove_file(b.join("activity.csv")).unwrap();
         std::fs::copy(
             root().join("tests/reference/identity/activity-sheet.xlsx"),
@@ -173,7 +164,7 @@ fn import_into_a_csv_table_read_in_chunks_copies_every_row_unchanged() {
     use std::fmt::Write as _;
     let tmp = tempfile::tempdir().unwrap();
     let bundle = tmp.path().join("c");
-    copy_dir(&root().join("tests/fixtures/bad/activity_dirty"), &bundle);
+    copy_bundle(&root().join("tests/fixtures/bad/activity_dirty"), &bundle);
     let delivered =
         std::fs::read_to_string(root().join("tests/fixtures/bad/activity_dirty/activity.csv"))
             .unwrap();
@@ -208,7 +199,7 @@ fn import_recognises_rows_of_the_last_chunk_of_a_csv_table() {
     use std::fmt::Write as _;
     let tmp = tempfile::tempdir().unwrap();
     let bundle = tmp.path().join("c");
-    copy_dir(&root().join("tests/fixtures/bad/activity_dirty"), &bundle);
+    copy_bundle(&root().join("tests/fixtures/bad/activity_dirty"), &bundle);
     let delivered =
         std::fs::read_to_string(root().join("tests/fixtures/bad/activity_dirty/activity.csv"))
             .unwrap();
@@ -289,7 +280,7 @@ fn the_command_prints_the_report_it_printed_before() {
 fn import_into_the_sample_copies_every_row_of_it_unchanged() {
     let tmp = tempfile::tempdir().unwrap();
     let bundle = tmp.path().join("s");
-    copy_dir(&root().join("sample-data/bw-integration"), &bundle);
+    copy_bundle(&root().join("sample-data/bw-integration"), &bundle);
     let before = parquet(&bundle.join("activity.parquet"));
     let workbook = root().join("tests/fixtures/xlsx/kennzahlen-A1-1.xlsx");
     let options = ImportOptions {

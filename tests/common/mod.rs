@@ -223,8 +223,9 @@ pub fn reason<'a>(excluded: &'a [wirkung::core::derive::Exclusion], unit: &str) 
     }
 }
 
-/// Copies the files of a bundle directory (bundles are flat).
+/// Copies the files of a bundle directory (bundles are flat) into `to`, created if needed.
 pub fn copy_bundle(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
         let entry = entry.unwrap();
         if entry.file_type().unwrap().is_file() {

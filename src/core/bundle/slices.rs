@@ -6,7 +6,6 @@
 //! spreadsheet export, a file that does not split safely) is read whole, as the loader
 //! reads it, and handed out in slices of that frame.
 
-use super::finding::echo_raw;
 use super::sandbox;
 use super::source::{self, TableFileError, TableFileProblem};
 use polars::prelude::*;
@@ -268,13 +267,6 @@ fn guarded<T>(
     read: impl FnOnce() -> Result<T, TableFileProblem>,
 ) -> Result<T, TableFileError> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(read))
-        .unwrap_or_else(|panic| {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            Err(TableFileProblem::ReaderFailed(echo_raw(&what)))
-        })
+        .unwrap_or_else(|panic| Err(source::reader_panicked(panic.as_ref())))
         .map_err(|problem| problem.at(path))
 }

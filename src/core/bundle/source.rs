@@ -206,20 +206,23 @@ pub(super) fn read_frame(path: &Path) -> Result<DataFrame, TableFileError> {
     read_frame_full(path).map(|f| f.df)
 }
 
+/// What a reader's panic said, as a problem of the file it was reading.
+pub(super) fn reader_panicked(panic: &(dyn std::any::Any + Send)) -> TableFileProblem {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    TableFileProblem::ReaderFailed(echo_raw(&what))
+}
+
 /// `read_frame`, with the Parquet columns that were set aside.
 ///
 /// A panic inside a reader (polars, calamine) on a malformed file is caught and becomes a
 /// problem of that file, so one bad table never takes the whole program down.
 pub(super) fn read_frame_full(path: &Path) -> Result<Frame, TableFileError> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read_frame_unguarded(path)))
-        .unwrap_or_else(|panic| {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            Err(TableFileProblem::ReaderFailed(echo_raw(&what)).at(path))
-        })
+        .unwrap_or_else(|panic| Err(reader_panicked(panic.as_ref()).at(path)))
 }
 
 fn read_frame_unguarded(path: &Path) -> Result<Frame, TableFileError> {

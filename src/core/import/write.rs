@@ -10,24 +10,26 @@ use std::path::{Path, PathBuf};
 /// Temporary files of imports live in the bundle directory under this prefix.
 const TEMP_PREFIX: &str = ".wirkung-import-";
 
+/// An I/O error of the import: what it was doing to which path.
+fn io(path: &Path, doing: &'static str) -> impl FnOnce(std::io::Error) -> ImportError {
+    let path = path.to_path_buf();
+    move |source| {
+        ImportError::Write(WriteError::Io {
+            path,
+            doing,
+            source,
+        })
+    }
+}
+
 pub(super) fn lock_bundle(dir: &Path) -> Result<File, ImportError> {
-    let io = |doing: &'static str| {
-        let path = dir.to_path_buf();
-        move |source| {
-            ImportError::Write(WriteError::Io {
-                path,
-                doing,
-                source,
-            })
-        }
-    };
-    let handle = File::open(dir).map_err(io("cannot open the bundle to lock it"))?;
+    let handle = File::open(dir).map_err(io(dir, "cannot open the bundle to lock it"))?;
     match handle.try_lock() {
         Ok(()) => Ok(handle),
         Err(std::fs::TryLockError::WouldBlock) => Err(ImportError::Locked {
             dir: dir.to_path_buf(),
         }),
-        Err(std::fs::TryLockError::Error(e)) => Err(io("cannot lock the bundle")(e)),
+        Err(std::fs::TryLockError::Error(e)) => Err(io(dir, "cannot lock the bundle")(e)),
     }
 }
 
@@ -95,16 +97,6 @@ pub(super) fn write_table(
     fail_after: Option<usize>,
     fill: impl FnOnce(&mut Sink) -> Result<(), ImportError>,
 ) -> Result<Option<PathBuf>, ImportError> {
-    let io = |path: &Path, doing: &'static str| {
-        let path = path.to_path_buf();
-        move |source| {
-            ImportError::Write(WriteError::Io {
-                path,
-                doing,
-                source,
-            })
-        }
-    };
     let temp = || {
         tempfile::Builder::new()
             .prefix(TEMP_PREFIX)

@@ -9,7 +9,7 @@
 //! (`staggered`) uses the same window.
 
 use super::RobustError;
-use super::staggered::StartCohorts;
+use super::staggered::{StartCohorts, last_start};
 use crate::core::bundle::Bundle;
 use crate::core::derive::employment::MissingFigure;
 use crate::core::derive::{Exclusion, PanelSpec};
@@ -103,11 +103,7 @@ pub fn cohort_panel(
         mut excluded,
     } = StartCohorts::read(bundle, spec, "the event-time estimators need")?;
     let base_month = bundle.manifest.periods.employment_base;
-    let control_cohort = candidates
-        .iter()
-        .map(|c| c.1)
-        .max()
-        .ok_or_else(|| RobustError::Data("no BW district has a start month".into()))?;
+    let control_cohort = last_start(&candidates)?;
     let last = last_data.min(control_cohort.plus(-1));
     let months: Vec<Month> = first.through(last).collect();
     let mut panel = CohortPanel {

@@ -132,11 +132,7 @@ pub fn staggered(
         candidates,
         mut excluded,
     } = StartCohorts::read(bundle, spec, "staggered adoption needs")?;
-    let latest = candidates
-        .iter()
-        .map(|c| c.1)
-        .max()
-        .ok_or_else(|| RobustError::Data("no BW district has a start month".into()))?;
+    let latest = last_start(&candidates)?;
     // Without never-treated units only months before the last cohort's start have controls.
     let last = last_data.min(latest.plus(-1));
     let months: Vec<Month> = first.through(last).collect();
@@ -317,6 +313,16 @@ impl StartCohorts {
             excluded,
         })
     }
+}
+
+/// The last start month among the cohorts: the control cohort of the event-time estimators,
+/// and the end of the months with not-yet-started controls here.
+pub(super) fn last_start(candidates: &[(String, Month)]) -> Result<Month, RobustError> {
+    candidates
+        .iter()
+        .map(|c| c.1)
+        .max()
+        .ok_or_else(|| RobustError::Data("no BW district has a start month".into()))
 }
 
 /// The BW districts with a start month after `first` (the first month with data) and their
