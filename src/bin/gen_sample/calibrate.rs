@@ -321,11 +321,6 @@ pub fn levenberg_marquardt_within(
     p
 }
 
-/// A miss measured only beyond `safe`, in units of `scale`.
-pub fn band(miss: f64, safe: f64, scale: f64) -> f64 {
-    miss.signum() * (miss.abs() - safe).max(0.0) / scale
-}
-
 /// Rounds like `round_counts`, but one unit at a time, coarsest step first, and after each
 /// unit moves the still-continuous ones by the minimum-norm step that meets every
 /// constraint again. Where a few high-leverage units decide a published figure, single-count

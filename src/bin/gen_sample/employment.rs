@@ -27,6 +27,19 @@ pub struct Groups {
 pub struct Output {
     pub rows: Vec<EmploymentRow>,
     pub log: Vec<String>,
+    pub written: Written,
+}
+
+/// The regressions of Tab. 12–16 on the outcome as written (whole persons), for the stages
+/// that move the controls afterwards (`district_controls`).
+pub struct Written {
+    /// Per comparison, in the order of `district_controls::COLUMNS`: units and treatment.
+    pub comparisons: Vec<(Vec<usize>, Vec<f64>)>,
+    /// Change of the employment rate and of the SV-only rate, per district.
+    pub change: Vec<f64>,
+    pub sv_change: Vec<f64>,
+    /// Regression weight per district.
+    pub w: Vec<f64>,
 }
 
 /// A comparison as the calibration sees it.
@@ -217,7 +230,16 @@ pub fn generate(rng: &mut Rng, ds: &mut [District], g: &Groups) -> Output {
         &sv.end_counts,
         rng,
     );
-    Output { rows, log }
+    let written = Written {
+        comparisons: specs
+            .iter()
+            .map(|s| (s.units.clone(), s.treated.clone()))
+            .collect(),
+        change: end.change,
+        sv_change: sv.change,
+        w: units.w,
+    };
+    Output { rows, log, written }
 }
 
 /// The districts of the employment regressions and their weights.

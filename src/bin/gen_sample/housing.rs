@@ -22,6 +22,9 @@ use shape_municipalities::{DECIMALS, SHAPED, shape_municipalities};
 
 pub struct Inputs<'a> {
     pub ds: &'a [District],
+    /// Tab. 12–16 on the employment outcome as written: the district stage holds them while
+    /// it moves the controls they share with Tab. 17.
+    pub employment: &'a crate::employment::Written,
     pub munis: &'a [Municipality],
     pub tp_base: &'a [i64],
     pub missing: &'a [bool],
@@ -124,8 +127,9 @@ fn half(se: &[f64]) -> Vec<f64> {
 /// caller writes back into the frame.
 pub struct Generated {
     pub waves: Vec<WaveRow>,
-    /// District, dwellings per 100, new dwellings per 100 (Tab. 17).
-    pub dwellings: Vec<(usize, f64, f64)>,
+    /// Every BW district and its five written synthetic controls, in
+    /// `district_controls::FREE` order (Tab. 12–17).
+    pub district_controls: Vec<(usize, [f64; 5])>,
     /// Municipality and its written refugees per population, tax revenue, SV employees,
     /// dwellings and new dwellings (Tab. 18).
     pub municipal_controls: Vec<(usize, [f64; 5])>,
@@ -136,7 +140,7 @@ pub fn generate(rng: &mut Rng, inp: &Inputs, log: &mut Vec<String>) -> Generated
     let dw: Vec<f64> = dsn::district_target_persons(inp.munis, inp.tp_base, inp.ds.len());
     let kept = kept_districts(inp, &draws.complete);
     let mut specs = specs(inp, &draws.complete, &kept, &dw);
-    let (yd, dwellings) = stage1_districts(rng, &mut specs, &kept, inp.ds, log);
+    let (yd, district_controls) = stage1_districts(rng, &mut specs, &kept, inp, log);
     let (y, hard, municipal_controls) =
         stage2_municipalities(rng, &mut specs, inp, &draws, &kept, &yd, log);
     let dec_base = base_shares(inp, &draws, &y);
@@ -151,7 +155,7 @@ pub fn generate(rng: &mut Rng, inp: &Inputs, log: &mut Vec<String>) -> Generated
             &dec_base,
             &dec_end,
         ),
-        dwellings,
+        district_controls,
         municipal_controls,
     }
 }
@@ -300,10 +304,10 @@ fn stage1_districts(
     rng: &mut Rng,
     specs: &mut [Spec],
     kept: &[usize],
-    ds: &[District],
+    inp: &Inputs,
     log: &mut Vec<String>,
-) -> (Vec<f64>, Vec<(usize, f64, f64)>) {
-    let nd = ds.len();
+) -> (Vec<f64>, Vec<(usize, [f64; 5])>) {
+    let nd = inp.ds.len();
     let (d_hard, d_centres, d_soft) = district_constraints(specs, nd);
     let eps_d: Vec<f64> = (0..nd).map(|_| normal(rng)).collect();
     let d_scale: Vec<f64> = (0..nd)
@@ -339,10 +343,10 @@ fn stage1_districts(
     }
     let yd = solve_d(best.1);
     log.push(format!("housing district noise sd {:.0}", best.1));
-    // Standard errors, R² and control signs depend on the residuals' shape and on the
-    // synthetic dwelling controls: move both jointly, then meet the boxes again on the
-    // written (rounded) controls.
-    let (yd, dwellings) = shape_districts(specs, &yd, kept, ds, log);
+    // Standard errors, R² and control coefficients depend on the residuals' shape and on the
+    // synthetic controls: move both jointly, then meet the boxes again on the written
+    // (rounded) controls.
+    let (yd, controls) = shape_districts(specs, &yd, kept, inp.ds, inp.employment, log);
     let (d_hard, d_centres, _) = district_constraints(specs, nd);
     let yd = correct_boxed(
         &yd,
@@ -359,7 +363,7 @@ fn stage1_districts(
             sp.name, a.coef[0], a.coef[1], b.coef[0], b.coef[1]
         ));
     }
-    (yd, dwellings)
+    (yd, controls)
 }
 
 /// Stage 2, municipalities: changes whose pooled district means equal stage 1 (disjoint,

@@ -18,6 +18,7 @@ mod activity;
 mod calibrate;
 mod derive;
 mod design;
+mod district_controls;
 mod employment;
 mod frame;
 mod housing;
@@ -277,6 +278,7 @@ fn run(seed: u64, out: &Path) -> Result<Vec<String>, String> {
     ));
     let inputs = housing::Inputs {
         ds: &ds,
+        employment: &emp.written,
         munis: &munis,
         tp_base: &tp,
         missing: &missing,
@@ -288,12 +290,11 @@ fn run(seed: u64, out: &Path) -> Result<Vec<String>, String> {
     };
     let housing::Generated {
         waves,
-        dwellings,
+        district_controls: shaped,
         municipal_controls,
     } = housing::generate(&mut rng, &inputs, &mut log);
-    for (k, d, nd) in dwellings {
-        ds[k].dwellings = d;
-        ds[k].new_dwellings = nd;
+    for (k, v) in shaped {
+        district_controls::set_values(&mut ds[k], v);
     }
     for (m, z) in municipal_controls {
         let mu = &mut munis[m];
@@ -318,5 +319,8 @@ fn run(seed: u64, out: &Path) -> Result<Vec<String>, String> {
     io(write::population(out, &ds))?;
     io(write::manager_survey(out, &munis, &responses))?;
     write::activity(out, &act).map_err(|e| format!("{}: activity: {e}", out.display()))?;
+    // The last stage reads the written bundle back through the real pipeline.
+    district_controls::shape(out, &mut ds, &mut log)?;
+    io(write::districts(out, &ds))?;
     Ok(log)
 }

@@ -1,118 +1,137 @@
 //! Shaping of the district housing outcomes (Tab. 17): what the linear calibration cannot
-//! reach (standard errors, R², control signs) depends on the residuals' shape and on the
-//! synthetic dwelling controls; both are moved by nonlinear least squares. The municipal
-//! stage (Tab. 18) is in `shape_municipalities.rs`.
+//! reach (standard errors, R², control coefficients) depends on the residuals' shape and on
+//! the synthetic controls; both are moved by nonlinear least squares, the controls jointly
+//! with the employment tables that share them (`district_controls`). The municipal stage
+//! (Tab. 18) is in `shape_municipalities.rs`.
 
-use crate::calibrate::{band, fit, levenberg_marquardt};
+use crate::calibrate::levenberg_marquardt;
+use crate::district_controls::{
+    COLUMNS, Cell, Regression, TAB_17_COLUMN_1, Target, control_residuals, values, written,
+};
+use crate::employment::Written;
 use crate::frame::District;
 use crate::housing_spec::Spec;
-use crate::refine::HOUSING_CONTROLS;
 
-/// Published Tab. 17 SEs per district spec (treatment (1), constant (1), treatment (2),
-/// constant (2)) and R² (1), in spec order.
-const TAB17_SE: [([f64; 4], f64); 3] = [
-    ([2.6, 1.8, 2.6, 31.2], 0.01),
-    ([2.5, 1.4, 3.0, 33.4], 0.03),
-    ([2.7, 2.5, 2.8, 33.4], 0.00),
-];
-/// Written precision, plausible range and prior spread of the district dwelling controls.
-const DWELLINGS: (i32, (f64, f64), f64) = (2, (40.0, 58.0), 2.0);
-const NEW_DWELLINGS: (i32, (f64, f64), f64) = (3, (0.1, 0.9), 0.1);
+/// Every BW district's five free controls move here (`district_controls::FREE`).
+const ALL_FIVE: [usize; 5] = [0, 1, 2, 3, 4];
 
-/// Joint least squares over the kept districts' outcome changes and their dwelling controls
-/// (dwellings and new dwellings per 100 inhabitants) towards every Tab. 17 figure at once:
-/// treatment and constant (tight), the capacity column's controls (within half their SE, with
-/// the published sign), every published SE (±0.4, hard beyond ±0.6) and R² (±0.02, hard
-/// beyond ±0.03). Updates the specs' control columns to the rounded values and returns them
-/// per district.
+/// Levenberg–Marquardt iterations of the joint district stage.
+const ITERATIONS: usize = 1000;
+
+/// Joint least squares over the kept districts' outcome changes and the five synthetic
+/// controls of every BW district (protection seekers, GDP, SV employees, dwellings, new
+/// dwellings) towards every figure of Tab. 17 and, on the employment outcome as written,
+/// every column (2) of Tab. 12–16 (`district_controls::Target`): the employment tables see
+/// three of the same controls, and Tab. 17's control coefficients are out of reach unless
+/// those move too. Columns (1)'s coefficients stay where the linear step put them. Updates
+/// the specs' control columns to the written (rounded) values and returns the changes and
+/// every BW district's written controls.
 pub(super) fn shape_districts(
     specs: &mut [Spec],
     yd: &[f64],
     kept: &[usize],
     ds: &[District],
+    employment: &Written,
     log: &mut Vec<String>,
-) -> (Vec<f64>, Vec<(usize, f64, f64)>) {
+) -> (Vec<f64>, Vec<(usize, [f64; 5])>) {
     let nk = kept.len();
+    let bw: Vec<usize> = (0..ds.len()).filter(|&k| ds[k].is_bw()).collect();
     let pos = |u: usize| kept.iter().position(|&k| k == u).expect("kept district");
+    // A control cell of district `u` in column `slot` of the districts table (urban: None).
+    let control =
+        |u: usize, slot: Option<usize>, fixed: f64| match (slot, bw.iter().position(|&k| k == u)) {
+            (Some(c), Some(i)) => Cell::Free(nk + 5 * i + c),
+            _ => Cell::Fixed(fixed),
+        };
     let mut p0: Vec<f64> = kept.iter().map(|&k| yd[k]).collect();
-    for &k in kept {
-        p0.push(ds[k].dwellings);
-        p0.push(ds[k].new_dwellings);
+    for &k in &bw {
+        p0.extend(values(&ds[k]));
     }
+    // The housing specs' controls, in design order: protection, GDP, SV, urban, dwellings,
+    // new dwellings.
+    let housing_slots = [Some(0), Some(1), Some(2), None, Some(3), Some(4)];
+    let mut targets = Vec::new();
     let district: Vec<&Spec> = specs.iter().filter(|s| s.district_level).collect();
-    let idx: Vec<Vec<usize>> = district
-        .iter()
-        .map(|s| s.units.iter().map(|&u| pos(u)).collect())
-        .collect();
-    // A spec's outcome and control columns with the dwelling controls taken from `p`.
-    let with = |s: &Spec, ix: &[usize], p: &[f64]| -> (Vec<f64>, Vec<Vec<f64>>) {
-        let mut controls = s.controls.clone();
-        for (i, &j) in ix.iter().enumerate() {
-            controls[4][i] = p[nk + 2 * j];
-            controls[5][i] = p[nk + 2 * j + 1];
-        }
-        (ix.iter().map(|&j| p[j]).collect(), controls)
-    };
+    for ((s, col1), col2) in district.iter().zip(&TAB_17_COLUMN_1).zip(&COLUMNS[5..]) {
+        let y: Vec<Cell> = s.units.iter().map(|&u| Cell::Free(pos(u))).collect();
+        let regression = |controls: Vec<Vec<Cell>>| Regression {
+            y: y.clone(),
+            w: s.w.clone(),
+            treated: s.treated.clone(),
+            controls,
+        };
+        let pins = [s.col1[0], s.col1[1]].map(|t| t.expect("linear target"));
+        targets.push(Target::new(col1, regression(vec![]), None, &pins));
+        let controls = housing_slots
+            .iter()
+            .zip(&s.controls)
+            .map(|(&slot, c)| {
+                s.units
+                    .iter()
+                    .zip(c)
+                    .map(|(&u, &v)| control(u, slot, v))
+                    .collect()
+            })
+            .collect();
+        targets.push(Target::new(col2, regression(controls), None, &[]));
+    }
+    let z = crate::design::employment_controls(ds);
+    for ((units, treated), col) in employment.comparisons.iter().zip(&COLUMNS[..5]) {
+        let controls: Vec<Vec<Cell>> = [Some(0), Some(1), Some(2), None]
+            .iter()
+            .zip(&z)
+            .map(|(&slot, c)| units.iter().map(|&u| control(u, slot, c[u])).collect())
+            .collect();
+        let on = |y: &[f64]| Regression {
+            y: units.iter().map(|&u| Cell::Fixed(y[u])).collect(),
+            w: units.iter().map(|&u| employment.w[u]).collect(),
+            treated: treated.clone(),
+            controls: controls.clone(),
+        };
+        targets.push(Target::new(
+            col,
+            on(&employment.change),
+            Some(on(&employment.sv_change)),
+            &[],
+        ));
+    }
     let resid = |p: &[f64]| -> Vec<f64> {
-        let mut r = Vec::new();
-        for ((s, ix), (ses, r2_1)) in district.iter().zip(&idx).zip(TAB17_SE) {
-            let (y, controls) = with(s, ix, p);
-            let a = fit(&y, &s.x(false), &s.w);
-            let b = fit(&y, &s.x_with(&controls), &s.w);
-            let targets = [s.col1[0], s.col1[1], s.col2[0], s.col2[1]];
-            for (c, t) in [a.coef[0], a.coef[1], b.coef[0], b.coef[1]]
-                .iter()
-                .zip(targets)
-            {
-                r.push((c - t.expect("hard target")) / 0.01);
-            }
-            for (g, want) in [a.se[0], a.se[1], b.se[0], b.se[1]].iter().zip(ses) {
-                r.push((g - want) / 0.4);
-                r.push(band(g - want, 0.6, 0.05));
-            }
-            r.push((a.r2 - r2_1) / 0.02);
-            r.push((b.r2 - s.r2) / 0.02);
-            r.push(band(a.r2 - r2_1, 0.03, 0.002));
-            r.push(band(b.r2 - s.r2, 0.03, 0.002));
-            for (j, want) in s.soft.iter().enumerate().skip(2) {
-                let Some(want) = want else { continue };
-                let got = b.coef[j];
-                r.push((got - want) / s.soft_se[j - 2]);
-                r.push((b.se[j] - HOUSING_CONTROLS.1[j - 2]) / 0.4);
-                r.push(band(b.se[j] - HOUSING_CONTROLS.1[j - 2], 0.6, 0.05));
-                r.push((0.02 - got * want.signum()).max(0.0) / 0.005);
-            }
+        let mut r = Vec::with_capacity(2 * p.len() + 200);
+        for t in &targets {
+            t.residuals(p, &mut r);
         }
         for i in 0..nk {
             r.push((p[i] - p0[i]) / 10.0);
-            for (c, (_, (lo, hi), prior)) in [DWELLINGS, NEW_DWELLINGS].iter().enumerate() {
-                let v = p[nk + 2 * i + c];
-                r.push((v - p0[nk + 2 * i + c]) / prior);
-                r.push(((lo - v).max(0.0) + (v - hi).max(0.0)) / 0.001);
-            }
         }
+        control_residuals(p, &p0, nk, &ALL_FIVE, &mut r);
         r
     };
     let cost = |p: &[f64]| resid(p).iter().map(|v| v * v).sum::<f64>();
-    let before = cost(&p0);
-    let p = levenberg_marquardt(&p0, &resid, &vec![1e-6; p0.len()], 150);
+    let p = levenberg_marquardt(&p0, &resid, &vec![1e-6; p0.len()], ITERATIONS);
+    let rounded = written(&p, nk, &ALL_FIVE);
     log.push(format!(
-        "housing district shaping (outcome and dwelling controls jointly): cost {before:.1} -> {:.1}",
-        cost(&p)
+        "housing district shaping (outcome and BW controls jointly, employment held): cost {:.1} -> {:.1} (written {:.1})",
+        cost(&p0),
+        cost(&p),
+        cost(&rounded)
     ));
-    let mut rounded = p.clone();
-    let mut written = Vec::new();
-    for (i, &k) in kept.iter().enumerate() {
-        rounded[nk + 2 * i] = crate::util::round_to(p[nk + 2 * i], DWELLINGS.0);
-        rounded[nk + 2 * i + 1] = crate::util::round_to(p[nk + 2 * i + 1], NEW_DWELLINGS.0);
-        written.push((k, rounded[nk + 2 * i], rounded[nk + 2 * i + 1]));
+    for (s, _) in specs.iter_mut().filter(|s| s.district_level).zip(0..) {
+        for (c, slot) in housing_slots.iter().enumerate() {
+            let Some(slot) = slot else { continue };
+            for (i, &u) in s.units.iter().enumerate() {
+                let at = bw.iter().position(|&k| k == u).expect("BW district");
+                s.controls[c][i] = rounded[nk + 5 * at + slot];
+            }
+        }
     }
-    for (s, ix) in specs.iter_mut().filter(|s| s.district_level).zip(&idx) {
-        s.controls = with(s, ix, &rounded).1;
-    }
+    let written_controls = bw
+        .iter()
+        .enumerate()
+        .map(|(i, &k)| (k, std::array::from_fn(|c| rounded[nk + 5 * i + c])))
+        .collect();
     let mut out = yd.to_vec();
     for (i, &k) in kept.iter().enumerate() {
         out[k] = p[i];
     }
-    (out, written)
+    (out, written_controls)
 }

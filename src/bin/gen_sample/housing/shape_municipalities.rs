@@ -236,7 +236,7 @@ pub(super) fn shape_municipalities(
         (d, o)
     };
     let before = cost_of(&p0);
-    let (p, iterations) = levenberg_marquardt_sparse_prior(&p0, &dense, &own, 1e-6, 80);
+    let (p, iterations) = levenberg_marquardt_sparse_prior(&p0, &dense, &own, 1e-6, 200);
     let after = cost_of(&p);
     log.push(format!(
         "housing municipality shaping (outcome changes and controls jointly, {iterations} iterations): cost figures {:.1} + priors {:.1} -> {:.1} + {:.1}",
@@ -345,7 +345,7 @@ fn levenberg_marquardt_sparse_prior(
                 c = cq;
                 lambda = (lambda * 0.3).max(1e-9);
                 // Slower progress than this no longer moves a printed figure.
-                accepted = gain > 1e-4;
+                accepted = gain > 1e-5;
                 break;
             }
             lambda *= 10.0;
