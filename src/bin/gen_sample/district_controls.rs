@@ -181,7 +181,7 @@ impl Target {
 }
 
 /// The free control a column of the districts table is, if any.
-pub fn free_slot(column: &str) -> Option<usize> {
+fn free_slot(column: &str) -> Option<usize> {
     FREE.iter().position(|f| f.0 == column)
 }
 
@@ -393,7 +393,7 @@ fn polish(
 const ITERATIONS: usize = 1000;
 
 /// A fit as the generator log shows it: each coefficient with its SE, then R².
-pub fn show(f: &FitStats) -> String {
+fn show(f: &FitStats) -> String {
     let terms: Vec<String> = f
         .coef
         .iter()
