@@ -321,6 +321,94 @@ pub fn levenberg_marquardt_within(
     p
 }
 
+/// Levenberg–Marquardt for residuals made of a few rows `dense(p)` that couple all unknowns
+/// (forward-difference Jacobian, columns in parallel) and rows `own(j, p[j])` that depend on
+/// one unknown alone (priors, ranges). Their Gauss–Newton matrix is a diagonal plus a
+/// low-rank term, so each step solves a system of the dense rows' size (Woodbury) instead
+/// of one per unknown: thousands of unknowns stay cheap.
+/// It stops after `iterations`, or once a step gains less than `min_gain` of the cost.
+pub fn levenberg_marquardt_sparse_prior(
+    p0: &[f64],
+    dense: &(dyn Fn(&[f64]) -> Vec<f64> + Sync),
+    own: &(dyn Fn(usize, f64) -> [f64; 2] + Sync),
+    h: f64,
+    iterations: usize,
+    min_gain: f64,
+) -> (Vec<f64>, usize) {
+    use rayon::prelude::*;
+    let cost = |p: &[f64], r: &[f64]| -> f64 {
+        r.iter().map(|v| v * v).sum::<f64>()
+            + p.iter()
+                .enumerate()
+                .map(|(j, &v)| own(j, v).iter().map(|x| x * x).sum::<f64>())
+                .sum::<f64>()
+    };
+    let n = p0.len();
+    let mut p = p0.to_vec();
+    let mut r = dense(&p);
+    let mut c = cost(&p, &r);
+    let mut lambda = 1e-3;
+    let mut done = 0;
+    for _ in 0..iterations {
+        done += 1;
+        let m = r.len();
+        let cols: Vec<Vec<f64>> = (0..n)
+            .into_par_iter()
+            .map(|j| {
+                let mut q = p.clone();
+                q[j] += h;
+                dense(&q).iter().zip(&r).map(|(a, b)| (a - b) / h).collect()
+            })
+            .collect();
+        let jac = DMatrix::from_fn(m, n, |i, j| cols[j][i]);
+        let rv = DVector::from_column_slice(&r);
+        let mut g: Vec<f64> = (0..n).map(|j| jac.column(j).dot(&rv)).collect();
+        let jd: Vec<f64> = (0..n).map(|j| jac.column(j).norm_squared()).collect();
+        let mut dd = vec![0.0; n];
+        for j in 0..n {
+            let o = own(j, p[j]);
+            let o2 = own(j, p[j] + h);
+            for k in 0..2 {
+                let d = (o2[k] - o[k]) / h;
+                dd[j] += d * d;
+                g[j] += d * o[k];
+            }
+        }
+        let mut accepted = false;
+        for _ in 0..12 {
+            let a: Vec<f64> = (0..n)
+                .map(|j| dd[j] + lambda * (dd[j] + jd[j] + 1e-9) + 1e-12)
+                .collect();
+            // (diag(a) + J'J)⁻¹ g = a⁻¹g − a⁻¹J'(I + J a⁻¹ J')⁻¹ J a⁻¹ g
+            let aig = DVector::from_iterator(n, (0..n).map(|j| g[j] / a[j]));
+            let aijt = DMatrix::from_fn(n, m, |j, i| jac[(i, j)] / a[j]);
+            let k = DMatrix::<f64>::identity(m, m) + &jac * &aijt;
+            let Some(chol) = k.cholesky() else {
+                lambda *= 10.0;
+                continue;
+            };
+            let step = &aig - &aijt * chol.solve(&(&jac * &aig));
+            let q: Vec<f64> = p.iter().zip(step.iter()).map(|(a, b)| a - b).collect();
+            let rq = dense(&q);
+            let cq = cost(&q, &rq);
+            if cq < c {
+                let gain = (c - cq) / c.max(1e-300);
+                p = q;
+                r = rq;
+                c = cq;
+                lambda = (lambda * 0.3).max(1e-9);
+                accepted = gain > min_gain;
+                break;
+            }
+            lambda *= 10.0;
+        }
+        if !accepted {
+            break;
+        }
+    }
+    (p, done)
+}
+
 /// Rounds like `round_counts`, but one unit at a time, coarsest step first, and after each
 /// unit moves the still-continuous ones by the minimum-norm step that meets every
 /// constraint again. Where a few high-leverage units decide a published figure, single-count

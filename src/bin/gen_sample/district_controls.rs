@@ -11,11 +11,9 @@
 //!   (`bundle::load` → `derive::panel`), so that what is fitted is what the dashboard
 //!   estimates after every rounding to whole persons.
 
-use crate::calibrate::{
-    FitStats, Printed, design, fit, levenberg_marquardt, printed_target, r2_residual,
-};
+use crate::calibrate::levenberg_marquardt;
 use crate::frame::District;
-use std::path::Path;
+use crate::printed::{Cell, Column, Regression, Target, regression, show};
 use wirkung::core::bundle::{self, Level};
 use wirkung::core::derive::{Comparison, ControlSelection, Outcome, PanelSpec, panel};
 
@@ -29,22 +27,6 @@ pub const FREE: [(&str, i32, (f64, f64), f64); 5] = [
     ("dwellings_per_100_2018", 3, (40.0, 58.0), 2.0),
     ("new_dwellings_per_100_2018", 4, (0.1, 0.9), 0.1),
 ];
-
-/// A printed figure: coefficient, SE, stars (0 = none, 1 = * p<.10 … 3 = *** p<.01).
-type Figure = (f64, f64, usize);
-
-/// A printed column: its terms in the pipeline's order (treatment, constant, then in column
-/// (2) the manifest's controls: protection seekers, GDP, SV employees, urban, and for housing
-/// dwellings, new dwellings), its R², and for employment the SV-only treatment coefficient
-/// with controls that the text or footnote prints.
-pub struct Column {
-    pub table: &'static str,
-    pub outcome: Outcome,
-    pub comparison: Comparison,
-    terms: &'static [Figure],
-    r2: f64,
-    sv_only: Option<f64>,
-}
 
 /// Tab. 12–17, column (2) of each comparison, as printed: Tab. 12–16 in the order of
 /// `employment::Written`, then Tab. 17 in the order of the housing district specs. Tab. 18's
@@ -91,94 +73,6 @@ pub const TAB_17_COLUMN_1: [Column; 3] = [
     Column { table: "Tab. 17", outcome: Outcome::Housing, comparison: Comparison::HousingTalks,
         terms: &[(-0.4, 2.7, 0), (2.9, 2.5, 0)], r2: 0.00, sv_only: None },
 ];
-
-/// One regression as the shaping sees it: each outcome and control cell either fixed or one
-/// of the parameters being moved.
-pub struct Regression {
-    pub y: Vec<Cell>,
-    pub w: Vec<f64>,
-    pub treated: Vec<f64>,
-    /// Per control column, per row.
-    pub controls: Vec<Vec<Cell>>,
-}
-
-#[derive(Clone, Copy)]
-pub enum Cell {
-    Free(usize),
-    Fixed(f64),
-}
-
-impl Cell {
-    fn at(self, p: &[f64]) -> f64 {
-        match self {
-            Cell::Free(i) => p[i],
-            Cell::Fixed(v) => v,
-        }
-    }
-}
-
-impl Regression {
-    pub fn fit(&self, p: &[f64]) -> FitStats {
-        let mut cols = vec![self.treated.clone(), vec![1.0; self.y.len()]];
-        for c in &self.controls {
-            cols.push(c.iter().map(|cell| cell.at(p)).collect());
-        }
-        let y: Vec<f64> = self.y.iter().map(|cell| cell.at(p)).collect();
-        fit(&y, &design(&cols), &self.w)
-    }
-}
-
-/// A printed column with the regression that should reproduce it, its SV-only twin where the
-/// text prints one, and the (coefficient, SE) each term aims at.
-pub struct Target {
-    column: &'static Column,
-    regression: Regression,
-    sv_only: Option<Regression>,
-    aims: Vec<(f64, f64)>,
-}
-
-impl Target {
-    /// `pins` fixes the coefficients of the first terms where an earlier linear step chose
-    /// them (the columns (1) share one outcome mean, so their box centres disagree).
-    pub fn new(
-        column: &'static Column,
-        regression: Regression,
-        sv_only: Option<Regression>,
-        pins: &[f64],
-    ) -> Self {
-        let df = (regression.y.len() - column.terms.len()) as f64;
-        let aims = column
-            .terms
-            .iter()
-            .enumerate()
-            .map(|(j, &(coef, se, stars))| {
-                printed_target(Printed { coef, se, stars }, df, pins.get(j).copied())
-            })
-            .collect();
-        Target {
-            column,
-            regression,
-            sv_only,
-            aims,
-        }
-    }
-
-    /// Every coefficient and SE towards the point inside its printed boxes and star class
-    /// farthest from their edges (`printed_target`), the R² into its two decimals, and the
-    /// SV-only treatment coefficient into its one.
-    pub fn residuals(&self, p: &[f64], r: &mut Vec<f64>) {
-        let f = self.regression.fit(p);
-        for (j, &(tc, te)) in self.aims.iter().enumerate() {
-            r.push((f.coef[j] - tc) / 0.004);
-            r.push((f.se[j] - te) / 0.004);
-        }
-        r.push(r2_residual(f.r2, self.column.r2));
-        if let (Some(sv), Some(want)) = (&self.sv_only, self.column.sv_only) {
-            let c = sv.fit(p).coef[0];
-            r.push((c - want) / 0.01);
-        }
-    }
-}
 
 /// The free control a column of the districts table is, if any.
 fn free_slot(column: &str) -> Option<usize> {
@@ -252,10 +146,9 @@ impl Movable {
     }
 }
 
-/// Reads a column (2) regression of `outcome` and `comparison` from the written bundle. The
-/// free controls take their values from `ds` (an earlier pass may have moved them), the
-/// `movable` ones as parameters; everything else is as written.
-fn read(
+/// Reads a district column (2) regression of `outcome` and `comparison`: the free controls
+/// take their values from `ds`, the `movable` ones as parameters, the rest as written.
+fn read_district(
     b: &bundle::Bundle,
     outcome: Outcome,
     comparison: Comparison,
@@ -270,56 +163,38 @@ fn read(
         rules: b.manifest.rules.clone(),
     };
     let p = panel(b, &spec).map_err(|e| format!("{outcome} {comparison}: {e}"))?;
-    let slot: Vec<Option<usize>> = p.control_names.iter().map(|c| free_slot(c)).collect();
-    let mut controls = vec![Vec::with_capacity(p.rows.len()); slot.len()];
-    for row in &p.rows {
+    regression(&p, &|unit, control, v| {
+        let Some(s) = free_slot(control) else {
+            return Ok(Cell::Fixed(v));
+        };
         let k = ds
             .iter()
-            .position(|d| d.id == row.unit_id)
-            .ok_or_else(|| format!("panel unit {} is not in the frame", row.unit_id))?;
-        for (c, (&v, s)) in row.controls.iter().zip(&slot).enumerate() {
-            controls[c].push(match s {
-                Some(s) => match movable.parameter(k, *s) {
-                    Some(i) => Cell::Free(i),
-                    None => Cell::Fixed(values(&ds[k])[*s]),
-                },
-                None => Cell::Fixed(v),
-            });
-        }
-    }
-    Ok(Regression {
-        y: p.rows
-            .iter()
-            .map(|r| Cell::Fixed(r.outcome_change()))
-            .collect(),
-        w: p.rows.iter().map(|r| r.weight).collect(),
-        treated: p
-            .rows
-            .iter()
-            .map(|r| if r.treated { 1.0 } else { 0.0 })
-            .collect(),
-        controls,
+            .position(|d| d.id == unit)
+            .ok_or_else(|| format!("panel unit {unit} is not in the frame"))?;
+        Ok(match movable.parameter(k, s) {
+            Some(i) => Cell::Free(i),
+            None => Cell::Fixed(values(&ds[k])[s]),
+        })
     })
 }
 
-/// The last stage, on the bundle written in `dir` after every outcome's rounding to whole
+/// The last stage, on the bundle `b` read back after every outcome's rounding to whole
 /// persons: the BW districts' five synthetic controls against every printed column (2) of
 /// Tab. 12–17, then the neighbouring districts' three against Tab. 12's (the BW pass moved
 /// what they were shaped against). Moves the controls in `ds` (rounded as written); the
 /// caller writes the districts table again.
-pub fn shape(dir: &Path, ds: &mut [District], log: &mut Vec<String>) -> Result<(), String> {
-    let b = bundle::load(dir).map_err(|e| format!("reading back the written bundle: {e}"))?;
+pub fn shape(b: &bundle::Bundle, ds: &mut [District], log: &mut Vec<String>) -> Result<(), String> {
     let bw = Movable {
         districts: (0..ds.len()).filter(|&k| ds[k].is_bw()).collect(),
         slots: (0..5).collect(),
     };
-    polish(&b, ds, &bw, &COLUMNS, "BW districts", log)?;
+    polish(b, ds, &bw, &COLUMNS, "BW districts", log)?;
     let neighbours = Movable {
         districts: (0..ds.len()).filter(|&k| !ds[k].is_bw()).collect(),
         slots: vec![0, 1, 2],
     };
     polish(
-        &b,
+        b,
         ds,
         &neighbours,
         &COLUMNS[..1],
@@ -339,9 +214,9 @@ fn polish(
 ) -> Result<(), String> {
     let mut targets = Vec::new();
     for column in columns {
-        let total = read(b, column.outcome, column.comparison, ds, movable)?;
+        let total = read_district(b, column.outcome, column.comparison, ds, movable)?;
         let sv = match column.sv_only {
-            Some(_) => Some(read(
+            Some(_) => Some(read_district(
                 b,
                 Outcome::EmploymentSv,
                 column.comparison,
@@ -391,14 +266,3 @@ fn polish(
 
 /// Levenberg–Marquardt iterations of each pass of the last stage.
 const ITERATIONS: usize = 1000;
-
-/// A fit as the generator log shows it: each coefficient with its SE, then R².
-fn show(f: &FitStats) -> String {
-    let terms: Vec<String> = f
-        .coef
-        .iter()
-        .zip(&f.se)
-        .map(|(c, s)| format!("{c:.2} ({s:.2})"))
-        .collect();
-    format!("{} R² {:.3}", terms.join(" "), f.r2)
-}

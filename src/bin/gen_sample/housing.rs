@@ -17,8 +17,9 @@ use std::collections::BTreeMap;
 
 mod shape;
 mod shape_municipalities;
+use crate::municipal_controls::TAB_18;
 use shape::shape_districts;
-use shape_municipalities::{DECIMALS, SHAPED, shape_municipalities};
+use shape_municipalities::{SHAPED, shape_municipalities};
 
 pub struct Inputs<'a> {
     pub ds: &'a [District],
@@ -86,6 +87,7 @@ fn muni_spec(
 ) -> Spec {
     let units: Vec<usize> = g.keys().copied().filter(|&m| complete[m]).collect();
     let m = inp.munis;
+    let capacity_se: Vec<f64> = TAB_18[0].terms.iter().map(|t| t.1).collect();
     let controls = vec![
         units.iter().map(|&u| m[u].refugees_per_pop).collect(),
         units.iter().map(|&u| m[u].tax_revenue).collect(),
@@ -105,7 +107,8 @@ fn muni_spec(
         units,
         controls,
         col1: vec![None, None],
-        soft_se: half(&TAB18_CAPACITY_SE[2..]),
+        // Tab. 18's capacity column as printed: the six controls' SEs.
+        soft_se: half(&capacity_se[2..]),
         soft,
         se: [f64::NAN, se],
         r2: 0.06,
@@ -114,9 +117,11 @@ fn muni_spec(
     }
 }
 
-/// Published Tab. 18 SEs of the municipal capacity column: treatment, constant and the six
-/// controls (in design order).
-const TAB18_CAPACITY_SE: [f64; 8] = [4.7, 22.5, 5.7, 3.6, 0.2, 7.8, 0.4, 10.6];
+/// Precision of the shaped municipal controls from here to the last stage, which writes
+/// them finer (`municipal_controls::FREE`). The linear correction and the rounding to whole
+/// persons below are held to the coefficients on these values; the searches after them are
+/// sensitive to their path, and this one leaves more printed figures in reach.
+const SHAPED_DECIMALS: [i32; 5] = [3, 3, 2, 2, 2];
 
 /// Half of each published SE: how far a soft target may miss at one unit of cost.
 fn half(se: &[f64]) -> Vec<f64> {
@@ -470,8 +475,8 @@ fn stage2_municipalities(
         .iter()
         .map(|(m, z)| {
             let mut v = *z;
-            for (c, d) in DECIMALS.iter().enumerate() {
-                v[c] = crate::util::round_to(z[c], *d);
+            for (c, decimals) in SHAPED_DECIMALS.iter().enumerate() {
+                v[c] = crate::util::round_to(z[c], *decimals);
             }
             (*m, v)
         })

@@ -23,7 +23,9 @@ mod employment;
 mod frame;
 mod housing;
 mod housing_spec;
+mod municipal_controls;
 mod paths;
+mod printed;
 mod programme;
 mod refine;
 mod summary;
@@ -320,7 +322,11 @@ fn run(seed: u64, out: &Path) -> Result<Vec<String>, String> {
     io(write::manager_survey(out, &munis, &responses))?;
     write::activity(out, &act).map_err(|e| format!("{}: activity: {e}", out.display()))?;
     // The last stage reads the written bundle back through the real pipeline.
-    district_controls::shape(out, &mut ds, &mut log)?;
+    let written = wirkung::core::bundle::load(out)
+        .map_err(|e| format!("reading back the written bundle: {e}"))?;
+    district_controls::shape(&written, &mut ds, &mut log)?;
     io(write::districts(out, &ds))?;
+    municipal_controls::shape(&written, &mut munis, &mut log)?;
+    io(write::municipalities(out, &ds, &munis))?;
     Ok(log)
 }

@@ -5,12 +5,11 @@
 //! (Tab. 18) is in `shape_municipalities.rs`.
 
 use crate::calibrate::levenberg_marquardt;
-use crate::district_controls::{
-    COLUMNS, Cell, Regression, TAB_17_COLUMN_1, Target, control_residuals, values, written,
-};
+use crate::district_controls::{COLUMNS, TAB_17_COLUMN_1, control_residuals, values, written};
 use crate::employment::Written;
 use crate::frame::District;
 use crate::housing_spec::Spec;
+use crate::printed::{Cell, Regression, Target};
 
 /// Every BW district's five free controls move here (`district_controls::FREE`).
 const ALL_FIVE: [usize; 5] = [0, 1, 2, 3, 4];

@@ -6,73 +6,21 @@
 //! the constants' SEs (an extrapolation to zero dwellings) depend on the controls' levels
 //! and spreads too.
 
-use crate::calibrate::{Constraint, fit, star_band};
+use crate::calibrate::{Constraint, fit, levenberg_marquardt_sparse_prior};
 use crate::housing_spec::Spec;
-use nalgebra::{DMatrix, DVector};
-use rayon::prelude::*;
+use crate::municipal_controls::{FREE, TAB_18};
+use crate::printed::Boxes;
 
 /// The shaped control columns of a municipal spec (refugees per population, tax revenue,
 /// SV employees, dwellings, new dwellings); urban (column 3) is a fact of the frame.
 pub(super) const SHAPED: [usize; 5] = [0, 1, 2, 4, 5];
-/// Written precision of the shaped controls: fine enough that rounding them moves no
-/// printed figure (the coefficients are met again afterwards on the written values).
-pub(super) const DECIMALS: [i32; 5] = [3, 3, 2, 2, 2];
-/// Plausible ranges of the shaped controls for BW municipalities: the frame's own draw
-/// ranges for tax revenue and SV employees, dwellings from a town short of housing to a
-/// resort of holiday flats, and new dwellings kept above zero (a shaped value may overshoot
-/// its bound by a few thousandths, which the lower bounds leave room for).
-const RANGE: [(f64, f64); 5] = [
-    (0.05, 4.0),
-    (0.3, 4.0),
-    (2.0, 95.0),
-    (36.0, 70.0),
-    (0.03, 2.0),
-];
-/// How far a control may wander from its draw before it costs as much as one tolerance of a
-/// printed figure.
-const PRIOR: [f64; 5] = [0.08, 0.25, 4.0, 4.0, 0.12];
-
-/// Tab. 18 columns (2) capacity and (4) plan B as printed: (coefficient, SE, stars) per term
-/// in design order (treatment, constant, refugees, tax revenue, SV employees, urban,
-/// dwellings, new dwellings), and R².
-const TAB18: [([(f64, f64, usize); 8], f64); 2] = [
-    (
-        [
-            (3.7, 4.7, 0),
-            (-3.4, 22.5, 0),
-            (8.1, 5.7, 0),
-            (4.5, 3.6, 0),
-            (-0.2, 0.2, 0),
-            (15.4, 7.8, 2),
-            (0.0, 0.4, 0),
-            (-8.7, 10.6, 0),
-        ],
-        0.06,
-    ),
-    (
-        [
-            (4.2, 4.8, 0),
-            (-2.2, 21.0, 0),
-            (7.7, 5.1, 0),
-            (3.7, 3.0, 0),
-            (-0.2, 0.1, 0),
-            (11.5, 6.2, 1),
-            (0.0, 0.4, 0),
-            (-9.2, 10.3, 0),
-        ],
-        0.06,
-    ),
-];
+/// Slower progress than this (a share of the cost per step) no longer moves a printed figure.
+const MIN_GAIN: f64 = 1e-5;
 /// How far inside each one-decimal box (±0.05) the shaping aims: what rounding the controls
 /// and whole persons later move must not carry a figure out.
 const SAFE: f64 = 0.015;
 /// The same for R² (±0.005 box).
 const SAFE_R2: f64 = 0.0015;
-
-/// How far `v` lies outside [lo, hi], signed, in units of `scale` (zero inside).
-fn outside(v: f64, lo: f64, hi: f64, scale: f64) -> f64 {
-    ((v - hi).max(0.0) - (lo - v).max(0.0)) / scale
-}
 
 /// What the shaping returns: outcome changes (full length), the shaped controls per
 /// municipality (in `SHAPED` order, unrounded) and the 16 coefficients it reached.
@@ -150,26 +98,10 @@ pub(super) fn shape_municipalities(
             (row, c.target - held)
         })
         .collect();
-    let boxes: Vec<Vec<(f64, f64, f64, f64, f64, f64)>> = muni
+    let boxes: Vec<Boxes> = muni
         .iter()
-        .zip(TAB18.iter())
-        .map(|(s, (terms, _))| {
-            let df = (s.units.len() - 8) as f64;
-            terms
-                .iter()
-                .map(|&(c, se, stars)| {
-                    let (tlo, thi) = star_band(stars, df);
-                    (
-                        c - 0.05 + SAFE,
-                        c + 0.05 - SAFE,
-                        se - 0.05 + SAFE,
-                        se + 0.05 - SAFE,
-                        (tlo * 1.01).max(1e-9).ln(),
-                        (thi / 1.01).min(1e9).ln(),
-                    )
-                })
-                .collect()
-        })
+        .zip(&TAB_18)
+        .map(|(s, column)| Boxes::new(column, (s.units.len() - 8) as f64, SAFE, SAFE_R2, 0.005))
         .collect();
     let fits = |p: &[f64]| -> Vec<crate::calibrate::FitStats> {
         let mut full = y.to_vec();
@@ -193,19 +125,8 @@ pub(super) fn shape_municipalities(
     // The residuals that couple many unknowns: the printed figures and the pooled means.
     let dense = |p: &[f64]| -> Vec<f64> {
         let mut r = Vec::with_capacity(60 + pooled_sparse.len());
-        for ((b, bx), (_, r2)) in fits(p).iter().zip(&boxes).zip(TAB18.iter()) {
-            for (j, &(clo, chi, slo, shi, tlo, thi)) in bx.iter().enumerate() {
-                r.push(outside(b.coef[j], clo, chi, 0.005));
-                r.push(outside(b.se[j], slo, shi, 0.005));
-                let t = (b.coef[j] / (b.se[j])).abs().max(1e-12).ln();
-                r.push(outside(t, tlo, thi, 0.01));
-            }
-            r.push(outside(
-                b.r2,
-                r2 - 0.005 + SAFE_R2,
-                r2 + 0.005 - SAFE_R2,
-                0.0005,
-            ));
+        for (b, bx) in fits(p).iter().zip(&boxes) {
+            bx.residuals(b, &mut r);
         }
         for (row, target) in &pooled_sparse {
             let v: f64 = row.iter().map(|&(i, a)| a * p[i]).sum();
@@ -219,9 +140,9 @@ pub(super) fn shape_municipalities(
             [(v - p0[j]) / 60.0, (v.abs() - 80.0).max(0.0) / 0.5]
         } else {
             let c = (j - ny) % 5;
-            let (lo, hi) = RANGE[c];
+            let (_, _, (lo, hi), prior) = FREE[c];
             [
-                (v - p0[j]) / PRIOR[c],
+                (v - p0[j]) / prior,
                 ((lo - v).max(0.0) + (v - hi).max(0.0)) / 0.01,
             ]
         }
@@ -236,7 +157,7 @@ pub(super) fn shape_municipalities(
         (d, o)
     };
     let before = cost_of(&p0);
-    let (p, iterations) = levenberg_marquardt_sparse_prior(&p0, &dense, &own, 1e-6, 200);
+    let (p, iterations) = levenberg_marquardt_sparse_prior(&p0, &dense, &own, 1e-6, 200, MIN_GAIN);
     let after = cost_of(&p);
     log.push(format!(
         "housing municipality shaping (outcome changes and controls jointly, {iterations} iterations): cost figures {:.1} + priors {:.1} -> {:.1} + {:.1}",
@@ -248,7 +169,7 @@ pub(super) fn shape_municipalities(
     // afterwards on the written controls, so this moves no coefficient, only the outcome.
     let mut p = p;
     for (j, v) in p.iter_mut().enumerate().skip(ny) {
-        let (lo, hi) = RANGE[(j - ny) % 5];
+        let (_, _, (lo, hi), _) = FREE[(j - ny) % 5];
         *v = v.clamp(lo, hi);
     }
     let mut out = y.to_vec();
@@ -269,90 +190,4 @@ pub(super) fn shape_municipalities(
         controls,
         coef,
     }
-}
-
-/// Levenberg–Marquardt for residuals made of a few rows `dense(p)` that couple all unknowns
-/// (forward-difference Jacobian, columns in parallel) and rows `own(j, p[j])` that depend on
-/// one unknown alone (priors, ranges). Their Gauss–Newton matrix is a diagonal plus a
-/// low-rank term, so each step solves a system of the dense rows' size (Woodbury) instead
-/// of one per unknown: thousands of unknowns stay cheap.
-fn levenberg_marquardt_sparse_prior(
-    p0: &[f64],
-    dense: &(dyn Fn(&[f64]) -> Vec<f64> + Sync),
-    own: &(dyn Fn(usize, f64) -> [f64; 2] + Sync),
-    h: f64,
-    iterations: usize,
-) -> (Vec<f64>, usize) {
-    let cost = |p: &[f64], r: &[f64]| -> f64 {
-        r.iter().map(|v| v * v).sum::<f64>()
-            + p.iter()
-                .enumerate()
-                .map(|(j, &v)| own(j, v).iter().map(|x| x * x).sum::<f64>())
-                .sum::<f64>()
-    };
-    let n = p0.len();
-    let mut p = p0.to_vec();
-    let mut r = dense(&p);
-    let mut c = cost(&p, &r);
-    let mut lambda = 1e-3;
-    let mut done = 0;
-    for _ in 0..iterations {
-        done += 1;
-        let m = r.len();
-        let cols: Vec<Vec<f64>> = (0..n)
-            .into_par_iter()
-            .map(|j| {
-                let mut q = p.clone();
-                q[j] += h;
-                dense(&q).iter().zip(&r).map(|(a, b)| (a - b) / h).collect()
-            })
-            .collect();
-        let jac = DMatrix::from_fn(m, n, |i, j| cols[j][i]);
-        let rv = DVector::from_column_slice(&r);
-        let mut g: Vec<f64> = (0..n).map(|j| jac.column(j).dot(&rv)).collect();
-        let jd: Vec<f64> = (0..n).map(|j| jac.column(j).norm_squared()).collect();
-        let mut dd = vec![0.0; n];
-        for j in 0..n {
-            let o = own(j, p[j]);
-            let o2 = own(j, p[j] + h);
-            for k in 0..2 {
-                let d = (o2[k] - o[k]) / h;
-                dd[j] += d * d;
-                g[j] += d * o[k];
-            }
-        }
-        let mut accepted = false;
-        for _ in 0..12 {
-            let a: Vec<f64> = (0..n)
-                .map(|j| dd[j] + lambda * (dd[j] + jd[j] + 1e-9) + 1e-12)
-                .collect();
-            // (diag(a) + J'J)⁻¹ g = a⁻¹g − a⁻¹J'(I + J a⁻¹ J')⁻¹ J a⁻¹ g
-            let aig = DVector::from_iterator(n, (0..n).map(|j| g[j] / a[j]));
-            let aijt = DMatrix::from_fn(n, m, |j, i| jac[(i, j)] / a[j]);
-            let k = DMatrix::<f64>::identity(m, m) + &jac * &aijt;
-            let Some(chol) = k.cholesky() else {
-                lambda *= 10.0;
-                continue;
-            };
-            let step = &aig - &aijt * chol.solve(&(&jac * &aig));
-            let q: Vec<f64> = p.iter().zip(step.iter()).map(|(a, b)| a - b).collect();
-            let rq = dense(&q);
-            let cq = cost(&q, &rq);
-            if cq < c {
-                let gain = (c - cq) / c.max(1e-300);
-                p = q;
-                r = rq;
-                c = cq;
-                lambda = (lambda * 0.3).max(1e-9);
-                // Slower progress than this no longer moves a printed figure.
-                accepted = gain > 1e-5;
-                break;
-            }
-            lambda *= 10.0;
-        }
-        if !accepted {
-            break;
-        }
-    }
-    (p, done)
 }

@@ -1,0 +1,202 @@
+//! Printed columns of the report and the regressions the generator aims at them: the
+//! figures as printed (`Column`), a regression whose cells may be parameters being moved
+//! (`Regression`), and two ways to measure a fit against its column: towards the point
+//! farthest inside every print box (`Target`) or only outside the boxes (`Boxes`).
+
+use crate::calibrate::{FitStats, Printed, design, fit, printed_target, r2_residual, star_band};
+use wirkung::core::derive::{Comparison, Outcome, Panel};
+
+/// A printed figure: coefficient, SE, stars (0 = none, 1 = * p<.10 … 3 = *** p<.01).
+pub type Figure = (f64, f64, usize);
+
+/// A printed column: its terms in the pipeline's order (treatment, constant, then in column
+/// (2) the manifest's controls: protection seekers, GDP, SV employees, urban, and for housing
+/// dwellings, new dwellings), its R², and for employment the SV-only treatment coefficient
+/// with controls that the text or footnote prints.
+pub struct Column {
+    pub table: &'static str,
+    pub outcome: Outcome,
+    pub comparison: Comparison,
+    pub terms: &'static [Figure],
+    pub r2: f64,
+    pub sv_only: Option<f64>,
+}
+
+/// One regression as the shaping sees it: each outcome and control cell either fixed or one
+/// of the parameters being moved.
+pub struct Regression {
+    pub y: Vec<Cell>,
+    pub w: Vec<f64>,
+    pub treated: Vec<f64>,
+    /// Per control column, per row.
+    pub controls: Vec<Vec<Cell>>,
+}
+
+#[derive(Clone, Copy)]
+pub enum Cell {
+    Free(usize),
+    Fixed(f64),
+}
+
+impl Cell {
+    fn at(self, p: &[f64]) -> f64 {
+        match self {
+            Cell::Free(i) => p[i],
+            Cell::Fixed(v) => v,
+        }
+    }
+}
+
+impl Regression {
+    pub fn fit(&self, p: &[f64]) -> FitStats {
+        let mut cols = vec![self.treated.clone(), vec![1.0; self.y.len()]];
+        for c in &self.controls {
+            cols.push(c.iter().map(|cell| cell.at(p)).collect());
+        }
+        let y: Vec<f64> = self.y.iter().map(|cell| cell.at(p)).collect();
+        fit(&y, &design(&cols), &self.w)
+    }
+}
+
+/// A printed column with the regression that should reproduce it, its SV-only twin where the
+/// text prints one, and the (coefficient, SE) each term aims at.
+pub struct Target {
+    pub column: &'static Column,
+    pub regression: Regression,
+    sv_only: Option<Regression>,
+    aims: Vec<(f64, f64)>,
+}
+
+impl Target {
+    /// `pins` fixes the coefficients of the first terms where an earlier linear step chose
+    /// them (the columns (1) share one outcome mean, so their box centres disagree).
+    pub fn new(
+        column: &'static Column,
+        regression: Regression,
+        sv_only: Option<Regression>,
+        pins: &[f64],
+    ) -> Self {
+        let df = (regression.y.len() - column.terms.len()) as f64;
+        let aims = column
+            .terms
+            .iter()
+            .enumerate()
+            .map(|(j, &(coef, se, stars))| {
+                printed_target(Printed { coef, se, stars }, df, pins.get(j).copied())
+            })
+            .collect();
+        Target {
+            column,
+            regression,
+            sv_only,
+            aims,
+        }
+    }
+
+    /// Every coefficient and SE towards the point inside its printed boxes and star class
+    /// farthest from their edges (`printed_target`), the R² into its two decimals, and the
+    /// SV-only treatment coefficient into its one.
+    pub fn residuals(&self, p: &[f64], r: &mut Vec<f64>) {
+        let f = self.regression.fit(p);
+        for (j, &(tc, te)) in self.aims.iter().enumerate() {
+            r.push((f.coef[j] - tc) / 0.004);
+            r.push((f.se[j] - te) / 0.004);
+        }
+        r.push(r2_residual(f.r2, self.column.r2));
+        if let (Some(sv), Some(want)) = (&self.sv_only, self.column.sv_only) {
+            let c = sv.fit(p).coef[0];
+            r.push((c - want) / 0.01);
+        }
+    }
+}
+
+/// The regression of a panel read back from the written bundle. `cell(unit, control,
+/// written)` says what each control cell is: a parameter being moved, or a fixed value (an
+/// earlier pass may have moved it since the bundle was written).
+pub fn regression(
+    p: &Panel,
+    cell: &dyn Fn(&str, &str, f64) -> Result<Cell, String>,
+) -> Result<Regression, String> {
+    let mut controls = vec![Vec::with_capacity(p.rows.len()); p.control_names.len()];
+    for row in &p.rows {
+        for (c, (&v, name)) in row.controls.iter().zip(&p.control_names).enumerate() {
+            controls[c].push(cell(&row.unit_id, name, v)?);
+        }
+    }
+    Ok(Regression {
+        y: p.rows
+            .iter()
+            .map(|r| Cell::Fixed(r.outcome_change()))
+            .collect(),
+        w: p.rows.iter().map(|r| r.weight).collect(),
+        treated: p
+            .rows
+            .iter()
+            .map(|r| if r.treated { 1.0 } else { 0.0 })
+            .collect(),
+        controls,
+    })
+}
+
+/// How far `v` lies outside [lo, hi], signed, in units of `scale` (zero inside).
+fn outside(v: f64, lo: f64, hi: f64, scale: f64) -> f64 {
+    ((v - hi).max(0.0) - (lo - v).max(0.0)) / scale
+}
+
+/// Where a printed column's figures still print as published: each coefficient's and SE's
+/// one-decimal box shrunk by a margin, the band of |t| its stars allow (in logs, 1% inside),
+/// and R²'s two-decimal box shrunk by its own margin. Residuals cost nothing inside, so a
+/// figure is free to sit anywhere its print allows; Tab. 18's two SV-employee SEs, for one,
+/// print as 0.2 and 0.1 and so must straddle 0.15 closely.
+pub struct Boxes {
+    /// Per term: coefficient low/high, SE low/high, ln|t| low/high.
+    terms: Vec<[f64; 6]>,
+    r2: (f64, f64),
+    unit: f64,
+}
+
+impl Boxes {
+    /// `unit` is how far outside a coefficient's or SE's box costs as much as one prior's
+    /// unit (|t| twice that in logs, R² a tenth).
+    pub fn new(column: &Column, df: f64, safe: f64, safe_r2: f64, unit: f64) -> Self {
+        let terms = column
+            .terms
+            .iter()
+            .map(|&(c, se, stars)| {
+                let (tlo, thi) = star_band(stars, df);
+                [
+                    c - 0.05 + safe,
+                    c + 0.05 - safe,
+                    se - 0.05 + safe,
+                    se + 0.05 - safe,
+                    (tlo * 1.01).max(1e-9).ln(),
+                    (thi / 1.01).min(1e9).ln(),
+                ]
+            })
+            .collect();
+        let r2 = (column.r2 - 0.005 + safe_r2, column.r2 + 0.005 - safe_r2);
+        Boxes { terms, r2, unit }
+    }
+
+    /// Per term how far coefficient, SE and |t| lie outside their boxes, then R².
+    pub fn residuals(&self, f: &FitStats, r: &mut Vec<f64>) {
+        for (j, &[clo, chi, slo, shi, tlo, thi]) in self.terms.iter().enumerate() {
+            r.push(outside(f.coef[j], clo, chi, self.unit));
+            r.push(outside(f.se[j], slo, shi, self.unit));
+            let t = (f.coef[j] / f.se[j]).abs().max(1e-12).ln();
+            r.push(outside(t, tlo, thi, 2.0 * self.unit));
+        }
+        r.push(outside(f.r2, self.r2.0, self.r2.1, self.unit / 10.0));
+    }
+}
+
+/// A fit as the generator log shows it: each coefficient with its SE, then R².
+pub fn show(f: &FitStats) -> String {
+    let terms: Vec<String> = f
+        .coef
+        .iter()
+        .zip(&f.se)
+        .map(|(c, s)| format!("{c:.2} ({s:.2})"))
+        .collect();
+    format!("{} R² {:.3}", terms.join(" "), f.r2)
+}
