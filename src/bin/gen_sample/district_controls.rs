@@ -30,7 +30,8 @@ pub const FREE: [(&str, i32, (f64, f64), f64); 5] = [
 
 /// Tab. 12–17, column (2) of each comparison, as printed: Tab. 12–16 in the order of
 /// `employment::Written`, then Tab. 17 in the order of the housing district specs. Tab. 18's
-/// district columns repeat Tab. 17's; its municipal columns see only municipal controls.
+/// district columns repeat Tab. 17's; its municipal columns see only municipal controls
+/// (`municipal_controls::TAB_18`).
 #[rustfmt::skip]
 pub const COLUMNS: [Column; 8] = [
     Column { table: "Tab. 12", outcome: Outcome::Employment, comparison: Comparison::BwVsNeighbours,

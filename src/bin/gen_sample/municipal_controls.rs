@@ -66,8 +66,12 @@ pub fn set_values(m: &mut Municipality, v: [f64; 5]) {
     ] = v;
 }
 
-/// Levenberg–Marquardt iterations of the last stage.
+/// Levenberg–Marquardt iterations of the last stage, and the smallest gain (a share of the
+/// cost) that keeps it going: nothing comes after this stage but the written rounding, so it
+/// runs on where the shaping would stop (in trial runs, stopping at a 0.001% gain ended after
+/// 54 iterations at a cost of 673; all 400 reached 626).
 const ITERATIONS: usize = 400;
+const MIN_GAIN: f64 = 1e-9;
 
 /// The last stage on the bundle `b` as written: moves the five controls of every
 /// municipality in either Tab. 18 regression against both printed columns. Parameter
@@ -141,7 +145,7 @@ pub fn shape(
                 .sum::<f64>()
     };
     let (p, iterations) =
-        levenberg_marquardt_sparse_prior(&p0, &dense, &own, 1e-6, ITERATIONS, 1e-9);
+        levenberg_marquardt_sparse_prior(&p0, &dense, &own, 1e-6, ITERATIONS, MIN_GAIN);
     let written: Vec<f64> = p
         .iter()
         .enumerate()
