@@ -63,6 +63,14 @@ pub const COLUMNS: [Column; 8] = [
         r2: 0.14, sv_only: None },
 ];
 
+/// The printed column (2) of `table` for `comparison`.
+pub fn column(table: &str, comparison: Comparison) -> &'static Column {
+    COLUMNS
+        .iter()
+        .find(|c| c.table == table && c.comparison == comparison)
+        .expect("a printed column (2)")
+}
+
 /// Tab. 17's columns (1), without controls, in the order of the housing district specs: the
 /// housing stage moves their outcome too.
 #[rustfmt::skip]

@@ -7,17 +7,18 @@ use crate::calibrate::{
     round_counts, round_counts_sequential,
 };
 use crate::design::{self as dsn, Published};
+use crate::district_controls::column;
 use crate::frame::{District, Municipality};
 use crate::housing_spec::Spec;
-use crate::refine::HOUSING_CONTROLS;
+use crate::municipal_controls::TAB_18;
 use crate::util::{Rng, normal, uniform};
 use crate::waves::{Outcomes, WaveRow, outcomes, rows};
 use nalgebra::DVector;
 use std::collections::BTreeMap;
+use wirkung::core::derive::Comparison;
 
 mod shape;
 mod shape_municipalities;
-use crate::municipal_controls::TAB_18;
 use shape::shape_districts;
 use shape_municipalities::{SHAPED, shape_municipalities};
 
@@ -290,8 +291,14 @@ fn specs(inp: &Inputs, complete: &[bool], kept: &[usize], dw: &[f64]) -> Vec<Spe
     ];
     // Tab. 17 column (2) capacity: the controls' published coefficients, each within half its
     // published SE.
-    let (coef, se) = HOUSING_CONTROLS;
-    specs[0].soft = [None, None].into_iter().chain(coef.map(Some)).collect();
+    let (coef, se): (Vec<f64>, Vec<f64>) = column("Tab. 17", Comparison::Capacity).terms[2..]
+        .iter()
+        .map(|&(c, s, _)| (c, s))
+        .unzip();
+    specs[0].soft = [None, None]
+        .into_iter()
+        .chain(coef.into_iter().map(Some))
+        .collect();
     specs[0].soft_se = half(&se);
     specs
 }

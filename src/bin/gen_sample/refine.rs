@@ -10,23 +10,13 @@
 
 use crate::calibrate::{coefficient_rows, design};
 use crate::design::{self as dsn, Design, Published};
+use crate::district_controls::column;
 use crate::frame::District;
+use crate::printed::Column;
 use crate::util::{Rng, below};
 use nalgebra::{DMatrix, DVector};
 use std::collections::BTreeMap;
-
-/// Published control coefficients and SEs of column (2) (employment, Tab. 13–16).
-pub const EMP_CONTROLS: [([f64; 4], [f64; 4]); 4] = [
-    ([-0.7, -0.1, 0.2, -4.8], [1.1, 0.0, 0.1, 1.9]),
-    ([0.6, -0.1, 0.2, -3.9], [1.0, 0.0, 0.1, 1.8]),
-    ([-0.9, 0.0, 0.2, -4.5], [1.2, 0.0, 0.1, 2.1]),
-    ([-0.8, -0.1, 0.2, -5.3], [1.1, 0.0, 0.1, 2.1]),
-];
-/// Tab. 17 column (2) capacity controls and SEs.
-pub const HOUSING_CONTROLS: ([f64; 6], [f64; 6]) = (
-    [3.7, -0.2, 0.1, 9.7, -0.2, -5.7],
-    [3.8, 0.3, 0.4, 10.9, 0.6, 18.3],
-);
+use wirkung::core::derive::Comparison;
 
 struct Rows {
     a: Vec<DVector<f64>>,
@@ -62,7 +52,7 @@ fn add(
     w: &[f64],
     p: &Published,
     col1: bool,
-    controls: Option<(&[f64], &[f64])>,
+    controls: Option<&Column>,
 ) {
     let t: Vec<f64> = units
         .iter()
@@ -96,9 +86,9 @@ fn add(
     let r2 = coefficient_rows(&design(&cols), &ww);
     emit(&r2, 0, p.treat2, 0.03);
     emit(&r2, 1, p.const2, 0.03);
-    if let Some((coef, se)) = controls {
-        for j in 0..coef.len() {
-            emit(&r2, 2 + j, coef[j], (0.5 * se[j]).max(0.03));
+    if let Some(column) = controls {
+        for (j, &(coef, se, _)) in column.terms[2..].iter().enumerate() {
+            emit(&r2, 2 + j, coef, (0.5 * se).max(0.03));
         }
     }
 }
@@ -125,7 +115,7 @@ fn employment_inconsistency(dz: &Design, z: &[Vec<f64>], w: &[f64]) -> f64 {
         w,
         &dsn::EARLY,
         true,
-        Some((&EMP_CONTROLS[0].0, &EMP_CONTROLS[0].1)),
+        Some(column("Tab. 13", Comparison::EarlyStart)),
     );
     add(
         &mut rows,
@@ -136,7 +126,7 @@ fn employment_inconsistency(dz: &Design, z: &[Vec<f64>], w: &[f64]) -> f64 {
         w,
         &dsn::CAPACITY,
         true,
-        Some((&EMP_CONTROLS[1].0, &EMP_CONTROLS[1].1)),
+        Some(column("Tab. 14", Comparison::Capacity)),
     );
     add(
         &mut rows,
@@ -147,7 +137,7 @@ fn employment_inconsistency(dz: &Design, z: &[Vec<f64>], w: &[f64]) -> f64 {
         w,
         &dsn::PLAN_B,
         true,
-        Some((&EMP_CONTROLS[2].0, &EMP_CONTROLS[2].1)),
+        Some(column("Tab. 15", Comparison::PlanB)),
     );
     add(
         &mut rows,
@@ -158,7 +148,7 @@ fn employment_inconsistency(dz: &Design, z: &[Vec<f64>], w: &[f64]) -> f64 {
         w,
         &dsn::LABOUR,
         true,
-        Some((&EMP_CONTROLS[3].0, &EMP_CONTROLS[3].1)),
+        Some(column("Tab. 16", Comparison::LabourTalks)),
     );
     rows.inconsistency()
 }
@@ -183,7 +173,7 @@ fn housing_inconsistency(dz: &Design, z: &[Vec<f64>], w: &[f64]) -> f64 {
         w,
         &dsn::H_CAPACITY,
         true,
-        Some((&HOUSING_CONTROLS.0, &HOUSING_CONTROLS.1)),
+        Some(column("Tab. 17", Comparison::Capacity)),
     );
     add(
         &mut rows,
@@ -359,7 +349,7 @@ pub fn neighbours_score(ds: &[District]) -> f64 {
         &persons,
         &NEIGHBOURS,
         true,
-        Some((&NEIGHBOURS_CONTROLS.0, &NEIGHBOURS_CONTROLS.1)),
+        Some(column("Tab. 12", Comparison::BwVsNeighbours)),
     );
     // Keep the BW indicator from becoming predictable by the controls (that would inflate the
     // treatment SE of column (2)): penalise the R² of BW on the controls.
@@ -377,12 +367,10 @@ pub fn neighbours_score(ds: &[District]) -> f64 {
     rows.inconsistency() + 60.0 * aux.r2
 }
 
-/// Tab. 12 as a `Published`, and its controls with SEs.
+/// Tab. 12's treatments and constants as a `Published` (its controls: `COLUMNS`).
 pub const NEIGHBOURS: Published = Published {
     treat1: 0.9,
     const1: 12.4,
     treat2: 0.1,
     const2: 14.8,
 };
-pub const NEIGHBOURS_CONTROLS: ([f64; 4], [f64; 4]) =
-    ([-0.6, -0.1, 0.1, -3.1], [0.3, 0.0, 0.1, 1.0]);
