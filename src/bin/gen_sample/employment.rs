@@ -7,11 +7,14 @@ use crate::calibrate::{
     regression_constraints, round_counts,
 };
 use crate::design::{self as dsn, Published};
+use crate::district_controls::column;
 use crate::frame::{DROPPED_DISTRICT, District};
 use crate::paths::{EmploymentRow, monthly, persons_at};
+use crate::printed::Column;
 use crate::util::{Rng, normal};
 use nalgebra::DVector;
 use std::collections::BTreeMap;
+use wirkung::core::derive::Comparison;
 
 mod shape;
 use shape::{shape, shape_neighbours};
@@ -67,15 +70,36 @@ fn weighted_share(units: &[usize], t: &[f64], w: &[f64]) -> f64 {
     units.iter().zip(t).map(|(&u, x)| w[u] * x).sum::<f64>() / tot
 }
 
-fn within(
-    name: &'static str,
-    g: &BTreeMap<usize, bool>,
-    p: &Published,
-    soft: [f64; 4],
+/// A spec's printed column (2), read from `district_controls::COLUMNS` (controls with SEs
+/// and stars, treatment and constant SEs, R²), after column (1)'s SEs and R².
+struct Printed {
+    soft: [Option<f64>; 4],
     ctl_se: [f64; 4],
     ctl_stars: [usize; 4],
     se: [f64; 4],
     r2: [f64; 2],
+}
+
+impl Printed {
+    fn new(column: &Column, col1_se: [f64; 2], col1_r2: f64) -> Self {
+        let controls = &column.terms[2..];
+        Printed {
+            soft: std::array::from_fn(|j| Some(controls[j].0)),
+            ctl_se: std::array::from_fn(|j| controls[j].1),
+            ctl_stars: std::array::from_fn(|j| controls[j].2),
+            se: [col1_se[0], col1_se[1], column.terms[0].1, column.terms[1].1],
+            r2: [col1_r2, column.r2],
+        }
+    }
+}
+
+/// A comparison within BW: its groups `g`, published treatments and constants `p`, and what
+/// its columns print besides.
+fn within(
+    name: &'static str,
+    g: &BTreeMap<usize, bool>,
+    p: &Published,
+    printed: Printed,
     w: &[f64],
     m: Option<f64>,
 ) -> Spec {
@@ -92,11 +116,11 @@ fn within(
         col1: [Some(t1), Some(c1)],
         pub1: [p.treat1, p.const1],
         col2: [Some(p.treat2), Some(p.const2), None, None, None, None],
-        soft: soft.map(Some),
-        ctl_se,
-        ctl_stars,
-        se,
-        r2,
+        soft: printed.soft,
+        ctl_se: printed.ctl_se,
+        ctl_stars: printed.ctl_stars,
+        se: printed.se,
+        r2: printed.r2,
     }
 }
 
@@ -344,6 +368,11 @@ fn base_rates(rng: &mut Rng, ds: &[District], g: &Groups, units: &Units) -> Base
 fn specs(ds: &[District], g: &Groups, units: &Units) -> Vec<Spec> {
     let (all, w) = (&units.all, &units.w);
     let m_bw = dsn::BW_CHANGE;
+    let tab_12 = Printed::new(
+        column("Tab. 12", Comparison::BwVsNeighbours),
+        [0.7, 0.6],
+        0.01,
+    );
     let c1 = Spec {
         name: "bw-vs-neighbours",
         units: all.clone(),
@@ -354,11 +383,14 @@ fn specs(ds: &[District], g: &Groups, units: &Units) -> Vec<Spec> {
         col1: [Some(0.9), Some(12.4)],
         pub1: [0.9, 12.4],
         col2: [Some(0.1), Some(14.8), None, None, None, None],
-        soft: [Some(-0.6), Some(-0.1), Some(0.1), Some(-3.1)],
-        ctl_se: [0.3, 0.0, 0.1, 1.0],
-        ctl_stars: [1, 1, 0, 3],
-        se: [0.7, 0.6, 0.5, 1.2],
-        r2: [0.01, 0.29],
+        soft: tab_12.soft,
+        ctl_se: tab_12.ctl_se,
+        ctl_stars: tab_12.ctl_stars,
+        se: tab_12.se,
+        r2: tab_12.r2,
+    };
+    let printed = |table, comparison, col1_se, col1_r2| {
+        Printed::new(column(table, comparison), col1_se, col1_r2)
     };
     vec![
         c1,
@@ -366,11 +398,7 @@ fn specs(ds: &[District], g: &Groups, units: &Units) -> Vec<Spec> {
             "early-start",
             &g.early,
             &dsn::EARLY,
-            [-0.7, -0.1, 0.2, -4.8],
-            [1.1, 0.0, 0.1, 1.9],
-            [0, 0, 0, 2],
-            [0.8, 0.4, 0.7, 3.4],
-            [0.03, 0.33],
+            printed("Tab. 13", Comparison::EarlyStart, [0.8, 0.4], 0.03),
             w,
             Some(m_bw),
         ),
@@ -378,11 +406,7 @@ fn specs(ds: &[District], g: &Groups, units: &Units) -> Vec<Spec> {
             "capacity",
             &g.capacity,
             &dsn::CAPACITY,
-            [0.6, -0.1, 0.2, -3.9],
-            [1.0, 0.0, 0.1, 1.8],
-            [0, 0, 0, 2],
-            [0.8, 0.6, 0.7, 3.0],
-            [0.07, 0.25],
+            printed("Tab. 14", Comparison::Capacity, [0.8, 0.6], 0.07),
             w,
             None,
         ),
@@ -390,11 +414,7 @@ fn specs(ds: &[District], g: &Groups, units: &Units) -> Vec<Spec> {
             "plan-b",
             &g.plan_b,
             &dsn::PLAN_B,
-            [-0.9, 0.0, 0.2, -4.5],
-            [1.2, 0.0, 0.1, 2.1],
-            [0, 0, 0, 2],
-            [0.9, 0.6, 0.7, 3.4],
-            [0.02, 0.34],
+            printed("Tab. 15", Comparison::PlanB, [0.9, 0.6], 0.02),
             w,
             Some(m_bw),
         ),
@@ -402,11 +422,7 @@ fn specs(ds: &[District], g: &Groups, units: &Units) -> Vec<Spec> {
             "labour-talks",
             &g.labour,
             &dsn::LABOUR,
-            [-0.8, -0.1, 0.2, -5.3],
-            [1.1, 0.0, 0.1, 2.1],
-            [0, 0, 1, 2],
-            [0.9, 0.7, 0.7, 3.4],
-            [0.01, 0.35],
+            printed("Tab. 16", Comparison::LabourTalks, [0.9, 0.7], 0.01),
             w,
             Some(m_bw),
         ),
