@@ -10,9 +10,10 @@ use wirkung::core::derive::{Comparison, Outcome, Panel};
 pub type Figure = (f64, f64, usize);
 
 /// A printed column: its terms in the pipeline's order (treatment, constant, then in column
-/// (2) the manifest's controls: protection seekers, GDP, SV employees, urban, and for housing
-/// dwellings, new dwellings), its R², and for employment the SV-only treatment coefficient
-/// with controls that the text or footnote prints.
+/// (2) the manifest's controls: for districts protection seekers, GDP, SV employees, urban,
+/// and for housing dwellings, new dwellings; for municipalities (Tab. 18) refugees, tax
+/// revenue, SV employees, urban, dwellings, new dwellings), its R², and for employment the
+/// SV-only treatment coefficient with controls that the text or footnote prints.
 pub struct Column {
     pub table: &'static str,
     pub outcome: Outcome,
