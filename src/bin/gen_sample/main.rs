@@ -299,14 +299,7 @@ fn run(seed: u64, out: &Path) -> Result<Vec<String>, String> {
         district_controls::set_values(&mut ds[k], v);
     }
     for (m, z) in municipal_controls {
-        let mu = &mut munis[m];
-        [
-            mu.refugees_per_pop,
-            mu.tax_revenue,
-            mu.sv_2015,
-            mu.dwellings,
-            mu.new_dwellings,
-        ] = z;
+        municipal_controls::set_values(&mut munis[m], z);
     }
 
     std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;

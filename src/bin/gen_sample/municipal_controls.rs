@@ -45,7 +45,7 @@ pub const TAB_18: [Column; 2] = [
 ];
 
 /// A municipality's five free controls, in `FREE` order.
-pub fn values(m: &Municipality) -> [f64; 5] {
+fn values(m: &Municipality) -> [f64; 5] {
     [
         m.refugees_per_pop,
         m.tax_revenue,
