@@ -589,7 +589,8 @@ fn base_shares(inp: &Inputs, draws: &Draws, y: &[f64]) -> Vec<i64> {
 }
 
 /// Whole persons decentrally housed at the end wave: x = end share, the constraints shift by
-/// the base shares.
+/// the base shares. Where shares had to be held inside 0–100 the constraints cannot all hold;
+/// `housing_counts` moves these counts once more on the written bundle.
 fn end_counts(
     inp: &Inputs,
     specs: &[Spec],

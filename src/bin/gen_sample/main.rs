@@ -22,6 +22,7 @@ mod district_controls;
 mod employment;
 mod frame;
 mod housing;
+mod housing_counts;
 mod housing_spec;
 mod municipal_controls;
 mod paths;
@@ -291,7 +292,7 @@ fn run(seed: u64, out: &Path) -> Result<Vec<String>, String> {
         muni_plan_b: &split(&muni_plan_b),
     };
     let housing::Generated {
-        waves,
+        mut waves,
         district_controls: shaped,
         municipal_controls,
     } = housing::generate(&mut rng, &inputs, &mut log);
@@ -314,9 +315,15 @@ fn run(seed: u64, out: &Path) -> Result<Vec<String>, String> {
     io(write::population(out, &ds))?;
     io(write::manager_survey(out, &munis, &responses))?;
     write::activity(out, &act).map_err(|e| format!("{}: activity: {e}", out.display()))?;
-    // The last stage reads the written bundle back through the real pipeline.
-    let written = wirkung::core::bundle::load(out)
-        .map_err(|e| format!("reading back the written bundle: {e}"))?;
+    // The last stages read the written bundle back through the real pipeline.
+    let read_back = || {
+        wirkung::core::bundle::load(out)
+            .map_err(|e| format!("reading back the written bundle: {e}"))
+    };
+    let moves = housing_counts::shape(&read_back()?, &mut log)?;
+    housing_counts::apply(&moves, &munis, &mut waves);
+    io(write::target_group(out, &munis, &waves))?;
+    let written = read_back()?;
     district_controls::shape(&written, &mut ds, &mut log)?;
     io(write::districts(out, &ds))?;
     municipal_controls::shape(&written, &mut munis, &mut log)?;

@@ -98,16 +98,21 @@ impl Target {
     /// farthest from their edges (`printed_target`), the R² into its two decimals, and the
     /// SV-only treatment coefficient into its one.
     pub fn residuals(&self, p: &[f64], r: &mut Vec<f64>) {
-        let f = self.regression.fit(p);
+        self.fit_residuals(&self.regression.fit(p), r);
+        if let (Some(sv), Some(want)) = (&self.sv_only, self.column.sv_only) {
+            let c = sv.fit(p).coef[0];
+            r.push((c - want) / 0.01);
+        }
+    }
+
+    /// The residuals of `residuals` for a fit of the column's regression computed elsewhere
+    /// (the SV-only twin aside).
+    pub fn fit_residuals(&self, f: &FitStats, r: &mut Vec<f64>) {
         for (j, &(tc, te)) in self.aims.iter().enumerate() {
             r.push((f.coef[j] - tc) / 0.004);
             r.push((f.se[j] - te) / 0.004);
         }
         r.push(r2_residual(f.r2, self.column.r2));
-        if let (Some(sv), Some(want)) = (&self.sv_only, self.column.sv_only) {
-            let c = sv.fit(p).coef[0];
-            r.push((c - want) / 0.01);
-        }
     }
 }
 
@@ -177,6 +182,13 @@ impl Boxes {
             .collect();
         let r2 = (column.r2 - 0.005 + safe_r2, column.r2 + 0.005 - safe_r2);
         Boxes { terms, r2, unit }
+    }
+
+    /// Lets term `j`'s SE lie anywhere (its |t| band still holds): for a figure shown to be
+    /// out of reach, which would otherwise pull every other figure towards a compromise.
+    pub fn release_se(&mut self, j: usize) {
+        self.terms[j][2] = f64::NEG_INFINITY;
+        self.terms[j][3] = f64::INFINITY;
     }
 
     /// Per term how far coefficient, SE and |t| lie outside their boxes, then R².
