@@ -43,8 +43,9 @@ pub struct Prepared {
     rows: DMatrix<f64>,
     /// (X'WX)⁻¹.
     bread: DMatrix<f64>,
-    /// X(X'WX)⁻¹: row i is observation i's share of every coefficient's sandwich.
-    z: DMatrix<f64>,
+    /// X(X'WX)⁻¹: row i is observation i's share of every coefficient's sandwich. Only
+    /// `fit_quick` needs it (`for_quick_fits`), so `fit` on a design used once skips it.
+    z: Option<DMatrix<f64>>,
 }
 
 impl Prepared {
@@ -52,14 +53,20 @@ impl Prepared {
         let wx = DMatrix::from_fn(x.nrows(), x.ncols(), |i, j| x[(i, j)] * w[i]);
         let bread = (x.transpose() * &wx).try_inverse().expect("full rank");
         let rows = &bread * wx.transpose();
-        let z = &x * &bread;
         Prepared {
             x,
             w,
             rows,
             bread,
-            z,
+            z: None,
         }
+    }
+
+    /// `new` ready for `fit_quick`.
+    pub fn for_quick_fits(x: DMatrix<f64>, w: Vec<f64>) -> Self {
+        let mut p = Prepared::new(x, w);
+        p.z = Some(&p.x * &p.bread);
+        p
     }
 
     /// Coefficients and residuals on outcome `y`.
@@ -111,7 +118,8 @@ impl Prepared {
     /// times. `fit` keeps the full sandwich, so that the stages before such a search follow
     /// the same path to the last bit.
     pub fn fit_quick(&self, y: &[f64]) -> FitStats {
-        let (x, w, z) = (&self.x, &self.w, &self.z);
+        let z = self.z.as_ref().expect("prepared by for_quick_fits");
+        let (x, w) = (&self.x, &self.w);
         let (n, k) = (x.nrows(), x.ncols());
         let (b, e) = self.solve(y);
         let mut v = vec![0.0; k];

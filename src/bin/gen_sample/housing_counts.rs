@@ -93,7 +93,10 @@ impl Fixed {
             })
             .collect::<Result<_, _>>()?;
         Ok(Fixed {
-            prepared: Prepared::new(design(&cols), p.rows.iter().map(|r| r.weight).collect()),
+            prepared: Prepared::for_quick_fits(
+                design(&cols),
+                p.rows.iter().map(|r| r.weight).collect(),
+            ),
             y,
         })
     }
