@@ -23,11 +23,11 @@
 //! Column (5)'s treatment SE (printed 2.7) is left out: on these weights it cannot reach its
 //! box together with column (1)'s (`scripts/tab17_column1_feasibility.py`).
 
-use crate::calibrate::{FitStats, Prepared, design, levenberg_marquardt};
+use crate::calibrate::levenberg_marquardt;
 use crate::district_controls::{COLUMNS, TAB_17_COLUMN_1};
 use crate::frame::Municipality;
 use crate::municipal_controls::TAB_18;
-use crate::printed::{Boxes, Cell, Column, Target, regression, show};
+use crate::printed::{Boxes, Cell, Column, QuickFit, Target, regression, show};
 use crate::waves::WaveRow;
 use std::collections::{BTreeMap, HashMap};
 use wirkung::core::bundle::{Bundle, Level};
@@ -62,51 +62,6 @@ const AIMED_WEIGHT: f64 = 0.1;
 const ITERATIONS: usize = 300;
 const ROUNDING_ITERATIONS: usize = 60;
 
-/// A regression on the stage's parameters (district outcomes, then municipal outcomes) with
-/// its design fixed.
-struct Fixed {
-    prepared: Prepared,
-    /// The parameter each row's outcome is.
-    y: Vec<usize>,
-}
-
-impl Fixed {
-    fn new(p: &Panel, index: &HashMap<String, usize>) -> Result<Self, String> {
-        let mut cols = vec![
-            p.rows
-                .iter()
-                .map(|r| if r.treated { 1.0 } else { 0.0 })
-                .collect(),
-            vec![1.0; p.rows.len()],
-        ];
-        for c in 0..p.control_names.len() {
-            cols.push(p.rows.iter().map(|r| r.controls[c]).collect());
-        }
-        let y = p
-            .rows
-            .iter()
-            .map(|row| {
-                index
-                    .get(&row.unit_id)
-                    .copied()
-                    .ok_or_else(|| format!("panel unit {} has no parameter", row.unit_id))
-            })
-            .collect::<Result<_, _>>()?;
-        Ok(Fixed {
-            prepared: Prepared::for_quick_fits(
-                design(&cols),
-                p.rows.iter().map(|r| r.weight).collect(),
-            ),
-            y,
-        })
-    }
-
-    fn fit(&self, p: &[f64]) -> FitStats {
-        let y: Vec<f64> = self.y.iter().map(|&i| p[i]).collect();
-        self.prepared.fit_quick(&y)
-    }
-}
-
 /// Which figures of a column with controls this stage may not push out of their print boxes.
 #[derive(Clone, Copy)]
 enum Keep {
@@ -125,7 +80,7 @@ struct Aimed {
     boxes: Boxes,
     /// Per box residual (`Boxes::residuals` order): kept in its box.
     kept: Vec<bool>,
-    fixed: Fixed,
+    fixed: QuickFit,
 }
 
 impl Aimed {
@@ -136,7 +91,7 @@ impl Aimed {
         p0: &[f64],
         keep: Keep,
     ) -> Result<Self, String> {
-        let fixed = Fixed::new(p, index)?;
+        let fixed = QuickFit::new(p, index)?;
         let df = (p.rows.len() - column.terms.len()) as f64;
         let boxes = Boxes::new(column, df, 0.0, 0.0, BOX_UNIT);
         let mut r0 = Vec::new();
@@ -246,7 +201,7 @@ pub fn shape(b: &Bundle, log: &mut Vec<String>) -> Result<BTreeMap<String, i64>,
         if c.comparison == Comparison::HousingTalks {
             boxes.release_se(0);
         }
-        boxed.push((boxes, Fixed::new(p, &index)?));
+        boxed.push((boxes, QuickFit::new(p, &index)?));
     }
     let aimed = |columns: &'static [Column], panels: &[Panel], keep| {
         columns

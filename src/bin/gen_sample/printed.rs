@@ -3,7 +3,10 @@
 //! (`Regression`), and two ways to measure a fit against its column: towards the point
 //! farthest inside every print box (`Target`) or only outside the boxes (`Boxes`).
 
-use crate::calibrate::{FitStats, Printed, design, fit, printed_target, r2_residual, star_band};
+use crate::calibrate::{
+    FitStats, Prepared, Printed, design, fit, printed_target, r2_residual, star_band,
+};
+use std::collections::HashMap;
 use wirkung::core::derive::{Comparison, Outcome, Panel};
 
 /// A printed figure: coefficient, SE, stars (0 = none, 1 = * p<.10 … 3 = *** p<.01).
@@ -142,6 +145,51 @@ pub fn regression(
             .collect(),
         controls,
     })
+}
+
+/// A panel's regression whose outcomes are parameters of a search (`index`: unit id to
+/// parameter) and whose design is fixed, refitted in O(nk) (`Prepared::fit_quick`).
+pub struct QuickFit {
+    prepared: Prepared,
+    /// The parameter each row's outcome is.
+    y: Vec<usize>,
+}
+
+impl QuickFit {
+    pub fn new(p: &Panel, index: &HashMap<String, usize>) -> Result<Self, String> {
+        let mut cols = vec![
+            p.rows
+                .iter()
+                .map(|r| if r.treated { 1.0 } else { 0.0 })
+                .collect(),
+            vec![1.0; p.rows.len()],
+        ];
+        for c in 0..p.control_names.len() {
+            cols.push(p.rows.iter().map(|r| r.controls[c]).collect());
+        }
+        let y = p
+            .rows
+            .iter()
+            .map(|row| {
+                index
+                    .get(&row.unit_id)
+                    .copied()
+                    .ok_or_else(|| format!("panel unit {} has no parameter", row.unit_id))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(QuickFit {
+            prepared: Prepared::for_quick_fits(
+                design(&cols),
+                p.rows.iter().map(|r| r.weight).collect(),
+            ),
+            y,
+        })
+    }
+
+    pub fn fit(&self, p: &[f64]) -> FitStats {
+        let y: Vec<f64> = self.y.iter().map(|&i| p[i]).collect();
+        self.prepared.fit_quick(&y)
+    }
 }
 
 /// How far `v` lies outside [lo, hi], signed, in units of `scale` (zero inside).
