@@ -20,6 +20,7 @@ mod derive;
 mod design;
 mod district_controls;
 mod employment;
+mod employment_counts;
 mod frame;
 mod housing;
 mod housing_counts;
@@ -246,7 +247,7 @@ fn run(seed: u64, out: &Path) -> Result<Vec<String>, String> {
         plan_b: plan_b_g,
         labour: labour_g,
     };
-    let emp = employment::generate(&mut rng, &mut ds, &groups);
+    let mut emp = employment::generate(&mut rng, &mut ds, &groups);
     log.extend(emp.log);
     // Housing controls are polished on the employment controls as shaped above.
     let kept: Vec<usize> = dz
@@ -328,5 +329,8 @@ fn run(seed: u64, out: &Path) -> Result<Vec<String>, String> {
     io(write::districts(out, &ds))?;
     municipal_controls::shape(&written, &mut munis, &mut log)?;
     io(write::municipalities(out, &ds, &munis))?;
+    let moves = employment_counts::shape(&read_back()?, &mut log)?;
+    employment_counts::apply(&moves, &ds, &mut emp.rows);
+    io(write::employment(out, &ds, &emp.rows))?;
     Ok(log)
 }
