@@ -1,6 +1,6 @@
 //! Whole persons against Tab. 11–16 on the controls as finally written.
 //!
-//! The employment outcome is fixed in whole persons (step 4) before housing is calibrated.
+//! The employment outcome is fixed in whole persons (step 5 in the sample README) before housing is calibrated.
 //! The districts' control stage then moves the BW districts' protection seekers, GDP and SV
 //! employees against Tab. 12–17 at once, and where Tab. 17 pulls them apart from the
 //! employment tables it settles on a compromise, leaving figures of Tab. 12–16 just outside
@@ -20,10 +20,11 @@
 //!
 //! The stage keeps its moves only if more figures print as published than before.
 
+use crate::calibrate::FitStats;
 use crate::district_controls::{COLUMNS, EMPLOYMENT_COLUMN_1};
 use crate::frame::District;
 use crate::paths::EmploymentRow;
-use crate::printed::{Boxes, Column, QuickFit};
+use crate::printed::{Boxes, Column, QuickFit, outside};
 use std::collections::{BTreeMap, HashMap};
 use wirkung::core::bundle::{Bundle, Level};
 use wirkung::core::derive::{Comparison, ControlSelection, Outcome, Panel, PanelSpec, panel};
@@ -143,33 +144,37 @@ pub fn shape(b: &Bundle, log: &mut Vec<String>) -> Result<BTreeMap<String, i64>,
         s / w
     };
     let base = [base_mean(true), base_mean(false)];
-    let tab_11 = |f: &crate::calibrate::FitStats, margin: f64, r: &mut Vec<f64>| {
+    let tab_11 = |f: &FitStats, margin: f64, r: &mut Vec<f64>| {
         let change = [f.coef[0] + f.coef[1], f.coef[1]];
         for g in 0..2 {
             for (v, want) in [
                 (base[g] + change[g], TAB_11_END[g]),
                 (change[g], TAB_11_CHANGE[g]),
             ] {
-                let (lo, hi) = (want - 0.05 + margin, want + 0.05 - margin);
-                r.push(((v - hi).max(0.0) - (lo - v).max(0.0)) / BOX_UNIT);
+                r.push(outside(
+                    v,
+                    want - 0.05 + margin,
+                    want + 0.05 - margin,
+                    BOX_UNIT,
+                ));
             }
         }
     };
     // Every figure's distance outside its exact box and outside its shrunk one.
-    let outside = |p: &[f64]| -> (Vec<f64>, Vec<f64>) {
+    let distances = |p: &[f64]| -> (Vec<f64>, Vec<f64>) {
         let (mut exact, mut inside) = (Vec::with_capacity(140), Vec::with_capacity(140));
-        for f in &fitted {
-            let fit = f.fit.fit(p);
-            f.exact.residuals(&fit, &mut exact);
-            f.inside.residuals(&fit, &mut inside);
+        let fits: Vec<FitStats> = fitted.iter().map(|f| f.fit.fit(p)).collect();
+        for (f, fit) in fitted.iter().zip(&fits) {
+            f.exact.residuals(fit, &mut exact);
+            f.inside.residuals(fit, &mut inside);
         }
-        let tab_12_1 = fitted[0].fit.fit(p);
-        tab_11(&tab_12_1, 0.0, &mut exact);
-        tab_11(&tab_12_1, SAFE, &mut inside);
+        // Tab. 12 (1) is the first column.
+        tab_11(&fits[0], 0.0, &mut exact);
+        tab_11(&fits[0], SAFE, &mut inside);
         (exact, inside)
     };
-    let in_print = |p: &[f64]| -> usize { outside(p).0.iter().filter(|v| **v == 0.0).count() };
-    let role: Vec<Role> = outside(&p0)
+    let in_print = |p: &[f64]| -> usize { distances(p).0.iter().filter(|v| **v == 0.0).count() };
+    let role: Vec<Role> = distances(&p0)
         .0
         .iter()
         .zip(&reachable)
@@ -180,7 +185,7 @@ pub fn shape(b: &Bundle, log: &mut Vec<String>) -> Result<BTreeMap<String, i64>,
         })
         .collect();
     let cost = |p: &[f64]| -> f64 {
-        let (exact, inside) = outside(p);
+        let (exact, inside) = distances(p);
         let mut c = 0.0;
         for ((e, i), role) in exact.iter().zip(&inside).zip(&role) {
             let missed = if *e != 0.0 { MISSED } else { 0.0 };

@@ -193,7 +193,7 @@ impl QuickFit {
 }
 
 /// How far `v` lies outside [lo, hi], signed, in units of `scale` (zero inside).
-fn outside(v: f64, lo: f64, hi: f64, scale: f64) -> f64 {
+pub fn outside(v: f64, lo: f64, hi: f64, scale: f64) -> f64 {
     ((v - hi).max(0.0) - (lo - v).max(0.0)) / scale
 }
 
