@@ -5,7 +5,7 @@ the `honestdid` Python package (a port of the R package HonestDiD) on
       at the base month, district-clustered CRV1 covariance from pyfixest; the same derivation as
       tests/reference/robust/make_sample_reference.py, on the quarters' last months).
 Writes honest_reference.json next to this script. Run: python3 make_honest_reference.py
-(`--sd-m0`: only the Delta^SD rows at M = 0, see below)
+(`--sd-m0`: only the Delta^SD rows at M = 0; `--sample-only`: only case (b); see below)
 
 Where the package draws random numbers, this script replaces only the random source, so that an
 independent implementation can reproduce the numbers exactly rather than up to Monte Carlo noise:
@@ -300,6 +300,10 @@ if "--sd-m0" in sys.argv[1:]:
     raise SystemExit(0)
 
 # --- (a) synthetic event study -------------------------------------------------------------
+# `python3 make_honest_reference.py --sample-only` keeps the synthetic case of the committed
+# honest_reference.json (it does not depend on the shipped sample, and is most of the run time)
+# and recomputes only (b), for when the sample is regenerated.
+SAMPLE_ONLY = "--sample-only" in sys.argv[1:]
 shared_random_source(True)
 npre, npost = 4, 3
 beta_a = np.array([0.12, -0.08, 0.15, 0.05, -0.85, -1.10, -1.30])
@@ -309,8 +313,13 @@ sigma_a = corr * np.outer(sd_a, sd_a)
 avg = np.full(npost, 1.0 / npost)
 e2 = np.zeros(npost)
 e2[1] = 1.0
-cases = [case("synthetic", beta_a, sigma_a, npre, npost, [("average", avg), ("e=2", e2)],
-              np.linspace(0, 2, 9), np.linspace(0, 0.3, 7))]
+if SAMPLE_ONLY:
+    with open(os.path.join(here, "honest_reference.json")) as f:
+        cases = [c for c in json.load(f)["cases"] if c["name"] == "synthetic"]
+    assert cases, "--sample-only needs a committed synthetic case"
+else:
+    cases = [case("synthetic", beta_a, sigma_a, npre, npost, [("average", avg), ("e=2", e2)],
+                  np.linspace(0, 2, 9), np.linspace(0, 0.3, 7))]
 
 # --- (b) the sample's quarterly event study -------------------------------------------------
 import pyfixest as pf
