@@ -8,19 +8,22 @@
 //! other table; so this stage, last, moves persons employed at the end month (Sep 2019) per
 //! district, every control as written.
 //!
-//! It is a greedy descent over whole-person moves (one district, a few persons either way).
-//! A figure in print at the start may not leave its box (a stiff wall at its edge); one out
-//! of print aims a little inside its box, and each one still out costs a fixed amount on top,
-//! so that a move bringing a figure into print wins over one that only brings several closer.
-//! A continuous solve first (Levenberg–Marquardt, as in `housing_counts`) did not help: the
-//! walls of the figures in print stopped it within a few steps, and the descent from the
-//! written counts reached as many figures on its own. Tab. 12 (2)'s figures out of print are
-//! not aimed at: they hinge on the neighbours, whose outcome would have to move far (see the
-//! sample README). The SV-only variants count SV employment, which this stage does not move.
+//! It is a greedy descent over whole-person moves (one district, a few persons either way;
+//! two BW districts at once where no single move helps). A figure in print where a round
+//! starts may not leave its box (a stiff wall at its edge); one out of print aims a little
+//! inside its box, and each one still out costs a fixed amount on top, so that a move
+//! bringing a figure into print wins over one that only brings several closer. Some figures
+//! need many districts to move a little at once, which no single or paired move finds: so
+//! each round also starts the descent from a continuous solve (Levenberg–Marquardt without
+//! walls, which stopped an earlier version within a few steps) rounded to whole persons,
+//! and keeps whichever descent ends with more figures in print. Tab. 12 (2)'s figures out
+//! of print are not aimed at: they hinge on the neighbours, whose outcome would have to
+//! move far (see the sample README). The SV-only variants count SV employment, which this
+//! stage does not move.
 //!
 //! The stage keeps its moves only if more figures print as published than before.
 
-use crate::calibrate::FitStats;
+use crate::calibrate::{FitStats, levenberg_marquardt_sparse_prior};
 use crate::district_controls::{COLUMNS, EMPLOYMENT_COLUMN_1};
 use crate::frame::District;
 use crate::paths::EmploymentRow;
@@ -52,6 +55,17 @@ const PRIOR: f64 = 0.5;
 const STEPS: [i64; 12] = [1, -1, 2, -2, 3, -3, 5, -5, 10, -10, 20, -20];
 const MAX_MOVES: usize = 2000;
 
+/// Persons each of two districts moves in a paired move (tried when no single move helps).
+const PAIR_STEPS: [i64; 10] = [1, -1, 2, -2, 3, -3, 5, -5, 10, -10];
+
+/// The continuous solve's iterations, and the smallest gain (a share of the cost) that keeps
+/// it going.
+const LM_ITERATIONS: usize = 200;
+const LM_MIN_GAIN: f64 = 1e-6;
+
+/// Rounds of solve and descent at most; a round that brings no figure into print ends them.
+const ROUNDS: usize = 4;
+
 /// Tab. 11's Sep 2019 means and changes (BW, then the neighbours): the Dec 2017 means do not
 /// move, and the simple DiD is Tab. 12 (1)'s treatment coefficient.
 const TAB_11_END: [f64; 2] = [43.4, 41.9];
@@ -73,6 +87,16 @@ struct Movable {
     per: f64,
     /// Persons it may lose before employment falls below SV employment.
     slack: i64,
+}
+
+/// Where a greedy descent ended: the persons moved per district, the figures in print, the
+/// cost, and the moves made (how many of them paired).
+struct Descent {
+    persons: Vec<i64>,
+    print: usize,
+    cost: f64,
+    moves: usize,
+    pairs: usize,
 }
 
 /// How a figure enters the descent's cost.
@@ -174,20 +198,24 @@ pub fn shape(b: &Bundle, log: &mut Vec<String>) -> Result<BTreeMap<String, i64>,
         (exact, inside)
     };
     let in_print = |p: &[f64]| -> usize { distances(p).0.iter().filter(|v| **v == 0.0).count() };
-    let role: Vec<Role> = distances(&p0)
-        .0
-        .iter()
-        .zip(&reachable)
-        .map(|(v, &reach)| match (*v == 0.0, reach) {
-            (true, _) => Role::Kept,
-            (false, true) => Role::Aimed,
-            (false, false) => Role::Left,
-        })
-        .collect();
-    let cost = |p: &[f64]| -> f64 {
+    // Each figure's role at the point `p`.
+    let roles = |p: &[f64]| -> Vec<Role> {
+        distances(p)
+            .0
+            .iter()
+            .zip(&reachable)
+            .map(|(v, &reach)| match (*v == 0.0, reach) {
+                (true, _) => Role::Kept,
+                (false, true) => Role::Aimed,
+                (false, false) => Role::Left,
+            })
+            .collect()
+    };
+    // The descent's cost under `role`; the prior counts from the written counts.
+    let cost = |role: &[Role], p: &[f64]| -> f64 {
         let (exact, inside) = distances(p);
         let mut c = 0.0;
-        for ((e, i), role) in exact.iter().zip(&inside).zip(&role) {
+        for ((e, i), role) in exact.iter().zip(&inside).zip(role) {
             let missed = if *e != 0.0 { MISSED } else { 0.0 };
             c += match role {
                 Role::Kept => (e * KEEP).powi(2) + missed,
@@ -203,7 +231,6 @@ pub fn shape(b: &Bundle, log: &mut Vec<String>) -> Result<BTreeMap<String, i64>,
     };
 
     let movable = movable(b, &panels, &index)?;
-    let mut persons = vec![0i64; movable.len()];
     let at = |persons: &[i64]| -> Vec<f64> {
         let mut q = p0.clone();
         for (m, &k) in movable.iter().zip(persons) {
@@ -211,39 +238,189 @@ pub fn shape(b: &Bundle, log: &mut Vec<String>) -> Result<BTreeMap<String, i64>,
         }
         q
     };
-    let (start_cost, start_print) = (cost(&p0), in_print(&p0));
-    let mut now = start_cost;
-    let mut moves = 0;
-    while moves < MAX_MOVES {
-        let mut best: Option<(f64, usize, i64)> = None;
-        for (k, m) in movable.iter().enumerate() {
-            for step in STEPS {
-                if persons[k] + step < -m.slack {
-                    continue;
+    // The BW districts (Tab. 13 (1)'s units): the only ones paired when single moves stall.
+    let bw: Vec<usize> = panels[1].1.rows.iter().map(|r| index[&r.unit_id]).collect();
+    // The greedy descent under `role` from `persons`: the persons it ends at, its cost, its
+    // moves and how many of them were paired.
+    let descend = |role: &[Role], mut persons: Vec<i64>| -> Descent {
+        let mut now = cost(role, &at(&persons));
+        let (mut moves, mut pairs) = (0, 0);
+        while moves < MAX_MOVES {
+            // The cost after `change` (district, persons), if no district falls below its
+            // SV employment.
+            let try_change = |persons: &mut [i64], change: &[(usize, i64)]| -> Option<f64> {
+                if change
+                    .iter()
+                    .any(|&(k, step)| persons[k] + step < -movable[k].slack)
+                {
+                    return None;
                 }
-                persons[k] += step;
-                let c = cost(&at(&persons));
-                persons[k] -= step;
-                if best.is_none_or(|(bc, _, _)| c < bc) {
-                    best = Some((c, k, step));
+                change.iter().for_each(|&(k, step)| persons[k] += step);
+                let c = cost(role, &at(persons));
+                change.iter().for_each(|&(k, step)| persons[k] -= step);
+                Some(c)
+            };
+            let mut best: Option<(f64, Vec<(usize, i64)>)> = None;
+            let keep_best = |best: &mut Option<(f64, Vec<_>)>, c: Option<f64>, change: &[_]| {
+                if let Some(c) = c
+                    && best.as_ref().is_none_or(|(bc, _)| c < *bc)
+                {
+                    *best = Some((c, change.to_vec()));
+                }
+            };
+            for k in 0..movable.len() {
+                for step in STEPS {
+                    let change = [(k, step)];
+                    keep_best(&mut best, try_change(&mut persons, &change), &change);
                 }
             }
+            let stalled = best.as_ref().is_none_or(|(c, _)| *c > now - 1e-9);
+            // A single move that helps one figure may push another out of its box where a
+            // second district's move, at the same time, would hold it: when no single move
+            // lowers the cost, try two BW districts' moves at once.
+            if stalled {
+                for (i, &a) in bw.iter().enumerate() {
+                    for &b in &bw[i + 1..] {
+                        for sa in PAIR_STEPS {
+                            for sb in PAIR_STEPS {
+                                let change = [(a, sa), (b, sb)];
+                                keep_best(&mut best, try_change(&mut persons, &change), &change);
+                            }
+                        }
+                    }
+                }
+            }
+            let Some((c, change)) = best else { break };
+            if c > now - 1e-9 {
+                break;
+            }
+            pairs += usize::from(change.len() == 2);
+            change.iter().for_each(|&(k, step)| persons[k] += step);
+            now = c;
+            moves += 1;
         }
-        let Some((c, k, step)) = best else { break };
-        if c > now - 1e-9 {
+        Descent {
+            print: in_print(&at(&persons)),
+            persons,
+            cost: now,
+            moves,
+            pairs,
+        }
+    };
+
+    // A figure out of print may need many districts to move a little at once, which no
+    // single or paired move finds. So each round also starts the descent from a continuous
+    // solve (Levenberg–Marquardt on the districts' rate changes) rounded to whole persons:
+    // every figure not left aims inside its box, with no wall, so that the figures in print
+    // may pass their edges on the way; the descent then holds them again. A round starts
+    // where the last one ended, with the figures in print there as the walls.
+    let start_print = in_print(&p0);
+    let mut persons = vec![0i64; movable.len()];
+    let mut print = start_print;
+    for round in 1..=ROUNDS {
+        let here = at(&persons);
+        let role = roles(&here);
+        // The continuous solve aiming at the figures in print and at `aimed` (all figures
+        // out of print, or one), rounded to whole persons.
+        let solve = |aimed: Option<usize>| -> (Vec<i64>, usize) {
+            let aims = |p: &[f64]| -> Vec<f64> {
+                let (_, inside) = distances(p);
+                inside
+                    .iter()
+                    .zip(&role)
+                    .enumerate()
+                    .map(|(f, (v, r))| match r {
+                        Role::Kept => *v,
+                        Role::Aimed if aimed.is_none_or(|a| a == f) => *v,
+                        _ => 0.0,
+                    })
+                    .collect()
+            };
+            let prior = |j: usize, v: f64| [(v - p0[j]) / PRIOR, 0.0];
+            let (solved, iterations) = levenberg_marquardt_sparse_prior(
+                &here,
+                &aims,
+                &prior,
+                1e-7,
+                LM_ITERATIONS,
+                LM_MIN_GAIN,
+            );
+            // Whole persons, coarsest district first: each to the floor or ceiling of its
+            // solved count, whichever leaves the aims (the others still as solved, or as
+            // rounded before) closer; plain rounding took figures in print out of their
+            // boxes, which the descent could not bring back.
+            let aim_cost = |p: &[f64]| -> f64 {
+                aims(p).iter().map(|v| v * v).sum::<f64>()
+                    + p.iter()
+                        .enumerate()
+                        .map(|(j, &v)| prior(j, v)[0].powi(2))
+                        .sum::<f64>()
+            };
+            let mut q = solved.clone();
+            let mut order: Vec<&Movable> = movable.iter().collect();
+            order.sort_by(|a, b| b.per.total_cmp(&a.per));
+            let mut rounded = vec![0i64; movable.len()];
+            for m in order {
+                let exact = (solved[m.param] - p0[m.param]) / m.per;
+                let mut best: Option<(f64, i64)> = None;
+                for k in [exact.floor() as i64, exact.ceil() as i64] {
+                    let k = k.max(-m.slack);
+                    q[m.param] = p0[m.param] + m.per * k as f64;
+                    let c = aim_cost(&q);
+                    if best.is_none_or(|(bc, _)| c < bc) {
+                        best = Some((c, k));
+                    }
+                }
+                let k = best.map_or(0, |(_, k)| k);
+                q[m.param] = p0[m.param] + m.per * k as f64;
+                rounded[m.param] = k;
+            }
+            (rounded, iterations)
+        };
+        // Figures out of print may pull against each other (see the sample README), so
+        // besides aiming at all of them at once the solve aims at each alone; the descent
+        // starts from whichever rounded solve costs least.
+        let candidates = std::iter::once(None).chain(
+            (0..role.len())
+                .filter(|&f| role[f] == Role::Aimed)
+                .map(Some),
+        );
+        let Some((rounded, iterations)) = candidates
+            .map(solve)
+            .min_by(|a, b| cost(&role, &at(&a.0)).total_cmp(&cost(&role, &at(&b.0))))
+        else {
+            break;
+        };
+        let from_here = descend(&role, persons.clone());
+        let from_solve = descend(&role, rounded);
+        log.push(format!(
+            "employment persons, round {round}: from {print} figures in print, the descent from here prints {} (cost {:.1}, {} moves, {} paired), from the continuous solve ({iterations} iterations) rounded {} (cost {:.1}, {} moves, {} paired)",
+            from_here.print,
+            from_here.cost,
+            from_here.moves,
+            from_here.pairs,
+            from_solve.print,
+            from_solve.cost,
+            from_solve.moves,
+            from_solve.pairs
+        ));
+        let best = if (from_solve.print, -from_solve.cost) > (from_here.print, -from_here.cost) {
+            from_solve
+        } else {
+            from_here
+        };
+        if best.print <= print {
             break;
         }
-        persons[k] += step;
-        now = c;
-        moves += 1;
+        print = best.print;
+        persons = best.persons;
     }
-    let end_print = in_print(&at(&persons));
-    let kept = end_print > start_print;
+    let kept = print > start_print;
     log.push(format!(
-        "employment persons at the end month against Tab. 11-16: {} persons in {} districts ({moves} moves), cost {start_cost:.1} -> {now:.1}; figures in print {start_print} -> {end_print} of {}, {}",
+        "employment persons at the end month against Tab. 11-16: {} persons in {} districts; figures in print {start_print} -> {print} of {}, {}",
         persons.iter().map(|k| k.abs()).sum::<i64>(),
         persons.iter().filter(|k| **k != 0).count(),
-        role.len(),
+        reachable.len(),
         if kept { "kept" } else { "not kept" }
     ));
     let mut out = BTreeMap::new();
