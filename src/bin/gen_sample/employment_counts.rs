@@ -493,3 +493,59 @@ pub fn apply(moves: &BTreeMap<String, i64>, ds: &[District], rows: &mut [Employm
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn district(id: &str) -> District {
+        District {
+            id: id.to_string(),
+            name: id.to_string(),
+            state: "BW",
+            region: None,
+            urban: false,
+            population: 100_000,
+            protection_pct: 1.0,
+            gdp: 40_000.0,
+            sv_per_100: 50.0,
+            dwellings: 50.0,
+            new_dwellings: 0.5,
+            persons: [1_000; 7],
+            borders_bw: false,
+        }
+    }
+
+    fn row(district: usize, year: i32, month: u32, total: i64, sv: i64) -> EmploymentRow {
+        EmploymentRow {
+            district,
+            year,
+            month,
+            total,
+            sv,
+        }
+    }
+
+    #[test]
+    fn a_move_ramps_in_from_the_base_month_to_the_end_month_and_never_below_sv() {
+        let ds = [district("08111"), district("08115")];
+        let moves = BTreeMap::from([("08111".to_string(), 21), ("08115".to_string(), -30)]);
+        let mut rows = vec![
+            row(0, 2017, 12, 100, 60),
+            row(0, 2018, 1, 100, 60),
+            row(0, 2018, 11, 100, 60),
+            row(0, 2019, 9, 100, 60),
+            row(0, 2019, 10, 100, 60),
+            row(1, 2017, 12, 100, 90),
+            row(1, 2018, 1, 100, 90),
+            row(1, 2019, 9, 100, 90),
+        ];
+        apply(&moves, &ds, &mut rows);
+        let totals: Vec<i64> = rows.iter().map(|r| r.total).collect();
+        // 21 persons over the 21 months after Dec 2017: one more each month, all by Sep
+        // 2019; nothing at the base month or after the end month.
+        // -30 in the other district: -1.43 in Jan 2018 rounds to -1; the end month stops at
+        // its 90 SV-employed persons.
+        assert_eq!(totals, [100, 101, 111, 121, 100, 100, 99, 90]);
+    }
+}
