@@ -259,7 +259,8 @@ fn keys_drive_the_real_binary_and_the_terminal_is_restored() {
         "{}; echo SECOND-EXIT-$?",
         env!("CARGO_BIN_EXE_wirkung")
     ));
-    let restored = s.wait_for("DiD:");
+    // The table comes before the choices panel: wait for Urban's check box, not the title.
+    let restored = s.wait_for("] Urban");
     assert!(restored.contains("[ ] Urban"), "{restored}");
     s.keys(&["q"]);
     s.wait_for("SECOND-EXIT-0");
@@ -271,7 +272,7 @@ fn keys_drive_the_real_binary_and_the_terminal_is_restored() {
     ));
     s.wait_for("Tab. 11");
     s.keys(&["6"]);
-    let reset = s.wait_for("DiD:");
+    let reset = s.wait_for("] Urban");
     assert!(!reset.contains("[ ]"), "{reset}");
     s.keys(&["q"]);
     s.wait_for("THIRD-EXIT-0");
