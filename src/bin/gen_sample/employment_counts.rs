@@ -243,31 +243,31 @@ pub fn shape(b: &Bundle, log: &mut Vec<String>) -> Result<BTreeMap<String, i64>,
     // The greedy descent under `role` from `persons`: the persons it ends at, its cost, its
     // moves and how many of them were paired.
     let descend = |role: &[Role], mut persons: Vec<i64>| -> Descent {
+        // The cost after `change` (district, persons), if no district falls below its SV
+        // employment.
+        let try_change = |persons: &mut [i64], change: &[(usize, i64)]| -> Option<f64> {
+            if change
+                .iter()
+                .any(|&(k, step)| persons[k] + step < -movable[k].slack)
+            {
+                return None;
+            }
+            change.iter().for_each(|&(k, step)| persons[k] += step);
+            let c = cost(role, &at(persons));
+            change.iter().for_each(|&(k, step)| persons[k] -= step);
+            Some(c)
+        };
+        let keep_best = |best: &mut Option<(f64, Vec<_>)>, c: Option<f64>, change: &[_]| {
+            if let Some(c) = c
+                && best.as_ref().is_none_or(|(bc, _)| c < *bc)
+            {
+                *best = Some((c, change.to_vec()));
+            }
+        };
         let mut now = cost(role, &at(&persons));
         let (mut moves, mut pairs) = (0, 0);
         while moves < MAX_MOVES {
-            // The cost after `change` (district, persons), if no district falls below its
-            // SV employment.
-            let try_change = |persons: &mut [i64], change: &[(usize, i64)]| -> Option<f64> {
-                if change
-                    .iter()
-                    .any(|&(k, step)| persons[k] + step < -movable[k].slack)
-                {
-                    return None;
-                }
-                change.iter().for_each(|&(k, step)| persons[k] += step);
-                let c = cost(role, &at(persons));
-                change.iter().for_each(|&(k, step)| persons[k] -= step);
-                Some(c)
-            };
             let mut best: Option<(f64, Vec<(usize, i64)>)> = None;
-            let keep_best = |best: &mut Option<(f64, Vec<_>)>, c: Option<f64>, change: &[_]| {
-                if let Some(c) = c
-                    && best.as_ref().is_none_or(|(bc, _)| c < *bc)
-                {
-                    *best = Some((c, change.to_vec()));
-                }
-            };
             for k in 0..movable.len() {
                 for step in STEPS {
                     let change = [(k, step)];
@@ -314,6 +314,8 @@ pub fn shape(b: &Bundle, log: &mut Vec<String>) -> Result<BTreeMap<String, i64>,
     // every figure not left aims inside its box, with no wall, so that the figures in print
     // may pass their edges on the way; the descent then holds them again. A round starts
     // where the last one ended, with the figures in print there as the walls.
+    let mut coarsest_first: Vec<&Movable> = movable.iter().collect();
+    coarsest_first.sort_by(|a, b| b.per.total_cmp(&a.per));
     let start_print = in_print(&p0);
     let mut persons = vec![0i64; movable.len()];
     let mut print = start_print;
@@ -357,10 +359,8 @@ pub fn shape(b: &Bundle, log: &mut Vec<String>) -> Result<BTreeMap<String, i64>,
                         .sum::<f64>()
             };
             let mut q = solved.clone();
-            let mut order: Vec<&Movable> = movable.iter().collect();
-            order.sort_by(|a, b| b.per.total_cmp(&a.per));
             let mut rounded = vec![0i64; movable.len()];
-            for m in order {
+            for m in &coarsest_first {
                 let exact = (solved[m.param] - p0[m.param]) / m.per;
                 let mut best: Option<(f64, i64)> = None;
                 for k in [exact.floor() as i64, exact.ceil() as i64] {
@@ -385,9 +385,12 @@ pub fn shape(b: &Bundle, log: &mut Vec<String>) -> Result<BTreeMap<String, i64>,
                 .filter(|&f| role[f] == Role::Aimed)
                 .map(Some),
         );
-        let Some((rounded, iterations)) = candidates
-            .map(solve)
-            .min_by(|a, b| cost(&role, &at(&a.0)).total_cmp(&cost(&role, &at(&b.0))))
+        let Some((_, rounded, iterations)) = candidates
+            .map(|aimed| {
+                let (rounded, iterations) = solve(aimed);
+                (cost(&role, &at(&rounded)), rounded, iterations)
+            })
+            .min_by(|a, b| a.0.total_cmp(&b.0))
         else {
             break;
         };
