@@ -21,6 +21,10 @@
 //! move far (see the sample README). The SV-only variants count SV employment, which this
 //! stage does not move.
 //!
+//! Run a second time on the controls `employment_controls` moved, it is handed that stage's
+//! continuous solve (outcome and controls moved together) and rounds it to whole persons
+//! first (round 0); the rounds then start from there if more figures print.
+//!
 //! The stage keeps its moves only if more figures print as published than before.
 
 use crate::calibrate::{FitStats, levenberg_marquardt_sparse_prior};
@@ -68,8 +72,8 @@ const ROUNDS: usize = 4;
 
 /// Tab. 11's Sep 2019 means and changes (BW, then the neighbours): the Dec 2017 means do not
 /// move, and the simple DiD is Tab. 12 (1)'s treatment coefficient.
-const TAB_11_END: [f64; 2] = [43.4, 41.9];
-const TAB_11_CHANGE: [f64; 2] = [13.3, 12.4];
+pub const TAB_11_END: [f64; 2] = [43.4, 41.9];
+pub const TAB_11_CHANGE: [f64; 2] = [13.3, 12.4];
 
 /// A printed column and its regression on the stage's parameters (the districts' rate
 /// changes): its print boxes exact and shrunk by the safety margins.
@@ -111,8 +115,16 @@ enum Role {
 }
 
 /// The stage on the bundle `b` as written: per district id, how many persons employed at the
-/// employment end month it adds (negative: removes). Empty if no figure comes into print.
-pub fn shape(b: &Bundle, log: &mut Vec<String>) -> Result<BTreeMap<String, i64>, String> {
+/// employment end month it adds (negative: removes), empty if no figure comes into print;
+/// and how many figures of Tab. 11–16 then print as published.
+///
+/// `start` (rate change per district id), if given, is a continuous solve found elsewhere
+/// (`employment_controls`): the first round rounds it to whole persons as one more start.
+pub fn shape(
+    b: &Bundle,
+    start: Option<&HashMap<String, f64>>,
+    log: &mut Vec<String>,
+) -> Result<(BTreeMap<String, i64>, usize), String> {
     let get = |c: &Column, controls| {
         panel(
             b,
@@ -319,12 +331,26 @@ pub fn shape(b: &Bundle, log: &mut Vec<String>) -> Result<BTreeMap<String, i64>,
     let start_print = in_print(&p0);
     let mut persons = vec![0i64; movable.len()];
     let mut print = start_print;
-    for round in 1..=ROUNDS {
-        let here = at(&persons);
+    let given: Option<Vec<f64>> = start.map(|rates| {
+        let mut q = p0.clone();
+        for (id, &i) in &index {
+            if let Some(&v) = rates.get(id) {
+                q[i] = v;
+            }
+        }
+        q
+    });
+    // Round 0 only rounds the solve given.
+    for round in 0..=ROUNDS {
+        let here = match (&given, round) {
+            (Some(g), 0) => g.clone(),
+            (None, 0) => continue,
+            _ => at(&persons),
+        };
         let role = roles(&here);
         // The continuous solve aiming at the figures in print and at `aimed` (all figures
-        // out of print, or one), rounded to whole persons.
-        let solve = |aimed: Option<usize>| -> (Vec<i64>, usize) {
+        // out of print, or one), or the one `given`, rounded to whole persons.
+        let solve = |aimed: Option<usize>, given: Option<&Vec<f64>>| -> (Vec<i64>, usize) {
             let aims = |p: &[f64]| -> Vec<f64> {
                 let (_, inside) = distances(p);
                 inside
@@ -339,14 +365,17 @@ pub fn shape(b: &Bundle, log: &mut Vec<String>) -> Result<BTreeMap<String, i64>,
                     .collect()
             };
             let prior = |j: usize, v: f64| [(v - p0[j]) / PRIOR, 0.0];
-            let (solved, iterations) = levenberg_marquardt_sparse_prior(
-                &here,
-                &aims,
-                &prior,
-                1e-7,
-                LM_ITERATIONS,
-                LM_MIN_GAIN,
-            );
+            let (solved, iterations) = match given {
+                Some(g) => (g.clone(), 0),
+                None => levenberg_marquardt_sparse_prior(
+                    &here,
+                    &aims,
+                    &prior,
+                    1e-7,
+                    LM_ITERATIONS,
+                    LM_MIN_GAIN,
+                ),
+            };
             // Whole persons, coarsest district first: each to the floor or ceiling of its
             // solved count, whichever leaves the aims (the others still as solved, or as
             // rounded before) closer; plain rounding took figures in print out of their
@@ -377,6 +406,21 @@ pub fn shape(b: &Bundle, log: &mut Vec<String>) -> Result<BTreeMap<String, i64>,
             }
             (rounded, iterations)
         };
+        if round == 0 {
+            // The solve given, rounded to whole persons with the figures in print there as
+            // its aims: the rounds start from it if more figures print there.
+            let (rounded, _) = solve(None, Some(&here));
+            let p = in_print(&at(&rounded));
+            log.push(format!(
+                "employment persons: the solve given prints {} figures, rounded to whole persons {p}",
+                in_print(&here)
+            ));
+            if p > print {
+                print = p;
+                persons = rounded;
+            }
+            continue;
+        }
         // Figures out of print may pull against each other (see the sample README), so
         // besides aiming at all of them at once the solve aims at each alone; the descent
         // starts from whichever rounded solve costs least.
@@ -387,7 +431,7 @@ pub fn shape(b: &Bundle, log: &mut Vec<String>) -> Result<BTreeMap<String, i64>,
         );
         let Some((_, rounded, iterations)) = candidates
             .map(|aimed| {
-                let (rounded, iterations) = solve(aimed);
+                let (rounded, iterations) = solve(aimed, None);
                 (cost(&role, &at(&rounded)), rounded, iterations)
             })
             .min_by(|a, b| a.0.total_cmp(&b.0))
@@ -434,7 +478,7 @@ pub fn shape(b: &Bundle, log: &mut Vec<String>) -> Result<BTreeMap<String, i64>,
             }
         }
     }
-    Ok(out)
+    Ok((out, print.max(start_print)))
 }
 
 /// Every district of the regressions with its employment end count: one person moves its

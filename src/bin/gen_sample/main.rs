@@ -20,6 +20,7 @@ mod derive;
 mod design;
 mod district_controls;
 mod employment;
+mod employment_controls;
 mod employment_counts;
 mod frame;
 mod housing;
@@ -329,7 +330,24 @@ fn run(seed: u64, out: &Path) -> Result<Vec<String>, String> {
     io(write::districts(out, &ds))?;
     municipal_controls::shape(&written, &mut munis, &mut log)?;
     io(write::municipalities(out, &ds, &munis))?;
-    let moves = employment_counts::shape(&read_back()?, &mut log)?;
+    // The count stage on the controls as written; then again on the controls only the
+    // employment tables see, moved with the outcome: whichever prints more is kept.
+    let (mut moves, print) = employment_counts::shape(&read_back()?, None, &mut log)?;
+    let before = ds.clone();
+    if let Some(rates) = employment_controls::shape(&read_back()?, &mut ds, &mut log)? {
+        io(write::districts(out, &ds))?;
+        let (moved, moved_print) = employment_counts::shape(&read_back()?, Some(&rates), &mut log)?;
+        if moved_print > print {
+            moves = moved;
+        } else {
+            ds = before;
+            io(write::districts(out, &ds))?;
+        }
+        log.push(format!(
+            "employment persons: {print} figures in print on the controls as shaped, {moved_print} on the moved ones; {} kept",
+            if moved_print > print { "the moved ones" } else { "the shaped ones" }
+        ));
+    }
     employment_counts::apply(&moves, &ds, &mut emp.rows);
     io(write::employment(out, &ds, &emp.rows))?;
     Ok(log)
