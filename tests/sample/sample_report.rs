@@ -243,7 +243,6 @@ const KNOWN_MISSES: &[&str] = &[
     "Tab. 12 | (2) | sv_employees_per_100_2019 | coefficient",
     "Tab. 12 | (2) | sv_employees_per_100_2019 | SE",
     "Tab. 13 | (2) | gdp_per_capita_2017 | coefficient",
-    "Tab. 14 | (2) | const | SE",
     "Tab. 17 | (2) | sv_employees_per_100_2019 | coefficient",
     "Tab. 17 | (4) | gdp_per_capita_2017 | coefficient",
     "Tab. 17 | (5) | treated | SE",

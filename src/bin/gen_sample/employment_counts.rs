@@ -75,6 +75,20 @@ const ROUNDS: usize = 4;
 pub const TAB_11_END: [f64; 2] = [43.4, 41.9];
 pub const TAB_11_CHANGE: [f64; 2] = [13.3, 12.4];
 
+/// Tab. 11's Dec 2017 means (BW, then the neighbours), which no stage moves, from Tab. 12
+/// (1)'s panel `tab_12`, weighted as its regression: the Sep 2019 means are these plus
+/// the changes fitted there.
+pub fn tab_11_base(tab_12: &Panel) -> [f64; 2] {
+    let base_mean = |treated: bool| {
+        let rows = tab_12.rows.iter().filter(|r| r.treated == treated);
+        let (s, w) = rows.fold((0.0, 0.0), |(s, w), r| {
+            (s + r.weight * r.outcome_base, w + r.weight)
+        });
+        s / w
+    };
+    [base_mean(true), base_mean(false)]
+}
+
 /// A printed column and its regression on the stage's parameters (the districts' rate
 /// changes): its print boxes exact and shrunk by the safety margins.
 struct Fitted {
@@ -171,15 +185,7 @@ pub fn shape(
     reachable.extend([true; 4]);
     // Tab. 11 from Tab. 12 (1): the groups' Dec 2017 means (fixed), and the Sep 2019 means
     // as those plus the fitted changes (the means use the regression weights).
-    let tab_12 = &panels[0].1;
-    let base_mean = |treated: bool| {
-        let rows = tab_12.rows.iter().filter(|r| r.treated == treated);
-        let (s, w) = rows.fold((0.0, 0.0), |(s, w), r| {
-            (s + r.weight * r.outcome_base, w + r.weight)
-        });
-        s / w
-    };
-    let base = [base_mean(true), base_mean(false)];
+    let base = tab_11_base(&panels[0].1);
     let tab_11 = |f: &FitStats, margin: f64, r: &mut Vec<f64>| {
         let change = [f.coef[0] + f.coef[1], f.coef[1]];
         for g in 0..2 {

@@ -207,7 +207,10 @@ def least_variance(beta, sigma, npre, npost, lt, hmin, alpha):
     w = np.linalg.solve(kkt, np.concatenate([-2 * g, [t_l]]))[:npre]
     full = P @ w + z0
     h = float(np.sqrt(full @ sigma @ full))
-    assert abs(h - hmin) <= 1e-8 * hmin, (h, hmin)
+    # The KKT solution is the exact minimum; the package's conic solver finds h_min from above
+    # and only to its tolerance (2.9e-8 relative on the sample of 2026-11-30), so the check
+    # allows 1e-7 and asserts the side.
+    assert h <= hmin * (1 + 1e-12) and hmin - h <= 1e-7 * hmin, (h, hmin)
     half = float(stats.norm.ppf(1 - alpha / 2) * h)
     pe = float(full @ beta)
     return pe - half, pe + half, h
