@@ -14,8 +14,10 @@ real pipeline builds (`wirkung panel ... --format csv`), reproduces both fits wi
       scipy's trust region, 60 iterations), every other control and the outcome fixed,
       towards all 34 printed figures of both columns (coefficients and SEs within 0.05 of
       the printed value less a margin of 0.01, R² within 0.005 less 0.001), with a prior of
-      8 per 100 per municipality. On the shipped sample of 2026-11-30 it ends at -0.235
-      (0.192) and -0.120 (0.156): column (4) stays out, two figures missed as before.
+      8 per 100 per municipality. On the sample as shipped in eaf23ed (before the generator's
+      step 9 ended in a linear programme over all five controls, which brings column (4)'s
+      SV figures into print) it ends at -0.235 (0.192) and -0.120 (0.156): column (4) stays
+      out. Run it with that commit's bundle to see this.
 It takes about a minute.
 
 Usage: python3 scripts/tab18_sv_feasibility.py [BUNDLE]   (default: the shipped sample;

@@ -249,8 +249,6 @@ const KNOWN_MISSES: &[&str] = &[
     "Tab. 17 | (6) | sv_employees_per_100_2019 | coefficient",
     "Tab. 18 | (1) | sv_employees_per_100_2019 | coefficient",
     "Tab. 18 | (3) | gdp_per_capita_2017 | coefficient",
-    "Tab. 18 | (4) | sv_employees_2015 | coefficient",
-    "Tab. 18 | (4) | sv_employees_2015 | SE",
 ];
 
 /// One compared figure: where it is printed, what the report prints, what the sample gives.

@@ -31,6 +31,7 @@ mod paths;
 mod printed;
 mod programme;
 mod refine;
+mod slp;
 mod summary;
 mod survey;
 mod util;
