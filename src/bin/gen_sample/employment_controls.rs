@@ -24,7 +24,7 @@ use crate::district_controls::{COLUMNS, EMPLOYMENT_COLUMN_1, FREE, set_values, v
 use crate::employment_counts::{TAB_11_CHANGE, TAB_11_END, tab_11_base};
 use crate::frame::District;
 use crate::printed::{Cell, Column, Regression, regression};
-use crate::slp::{Figure, Trust, column_figures, column_values, search};
+use crate::slp::{Figure, Trust, column_figures, column_values, in_print, lost, search};
 use std::collections::{BTreeSet, HashMap};
 use wirkung::core::bundle::{Bundle, Level};
 use wirkung::core::derive::{Comparison, ControlSelection, Outcome, Panel, PanelSpec, panel};
@@ -196,13 +196,6 @@ pub fn shape(
         }
         out
     };
-    let count = |v: &[f64]| {
-        figures
-            .iter()
-            .zip(v)
-            .filter(|(f, v)| f.in_print(**v))
-            .count()
-    };
     let found = search(&measure, &figures, &p0, &prior, &range, STEPS, TRUST);
     let (start_print, kept) = (found.start, found.kept);
 
@@ -213,13 +206,8 @@ pub fn shape(
         *v = crate::util::round_to(v.clamp(lo, hi), decimals);
     }
     let end = measure(&solved);
-    let end_print = count(&end);
-    let lost = figures
-        .iter()
-        .zip(&end)
-        .zip(&kept)
-        .filter(|((f, v), k)| **k && !f.in_print(**v))
-        .count();
+    let end_print = in_print(&figures, &end);
+    let lost = lost(&figures, &kept, &end);
     let moved = end_print > start_print && lost == 0;
     let rms = |slot: usize| -> f64 {
         let d: Vec<f64> = (0..controls)

@@ -17,7 +17,7 @@
 use crate::calibrate::levenberg_marquardt_sparse_prior;
 use crate::frame::Municipality;
 use crate::printed::{Cell, Column, Target, regression, show};
-use crate::slp::{Trust, column_figures, column_values, search};
+use crate::slp::{Trust, column_figures, column_values, in_print, lost, search};
 use crate::util::round_to;
 use std::collections::HashMap;
 use wirkung::core::bundle::{self, Level};
@@ -197,16 +197,9 @@ pub fn shape(
         &measure, &figures, &lm, &prior, &range, SLP_STEPS, SLP_TRUST,
     );
     let slp = round(&found.p);
-    let in_print =
-        |v: &[f64]| -> Vec<bool> { figures.iter().zip(v).map(|(f, v)| f.in_print(*v)).collect() };
-    let (before, after) = (in_print(&measure(&lm)), in_print(&measure(&slp)));
-    let lost = before
-        .iter()
-        .zip(&after)
-        .filter(|(b, a)| **b && !**a)
-        .count();
-    let gained = after.iter().filter(|a| **a).count() > found.start;
-    let kept = gained && lost == 0;
+    let end = measure(&slp);
+    let (end_print, lost) = (in_print(&figures, &end), lost(&figures, &found.kept, &end));
+    let kept = end_print > found.start && lost == 0;
     let rms = |slot: usize| -> f64 {
         let d: Vec<f64> = (slot..lm.len())
             .step_by(5)
@@ -219,7 +212,7 @@ pub fn shape(
         found.steps,
         found.start,
         found.best,
-        after.iter().filter(|a| **a).count(),
+        end_print,
         (0..5)
             .map(|j| format!("{:.4} ({})", rms(j), FREE[j].0))
             .collect::<Vec<_>>()

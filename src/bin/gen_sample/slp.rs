@@ -117,6 +117,25 @@ pub fn column_values(column: &Column, fit: &FitStats, out: &mut Vec<f64>) {
     out.push(fit.r2);
 }
 
+/// How many of `figures` print at their values `v`.
+pub fn in_print(figures: &[Figure], v: &[f64]) -> usize {
+    figures
+        .iter()
+        .zip(v)
+        .filter(|(f, v)| f.in_print(**v))
+        .count()
+}
+
+/// How many of the figures marked in `kept` are out of print at `v`.
+pub fn lost(figures: &[Figure], kept: &[bool], v: &[f64]) -> usize {
+    figures
+        .iter()
+        .zip(v)
+        .zip(kept)
+        .filter(|((f, v), k)| **k && !f.in_print(**v))
+        .count()
+}
+
 /// How large a step may be, in priors of each parameter.
 #[derive(Clone, Copy)]
 pub enum Trust {
@@ -154,20 +173,7 @@ pub fn search(
     steps: usize,
     trust: Trust,
 ) -> Found {
-    let count = |v: &[f64]| {
-        figures
-            .iter()
-            .zip(v)
-            .filter(|(f, v)| f.in_print(**v))
-            .count()
-    };
-    let holds = |v: &[f64], kept: &[bool]| {
-        figures
-            .iter()
-            .zip(v)
-            .zip(kept)
-            .all(|((f, v), k)| !*k || f.in_print(*v))
-    };
+    let count = |v: &[f64]| in_print(figures, v);
     let start = measure(p0);
     let kept: Vec<bool> = figures
         .iter()
@@ -223,7 +229,7 @@ pub fn search(
         };
         let q: Vec<f64> = (0..p.len()).map(|i| p[i] + z[i] * prior[i]).collect();
         let w = measure(&q);
-        if halving && !holds(&w, &kept) {
+        if halving && lost(figures, &kept, &w) > 0 {
             // Undone: the same point and its Jacobian, a smaller region.
             size /= 2.0;
             continue;
