@@ -25,6 +25,7 @@ use crate::employment_counts::{TAB_11_CHANGE, TAB_11_END, tab_11_base};
 use crate::frame::District;
 use crate::printed::{Cell, Column, Regression, regression};
 use crate::slp::{Figure, Trust, column_figures, column_values, in_print, lost, search};
+use crate::util::root_mean_square;
 use std::collections::{BTreeSet, HashMap};
 use wirkung::core::bundle::{Bundle, Level};
 use wirkung::core::derive::{Comparison, ControlSelection, Outcome, Panel, PanelSpec, panel};
@@ -214,7 +215,7 @@ pub fn shape(
             .filter(|i| SLOTS[i % SLOTS.len()] == slot)
             .map(|i| solved[i] - p0[i])
             .collect();
-        (d.iter().map(|x| x * x).sum::<f64>() / d.len().max(1) as f64).sqrt()
+        root_mean_square(&d)
     };
     let rates: Vec<f64> = (controls..p0.len()).map(|i| solved[i] - p0[i]).collect();
     log.push(format!(
@@ -224,7 +225,7 @@ pub fn shape(
         rms(0),
         rms(1) * 1000.0,
         rms(2),
-        (rates.iter().map(|x| x * x).sum::<f64>() / rates.len().max(1) as f64).sqrt(),
+        root_mean_square(&rates),
         if moved { "controls kept" } else { "not kept" }
     ));
     if !moved {

@@ -18,7 +18,7 @@ use crate::calibrate::levenberg_marquardt_sparse_prior;
 use crate::frame::Municipality;
 use crate::printed::{Cell, Column, Target, regression, show};
 use crate::slp::{Trust, column_figures, column_values, in_print, lost, search};
-use crate::util::round_to;
+use crate::util::{root_mean_square, round_to};
 use std::collections::HashMap;
 use wirkung::core::bundle::{self, Level};
 use wirkung::core::derive::{Comparison, ControlSelection, Outcome, PanelSpec, panel};
@@ -205,7 +205,7 @@ pub fn shape(
             .step_by(5)
             .map(|j| slp[j] - lm[j])
             .collect();
-        (d.iter().map(|x| x * x).sum::<f64>() / d.len().max(1) as f64).sqrt()
+        root_mean_square(&d)
     };
     log.push(format!(
         "  then {} linear programming steps (at most {SLP_STEPS}): figures of Tab. 18 (2) and (4) in print {} -> {} continuous, {} written ({lost} lost), controls moved by a root mean square of {}; {}",

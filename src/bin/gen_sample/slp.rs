@@ -9,7 +9,8 @@
 //! cannot be met costs a penalty (a figure in print ten times one out of print). A
 //! least-squares search on the same figures hardly moves: many figures in print sit on
 //! their boxes' edges, and every step that helps one pushes another out first; the linear
-//! programme sees the edges. The step with the most figures in print wins.
+//! programme sees the edges. A point where every figure is inside its margin ends the
+//! search and is kept; otherwise the first point with the most figures in print is.
 
 use crate::calibrate::{FitStats, star_band};
 use crate::printed::Column;

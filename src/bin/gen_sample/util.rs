@@ -114,3 +114,8 @@ pub fn median(values: &[f64]) -> f64 {
 pub fn mean(values: &[f64]) -> f64 {
     values.iter().sum::<f64>() / values.len() as f64
 }
+
+/// The root mean square of `xs` (0 for none): how far a stage moved a set of values, in its log.
+pub fn root_mean_square(xs: &[f64]) -> f64 {
+    (xs.iter().map(|x| x * x).sum::<f64>() / xs.len().max(1) as f64).sqrt()
+}
