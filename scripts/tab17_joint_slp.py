@@ -24,8 +24,11 @@ of 214 in print by step 28, nothing lost; Tab. 17 (2)'s SV and (4)'s GDP coeffic
 into print, (6)'s SV does not (0.126 for 0.0), nor Tab. 13 (2)'s GDP (-0.033 for -0.1); at
 that step the controls have moved by a root mean square of 0.044 points, 590 EUR, 0.62 SV
 employees, 0.19 dwellings and 0.011 new dwellings per 100, the rate changes by 0.05 points.
-The employment outcome found is continuous: the generator would still have to round it to
-whole persons (its step 10), which this script does not try. It takes a few minutes.
+The employment outcome found is continuous; this script does not round it to whole
+persons. The generator's step 12 (`employment_controls.rs`, `Reach::AllBw`) is this search
+followed by a settling search and step 10's rounding, and the shipped sample is its result,
+so run on the sample as shipped now the script starts from those figures. It takes a few
+minutes.
 
 Usage: python3 scripts/tab17_joint_slp.py [BUNDLE] [STEPS]   (default: the shipped sample,
 200; needs `cargo build --release` for target/release/wirkung, numpy, pandas and scipy)

@@ -12,12 +12,18 @@
 //!
 //! So this stage, on the bundle as written, moves these districts' three controls and every
 //! district's employment rate change at once, by sequential linear programming (`slp`) on
-//! every figure of Tab. 11–16, in steps of a tenth of a prior. A trust-region least squares
-//! on the same figures (tried while building this stage) hardly moved the controls.
+//! every figure of Tab. 11–16, in steps of a tenth of a prior (step 11, `Reach::Unseen`). A
+//! trust-region least squares on the same figures (tried while building this stage) hardly
+//! moved the controls.
+//!
+//! Run again with every BW district's five controls free and Tab. 17's columns with controls
+//! held as well (step 12, `Reach::AllBw`), it brings the control coefficients of Tab. 17 that
+//! the compromise with Tab. 13–16 left out of print into it, in much smaller steps.
 //!
 //! Only the controls are written (to their decimals); the rate changes found are handed to the
 //! count stage, run next on these controls, as one more start for its whole persons. The
-//! caller keeps the controls only if the count stage then prints more.
+//! caller keeps the controls only if the count stage then prints more (for step 12: more
+//! together with Tab. 17's gain, `Moved::housing_gain`).
 
 use crate::calibrate::FitStats;
 use crate::district_controls::{COLUMNS, EMPLOYMENT_COLUMN_1, FREE, set_values, values};
@@ -30,17 +36,47 @@ use std::collections::{BTreeSet, HashMap};
 use wirkung::core::bundle::{Bundle, Level};
 use wirkung::core::derive::{Comparison, ControlSelection, Outcome, Panel, PanelSpec, panel};
 
-/// The controls moved, as slots of `district_controls::FREE`: protection seekers, GDP, SV
-/// employees (the two dwelling controls enter Tab. 17 only).
-const SLOTS: [usize; 3] = [0, 1, 2];
+/// Which districts' controls the stage moves, and against which figures.
+#[derive(Clone, Copy, PartialEq)]
+pub enum Reach {
+    /// The BW districts no housing column sees, their protection seekers, GDP and SV
+    /// employees (slots of `district_controls::FREE`; the two dwelling controls enter Tab. 17
+    /// only), against Tab. 11–16 (step 11).
+    Unseen,
+    /// Every BW district's five controls, against Tab. 11–16 and Tab. 17's columns with
+    /// controls, whose outcome stays (step 12). These figures sit on their boxes' edges, so
+    /// the steps are small and a step that takes one out of print is undone
+    /// (`scripts/tab17_joint_slp.py` is the prototype).
+    AllBw,
+}
+
+impl Reach {
+    fn slots(self) -> &'static [usize] {
+        match self {
+            Reach::Unseen => &[0, 1, 2],
+            Reach::AllBw => &[0, 1, 2, 3, 4],
+        }
+    }
+
+    /// Steps of the sequential linear programme, and its trust region (in priors).
+    fn search(self) -> (usize, Trust) {
+        match self {
+            Reach::Unseen => (30, Trust::Fixed(0.1)),
+            Reach::AllBw => (200, Trust::Halving(0.02)),
+        }
+    }
+}
+
+/// What a stage that moved the controls hands on: the rate changes solved (per district id),
+/// for the count stage to start from, and how many more figures of Tab. 17 print.
+pub struct Moved {
+    pub rates: HashMap<String, f64>,
+    pub housing_gain: usize,
+}
 
 /// How far (percentage points) a district's rate change may move before that costs as much
 /// as a control moving by its prior (`FREE`); as in the count stage.
 const RATE_PRIOR: f64 = 0.5;
-
-/// Steps of the sequential linear programme, and each step's trust region (in priors).
-const STEPS: usize = 30;
-const TRUST: Trust = Trust::Fixed(0.1);
 
 /// A printed column's regression on the stage's parameters, with its SV-only twin (whose
 /// outcome stays; its controls move) where the report prints one with controls.
@@ -50,15 +86,16 @@ struct Fitted {
     sv_only: Option<Regression>,
 }
 
-/// The stage on the bundle `b` as written: moves the controls of the BW districts that only
-/// the employment tables see, in `ds` (rounded as written), if more figures print at the
-/// solve with the controls as written; then returns the rate changes solved (per district
-/// id), for the count stage to start from.
+/// The stage on the bundle `b` as written: moves the controls `reach` names, in `ds` (rounded
+/// as written), if more figures print at the solve with the controls as written, none lost;
+/// then returns what the count stage starts from.
 pub fn shape(
     b: &Bundle,
     ds: &mut [District],
+    reach: Reach,
     log: &mut Vec<String>,
-) -> Result<Option<HashMap<String, f64>>, String> {
+) -> Result<Option<Moved>, String> {
+    let slots = reach.slots();
     let get = |outcome, comparison, controls| -> Result<Panel, String> {
         panel(
             b,
@@ -72,12 +109,13 @@ pub fn shape(
         )
         .map_err(|e| format!("{outcome} {comparison}: {e}"))
     };
-    // The districts some housing column sees.
+    // Tab. 17's columns with controls, and the districts they see.
+    let mut housing_panels = Vec::new();
     let mut housing = BTreeSet::new();
     for c in &COLUMNS[5..] {
-        for r in get(Outcome::Housing, c.comparison, ControlSelection::All)?.rows {
-            housing.insert(r.unit_id);
-        }
+        let p = get(Outcome::Housing, c.comparison, ControlSelection::All)?;
+        housing.extend(p.rows.iter().map(|r| r.unit_id.clone()));
+        housing_panels.push((c, p));
     }
     let mut panels: Vec<(&'static Column, Panel, Option<Panel>)> = Vec::new();
     for c in &EMPLOYMENT_COLUMN_1 {
@@ -103,9 +141,9 @@ pub fn shape(
         ));
     }
 
-    // Parameters: the free districts' three controls, then every district's rate change.
+    // Parameters: the free districts' controls, then every district's rate change.
     let free: Vec<usize> = (0..ds.len())
-        .filter(|&k| ds[k].is_bw() && !housing.contains(&ds[k].id))
+        .filter(|&k| ds[k].is_bw() && (reach == Reach::AllBw || !housing.contains(&ds[k].id)))
         .filter(|&k| {
             panels
                 .iter()
@@ -118,7 +156,7 @@ pub fn shape(
     let mut control_param: HashMap<(&str, usize), usize> = HashMap::new();
     for &k in &free {
         let v = values(&ds[k]);
-        for s in SLOTS {
+        for &s in slots {
             control_param.insert((ds[k].id.as_str(), s), p0.len());
             p0.push(v[s]);
             prior.push(FREE[s].3);
@@ -169,6 +207,22 @@ pub fn shape(
             sv_only: sv.as_ref().map(|s| to_regression(s, false)).transpose()?,
         });
     }
+    let housing_figures = figures.len();
+    if reach == Reach::AllBw {
+        for (c, p) in &housing_panels {
+            figures.extend(column_figures(
+                c,
+                (p.rows.len() - c.terms.len()) as f64,
+                true,
+            ));
+            fitted.push(Fitted {
+                column: c,
+                regression: to_regression(p, false)?,
+                sv_only: None,
+            });
+        }
+    }
+    let housing_figures = housing_figures..figures.len();
     // Tab. 11 from Tab. 12 (1) (the first column), as in the count stage: the groups' Dec
     // 2017 means stay, their Sep 2019 means are those plus the fitted changes.
     let base = tab_11_base(&panels[0].1);
@@ -197,13 +251,28 @@ pub fn shape(
         }
         out
     };
-    let found = search(&measure, &figures, &p0, &prior, &range, STEPS, TRUST);
+    let (steps, trust) = reach.search();
+    let mut found = search(&measure, &figures, &p0, &prior, &range, steps, trust);
+    if reach == Reach::AllBw {
+        // The best point has figures just inside their edges, which the rounding to the
+        // written decimals pushes out: a second search from there aims at nothing and pulls
+        // every figure in print inside its margin.
+        let held: Vec<Figure> = figures
+            .iter()
+            .map(|f| Figure {
+                reachable: false,
+                ..*f
+            })
+            .collect();
+        let settled = search(&measure, &held, &found.p, &prior, &range, 50, trust);
+        found.p = settled.p;
+    }
     let (start_print, kept) = (found.start, found.kept);
 
     // The controls as written (rounded to their decimals), with the rate changes solved.
     let mut solved = found.p;
     for (i, v) in solved.iter_mut().enumerate().take(controls) {
-        let (_, decimals, (lo, hi), _) = FREE[SLOTS[i % SLOTS.len()]];
+        let (_, decimals, (lo, hi), _) = FREE[slots[i % slots.len()]];
         *v = crate::util::round_to(v.clamp(lo, hi), decimals);
     }
     let end = measure(&solved);
@@ -212,19 +281,39 @@ pub fn shape(
     let moved = end_print > start_print && lost == 0;
     let rms = |slot: usize| -> f64 {
         let d: Vec<f64> = (0..controls)
-            .filter(|i| SLOTS[i % SLOTS.len()] == slot)
+            .filter(|i| slots[i % slots.len()] == slot)
             .map(|i| solved[i] - p0[i])
             .collect();
         root_mean_square(&d)
     };
     let rates: Vec<f64> = (controls..p0.len()).map(|i| solved[i] - p0[i]).collect();
+    let housing_print = |v: &[f64]| {
+        in_print(
+            &figures[housing_figures.clone()],
+            &v[housing_figures.clone()],
+        )
+    };
+    let housing_gain = housing_print(&end).saturating_sub(housing_print(&measure(&p0)));
     log.push(format!(
-        "controls of the {} BW districts no housing column sees, with the employment rate changes: figures of Tab. 11-16 in print {start_print} -> {end_print} of {} ({lost} lost), controls moved by a root mean square of {:.2} points, {:.0} EUR, {:.1} per 100; rate changes by {:.2} points; {}",
+        "controls of the {} BW districts {}, with the employment rate changes: figures {} in print {start_print} -> {end_print} of {} ({lost} lost; {} steps), controls moved by a root mean square of {:.2} points, {:.0} EUR, {:.1} per 100{}; rate changes by {:.2} points; {}",
         free.len(),
+        match reach {
+            Reach::Unseen => "no housing column sees",
+            Reach::AllBw => "(all)",
+        },
+        match reach {
+            Reach::Unseen => "of Tab. 11-16",
+            Reach::AllBw => "of Tab. 11-17",
+        },
         figures.len(),
+        found.steps,
         rms(0),
         rms(1) * 1000.0,
         rms(2),
+        match reach {
+            Reach::Unseen => String::new(),
+            Reach::AllBw => format!(", dwellings {:.2} and new dwellings {:.3} per 100", rms(3), rms(4)),
+        },
         root_mean_square(&rates),
         if moved { "controls kept" } else { "not kept" }
     ));
@@ -233,15 +322,16 @@ pub fn shape(
     }
     for (i, &k) in free.iter().enumerate() {
         let mut v = values(&ds[k]);
-        for (j, &s) in SLOTS.iter().enumerate() {
-            v[s] = solved[SLOTS.len() * i + j];
+        for (j, &s) in slots.iter().enumerate() {
+            v[s] = solved[slots.len() * i + j];
         }
         set_values(&mut ds[k], v);
     }
-    Ok(Some(
-        rate_param
+    Ok(Some(Moved {
+        rates: rate_param
             .into_iter()
             .map(|(id, i)| (id, solved[i]))
             .collect(),
-    ))
+        housing_gain,
+    }))
 }

@@ -38,6 +38,7 @@ mod util;
 mod waves;
 mod write;
 
+use employment_controls::Reach;
 use rand::SeedableRng;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -333,23 +334,49 @@ fn run(seed: u64, out: &Path) -> Result<Vec<String>, String> {
     io(write::municipalities(out, &ds, &munis))?;
     // The count stage on the controls as written; then again on the controls only the
     // employment tables see, moved with the outcome: whichever prints more is kept.
-    let (mut moves, print) = employment_counts::shape(&read_back()?, None, &mut log)?;
-    let before = ds.clone();
-    if let Some(rates) = employment_controls::shape(&read_back()?, &mut ds, &mut log)? {
+    let (mut moves, mut print) = employment_counts::shape(&read_back()?, None, &mut log)?;
+    let (before, shaped) = (ds.clone(), print);
+    if let Some(moved) =
+        employment_controls::shape(&read_back()?, &mut ds, Reach::Unseen, &mut log)?
+    {
         io(write::districts(out, &ds))?;
-        let (moved, moved_print) = employment_counts::shape(&read_back()?, Some(&rates), &mut log)?;
-        if moved_print > print {
-            moves = moved;
+        let (counted, counted_print) =
+            employment_counts::shape(&read_back()?, Some(&moved.rates), &mut log)?;
+        let keep = counted_print > print;
+        if keep {
+            (moves, print) = (counted, counted_print);
         } else {
             ds = before;
             io(write::districts(out, &ds))?;
         }
         log.push(format!(
-            "employment persons: {print} figures in print on the controls as shaped, {moved_print} on the moved ones; {} kept",
-            if moved_print > print { "the moved ones" } else { "the shaped ones" }
+            "employment persons: {shaped} figures in print on the controls as shaped, {counted_print} on the moved ones; {} kept",
+            if keep { "the moved ones" } else { "the shaped ones" }
         ));
     }
     employment_counts::apply(&moves, &ds, &mut emp.rows);
     io(write::employment(out, &ds, &emp.rows))?;
+    // Step 12: every BW district's controls with the outcome as now written, Tab. 17 held
+    // too; kept if the count stage then prints more of Tab. 11-16 and Tab. 17 together.
+    let before = ds.clone();
+    if let Some(moved) = employment_controls::shape(&read_back()?, &mut ds, Reach::AllBw, &mut log)?
+    {
+        io(write::districts(out, &ds))?;
+        let (counted, counted_print) =
+            employment_counts::shape(&read_back()?, Some(&moved.rates), &mut log)?;
+        let keep = counted_print + moved.housing_gain > print;
+        if keep {
+            employment_counts::apply(&counted, &ds, &mut emp.rows);
+            io(write::employment(out, &ds, &emp.rows))?;
+        } else {
+            ds = before;
+            io(write::districts(out, &ds))?;
+        }
+        log.push(format!(
+            "employment persons after step 12: {print} figures of Tab. 11-16 in print before, {counted_print} and {} more of Tab. 17 after; {}",
+            moved.housing_gain,
+            if keep { "kept" } else { "not kept" }
+        ));
+    }
     Ok(log)
 }

@@ -35,6 +35,7 @@ pub const AIMED: f64 = 1e4;
 pub const KEPT: f64 = 1e5;
 
 /// A printed figure: its print box and how its margin applies.
+#[derive(Clone, Copy)]
 pub struct Figure {
     pub lo: f64,
     pub hi: f64,
