@@ -65,6 +65,30 @@ impl Reach {
             Reach::AllBw => (200, Trust::Halving(0.02)),
         }
     }
+
+    /// Steps of the settling search that follows, if any. Step 12's best point has figures
+    /// just inside their edges, which the rounding of the controls to their written decimals
+    /// pushed out (four figures lost in the first version, which had no such search).
+    fn settle(self) -> Option<usize> {
+        match self {
+            Reach::Unseen => None,
+            Reach::AllBw => Some(50),
+        }
+    }
+
+    /// Whether Tab. 17's columns with controls are among the figures (they see the
+    /// controls of every district with a housing count, which only `AllBw` moves).
+    fn holds_tab_17(self) -> bool {
+        self == Reach::AllBw
+    }
+
+    /// The districts and tables, as the log names them.
+    fn described(self) -> (&'static str, &'static str) {
+        match self {
+            Reach::Unseen => ("no housing column sees", "of Tab. 11-16"),
+            Reach::AllBw => ("(all)", "of Tab. 11-17"),
+        }
+    }
 }
 
 /// What a stage that moved the controls hands on: the rate changes solved (per district id),
@@ -143,7 +167,7 @@ pub fn shape(
 
     // Parameters: the free districts' controls, then every district's rate change.
     let free: Vec<usize> = (0..ds.len())
-        .filter(|&k| ds[k].is_bw() && (reach == Reach::AllBw || !housing.contains(&ds[k].id)))
+        .filter(|&k| ds[k].is_bw() && (reach.holds_tab_17() || !housing.contains(&ds[k].id)))
         .filter(|&k| {
             panels
                 .iter()
@@ -208,7 +232,7 @@ pub fn shape(
         });
     }
     let housing_figures = figures.len();
-    if reach == Reach::AllBw {
+    if reach.holds_tab_17() {
         for (c, p) in &housing_panels {
             figures.extend(column_figures(
                 c,
@@ -253,10 +277,9 @@ pub fn shape(
     };
     let (steps, trust) = reach.search();
     let mut found = search(&measure, &figures, &p0, &prior, &range, steps, trust);
-    if reach == Reach::AllBw {
-        // The best point has figures just inside their edges, which the rounding to the
-        // written decimals pushes out: a second search from there aims at nothing and pulls
-        // every figure in print inside its margin.
+    if let Some(settle_steps) = reach.settle() {
+        // A second search from the best point aims at nothing and pulls every figure in
+        // print inside its margin, so the rounding to the written decimals keeps them.
         let held: Vec<Figure> = figures
             .iter()
             .map(|f| Figure {
@@ -264,7 +287,15 @@ pub fn shape(
                 ..*f
             })
             .collect();
-        let settled = search(&measure, &held, &found.p, &prior, &range, 50, trust);
+        let settled = search(
+            &measure,
+            &held,
+            &found.p,
+            &prior,
+            &range,
+            settle_steps,
+            trust,
+        );
         found.p = settled.p;
     }
     let (start_print, kept) = (found.start, found.kept);
@@ -293,26 +324,23 @@ pub fn shape(
             &v[housing_figures.clone()],
         )
     };
+    // Tab. 17's figures depend on the controls alone; a stage that loses any figure is not
+    // kept (below), so the count can only have grown when it is used.
     let housing_gain = housing_print(&end).saturating_sub(housing_print(&measure(&p0)));
     log.push(format!(
         "controls of the {} BW districts {}, with the employment rate changes: figures {} in print {start_print} -> {end_print} of {} ({lost} lost; {} steps), controls moved by a root mean square of {:.2} points, {:.0} EUR, {:.1} per 100{}; rate changes by {:.2} points; {}",
         free.len(),
-        match reach {
-            Reach::Unseen => "no housing column sees",
-            Reach::AllBw => "(all)",
-        },
-        match reach {
-            Reach::Unseen => "of Tab. 11-16",
-            Reach::AllBw => "of Tab. 11-17",
-        },
+        reach.described().0,
+        reach.described().1,
         figures.len(),
         found.steps,
         rms(0),
         rms(1) * 1000.0,
         rms(2),
-        match reach {
-            Reach::Unseen => String::new(),
-            Reach::AllBw => format!(", dwellings {:.2} and new dwellings {:.3} per 100", rms(3), rms(4)),
+        if slots.len() > 3 {
+            format!(", dwellings {:.2} and new dwellings {:.3} per 100", rms(3), rms(4))
+        } else {
+            String::new()
         },
         root_mean_square(&rates),
         if moved { "controls kept" } else { "not kept" }
