@@ -38,26 +38,33 @@ fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
 #[test]
 fn same_seed_writes_identical_files_and_the_committed_bundle() {
     let a = tempfile::tempdir().expect("temp dir");
-    let b = tempfile::tempdir().expect("temp dir");
     generate(SEED, a.path());
-    generate(SEED, b.path());
-    let (fa, fb) = (files(a.path()), files(b.path()));
+    let fa = files(a.path());
     assert_eq!(fa.len(), 10, "bundle.toml and nine tables");
-    for ((na, da), (nb, db)) in fa.iter().zip(&fb) {
-        assert_eq!(na, nb);
-        assert!(da == db, "{na} differs between two runs with the same seed");
-    }
     // The committed sample is exactly what the generator writes with the documented seed, on
     // the platform it was generated on (x86-64 with AVX2/FMA): the linear-algebra kernels are
     // picked by CPU features, and the calibration's iterations carry their last bits along.
+    // Equal files are two runs with the same seed agreeing (this one and the one that wrote
+    // the bundle); only when they differ is a second run here needed, to tell a generator that
+    // is not deterministic from a platform whose kernels round differently. The generator
+    // takes about 12 minutes, so the common case runs it once with this seed.
     let shipped = files(&shipped());
-    let names: Vec<&String> = shipped.iter().map(|(n, _)| n).collect();
-    assert_eq!(names, fa.iter().map(|(n, _)| n).collect::<Vec<_>>());
-    for ((n, d), (_, s)) in fa.iter().zip(&shipped) {
-        assert!(
-            d == s,
-            "{n}: committed file is not what `gen-sample --seed {SEED}` writes"
-        );
+    if fa != shipped {
+        let b = tempfile::tempdir().expect("temp dir");
+        generate(SEED, b.path());
+        for ((na, da), (nb, db)) in fa.iter().zip(&files(b.path())) {
+            assert_eq!(na, nb);
+            assert!(da == db, "{na} differs between two runs with the same seed");
+        }
+        let names: Vec<&String> = shipped.iter().map(|(n, _)| n).collect();
+        assert_eq!(names, fa.iter().map(|(n, _)| n).collect::<Vec<_>>());
+        for ((n, d), (_, s)) in fa.iter().zip(&shipped) {
+            assert!(
+                d == s,
+                "{n}: committed file is not what `gen-sample --seed {SEED}` writes, though two \
+                 runs here agree (another platform's kernels?)"
+            );
+        }
     }
     // A different seed gives different data.
     let c = tempfile::tempdir().expect("temp dir");
