@@ -333,50 +333,92 @@ fn run(seed: u64, out: &Path) -> Result<Vec<String>, String> {
     municipal_controls::shape(&written, &mut munis, &mut log)?;
     io(write::municipalities(out, &ds, &munis))?;
     // The count stage on the controls as written; then again on the controls only the
-    // employment tables see, moved with the outcome: whichever prints more is kept.
+    // employment tables see, moved with the outcome (step 11): whichever prints more is kept.
+    let write_districts = |ds: &[frame::District]| io(write::districts(out, ds));
     let (mut moves, mut print) = employment_counts::shape(&read_back()?, None, &mut log)?;
-    let (before, shaped) = (ds.clone(), print);
-    if let Some(moved) =
-        employment_controls::shape(&read_back()?, &mut ds, Reach::Unseen, &mut log)?
-    {
-        io(write::districts(out, &ds))?;
-        let (counted, counted_print) =
-            employment_counts::shape(&read_back()?, Some(&moved.rates), &mut log)?;
-        let keep = counted_print > print;
-        if keep {
-            (moves, print) = (counted, counted_print);
-        } else {
-            ds = before;
-            io(write::districts(out, &ds))?;
+    let shaped = print;
+    let step_11 = controls_then_counts(
+        Reach::Unseen,
+        &mut ds,
+        &read_back,
+        &write_districts,
+        &mut log,
+        |counted, _| counted > print,
+    )?;
+    if let Some(t) = step_11 {
+        if t.kept {
+            (moves, print) = (t.moves, t.print);
         }
         log.push(format!(
-            "employment persons: {shaped} figures in print on the controls as shaped, {counted_print} on the moved ones; {} kept",
-            if keep { "the moved ones" } else { "the shaped ones" }
+            "employment persons: {shaped} figures in print on the controls as shaped, {} on the moved ones; {} kept",
+            t.print,
+            if t.kept { "the moved ones" } else { "the shaped ones" }
         ));
     }
     employment_counts::apply(&moves, &ds, &mut emp.rows);
     io(write::employment(out, &ds, &emp.rows))?;
     // Step 12: every BW district's controls with the outcome as now written, Tab. 17 held
     // too; kept if the count stage then prints more of Tab. 11-16 and Tab. 17 together.
-    let before = ds.clone();
-    if let Some(moved) = employment_controls::shape(&read_back()?, &mut ds, Reach::AllBw, &mut log)?
-    {
-        io(write::districts(out, &ds))?;
-        let (counted, counted_print) =
-            employment_counts::shape(&read_back()?, Some(&moved.rates), &mut log)?;
-        let keep = counted_print + moved.housing_gain > print;
-        if keep {
-            employment_counts::apply(&counted, &ds, &mut emp.rows);
+    let step_12 = controls_then_counts(
+        Reach::AllBw,
+        &mut ds,
+        &read_back,
+        &write_districts,
+        &mut log,
+        |counted, housing_gain| counted + housing_gain > print,
+    )?;
+    if let Some(t) = step_12 {
+        if t.kept {
+            employment_counts::apply(&t.moves, &ds, &mut emp.rows);
             io(write::employment(out, &ds, &emp.rows))?;
-        } else {
-            ds = before;
-            io(write::districts(out, &ds))?;
         }
         log.push(format!(
-            "employment persons after step 12: {print} figures of Tab. 11-16 in print before, {counted_print} and {} more of Tab. 17 after; {}",
-            moved.housing_gain,
-            if keep { "kept" } else { "not kept" }
+            "employment persons after step 12: {print} figures of Tab. 11-16 in print before, {} and {} more of Tab. 17 after; {}",
+            t.print,
+            t.housing_gain,
+            if t.kept { "kept" } else { "not kept" }
         ));
     }
     Ok(log)
+}
+
+/// What a control stage and the count stage run from its solve produced: the count stage's
+/// person moves (relative to the bundle as written) and figures of Tab. 11-16 in print, the
+/// figures of Tab. 17 the controls brought into print, and whether the caller's rule kept them.
+struct Tried {
+    moves: BTreeMap<String, i64>,
+    print: usize,
+    housing_gain: usize,
+    kept: bool,
+}
+
+/// Steps 11 and 12: the control stage `reach` moves controls together with the employment
+/// outcome (in `ds`, then written), and the count stage starts from its solve. Unless
+/// `keep(count stage's figures in print, Tab. 17's gain)` holds, the controls are put back
+/// and written again. `None` when the control stage kept nothing.
+fn controls_then_counts(
+    reach: Reach,
+    ds: &mut Vec<frame::District>,
+    read_back: &dyn Fn() -> Result<wirkung::core::bundle::Bundle, String>,
+    write_districts: &dyn Fn(&[frame::District]) -> Result<(), String>,
+    log: &mut Vec<String>,
+    keep: impl Fn(usize, usize) -> bool,
+) -> Result<Option<Tried>, String> {
+    let before = ds.clone();
+    let Some(moved) = employment_controls::shape(&read_back()?, ds, reach, log)? else {
+        return Ok(None);
+    };
+    write_districts(ds)?;
+    let (moves, print) = employment_counts::shape(&read_back()?, Some(&moved.rates), log)?;
+    let kept = keep(print, moved.housing_gain);
+    if !kept {
+        *ds = before;
+        write_districts(ds)?;
+    }
+    Ok(Some(Tried {
+        moves,
+        print,
+        housing_gain: moved.housing_gain,
+        kept,
+    }))
 }
