@@ -378,6 +378,30 @@ fn run(seed: u64, out: &Path) -> Result<Vec<String>, String> {
             t.housing_gain,
             if t.kept { "kept" } else { "not kept" }
         ));
+        if t.kept {
+            print = t.print;
+        }
+    }
+    // Step 13: the neighbours' controls with their own outcome, for Tab. 12 (2); kept if the
+    // count stage then prints more of Tab. 11-16.
+    let step_13 = controls_then_counts(
+        Reach::Neighbours,
+        &mut ds,
+        &read_back,
+        &write_districts,
+        &mut log,
+        |counted, _| counted > print,
+    )?;
+    if let Some(t) = step_13 {
+        if t.kept {
+            employment_counts::apply(&t.moves, &ds, &mut emp.rows);
+            io(write::employment(out, &ds, &emp.rows))?;
+        }
+        log.push(format!(
+            "employment persons after step 13: {print} figures of Tab. 11-16 in print before, {} after; {}",
+            t.print,
+            if t.kept { "kept" } else { "not kept" }
+        ));
     }
     Ok(log)
 }

@@ -17,7 +17,7 @@
 use crate::calibrate::levenberg_marquardt_sparse_prior;
 use crate::frame::Municipality;
 use crate::printed::{Cell, Column, Target, regression, show};
-use crate::slp::{Trust, column_figures, column_values, in_print, lost, search};
+use crate::slp::{Holds, Trust, column_figures, column_values, in_print, lost, search};
 use crate::util::{root_mean_square, round_to};
 use std::collections::HashMap;
 use wirkung::core::bundle::{self, Level};
@@ -194,7 +194,14 @@ pub fn shape(
     let prior: Vec<f64> = (0..lm.len()).map(|j| FREE[j % 5].3).collect();
     let range: Vec<(f64, f64)> = (0..lm.len()).map(|j| FREE[j % 5].2).collect();
     let found = search(
-        &measure, &figures, &lm, &prior, &range, SLP_STEPS, SLP_TRUST,
+        &measure,
+        &figures,
+        &lm,
+        &prior,
+        &range,
+        SLP_STEPS,
+        SLP_TRUST,
+        Holds::Soft,
     );
     let slp = round(&found.p);
     let end = measure(&slp);

@@ -6,7 +6,8 @@
 //! and a linear programme (clarabel) finds the smallest move, in units of each parameter's
 //! prior and within a trust region, that keeps every figure in print inside its box and
 //! brings the figures out of print into theirs, each box shrunk by a margin; whatever
-//! cannot be met costs a penalty (a figure in print ten times one out of print). A
+//! cannot be met costs a penalty (a figure in print ten times one out of print; with
+//! `Holds::Hard` a figure in print is also held by rows no penalty can buy off). A
 //! least-squares search on the same figures hardly moves: many figures in print sit on
 //! their boxes' edges, and every step that helps one pushes another out first; the linear
 //! programme sees the edges. A point where every figure is inside its margin ends the
@@ -21,7 +22,7 @@ use clarabel::solver::{
 use nalgebra::DMatrix;
 
 /// Margins inside a print box a figure is aimed at: coefficients and SEs (and Tab. 11's
-/// means and the SV-only coefficients), |t| (as a log-ratio), R². What follows a search
+/// means and the SV-only coefficients), t (as a log-ratio), R². What follows a search
 /// (rounding to whole persons, or to the written decimals) moves the figures a little: at
 /// 0.004 (the employment count stage's own margin) rounding the employment solve took
 /// Tab. 14 (2)'s constant SE 0.0004 past its edge.
@@ -87,8 +88,8 @@ impl Figure {
 }
 
 /// A printed column's figures in the order `column_values` measures them: per term its
-/// coefficient, SE and |t| (the band of its stars, on `df` residual degrees of freedom),
-/// then R².
+/// coefficient, SE and t as `column_values` signs it (the band of its stars, on `df` residual
+/// degrees of freedom), then R².
 pub fn column_figures(column: &Column, df: f64, reachable: bool) -> Vec<Figure> {
     let mut figures = Vec::new();
     for &(coef, se, stars) in column.terms {
@@ -111,10 +112,18 @@ pub fn column_figures(column: &Column, df: f64, reachable: bool) -> Vec<Figure> 
     figures
 }
 
-/// A fit's values for `column_figures`, appended to `out`.
+/// A fit's values for `column_figures`, appended to `out`. A starred term's t is taken with
+/// the printed coefficient's sign, so a coefficient of the wrong sign sits below its star band
+/// instead of buying the star (the band of a term without stars straddles zero: |t|).
 pub fn column_values(column: &Column, fit: &FitStats, out: &mut Vec<f64>) {
-    for j in 0..column.terms.len() {
-        out.extend([fit.coef[j], fit.se[j], (fit.coef[j] / fit.se[j]).abs()]);
+    for (j, &(coef, _, stars)) in column.terms.iter().enumerate() {
+        let t = fit.coef[j] / fit.se[j];
+        let t = if stars > 0 && coef != 0.0 {
+            coef.signum() * t
+        } else {
+            t.abs()
+        };
+        out.extend([fit.coef[j], fit.se[j], t]);
     }
     out.push(fit.r2);
 }
@@ -150,6 +159,20 @@ pub enum Trust {
     Halving(f64),
 }
 
+/// How the figures in print are held.
+#[derive(Clone, Copy, PartialEq)]
+pub enum Holds {
+    /// Those in print at the start, by a penalty per margin of shortfall (`KEPT`): the
+    /// programme may trade a little of one for much of an aim, and the step is then undone.
+    Soft,
+    /// Those in print at the current point, also by hard rows: a figure inside its shrunk box
+    /// stays there, one outside it moves at least halfway in (or, where the region cannot
+    /// allow that, no further out). Aims far outside their boxes (Tab. 12 (2)'s GDP t at
+    /// hundreds of margins) otherwise outbid every held figure at any step size, and the
+    /// halving region shrinks to nothing.
+    Hard,
+}
+
 /// What a search found: the figures in print at the start and at the best point, the best
 /// point, which figures were in print at the start (the ones it held), and how many steps it
 /// took (undone ones included).
@@ -163,7 +186,7 @@ pub struct Found {
 
 /// Up to `steps` steps of the sequential linear programme from `p0`: `measure` gives every
 /// figure's value (in the order of `figures`), each parameter moves in units of its `prior`
-/// and stays inside its `range`. It stops early once every figure it holds or aims at is
+/// and stays inside its `range`; figures in print are held as `holds` says. It stops early once every figure it holds or aims at is
 /// inside its shrunk box: nothing is left to do, and that point is the one returned.
 /// Otherwise the first point with the most figures in print is.
 pub fn search(
@@ -174,6 +197,7 @@ pub fn search(
     range: &[(f64, f64)],
     steps: usize,
     trust: Trust,
+    holds: Holds,
 ) -> Found {
     let count = |v: &[f64]| in_print(figures, v);
     let start = measure(p0);
@@ -182,6 +206,8 @@ pub fn search(
         .zip(&start)
         .map(|(f, v)| f.in_print(*v))
         .collect();
+    // The figures held: those in print at the start, or (hard holds) at the current point.
+    let mut held = kept.clone();
     let mut best = (count(&start), p0.to_vec());
     let (mut size, cap, halving) = match trust {
         Trust::Fixed(t) => (t, t, false),
@@ -190,34 +216,44 @@ pub fn search(
     let mut p = p0.to_vec();
     let mut v = start.clone();
     let mut jac: Option<DMatrix<f64>> = None;
-    let done = |v: &[f64]| {
-        figures.iter().zip(v).zip(&kept).all(|((f, v), k)| {
+    let done = |v: &[f64], held: &[bool]| {
+        figures.iter().zip(v).zip(held).all(|((f, v), k)| {
             let (lo, hi) = f.inside();
             !(*k || f.reachable) || (*v >= lo && *v < hi)
         })
     };
     let mut taken = 0;
-    while taken < steps && !done(&v) {
+    while taken < steps && !done(&v, &held) {
         taken += 1;
         let j = jac.get_or_insert_with(|| jacobian(measure, &p, &v, prior));
         // The figures' rows: in print at the start, held inside their shrunk boxes; out of
         // print and reachable, aimed into them; the rest left.
-        let rows: Vec<Row> = figures
-            .iter()
-            .enumerate()
-            .filter(|(k, f)| kept[*k] || f.reachable)
-            .map(|(k, f)| {
-                let (lo, hi) = f.inside();
-                let m = f.margin(v[k]);
-                Row {
-                    figure: k,
-                    lo: (lo - v[k]) / m,
-                    hi: (hi - v[k]) / m,
-                    scale: m,
-                    penalty: if kept[k] { KEPT } else { AIMED },
-                }
-            })
-            .collect();
+        let rows = |halfway: bool| -> Vec<Row> {
+            figures
+                .iter()
+                .enumerate()
+                .filter(|(k, f)| held[*k] || f.reachable)
+                .map(|(k, f)| {
+                    let (lo, hi) = f.inside();
+                    let m = f.margin(v[k]);
+                    let (lo, hi) = ((lo - v[k]) / m, (hi - v[k]) / m);
+                    let inwards = |edge: f64, outside: bool| match (outside, halfway) {
+                        (false, _) => edge,
+                        (true, true) => edge / 2.0,
+                        (true, false) => 0.0,
+                    };
+                    Row {
+                        figure: k,
+                        lo,
+                        hi,
+                        scale: m,
+                        penalty: if held[k] { KEPT } else { AIMED },
+                        hard: (holds == Holds::Hard && held[k])
+                            .then(|| (inwards(lo, lo > 0.0), inwards(hi, hi < 0.0))),
+                    }
+                })
+                .collect()
+        };
         let bounds: Vec<(f64, f64)> = (0..p.len())
             .map(|i| {
                 (
@@ -226,12 +262,18 @@ pub fn search(
                 )
             })
             .collect();
-        let Some(z) = linear_step(j, &rows, &bounds) else {
+        let solved = linear_step(j, &rows(true), &bounds);
+        let Some(z) = solved.or_else(|| {
+            // Halfway in cannot be had within the region: no further out, then.
+            (holds == Holds::Hard)
+                .then(|| linear_step(j, &rows(false), &bounds))
+                .flatten()
+        }) else {
             break;
         };
         let q: Vec<f64> = (0..p.len()).map(|i| p[i] + z[i] * prior[i]).collect();
         let w = measure(&q);
-        if halving && lost(figures, &kept, &w) > 0 {
+        if halving && lost(figures, &held, &w) > 0 {
             // Undone: the same point and its Jacobian, a smaller region.
             size /= 2.0;
             continue;
@@ -243,9 +285,16 @@ pub fn search(
         if now > best.0 {
             best = (now, q.clone());
         }
+        if holds == Holds::Hard {
+            held = figures
+                .iter()
+                .zip(&w)
+                .map(|(f, v)| f.in_print(*v))
+                .collect();
+        }
         (p, v, jac) = (q, w, None);
     }
-    if done(&v) {
+    if done(&v, &held) {
         // Every figure held or aimed at is inside its shrunk box here: the point to keep,
         // rather than an earlier one as many in print with some just inside an edge.
         best = (count(&v), p);
@@ -291,6 +340,8 @@ struct Row {
     hi: f64,
     scale: f64,
     penalty: f64,
+    /// Bounds on the linearised change (in margins) that may not be broken at any price.
+    hard: Option<(f64, f64)>,
 }
 
 /// The linear programme of one step: the move z (in priors, within `bounds`) minimising
@@ -335,6 +386,19 @@ fn linear_step(jac: &DMatrix<f64>, rows: &[Row], bounds: &[(f64, f64)]) -> Optio
         triplets.push((row, 2 * n + r, -1.0));
         b.push(0.0);
         row += 1;
+    }
+    for fig in rows {
+        let Some((lo, hi)) = fig.hard else { continue };
+        for (sign, edge) in [(1.0, hi), (-1.0, -lo)] {
+            for j in 0..n {
+                let a = jac[(fig.figure, j)] / fig.scale;
+                if a != 0.0 {
+                    triplets.push((row, j, sign * a));
+                }
+            }
+            b.push(edge);
+            row += 1;
+        }
     }
     let a = csc(row, vars, &triplets);
     let mut q = vec![0.0; vars];
@@ -387,6 +451,7 @@ mod tests {
             hi,
             scale: 1.0,
             penalty,
+            hard: None,
         }
     }
 
@@ -442,6 +507,7 @@ mod tests {
                 &[(-5.0, 5.0)],
                 steps,
                 trust,
+                Holds::Soft,
             )
         };
         let fixed = run(1, Trust::Fixed(1.0));
@@ -458,6 +524,40 @@ mod tests {
     }
 
     #[test]
+    fn a_starred_coefficient_of_the_wrong_sign_is_below_its_star_band() {
+        // Printed -0.1* (0.0): at -0.1 with SE 0.055 (t -1.82) the star prints; at +0.1 the
+        // same |t| does not buy it. A term without stars measures |t| against a band
+        // straddling zero.
+        use wirkung::core::derive::{Comparison, Outcome};
+        const TERMS: [(f64, f64, usize); 2] = [(-0.1, 0.0, 1), (0.1, 0.1, 0)];
+        let column = Column {
+            table: "test",
+            outcome: Outcome::Employment,
+            comparison: Comparison::BwVsNeighbours,
+            terms: &TERMS,
+            r2: 0.3,
+            sv_only: None,
+        };
+        let figures = column_figures(&column, 195.0, true);
+        let values = |b: f64| {
+            let mut out = Vec::new();
+            let fit = FitStats {
+                coef: vec![b, -0.08],
+                se: vec![0.055, 0.1],
+                r2: 0.3,
+            };
+            column_values(&column, &fit, &mut out);
+            out
+        };
+        let right = values(-0.1);
+        let wrong = values(0.1);
+        assert!(figures[2].in_print(right[2]), "{right:?}");
+        assert!(!figures[2].in_print(wrong[2]), "{wrong:?}");
+        assert!((wrong[2] + right[2]).abs() < 1e-12, "{wrong:?}");
+        assert!(figures[5].in_print(right[5]) && right[5] > 0.0, "{right:?}");
+    }
+
+    #[test]
     fn the_search_stops_once_every_figure_is_inside_its_margin() {
         // One figure, p, printed in [0.5, 0.6): the first step moves p to the box's edge
         // plus the margin, and the search stops there with nothing left to do.
@@ -470,6 +570,7 @@ mod tests {
             &[(-5.0, 5.0)],
             10,
             Trust::Fixed(1.0),
+            Holds::Soft,
         );
         assert_eq!((found.start, found.best, found.steps), (0, 1, 1));
         assert!((found.p[0] - (0.5 + MARGIN)).abs() < 1e-6, "{:?}", found.p);
