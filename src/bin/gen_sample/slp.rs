@@ -186,9 +186,10 @@ pub struct Found {
 
 /// Up to `steps` steps of the sequential linear programme from `p0`: `measure` gives every
 /// figure's value (in the order of `figures`), each parameter moves in units of its `prior`
-/// and stays inside its `range`; figures in print are held as `holds` says. It stops early once every figure it holds or aims at is
-/// inside its shrunk box: nothing is left to do, and that point is the one returned.
-/// Otherwise the first point with the most figures in print is.
+/// and stays inside its `range`; figures in print are held as `holds` says. It stops early
+/// once every figure it holds or aims at is inside its shrunk box: nothing is left to do, and
+/// that point is the one returned. Otherwise the first point with the most figures in print
+/// is.
 pub fn search(
     measure: &(dyn Fn(&[f64]) -> Vec<f64> + Sync),
     figures: &[Figure],
@@ -477,6 +478,38 @@ mod tests {
         assert!((z[0] - 0.2).abs() < 1e-6, "{z:?}");
         let z = linear_step(&jac, &rows[..1], &[(-0.5, 0.5)]).expect("solved");
         assert!((z[0] - 0.5).abs() < 1e-6, "{z:?}");
+    }
+
+    #[test]
+    fn a_hard_hold_cannot_be_bought_off_by_a_far_aim() {
+        // Figure 0 is aimed at from ten thousand margins away and gains a thousand per prior;
+        // figure 1, in print, loses one margin per prior past its edge at 0.5. By penalty
+        // alone the aim wins and the step runs to the region's edge (5); held hard, it stops
+        // at 0.5. A hard row outside its shrunk box asks for a move inwards (here at least
+        // 1 margin up, with the aim pulling down): the step is exactly that.
+        let jac = DMatrix::from_row_slice(2, 1, &[1000.0, 1.0]);
+        let aim = row(0, 10000.0, 20000.0, AIMED);
+        let held = row(1, -1.0, 0.5, KEPT);
+        let z = linear_step(&jac, &[aim, held], &[(-5.0, 5.0)]).expect("solved");
+        assert!((z[0] - 5.0).abs() < 1e-6, "{z:?}");
+        let hard = Row {
+            hard: Some((-1.0, 0.5)),
+            ..row(1, -1.0, 0.5, KEPT)
+        };
+        let z = linear_step(
+            &jac,
+            &[row(0, 10000.0, 20000.0, AIMED), hard],
+            &[(-5.0, 5.0)],
+        )
+        .expect("solved");
+        assert!((z[0] - 0.5).abs() < 1e-6, "{z:?}");
+        let down = row(0, -2000.0, -1000.0, AIMED);
+        let inwards = Row {
+            hard: Some((1.0, 3.0)),
+            ..row(1, 2.0, 3.0, KEPT)
+        };
+        let z = linear_step(&jac, &[down, inwards], &[(-5.0, 5.0)]).expect("solved");
+        assert!((z[0] - 1.0).abs() < 1e-6, "{z:?}");
     }
 
     #[test]
