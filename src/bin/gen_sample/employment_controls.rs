@@ -96,7 +96,7 @@ impl Reach {
 
     /// Whether Tab. 17's columns with controls are among the figures (they see the
     /// controls of every district with a housing count, which only `AllBw` moves).
-    fn holds_tab_17(self) -> bool {
+    pub fn holds_tab_17(self) -> bool {
         self == Reach::AllBw
     }
 

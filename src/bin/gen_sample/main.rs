@@ -358,50 +358,36 @@ fn run(seed: u64, out: &Path) -> Result<Vec<String>, String> {
     employment_counts::apply(&moves, &ds, &mut emp.rows);
     io(write::employment(out, &ds, &emp.rows))?;
     // Step 12: every BW district's controls with the outcome as now written, Tab. 17 held
-    // too; kept if the count stage then prints more of Tab. 11-16 and Tab. 17 together.
-    let step_12 = controls_then_counts(
-        Reach::AllBw,
-        &mut ds,
-        &read_back,
-        &write_districts,
-        &mut log,
-        |counted, housing_gain| counted + housing_gain > print,
-    )?;
-    if let Some(t) = step_12 {
+    // too; step 13: the neighbours' controls with their own outcome, for Tab. 12 (2). Each is
+    // kept if the count stage then prints more of Tab. 11-16 and Tab. 17 together (step 13
+    // does not move Tab. 17).
+    for (step, reach) in [(12, Reach::AllBw), (13, Reach::Neighbours)] {
+        let tried = controls_then_counts(
+            reach,
+            &mut ds,
+            &read_back,
+            &write_districts,
+            &mut log,
+            |counted, housing_gain| counted + housing_gain > print,
+        )?;
+        let Some(t) = tried else { continue };
         if t.kept {
             employment_counts::apply(&t.moves, &ds, &mut emp.rows);
             io(write::employment(out, &ds, &emp.rows))?;
         }
+        let tab_17 = if reach.holds_tab_17() {
+            format!(" and {} more of Tab. 17", t.housing_gain)
+        } else {
+            String::new()
+        };
         log.push(format!(
-            "employment persons after step 12: {print} figures of Tab. 11-16 in print before, {} and {} more of Tab. 17 after; {}",
+            "employment persons after step {step}: {print} figures of Tab. 11-16 in print before, {}{tab_17} after; {}",
             t.print,
-            t.housing_gain,
             if t.kept { "kept" } else { "not kept" }
         ));
         if t.kept {
             print = t.print;
         }
-    }
-    // Step 13: the neighbours' controls with their own outcome, for Tab. 12 (2); kept if the
-    // count stage then prints more of Tab. 11-16.
-    let step_13 = controls_then_counts(
-        Reach::Neighbours,
-        &mut ds,
-        &read_back,
-        &write_districts,
-        &mut log,
-        |counted, _| counted > print,
-    )?;
-    if let Some(t) = step_13 {
-        if t.kept {
-            employment_counts::apply(&t.moves, &ds, &mut emp.rows);
-            io(write::employment(out, &ds, &emp.rows))?;
-        }
-        log.push(format!(
-            "employment persons after step 13: {print} figures of Tab. 11-16 in print before, {} after; {}",
-            t.print,
-            if t.kept { "kept" } else { "not kept" }
-        ));
     }
     Ok(log)
 }
@@ -416,7 +402,7 @@ struct Tried {
     kept: bool,
 }
 
-/// Steps 11 and 12: the control stage `reach` moves controls together with the employment
+/// Steps 11, 12 and 13: the control stage `reach` moves controls together with the employment
 /// outcome (in `ds`, then written), and the count stage starts from its solve. Unless
 /// `keep(count stage's figures in print, Tab. 17's gain)` holds, the controls are put back
 /// and written again. `None` when the control stage kept nothing.
