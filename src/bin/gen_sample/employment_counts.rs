@@ -17,9 +17,10 @@
 //! each round also starts the descent from a continuous solve (Levenberg–Marquardt without
 //! walls, which stopped an earlier version within a few steps) rounded to whole persons,
 //! and keeps whichever descent ends with more figures in print. Tab. 12 (2)'s figures out
-//! of print are not aimed at: they hinge on the neighbours, whose outcome would have to
-//! move far (see the sample README). The SV-only variants count SV employment, which this
-//! stage does not move.
+//! of print are not aimed at: they hinge on the neighbours' controls, which this stage does
+//! not move (step 13, `employment_controls` with `Reach::Neighbours`, moves them with the
+//! neighbours' outcome and hands its solve to this stage; in print, they are held like any
+//! other figure). The SV-only variants count SV employment, which this stage does not move.
 //!
 //! Run a second time on the controls `employment_controls` moved, it is handed that stage's
 //! continuous solve (outcome and controls moved together) and rounds it to whole persons
