@@ -100,7 +100,8 @@ impl Reach {
         self == Reach::AllBw
     }
 
-    /// Whether district `k` (BW or not) is among the districts whose controls move.
+    /// Whether a district (in BW or not, with a housing count or not) is among those whose
+    /// controls move.
     fn frees(self, bw: bool, in_housing: bool) -> bool {
         match self {
             Reach::Unseen => bw && !in_housing,
@@ -113,6 +114,12 @@ impl Reach {
     /// controls move (the neighbours': the BW districts' outcome serves Tab. 13–17 too).
     fn all_rates(self) -> bool {
         self != Reach::Neighbours
+    }
+
+    /// Whether Tab. 12 (2)'s figures out of print are aimed at: they hinge on the
+    /// neighbours' controls, which only `Neighbours` moves (in print, every reach holds them).
+    fn aims_tab_12_controls(self) -> bool {
+        self == Reach::Neighbours
     }
 
     /// The districts and tables, as the log names them.
@@ -257,9 +264,8 @@ pub fn shape(
     let mut figures = Vec::new();
     for (c, p, sv) in &panels {
         let df = (p.rows.len() - c.terms.len()) as f64;
-        // Tab. 12 (2)'s controls hinge on the neighbours: aimed at only when they move.
-        let reachable = reach == Reach::Neighbours
-            || !(c.comparison == Comparison::BwVsNeighbours && c.terms.len() > 2);
+        let tab_12_2 = c.comparison == Comparison::BwVsNeighbours && c.terms.len() > 2;
+        let reachable = !tab_12_2 || reach.aims_tab_12_controls();
         figures.extend(column_figures(c, df, reachable));
         if let Some(want) = c.sv_only
             && sv.is_some()
