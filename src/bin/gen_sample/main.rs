@@ -26,6 +26,7 @@ mod frame;
 mod housing;
 mod housing_counts;
 mod housing_spec;
+mod housing_weights;
 mod municipal_controls;
 mod paths;
 mod printed;
@@ -324,6 +325,11 @@ fn run(seed: u64, out: &Path) -> Result<Vec<String>, String> {
         wirkung::core::bundle::load(out)
             .map_err(|e| format!("reading back the written bundle: {e}"))
     };
+    // Tab. 17's weights D before its outcome is fitted in whole persons: on the weights as
+    // drawn, its columns without controls cannot all print (housing_weights.rs).
+    let resized = housing_weights::shape(&read_back()?, &mut log)?;
+    housing_weights::apply(&resized, &munis, &mut waves);
+    io(write::target_group(out, &munis, &waves))?;
     let moves = housing_counts::shape(&read_back()?, &mut log)?;
     housing_counts::apply(&moves, &munis, &mut waves);
     io(write::target_group(out, &munis, &waves))?;

@@ -232,13 +232,6 @@ impl Boxes {
         Boxes { terms, r2, unit }
     }
 
-    /// Lets term `j`'s SE lie anywhere (its |t| band still holds): for a figure shown to be
-    /// out of reach, which would otherwise pull every other figure towards a compromise.
-    pub fn release_se(&mut self, j: usize) {
-        self.terms[j][2] = f64::NEG_INFINITY;
-        self.terms[j][3] = f64::INFINITY;
-    }
-
     /// Per term how far coefficient, SE and |t| lie outside their boxes, then R².
     pub fn residuals(&self, f: &FitStats, r: &mut Vec<f64>) {
         for (j, &[clo, chi, slo, shi, tlo, thi]) in self.terms.iter().enumerate() {
