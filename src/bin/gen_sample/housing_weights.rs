@@ -34,6 +34,7 @@ use crate::calibrate::{design, fit, levenberg_marquardt};
 use crate::district_controls::TAB_17_COLUMN_1;
 use crate::frame::Municipality;
 use crate::printed::{Boxes, outside, show};
+use crate::util::apportion;
 use crate::waves::WaveRow;
 use std::collections::{BTreeMap, HashMap};
 use wirkung::core::bundle::{Bundle, Level};
@@ -334,31 +335,14 @@ fn capacity_groups(b: &Bundle, at: &HashMap<&str, usize>) -> [Vec<(f64, Option<u
 /// `total` persons dealt out over `members` in proportion to their persons (largest
 /// remainders), each keeping at least one.
 fn deal<'a>(members: &[(&'a str, i64)], total: i64) -> Vec<(&'a str, i64)> {
-    let old: i64 = members.iter().map(|(_, t)| t).sum();
-    let exact: Vec<f64> = members
+    let weights: Vec<f64> = members.iter().map(|(_, t)| *t as f64).collect();
+    let total = usize::try_from(total).unwrap_or(0).max(members.len());
+    let parts = apportion(total, &weights, 1);
+    members
         .iter()
-        .map(|(_, t)| (*t as f64 * total as f64 / old as f64).max(1.0))
-        .collect();
-    let mut new: Vec<i64> = exact.iter().map(|v| v.floor() as i64).collect();
-    let mut order: Vec<usize> = (0..members.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (ra, rb) = (exact[a] - exact[a].floor(), exact[b] - exact[b].floor());
-        rb.partial_cmp(&ra).expect("finite").then(a.cmp(&b))
-    });
-    let mut left = total - new.iter().sum::<i64>();
-    for &k in order.iter().cycle().take(members.len() * 4) {
-        if left == 0 {
-            break;
-        }
-        if left > 0 {
-            new[k] += 1;
-            left -= 1;
-        } else if new[k] > 1 {
-            new[k] -= 1;
-            left += 1;
-        }
-    }
-    members.iter().map(|(m, _)| *m).zip(new).collect()
+        .zip(parts)
+        .map(|((m, _), p)| (*m, p as i64))
+        .collect()
 }
 
 /// Scales every row of a resized municipality (both waves) by its new size over its old.
