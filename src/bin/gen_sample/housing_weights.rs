@@ -40,7 +40,7 @@ use std::collections::{BTreeMap, HashMap};
 use wirkung::core::bundle::{Bundle, Level};
 use wirkung::core::derive::capacity::district_capacity_change;
 use wirkung::core::derive::housing::municipality_housing;
-use wirkung::core::derive::{ControlSelection, Outcome, PanelSpec, panel};
+use wirkung::core::derive::{ControlSelection, Outcome, PanelSpec, UnitMeasure, panel};
 
 /// How far a free municipality's target persons may be scaled: 1 ± this.
 const SCALE: f64 = 0.6;
@@ -135,8 +135,9 @@ pub fn shape(b: &Bundle, log: &mut Vec<String>) -> Result<BTreeMap<String, Resiz
     for (_, d, t) in &free {
         free_persons[*d] += t;
     }
-    let (lo, hi) = bounds(b, &ids, &w0, &free_persons);
-    let groups = capacity_groups(b, &at);
+    let capacity = district_capacity_change(b).values;
+    let (lo, hi) = bounds(&capacity, &ids, &w0, &free_persons);
+    let groups = capacity_groups(&capacity, &at);
     let moving: Vec<usize> = (0..n).filter(|&i| hi[i] > lo[i] + 1e-9).collect();
     // ln D of district i from its parameter: within [lo, hi], 0 where it started.
     let ln_weight = |i: usize, t: f64| lo[i] + (hi[i] - lo[i]) * (t.tanh() + 1.0) / 2.0;
@@ -159,12 +160,10 @@ pub fn shape(b: &Bundle, log: &mut Vec<String>) -> Result<BTreeMap<String, Resiz
         for (x, boxes) in &designs {
             boxes.residuals(&fit(y, x, w), r);
         }
-        for (members, printed) in groups.iter().zip(CAPACITY_MEANS) {
-            let mean = members
-                .iter()
-                .map(|&(v, i)| i.map_or(v, |i| v * w0[i] / w[i]))
-                .sum::<f64>()
-                / members.len() as f64;
+        for (mean, printed) in capacity_means(&groups, &w0, w)
+            .into_iter()
+            .zip(CAPACITY_MEANS)
+        {
             r.push(outside(
                 mean,
                 printed - 0.005 + SAFE_MEANS,
@@ -232,19 +231,9 @@ pub fn shape(b: &Bundle, log: &mut Vec<String>) -> Result<BTreeMap<String, Resiz
         cost(&y0, &whole),
         cost(&q[..n], &whole),
     ));
-    let means: Vec<String> = groups
-        .iter()
-        .map(|members| {
-            let sum: f64 = members
-                .iter()
-                .map(|&(v, i)| i.map_or(v, |i| v * w0[i] / whole[i]))
-                .sum();
-            format!("{:.4}", sum / members.len() as f64)
-        })
-        .collect();
+    let [below, above] = capacity_means(&groups, &w0, &whole);
     log.push(format!(
-        "  capacity change per 100 target persons, mean below and above the median: {}",
-        means.join(" and ")
+        "  capacity change per 100 target persons, mean below and above the median: {below:.4} and {above:.4}"
     ));
     for ((x, _), c) in designs.iter().zip(&TAB_17_COLUMN_1) {
         log.push(format!(
@@ -284,8 +273,12 @@ fn free_municipalities<'a>(b: &'a Bundle, at: &HashMap<&str, usize>) -> Vec<(&'a
 /// by 1 ± `SCALE` allows, and not so far that its capacity change (which divides by D)
 /// reaches the middle values of the median split; the districts that are those middle values
 /// stay.
-fn bounds(b: &Bundle, ids: &[&str], w0: &[f64], free_persons: &[i64]) -> (Vec<f64>, Vec<f64>) {
-    let measures = district_capacity_change(b).values;
+fn bounds(
+    measures: &[UnitMeasure],
+    ids: &[&str],
+    w0: &[f64],
+    free_persons: &[i64],
+) -> (Vec<f64>, Vec<f64>) {
     let mut sorted: Vec<f64> = measures.iter().map(|m| m.value).collect();
     sorted.sort_by(|a, b| a.partial_cmp(b).expect("finite capacity change"));
     let (lower_mid, upper_mid) = if sorted.is_empty() {
@@ -320,16 +313,30 @@ fn bounds(b: &Bundle, ids: &[&str], w0: &[f64], free_persons: &[i64]) -> (Vec<f6
 
 /// The districts below and above the capacity median: per district its capacity change and,
 /// where D may move, its place in `at`.
-fn capacity_groups(b: &Bundle, at: &HashMap<&str, usize>) -> [Vec<(f64, Option<usize>)>; 2] {
-    let measures = district_capacity_change(b).values;
+fn capacity_groups(
+    measures: &[UnitMeasure],
+    at: &HashMap<&str, usize>,
+) -> [Vec<(f64, Option<usize>)>; 2] {
     let values: Vec<f64> = measures.iter().map(|m| m.value).collect();
     let median = wirkung::core::derive::median(&values).unwrap_or(f64::NAN);
     let mut groups = [Vec::new(), Vec::new()];
-    for m in &measures {
+    for m in measures {
         let above = usize::from(m.value > median);
         groups[above].push((m.value, at.get(m.unit_id.as_str()).copied()));
     }
     groups
+}
+
+/// The mean capacity change of each group of `capacity_groups` when D is `w` instead of `w0`
+/// (the change divides by D).
+fn capacity_means(groups: &[Vec<(f64, Option<usize>)>; 2], w0: &[f64], w: &[f64]) -> [f64; 2] {
+    groups.each_ref().map(|members| {
+        members
+            .iter()
+            .map(|&(v, i)| i.map_or(v, |i| v * w0[i] / w[i]))
+            .sum::<f64>()
+            / members.len() as f64
+    })
 }
 
 /// `total` persons dealt out over `members` in proportion to their persons (largest
