@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Why the sample's two missed figures stay out of print: Tab. 13 (2)'s GDP coefficient and
+Tab. 17 (6)'s SV-employee coefficient.
+
+Part 1, the algebra. In columns that share their units, weights, outcome and controls and
+differ only in the treatment dummy d, a control's coefficient is (the omitted-variable
+formula, exact for weighted least squares)
+
+    beta(d) = b - delta(d) * gamma(d),
+
+b the control's coefficient without any dummy, delta(d) its coefficient when d is regressed
+on the controls, gamma(d) the treatment coefficient. Tab. 13-16 (2) share the 44 BW districts
+(Tab. 14: 42), Tab. 17 (2), (4), (6) the 37 districts with a housing count. gamma(d) is a
+printed figure itself, so the gaps between a control's coefficients across the columns are
+set by the delta(d): how the dummies relate to the controls given the other controls. The
+part prints b, delta, gamma and beta for GDP in Tab. 13-16 and SV employees in Tab. 17.
+
+Part 2, the first-order reach. Linearise every figure of Tab. 11-17 in the unknowns of
+`sample_figures.Figures` (finite differences) and solve a linear programme: move the missed
+figure as far towards its print box as possible while every figure in print stays inside its
+box (its edges, no margin), each unknown within R of its prior. Three sets of unknowns:
+(a) step 12's: every BW district's five controls and every district's employment rate change;
+(b) (a) plus the BW districts' employment weights; (c) (a) plus Tab. 17's district housing
+changes and their weights D, Tab. 17's columns without controls held as well. For each R it
+prints the linear reach against the distance needed, the figure's value at that point
+measured (not linearised) and how many figures are in print there; then the figures that bind
+most at R = 0.1 (the programme's largest dual values).
+
+On the sample of 2026-11-30 (d712f91), GDP per head: b - delta * gamma is -0.0369 + 0.540 *
+0.0075 = -0.0329 in Tab. 13 and -0.0369 - 0.656 * 0.0083 = -0.0423 in Tab. 15. Printing -0.1
+and 0.0 needs Tab. 13's below Tab. 15's, 0.540 delta(13) + 0.656 delta(15) < 0 (it is
++0.0094): GDP's partial relation to early start and to plan B turning negative. Tab. 15's
+coefficient, 0.0077 above its lower edge, binds (dual 0.89): moves that lower b lower both.
+Reach (a): -0.0119 of the -0.0171 needed at R = 0.1 (measured -0.0113, 171 figures in print
+there); the linear reach passes -0.0171 only near R = 0.5 (-0.0197), where the measured move
+is -0.0054 with 133 in print; (b) and (c) add at most 0.001 to the reach.
+SV employees: 0.1041 - 0.442 * (-0.0685) = 0.1343 in Tab. 17 (6), 0.1041 - 1.642 * 0.0279 =
+0.0583 in (2), 0.0083 above its lower edge and binding (dual 0.97; in (c) with (1)'s R²,
+0.0052 for 0.01, dual 0.48). (6) needs -0.0843; (a) reaches -0.0188 at R = 0.1 and -0.0414
+at R = 0.5 (measured -0.1053, with 134 in print), (c) -0.0196 and -0.0441.
+It takes about 15 seconds.
+
+Usage: python3 scripts/missed_figures_reach.py [BUNDLE]   (default: the shipped sample; needs
+`cargo build --release` for target/release/wirkung, numpy, pandas and scipy)
+"""
+
+import sys
+
+import numpy as np
+from scipy.optimize import linprog
+
+from sample_figures import SAMPLE, Figures, panel, treated_of
+
+BUNDLE = sys.argv[1] if len(sys.argv) > 1 else SAMPLE
+MISSED = ["13 (2) term 3 coef", "17 (6) term 4 coef"]
+REACH = [0.02, 0.1, 0.5, 2.0]
+
+
+def coefficient(y, X, w):
+    xtw = X.T * w
+    return np.linalg.solve(xtw @ X, xtw @ y)
+
+
+def decomposition(outcome, columns, control):
+    print(f"{control} in {outcome} columns: beta(d) = b - delta(d) * gamma(d)")
+    for label, comparison in columns:
+        d = panel(BUNDLE, outcome, comparison, True)
+        names = list(d.columns[8:])
+        X = np.column_stack([np.ones(len(d))] + [d[c].values.astype(float) for c in names])
+        w, y, t = d.weight.values.astype(float), d.outcome_change.values, treated_of(d)
+        j = names.index(control) + 1
+        b, delta = coefficient(y, X, w)[j], coefficient(t, X, w)[j]
+        full = coefficient(y, np.column_stack([t, X]), w)
+        print(f"  {label:8} n {len(d):3}  b {b:8.4f}  delta {delta:8.4f}  gamma {full[0]:7.3f}"
+              f"  beta {full[j + 1]:8.4f}")
+
+
+def reach(name, figures):
+    v = figures.measure(figures.p0)
+    held = [k for k in np.where(figures.in_print(v))[0]]
+    print(f"\n({name}) {len(figures.p0)} unknowns, {len(held)} of {len(v)} figures in print")
+    jac = figures.jacobian(figures.p0, v)
+    rows = np.vstack([jac[held], -jac[held]])
+    slack = np.concatenate([figures.HI[held] - 1e-9 - v[held], v[held] - figures.LO[held]])
+    labels = [figures.labels[k] for k in held]
+    for target in MISSED:
+        k = figures.index_of(target)
+        lo, hi = figures.LO[k], figures.HI[k]
+        direction = 1.0 if v[k] < lo else -1.0
+        needed = lo - v[k] if v[k] < lo else hi - v[k]
+        print(f"  {target}: {v[k]:.4f}, box [{lo:.3f}, {hi:.3f}), needs {needed:+.4f}")
+        for r in REACH:
+            box = [(max(-r, (b[0] - q) / pr), min(r, (b[1] - q) / pr))
+                   for b, q, pr in zip(figures.bounds, figures.p0, figures.prior)]
+            lp = linprog(-direction * jac[k], A_ub=rows, b_ub=slack, bounds=box, method="highs")
+            if lp.status != 0:
+                print(f"    R {r}: {lp.message}")
+                continue
+            p = figures.p0 + lp.x * figures.prior
+            w = figures.measure(p)
+            print(f"    R {r:4}: linear {jac[k] @ lp.x:+.4f}, measured {w[k] - v[k]:+.4f},"
+                  f" {figures.in_print(w).sum()} in print there")
+            if r == 0.1:
+                dual = -lp.ineqlin.marginals
+                top = np.argsort(-dual)[:5]
+                side = ["upper"] * len(held) + ["lower"] * len(held)
+                print("      binding: " + "; ".join(
+                    f"{labels[i % len(held)]} ({side[i]} edge, {dual[i]:.3g})"
+                    for i in top if dual[i] > 1e-9))
+
+
+decomposition("employment", [("13 (2)", "early-start"), ("14 (2)", "capacity"),
+                             ("15 (2)", "plan-b"), ("16 (2)", "labour-talks")],
+              "gdp_per_capita_2017")
+decomposition("housing", [("17 (2)", "capacity"), ("17 (4)", "plan-b"),
+                          ("17 (6)", "housing-talks")], "sv_employees_per_100_2019")
+reach("a: step 12's unknowns", Figures(BUNDLE))
+reach("b: and the employment weights", Figures(BUNDLE, employment_weights=True))
+reach("c: and Tab. 17's housing changes and weights D", Figures(BUNDLE, housing=True))
