@@ -44,19 +44,16 @@ Usage: python3 scripts/tab12_neighbours_slp.py [BUNDLE] [STEPS]   (default: the 
 sample, 200; needs `cargo build --release` for target/release/wirkung, numpy, pandas, scipy)
 """
 
-import io
-import subprocess
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
-import pandas as pd
-from scipy import stats
 from scipy.optimize import linprog
 
-ROOT = Path(__file__).resolve().parent.parent
-BUNDLE = sys.argv[1] if len(sys.argv) > 1 else str(ROOT / "sample-data" / "bw-integration")
+import sample_figures
+from sample_figures import SAMPLE, star_band, wls
+
+BUNDLE = sys.argv[1] if len(sys.argv) > 1 else SAMPLE
 STEPS = int(sys.argv[2]) if len(sys.argv) > 2 else 200
 # The neighbours' three controls: prior (how far one moves before it costs as much as a
 # figure's margin) and plausible range; then the prior of their rate changes (points).
@@ -77,24 +74,7 @@ TAB_12_1, TAB_12_1_R2 = [(0.9, 0.7, 0), (12.4, 0.6, 3)], 0.01
 
 
 def panel(outcome, controls):
-    out = subprocess.run(
-        [str(ROOT / "target" / "release" / "wirkung"), "panel", BUNDLE, "--outcome", outcome,
-         "--comparison", "bw-vs-neighbours", "--controls", "all" if controls else "none",
-         "--format", "csv"], check=True, capture_output=True, text=True).stdout
-    return pd.read_csv(io.StringIO(out), dtype={"unit_id": str})
-
-
-def wls(y, X, w):
-    """Weighted least squares with HC1: coefficients, SEs, R²."""
-    xtw = X.T * w
-    a = np.linalg.inv(xtw @ X)
-    b = a @ (xtw @ y)
-    e = y - X @ b
-    n, k = X.shape
-    m = X * (w * e)[:, None]
-    v = a @ (m.T @ m) @ a * n / (n - k)
-    ybar = np.sum(w * y) / w.sum()
-    return b, np.sqrt(np.diag(v)), 1 - np.sum(w * e * e) / np.sum(w * (y - ybar) ** 2)
+    return sample_figures.panel(BUNDLE, outcome, "bw-vs-neighbours", controls)
 
 
 emp, sv, plain = panel("employment", True), panel("employment-sv", True), panel("employment", False)
@@ -115,12 +95,6 @@ prior = np.concatenate([np.tile([f[0] for f in FREE.values()], NB), np.full(NB, 
 lb = np.concatenate([np.tile([f[1][0] for f in FREE.values()], NB), np.full(NB, -np.inf)])
 ub = np.concatenate([np.tile([f[1][1] for f in FREE.values()], NB), np.full(NB, np.inf)])
 assert ((p0 >= lb) & (p0 <= ub)).all(), "a neighbour's control starts outside its range"
-
-
-def star_band(stars, df):
-    # The top band's upper edge is open; a large finite edge keeps the programme finite.
-    crit = [0.0] + [stats.t.ppf(1 - a / 2, df) for a in (0.10, 0.05, 0.01)] + [1e9]
-    return crit[stars], crit[stars + 1]
 
 
 # Figures: (label, lo, hi, kind, sign of t or 0 for |t|) in the order `measure` gives them.
@@ -172,7 +146,7 @@ def measure(p):
     D = np.column_stack([treated, X, urban, np.ones(N)])
     out = []
     for D_, terms in ((D, TAB_12_2), (np.column_stack([treated, np.ones(N)]), TAB_12_1)):
-        b, se, r2 = wls(y, D_, w)
+        b, se, r2, _ = wls(y, D_, w)
         for j in range(len(terms)):
             sign, t = figures[len(out) + 2][4], b[j] / se[j]
             out += [b[j], se[j], sign * t if sign else abs(t)]
