@@ -56,7 +56,7 @@ rounding the controls as written takes 15 out of print (198 of 214: constants, S
 coefficients of Tab. 13-15 (2) and of every Tab. 17 column with controls). The generator's
 stages aim a full margin inside for that reason; a full margin (0.008) inside both boxes
 needs Tab. 13's GDP coefficient 0.016 below Tab. 15's, and this search ends about 0.002 below
-it (Tab. 15's is held at -0.0495 at most). A trial generator stage of this search
+it (Tab. 15's is held no lower than -0.0495). A trial generator stage of this search
 (1,000 steps, then step 12's settling search at full margins) lost 11 figures the same way and
 was not kept; on the end point of a similar run, writing the controls with three more
 decimals kept all 213. The part takes about 9 minutes.
