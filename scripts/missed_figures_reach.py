@@ -44,22 +44,22 @@ Part 3 (`--long`), the path. First order sees only a short way. Many small steps
 curved path: a sequential linear programme (as the generator's `slp.rs`) over (a)'s unknowns,
 each step within 0.02 of each prior (halved when a step takes a figure out of print, doubled
 back after one that does not), every figure in print held inside its box less a sixteenth of
-the generator's margins (0.0005 for coefficients and SEs) and no move cost to speak of, aimed
-at Tab. 13 (2)'s GDP coefficient alone. Then the controls are rounded to the decimals the
-sample writes (three; new dwellings four) and the figures measured again. On the sample of
-2026-11-30 (d712f91) the coefficient prints at step 557 (-0.0500) and stands at -0.0514 after
-700, 213 of 214 in print; the controls have moved by a root mean square of 0.12 points of
-protection seekers, 2,970 EUR, 2.1 SV employees, 0.58 dwellings and 0.031 new dwellings per
-100. So the figure is reachable in the continuous solve, with moves smaller than step 11's
-(8,840 EUR and 4.3 SV employees). But the figures then sit a sixteenth of a margin inside their edges, and
-rounding the controls as written takes 15 out of print (198 of 214: constants, SEs and
-coefficients of Tab. 13-15 (2) and of every Tab. 17 column with controls). The generator's
-stages aim a full margin inside for that reason; a full margin (0.008) inside both boxes
-needs Tab. 13's GDP coefficient 0.016 below Tab. 15's, and this search ends about 0.002 below
-it (Tab. 15's is held no lower than -0.0495). A trial generator stage of this search
-(1,000 steps, then step 12's settling search at full margins) lost 11 figures the same way and
-was not kept; on the end point of a similar run, writing the controls with three more
-decimals kept all 213. The part takes about 9 minutes.
+the generator's margins (0.0005 for coefficients and SEs; as `Figures.inside`) and no move cost
+to speak of, aimed at Tab. 13 (2)'s GDP coefficient alone. Then the controls are rounded to the
+decimals the sample writes (three; new dwellings four) and the figures measured again. On the
+sample of 2026-11-30 (d712f91) the coefficient prints at step 561 (-0.0500) and stands at
+-0.0513 after 700, 213 of 214 in print; the controls have moved by a root mean square of 0.12
+points of protection seekers, 2,960 EUR, 2.1 SV employees, 0.58 dwellings and 0.031 new
+dwellings per 100. So the figure is reachable in the continuous solve, with moves smaller than
+step 11's (8,840 EUR and 4.3 SV employees). But the figures then sit a sixteenth of a margin
+inside their edges, and rounding the controls as written takes 16 out of print (197 of 214:
+constants, SEs and coefficients of Tab. 13, 14 and 16 (2) and of every Tab. 17 column with
+controls). The generator's stages aim a full margin inside for that reason; a full margin
+(0.008) inside both boxes needs Tab. 13's GDP coefficient 0.016 below Tab. 15's, and this
+search ends about 0.002 below it (Tab. 15's is held no lower than -0.0495). A trial generator
+stage of this search (1,000 steps, then step 12's settling search at full margins) lost 11
+figures the same way and was not kept; on the end point of a similar run, writing the controls
+with three more decimals kept all 213. The part takes about 9 minutes.
 
 Usage: python3 scripts/missed_figures_reach.py [BUNDLE] [--long]   (default: the shipped
 sample; needs `cargo build --release` for target/release/wirkung, numpy, pandas and scipy)
@@ -70,7 +70,7 @@ import sys
 import numpy as np
 from scipy.optimize import linprog
 
-from sample_figures import FREE, MARGIN, MARGIN_R2, MARGIN_T, SAMPLE, Figures, panel, treated_of
+from sample_figures import FREE, SAMPLE, Figures, panel, treated_of, wls
 
 ARGS = [a for a in sys.argv[1:] if a != "--long"]
 BUNDLE = ARGS[0] if ARGS else SAMPLE
@@ -85,11 +85,6 @@ MISSED = ["13 (2) term 3 coef", "17 (6) term 4 coef"]
 REACH = [0.02, 0.1, 0.5, 2.0]
 
 
-def coefficient(y, X, w):
-    xtw = X.T * w
-    return np.linalg.solve(xtw @ X, xtw @ y)
-
-
 def decomposition(outcome, columns, control):
     print(f"{control} in {outcome} columns: beta(d) = b - delta(d) * gamma(d)")
     for label, comparison in columns:
@@ -98,8 +93,8 @@ def decomposition(outcome, columns, control):
         X = np.column_stack([np.ones(len(d))] + [d[c].values.astype(float) for c in names])
         w, y, t = d.weight.values.astype(float), d.outcome_change.values, treated_of(d)
         j = names.index(control) + 1
-        b, delta = coefficient(y, X, w)[j], coefficient(t, X, w)[j]
-        full = coefficient(y, np.column_stack([t, X]), w)
+        b, delta = wls(y, X, w)[0][j], wls(t, X, w)[0][j]
+        full = wls(y, np.column_stack([t, X]), w)[0]
         print(f"  {label:8} n {len(d):3}  b {b:8.4f}  delta {delta:8.4f}  gamma {full[0]:7.3f}"
               f"  beta {full[j + 1]:8.4f}")
 
@@ -160,9 +155,7 @@ def long_path(figures, target):
         jac = figures.jacobian(p, v)
         rows, rhs = [], []
         for h in held:
-            m = LONG_MARGINS * (MARGIN_T * max(abs(v[h]), 0.1) if figures.kinds[h] == "t"
-                                else MARGIN_R2 if figures.kinds[h] == "r2" else MARGIN)
-            lo, hi = figures.LO[h] + m, figures.HI[h] - m
+            lo, hi = figures.inside(h, LONG_MARGINS)
             lo = v[h] + (lo - v[h]) / 2 if v[h] < lo else lo
             hi = v[h] - (v[h] - hi) / 2 if v[h] > hi else hi
             rows += [np.concatenate([jac[h], np.zeros(n)]), np.concatenate([-jac[h], np.zeros(n)])]
@@ -193,10 +186,13 @@ def long_path(figures, target):
             first = step
             print(f"  in print at step {step}: {v[k]:.4f}")
     moved = p - figures.p0
+
+    def rms(name):
+        return np.sqrt(np.mean([moved[i] ** 2 for (u, c), i in figures.index.items() if c == name]))
+
     print(f"  after {LONG_STEPS} steps: {target} {v[k]:.4f}, {figures.in_print(v).sum()} of "
-          f"{len(v)} in print; controls moved by a root mean square of " + ", ".join(
-              f"{np.sqrt(np.mean([moved[i] ** 2 for (u, c), i in figures.index.items() if c == name])):.3f}"
-              f" ({name})" for name in FREE))
+          f"{len(v)} in print; controls moved by a root mean square of "
+          + ", ".join(f"{rms(name):.3f} ({name})" for name in FREE))
     rounded = p.copy()
     for (u, c), i in figures.index.items():
         if c in DECIMALS:

@@ -223,11 +223,12 @@ class Figures:
         kind = self.kinds[k]
         return MARGIN_T * max(abs(v), 0.1) if kind == "t" else MARGIN_R2 if kind == "r2" else MARGIN
 
-    def inside(self, k):
-        """Figure k's print box shrunk by its margin (a t band by a factor)."""
+    def inside(self, k, scale=1.0):
+        """Figure k's print box shrunk by `scale` margins (a t band by a factor)."""
         if self.kinds[k] == "t":
-            return self.LO[k] * np.exp(MARGIN_T), self.HI[k] / np.exp(MARGIN_T)
-        m = MARGIN_R2 if self.kinds[k] == "r2" else MARGIN
+            f = np.exp(scale * MARGIN_T)
+            return self.LO[k] * f, self.HI[k] / f
+        m = scale * (MARGIN_R2 if self.kinds[k] == "r2" else MARGIN)
         return self.LO[k] + m, self.HI[k] - m
 
     def jacobian(self, p, v):
