@@ -47,7 +47,7 @@ fn same_seed_writes_identical_files_and_the_committed_bundle() {
     // Equal files are two runs with the same seed agreeing (this one and the one that wrote
     // the bundle); only when they differ is a second run here needed, to tell a generator that
     // is not deterministic from a platform whose kernels round differently. The generator
-    // takes about 12 minutes, so the common case runs it once with this seed.
+    // takes about 17 minutes, so the common case runs it once with this seed.
     let shipped = files(&shipped());
     if fa != shipped {
         let b = tempfile::tempdir().expect("temp dir");

@@ -24,6 +24,14 @@
 //! (step 13, `Reach::Neighbours`), it aims at Tab. 12 (2)'s GDP and SV-employee figures,
 //! which only the neighbours can move; Tab. 13–17 do not see them.
 //!
+//! Run a fourth time like step 12 (step 14, `Reach::AllBwFine`), it aims at Tab. 13 (2)'s
+//! GDP coefficient, which fits between its edge and Tab. 15 (2)'s only with every figure
+//! held much nearer its edges than the other steps hold them
+//! (`scripts/missed_figures_reach.py`); the controls it moves are written with three more
+//! decimals, so that their rounding moves the figures less than that. The count stage's
+//! rounding to whole persons still takes some figures out of print; run a fifth time with
+//! the outcome held (step 15, `Reach::AllBwFineHeld`), the controls alone bring them back.
+//!
 //! Only the controls are written (to their decimals); the rate changes found are handed to the
 //! count stage, run next on these controls, as one more start for its whole persons. The
 //! caller keeps the controls only if the count stage then prints more (for step 12: more
@@ -34,7 +42,9 @@ use crate::district_controls::{COLUMNS, EMPLOYMENT_COLUMN_1, FREE, set_values, v
 use crate::employment_counts::{TAB_11_CHANGE, TAB_11_END, tab_11_base};
 use crate::frame::District;
 use crate::printed::{Cell, Column, Regression, regression};
-use crate::slp::{Figure, Holds, Trust, column_figures, column_values, in_print, lost, search};
+use crate::slp::{
+    Figure, Holds, MARGIN_T, Plan, Trust, column_figures, column_values, in_print, lost, search,
+};
 use crate::util::root_mean_square;
 use std::collections::{BTreeSet, HashMap};
 use wirkung::core::bundle::{Bundle, Level};
@@ -65,24 +75,69 @@ pub enum Reach {
     /// room. GDP's t starts hundreds of margins from its band, so figures in print are held
     /// hard (`Holds::Hard`; `scripts/tab12_neighbours_slp.py` is the prototype).
     Neighbours,
+    /// Step 12 again after step 13, aiming at what is left of Tab. 11–16 (Tab. 13 (2)'s GDP
+    /// coefficient) with every figure held a sixteenth of the margins inside its box (`slp`'s
+    /// margins are what the rounding to three decimals needs; a full margin inside, the
+    /// coefficient and Tab. 15 (2)'s do not fit between their edges). Tab. 17 is held, not
+    /// aimed at: aimed at too, its SV coefficient kept the search from reaching either
+    /// (tried in a generator run while building this step). The controls it moves are written
+    /// with three more decimals (`extra_decimals`).
+    AllBwFine,
+    /// `AllBwFine` again with the employment outcome held as written (step 15): rounded to
+    /// whole persons, step 14's solve takes figures held that near their edges out of print
+    /// (8 of 134 for seed 2023, 4 left after the count stage's descent), which the controls
+    /// alone bring back in a few steps. Alone, without step 14, they do not reach Tab. 13
+    /// (2)'s GDP coefficient (tried in a generator run: no step kept).
+    AllBwFineHeld,
 }
 
 impl Reach {
     fn slots(self) -> &'static [usize] {
         match self {
             Reach::Unseen => &[0, 1, 2],
-            Reach::AllBw => &[0, 1, 2, 3, 4],
+            Reach::AllBw | Reach::AllBwFine | Reach::AllBwFineHeld => &[0, 1, 2, 3, 4],
             Reach::Neighbours => &[0, 1, 2],
         }
     }
 
-    /// Steps of the sequential linear programme, its trust region (in priors), and how the
-    /// figures in print are held.
-    fn search(self) -> (usize, Trust, Holds) {
-        match self {
-            Reach::Unseen => (30, Trust::Fixed(0.1), Holds::Soft),
-            Reach::AllBw => (200, Trust::Halving(0.02), Holds::Hard),
-            Reach::Neighbours => (200, Trust::Halving(0.5), Holds::Hard),
+    /// How the sequential linear programme runs: its steps, trust region (in priors), how
+    /// the figures in print are held, and the share of the margins it holds them inside.
+    fn plan(self) -> Plan {
+        let (steps, trust, holds, margins) = match self {
+            Reach::Unseen => (30, Trust::Fixed(0.1), Holds::Soft, 1.0),
+            Reach::AllBw => (200, Trust::Halving(0.02), Holds::Hard, 1.0),
+            Reach::Neighbours => (200, Trust::Halving(0.5), Holds::Hard, 1.0),
+            // In the prototype the coefficient printed after about 560 steps.
+            Reach::AllBwFine => (1000, Trust::Halving(0.02), Holds::Hard, 1.0 / 16.0),
+            Reach::AllBwFineHeld => (300, Trust::Halving(0.02), Holds::Hard, 1.0 / 16.0),
+        };
+        Plan {
+            steps,
+            trust,
+            holds,
+            margins,
+        }
+    }
+
+    /// Decimals written beyond each control's own (`district_controls::FREE`): rounded to
+    /// those, figures held a sixteenth of a margin inside their boxes moved out (16 of 214 in
+    /// the prototype); three more kept them.
+    fn extra_decimals(self) -> i32 {
+        if matches!(self, Reach::AllBwFine | Reach::AllBwFineHeld) {
+            3
+        } else {
+            0
+        }
+    }
+
+    /// How far inside its star band a |t| must lie for the count stage that follows to count
+    /// it in print (`printed::T_EDGE`): the fine reaches hold every |t| a sixteenth of slp's
+    /// margin inside (1.000625), and count it in print at half that.
+    pub fn count_t_edge(self) -> f64 {
+        if self.extra_decimals() > 0 {
+            1.0 + MARGIN_T / 32.0
+        } else {
+            crate::printed::T_EDGE
         }
     }
 
@@ -91,7 +146,8 @@ impl Reach {
     /// pushed out (four figures lost in the first version, which had no such search).
     fn settle(self) -> Option<usize> {
         match self {
-            Reach::Unseen => None,
+            // A full margin inside is what this step cannot have.
+            Reach::Unseen | Reach::AllBwFine | Reach::AllBwFineHeld => None,
             Reach::AllBw | Reach::Neighbours => Some(50),
         }
     }
@@ -99,6 +155,11 @@ impl Reach {
     /// Whether Tab. 17's columns with controls are among the figures (they see the
     /// controls of every district with a housing count, which only `AllBw` moves).
     pub fn holds_tab_17(self) -> bool {
+        matches!(self, Reach::AllBw | Reach::AllBwFine | Reach::AllBwFineHeld)
+    }
+
+    /// Whether Tab. 17's figures out of print are aimed at, where it is held.
+    fn aims_tab_17(self) -> bool {
         self == Reach::AllBw
     }
 
@@ -107,13 +168,17 @@ impl Reach {
     fn frees(self, bw: bool, in_housing: bool) -> bool {
         match self {
             Reach::Unseen => bw && !in_housing,
-            Reach::AllBw => bw,
+            Reach::AllBw | Reach::AllBwFine | Reach::AllBwFineHeld => bw,
             Reach::Neighbours => !bw,
         }
     }
 
     /// Whether every district's rate change moves, or only those of the districts whose
     /// controls move (the neighbours': the BW districts' outcome serves Tab. 13–17 too).
+    fn moves_rates(self) -> bool {
+        self != Reach::AllBwFineHeld
+    }
+
     fn all_rates(self) -> bool {
         self != Reach::Neighbours
     }
@@ -129,6 +194,14 @@ impl Reach {
         match self {
             Reach::Unseen => ("BW districts no housing column sees", "of Tab. 11-16"),
             Reach::AllBw => ("BW districts (all)", "of Tab. 11-17"),
+            Reach::AllBwFine => (
+                "BW districts (all), a sixteenth of a margin inside",
+                "of Tab. 11-17",
+            ),
+            Reach::AllBwFineHeld => (
+                "BW districts (all), a sixteenth of a margin inside, outcome held",
+                "of Tab. 11-17",
+            ),
             Reach::Neighbours => ("neighbouring districts", "of Tab. 11-16"),
         }
     }
@@ -234,7 +307,8 @@ pub fn shape(
     let mut rate_param: HashMap<String, usize> = HashMap::new();
     let free_ids: BTreeSet<&str> = free.iter().map(|&k| ds[k].id.as_str()).collect();
     for row in panels.iter().flat_map(|(_, p, _)| &p.rows) {
-        let moves = reach.all_rates() || free_ids.contains(row.unit_id.as_str());
+        let moves =
+            reach.moves_rates() && (reach.all_rates() || free_ids.contains(row.unit_id.as_str()));
         if moves && !rate_param.contains_key(&row.unit_id) {
             rate_param.insert(row.unit_id.clone(), p0.len());
             p0.push(row.outcome_change());
@@ -286,7 +360,7 @@ pub fn shape(
             figures.extend(column_figures(
                 c,
                 (p.rows.len() - c.terms.len()) as f64,
-                true,
+                reach.aims_tab_17(),
             ));
             fitted.push(Fitted {
                 column: c,
@@ -324,8 +398,8 @@ pub fn shape(
         }
         out
     };
-    let (steps, trust, holds) = reach.search();
-    let mut found = search(&measure, &figures, &p0, &prior, &range, steps, trust, holds);
+    let plan = reach.plan();
+    let mut found = search(&measure, &figures, &p0, &prior, &range, plan);
     if let Some(settle_steps) = reach.settle() {
         // A second search from the best point aims at nothing and pulls every figure in
         // print inside its margin, so the rounding to the written decimals keeps them.
@@ -342,9 +416,10 @@ pub fn shape(
             &found.p,
             &prior,
             &range,
-            settle_steps,
-            trust,
-            holds,
+            Plan {
+                steps: settle_steps,
+                ..plan
+            },
         );
         found.p = settled.p;
     }
@@ -354,7 +429,7 @@ pub fn shape(
     let mut solved = found.p;
     for (i, v) in solved.iter_mut().enumerate().take(controls) {
         let (_, decimals, (lo, hi), _) = FREE[slots[i % slots.len()]];
-        *v = crate::util::round_to(v.clamp(lo, hi), decimals);
+        *v = crate::util::round_to(v.clamp(lo, hi), decimals + reach.extra_decimals());
     }
     let end = measure(&solved);
     let end_print = in_print(&figures, &end);

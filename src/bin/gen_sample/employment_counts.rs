@@ -135,9 +135,13 @@ enum Role {
 ///
 /// `start` (rate change per district id), if given, is a continuous solve found elsewhere
 /// (`employment_controls`): the first round rounds it to whole persons as one more start.
+/// A |t| counts in print `t_edge` (a factor) inside its star band (`printed::T_EDGE`, or
+/// nearer for the control stages that hold figures nearer their edges:
+/// `employment_controls::Reach::count_t_edge`).
 pub fn shape(
     b: &Bundle,
     start: Option<&HashMap<String, f64>>,
+    t_edge: f64,
     log: &mut Vec<String>,
 ) -> Result<(BTreeMap<String, i64>, usize), String> {
     let get = |c: &Column, controls| {
@@ -176,7 +180,7 @@ pub fn shape(
     for (c, p) in &panels {
         let df = (p.rows.len() - c.terms.len()) as f64;
         fitted.push(Fitted {
-            exact: Boxes::new(c, df, 0.0, 0.0, BOX_UNIT),
+            exact: Boxes::with_t_edge(c, df, 0.0, 0.0, BOX_UNIT, t_edge),
             inside: Boxes::new(c, df, SAFE, SAFE_R2, BOX_UNIT),
             fit: QuickFit::new(p, &index)?,
         });

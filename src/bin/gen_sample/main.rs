@@ -341,7 +341,8 @@ fn run(seed: u64, out: &Path) -> Result<Vec<String>, String> {
     // The count stage on the controls as written; then again on the controls only the
     // employment tables see, moved with the outcome (step 11): whichever prints more is kept.
     let write_districts = |ds: &[frame::District]| io(write::districts(out, ds));
-    let (mut moves, mut print) = employment_counts::shape(&read_back()?, None, &mut log)?;
+    let (mut moves, mut print) =
+        employment_counts::shape(&read_back()?, None, printed::T_EDGE, &mut log)?;
     let shaped = print;
     let step_11 = controls_then_counts(
         Reach::Unseen,
@@ -395,6 +396,54 @@ fn run(seed: u64, out: &Path) -> Result<Vec<String>, String> {
             print = t.print;
         }
     }
+    // Steps 14 and 15: step 12 again, every figure held a sixteenth of a margin inside its
+    // box, for Tab. 13 (2)'s GDP coefficient: the employment outcome moves with the controls
+    // and the count stage rounds it to whole persons (step 14), which takes figures held that
+    // near their edges out of print; the controls alone then bring them back (step 15). Kept
+    // together only if the count stage then prints more of Tab. 11-16 than before step 14
+    // (Tab. 17 is held there, not aimed at).
+    let before = (ds.clone(), emp.rows.clone());
+    if let Some(t) = controls_then_counts(
+        Reach::AllBwFine,
+        &mut ds,
+        &read_back,
+        &write_districts,
+        &mut log,
+        |_, _| true,
+    )? {
+        employment_counts::apply(&t.moves, &ds, &mut emp.rows);
+        io(write::employment(out, &ds, &emp.rows))?;
+        log.push(format!(
+            "employment persons after step 14: {print} figures of Tab. 11-16 in print before, {} after; kept if step 15 then prints more",
+            t.print
+        ));
+    }
+    let step_15 = controls_then_counts(
+        Reach::AllBwFineHeld,
+        &mut ds,
+        &read_back,
+        &write_districts,
+        &mut log,
+        |counted, _| counted > print,
+    )?;
+    match step_15 {
+        Some(t) if t.kept => {
+            employment_counts::apply(&t.moves, &ds, &mut emp.rows);
+            io(write::employment(out, &ds, &emp.rows))?;
+            log.push(format!(
+                "employment persons after step 15: {print} figures of Tab. 11-16 in print before step 14, {} after; steps 14 and 15 kept",
+                t.print
+            ));
+        }
+        _ => {
+            (ds, emp.rows) = before;
+            io(write::districts(out, &ds))?;
+            io(write::employment(out, &ds, &emp.rows))?;
+            log.push(
+                "employment persons after step 15: no more figures of Tab. 11-16 in print than before step 14; steps 14 and 15 not kept".to_string(),
+            );
+        }
+    }
     Ok(log)
 }
 
@@ -408,8 +457,8 @@ struct Tried {
     kept: bool,
 }
 
-/// Steps 11, 12 and 13: the control stage `reach` moves controls together with the employment
-/// outcome (in `ds`, then written), and the count stage starts from its solve. Unless
+/// Steps 11 to 15: the control stage `reach` moves controls, with the employment outcome
+/// but in step 15 (in `ds`, then written), and the count stage starts from its solve. Unless
 /// `keep(count stage's figures in print, Tab. 17's gain)` holds, the controls are put back
 /// and written again. `None` when the control stage kept nothing.
 fn controls_then_counts(
@@ -425,7 +474,8 @@ fn controls_then_counts(
         return Ok(None);
     };
     write_districts(ds)?;
-    let (moves, print) = employment_counts::shape(&read_back()?, Some(&moved.rates), log)?;
+    let (moves, print) =
+        employment_counts::shape(&read_back()?, Some(&moved.rates), reach.count_t_edge(), log)?;
     let kept = keep(print, moved.housing_gain);
     if !kept {
         *ds = before;

@@ -17,7 +17,7 @@
 use crate::calibrate::levenberg_marquardt_sparse_prior;
 use crate::frame::Municipality;
 use crate::printed::{Cell, Column, Target, regression, show};
-use crate::slp::{Holds, Trust, column_figures, column_values, in_print, lost, search};
+use crate::slp::{Holds, Plan, Trust, column_figures, column_values, in_print, lost, search};
 use crate::util::{root_mean_square, round_to};
 use std::collections::HashMap;
 use wirkung::core::bundle::{self, Level};
@@ -199,9 +199,12 @@ pub fn shape(
         &lm,
         &prior,
         &range,
-        SLP_STEPS,
-        SLP_TRUST,
-        Holds::Soft,
+        Plan {
+            steps: SLP_STEPS,
+            trust: SLP_TRUST,
+            holds: Holds::Soft,
+            margins: 1.0,
+        },
     );
     let slp = round(&found.p);
     let end = measure(&slp);

@@ -5,6 +5,7 @@ use crate::frame::District;
 use crate::util::{Rng, normal};
 
 /// One row of `employment`: the counts of one district in one month.
+#[derive(Clone)]
 pub struct EmploymentRow {
     pub district: usize,
     pub year: i32,

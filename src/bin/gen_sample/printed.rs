@@ -197,8 +197,14 @@ pub fn outside(v: f64, lo: f64, hi: f64, scale: f64) -> f64 {
     ((v - hi).max(0.0) - (lo - v).max(0.0)) / scale
 }
 
+/// How far inside its star band a |t| must lie to count as in its box (a factor): 1%, so
+/// that a figure counted in print keeps its stars through what follows (rounding to whole
+/// persons, the controls' decimals).
+pub const T_EDGE: f64 = 1.01;
+
 /// Where a printed column's figures still print as published: each coefficient's and SE's
-/// one-decimal box shrunk by a margin, the band of |t| its stars allow (in logs, 1% inside),
+/// one-decimal box shrunk by a margin, the band of |t| its stars allow (in logs, 1% inside:
+/// `T_EDGE`, unless `with_t_edge` says otherwise),
 /// and R²'s two-decimal box shrunk by its own margin. Residuals cost nothing inside, so a
 /// figure is free to sit anywhere its print allows; Tab. 18's two SV-employee SEs, for one,
 /// print as 0.2 and 0.1 and so must straddle 0.15 closely.
@@ -213,6 +219,18 @@ impl Boxes {
     /// `unit` is how far outside a coefficient's or SE's box costs as much as one prior's
     /// unit (|t| twice that in logs, R² a tenth).
     pub fn new(column: &Column, df: f64, safe: f64, safe_r2: f64, unit: f64) -> Self {
+        Self::with_t_edge(column, df, safe, safe_r2, unit, T_EDGE)
+    }
+
+    /// `new`, with |t| held inside its star band by the factor `t_edge` (`T_EDGE` in `new`).
+    pub fn with_t_edge(
+        column: &Column,
+        df: f64,
+        safe: f64,
+        safe_r2: f64,
+        unit: f64,
+        t_edge: f64,
+    ) -> Self {
         let terms = column
             .terms
             .iter()
@@ -223,8 +241,8 @@ impl Boxes {
                     c + 0.05 - safe,
                     se - 0.05 + safe,
                     se + 0.05 - safe,
-                    (tlo * 1.01).max(1e-9).ln(),
-                    (thi / 1.01).min(1e9).ln(),
+                    (tlo * t_edge).max(1e-9).ln(),
+                    (thi / t_edge).min(1e9).ln(),
                 ]
             })
             .collect();

@@ -68,22 +68,26 @@ impl Figure {
         v >= self.lo && v < self.hi
     }
 
-    /// The box shrunk by the margin.
-    fn inside(&self) -> (f64, f64) {
+    /// The box shrunk by the margin, taken `share` times.
+    fn inside(&self, share: f64) -> (f64, f64) {
         match self.kind {
-            Kind::Plain => (self.lo + MARGIN, self.hi - MARGIN),
-            Kind::R2 => (self.lo + MARGIN_R2, self.hi - MARGIN_R2),
-            Kind::T => (self.lo * MARGIN_T.exp(), self.hi / MARGIN_T.exp()),
+            Kind::Plain => (self.lo + share * MARGIN, self.hi - share * MARGIN),
+            Kind::R2 => (self.lo + share * MARGIN_R2, self.hi - share * MARGIN_R2),
+            Kind::T => (
+                self.lo * (share * MARGIN_T).exp(),
+                self.hi / (share * MARGIN_T).exp(),
+            ),
         }
     }
 
-    /// The margin's size near `v`, to measure shortfalls in margins.
-    fn margin(&self, v: f64) -> f64 {
-        match self.kind {
-            Kind::Plain => MARGIN,
-            Kind::R2 => MARGIN_R2,
-            Kind::T => MARGIN_T * v.abs().max(0.1),
-        }
+    /// The margin's size near `v`, taken `share` times, to measure shortfalls in margins.
+    fn margin(&self, v: f64, share: f64) -> f64 {
+        share
+            * match self.kind {
+                Kind::Plain => MARGIN,
+                Kind::R2 => MARGIN_R2,
+                Kind::T => MARGIN_T * v.abs().max(0.1),
+            }
     }
 }
 
@@ -173,6 +177,18 @@ pub enum Holds {
     Hard,
 }
 
+/// How a search runs: at most `steps` steps in a `trust` region, figures in print held as
+/// `holds` says, each box shrunk by `margins` times the margins above (1 everywhere but
+/// where a figure can be had only closer to its edges, and what follows the search moves
+/// the figures less: `employment_controls::Reach::AllBwFine`).
+#[derive(Clone, Copy)]
+pub struct Plan {
+    pub steps: usize,
+    pub trust: Trust,
+    pub holds: Holds,
+    pub margins: f64,
+}
+
 /// What a search found: the figures in print at the start and at the best point, the best
 /// point, which figures were in print at the start (the ones it held), and how many steps it
 /// took (undone ones included).
@@ -184,9 +200,9 @@ pub struct Found {
     pub steps: usize,
 }
 
-/// Up to `steps` steps of the sequential linear programme from `p0`: `measure` gives every
+/// The sequential linear programme from `p0`, as `plan` says: `measure` gives every
 /// figure's value (in the order of `figures`), each parameter moves in units of its `prior`
-/// and stays inside its `range`; figures in print are held as `holds` says. It stops early
+/// and stays inside its `range`. It stops early
 /// once every figure it holds or aims at is inside its shrunk box: nothing is left to do, and
 /// that point is the one returned. Otherwise the first point with the most figures in print
 /// is.
@@ -196,10 +212,14 @@ pub fn search(
     p0: &[f64],
     prior: &[f64],
     range: &[(f64, f64)],
-    steps: usize,
-    trust: Trust,
-    holds: Holds,
+    plan: Plan,
 ) -> Found {
+    let Plan {
+        steps,
+        trust,
+        holds,
+        margins,
+    } = plan;
     let count = |v: &[f64]| in_print(figures, v);
     let start = measure(p0);
     let kept: Vec<bool> = figures
@@ -219,7 +239,7 @@ pub fn search(
     let mut jac: Option<DMatrix<f64>> = None;
     let done = |v: &[f64], held: &[bool]| {
         figures.iter().zip(v).zip(held).all(|((f, v), k)| {
-            let (lo, hi) = f.inside();
+            let (lo, hi) = f.inside(margins);
             !(*k || f.reachable) || (*v >= lo && *v < hi)
         })
     };
@@ -235,8 +255,8 @@ pub fn search(
                 .enumerate()
                 .filter(|(k, f)| held[*k] || f.reachable)
                 .map(|(k, f)| {
-                    let (lo, hi) = f.inside();
-                    let m = f.margin(v[k]);
+                    let (lo, hi) = f.inside(margins);
+                    let m = f.margin(v[k], margins);
                     let (lo, hi) = ((lo - v[k]) / m, (hi - v[k]) / m);
                     let inwards = |edge: f64, outside: bool| match (outside, halfway) {
                         (false, _) => edge,
@@ -538,9 +558,12 @@ mod tests {
                 &[0.0],
                 &[1.0],
                 &[(-5.0, 5.0)],
-                steps,
-                trust,
-                Holds::Soft,
+                Plan {
+                    steps,
+                    trust,
+                    holds: Holds::Soft,
+                    margins: 1.0,
+                },
             )
         };
         let fixed = run(1, Trust::Fixed(1.0));
@@ -601,11 +624,34 @@ mod tests {
             &[0.0],
             &[1.0],
             &[(-5.0, 5.0)],
-            10,
-            Trust::Fixed(1.0),
-            Holds::Soft,
+            Plan {
+                steps: 10,
+                trust: Trust::Fixed(1.0),
+                holds: Holds::Soft,
+                margins: 1.0,
+            },
         );
         assert_eq!((found.start, found.best, found.steps), (0, 1, 1));
         assert!((found.p[0] - (0.5 + MARGIN)).abs() < 1e-6, "{:?}", found.p);
+        // With a sixteenth of the margins, a sixteenth inside the edge.
+        let fine = search(
+            &|p: &[f64]| vec![p[0]],
+            &figures,
+            &[0.0],
+            &[1.0],
+            &[(-5.0, 5.0)],
+            Plan {
+                steps: 10,
+                trust: Trust::Fixed(1.0),
+                holds: Holds::Soft,
+                margins: 1.0 / 16.0,
+            },
+        );
+        assert_eq!((fine.best, fine.steps), (1, 1));
+        assert!(
+            (fine.p[0] - (0.5 + MARGIN / 16.0)).abs() < 1e-6,
+            "{:?}",
+            fine.p
+        );
     }
 }
