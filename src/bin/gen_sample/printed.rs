@@ -272,3 +272,38 @@ pub fn show(f: &FitStats) -> String {
         .collect();
     format!("{} R² {:.3}", terms.join(" "), f.r2)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_t_just_inside_its_star_edge_counts_only_with_a_finer_t_edge() {
+        // Printed 0.2** (0.1) on 40 df: a t 0.5% above the 5% line is in print, but within
+        // `T_EDGE` of it; with the edge the fine control stages count at, it is in its box.
+        const TERMS: [(f64, f64, usize); 1] = [(0.2, 0.1, 2)];
+        let column = Column {
+            table: "test",
+            outcome: Outcome::Employment,
+            comparison: Comparison::BwVsNeighbours,
+            terms: &TERMS,
+            r2: 0.3,
+            sv_only: None,
+        };
+        let (line, _) = star_band(2, 40.0);
+        let se = 0.1;
+        let fit = FitStats {
+            coef: vec![1.005 * line * se],
+            se: vec![se],
+            r2: 0.3,
+        };
+        let t_outside = |boxes: &Boxes| {
+            let mut r = Vec::new();
+            boxes.residuals(&fit, &mut r);
+            r[2]
+        };
+        assert!(t_outside(&Boxes::new(&column, 40.0, 0.0, 0.0, 0.0005)) < 0.0);
+        let fine = Boxes::with_t_edge(&column, 40.0, 0.0, 0.0, 0.0005, 1.0003);
+        assert_eq!(t_outside(&fine), 0.0);
+    }
+}
