@@ -618,35 +618,26 @@ mod tests {
         // One figure, p, printed in [0.5, 0.6): the first step moves p to the box's edge
         // plus the margin, and the search stops there with nothing left to do.
         let figures = [Figure::plain(0.55, true)];
-        let found = search(
-            &|p: &[f64]| vec![p[0]],
-            &figures,
-            &[0.0],
-            &[1.0],
-            &[(-5.0, 5.0)],
-            Plan {
-                steps: 10,
-                trust: Trust::Fixed(1.0),
-                holds: Holds::Soft,
-                margins: 1.0,
-            },
-        );
+        let run = |margins| {
+            search(
+                &|p: &[f64]| vec![p[0]],
+                &figures,
+                &[0.0],
+                &[1.0],
+                &[(-5.0, 5.0)],
+                Plan {
+                    steps: 10,
+                    trust: Trust::Fixed(1.0),
+                    holds: Holds::Soft,
+                    margins,
+                },
+            )
+        };
+        let found = run(1.0);
         assert_eq!((found.start, found.best, found.steps), (0, 1, 1));
         assert!((found.p[0] - (0.5 + MARGIN)).abs() < 1e-6, "{:?}", found.p);
         // With a sixteenth of the margins, a sixteenth inside the edge.
-        let fine = search(
-            &|p: &[f64]| vec![p[0]],
-            &figures,
-            &[0.0],
-            &[1.0],
-            &[(-5.0, 5.0)],
-            Plan {
-                steps: 10,
-                trust: Trust::Fixed(1.0),
-                holds: Holds::Soft,
-                margins: 1.0 / 16.0,
-            },
-        );
+        let fine = run(1.0 / 16.0);
         assert_eq!((fine.best, fine.steps), (1, 1));
         assert!(
             (fine.p[0] - (0.5 + MARGIN / 16.0)).abs() < 1e-6,
