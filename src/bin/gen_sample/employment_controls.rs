@@ -108,8 +108,8 @@ impl Reach {
             Reach::AllBw => (200, Trust::Halving(0.02), Holds::Hard, 1.0),
             Reach::Neighbours => (200, Trust::Halving(0.5), Holds::Hard, 1.0),
             // In the prototype the coefficient printed after about 560 steps.
-            Reach::AllBwFine => (1000, Trust::Halving(0.02), Holds::Hard, 1.0 / 16.0),
-            Reach::AllBwFineHeld => (300, Trust::Halving(0.02), Holds::Hard, 1.0 / 16.0),
+            Reach::AllBwFine => (1000, Trust::Halving(0.02), Holds::Hard, FINE_MARGINS),
+            Reach::AllBwFineHeld => (300, Trust::Halving(0.02), Holds::Hard, FINE_MARGINS),
         };
         Plan {
             steps,
@@ -123,19 +123,20 @@ impl Reach {
     /// those, figures held a sixteenth of a margin inside their boxes moved out (16 of 214 in
     /// the prototype); three more kept them.
     fn extra_decimals(self) -> i32 {
-        if matches!(self, Reach::AllBwFine | Reach::AllBwFineHeld) {
-            3
-        } else {
-            0
-        }
+        if self.fine() { 3 } else { 0 }
+    }
+
+    /// Whether the reach holds its figures `FINE_MARGINS` inside their boxes (steps 14, 15).
+    fn fine(self) -> bool {
+        matches!(self, Reach::AllBwFine | Reach::AllBwFineHeld)
     }
 
     /// How far inside its star band a |t| must lie for the count stage that follows to count
-    /// it in print (`printed::T_EDGE`): the fine reaches hold every |t| a sixteenth of slp's
-    /// margin inside (1.000625), and count it in print at half that.
+    /// it in print (`printed::T_EDGE`): the fine reaches hold every |t| `FINE_MARGINS` of
+    /// slp's margin inside (a factor of 1.000625), and count it in print at half that.
     pub fn count_t_edge(self) -> f64 {
-        if self.extra_decimals() > 0 {
-            1.0 + MARGIN_T / 32.0
+        if self.fine() {
+            1.0 + MARGIN_T * FINE_MARGINS / 2.0
         } else {
             crate::printed::T_EDGE
         }
@@ -153,7 +154,8 @@ impl Reach {
     }
 
     /// Whether Tab. 17's columns with controls are among the figures (they see the
-    /// controls of every district with a housing count, which only `AllBw` moves).
+    /// controls of every district with a housing count, which only the reaches over all BW
+    /// districts move).
     pub fn holds_tab_17(self) -> bool {
         matches!(self, Reach::AllBw | Reach::AllBwFine | Reach::AllBwFineHeld)
     }
@@ -206,6 +208,9 @@ impl Reach {
         }
     }
 }
+
+/// The share of `slp`'s margins the fine reaches (steps 14 and 15) hold figures inside.
+const FINE_MARGINS: f64 = 1.0 / 16.0;
 
 /// What a stage that moved the controls hands on: the rate changes solved (per district id),
 /// for the count stage to start from, and how many more figures of Tab. 17 print.
