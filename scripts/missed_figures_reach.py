@@ -15,6 +15,17 @@ on the controls, gamma(d) the treatment coefficient. Tab. 13-16 (2) share the 44
 printed figure itself, so the gaps between a control's coefficients across the columns are
 set by the delta(d): how the dummies relate to the controls given the other controls. The
 part prints b, delta, gamma and beta for GDP in Tab. 13-16 and SV employees in Tab. 17.
+For Tab. 17's SV employees it also asks whether any b puts the three coefficients in print
+at once. b is where the outcome enters, and it is the same in the three columns (moving the
+outcome along the control's residual shifts all three coefficients alike); delta(d) is set by
+the controls, the weights D and the memberships alone, and gamma(d) may only move inside its
+own print box. So the three boxes, each shifted by its delta(d) * gamma(d), must overlap.
+
+Part 1b, why delta(d) is what it is. The treatment coefficient without controls less the one
+with them is sum_k beta_k * gap_k (the same formula the other way round; gap_k the weighted
+treated-minus-control mean of control k). Printed figures fix both treatments and every
+beta_k to one decimal, so they fix this sum, and with it how far the groups may differ in
+their controls.
 
 Part 2, the first-order reach. Linearise every figure of Tab. 11-17 in the unknowns of
 `sample_figures.Figures` (finite differences) and solve a linear programme: move the missed
@@ -43,7 +54,13 @@ It takes about 15 seconds. On the sample after steps 14 and 15 (Tab. 13's GDP in
 GDP per head: -0.0479 + 0.451 * 0.0057 = -0.0505 in Tab. 13 and -0.0479 - 0.650 * 0.0024 =
 -0.0495 in Tab. 15, each 0.0005 inside its edge; SV employees: 0.1163 - 0.383 * (-0.0798) =
 0.1469 in Tab. 17 (6) (needs -0.0969; (a) reaches -0.0221 at R = 0.1 and -0.0409 at
-R = 0.5), 0.1163 - 1.551 * 0.0424 = 0.0505 in (2), binding (dual 1.05).
+R = 0.5), 0.1163 - 1.551 * 0.0424 = 0.0505 in (2), binding (dual 1.05). No b puts (2), (4)
+and (6) in print: (2) needs b >= 0.1158, (6) b < 0.0194, 0.0964 apart, so only a change of
+delta(2) (to about -0.02) or delta(6) can bring (6) in, never the outcome alone. Part 1b:
+Tab. 14's treatment, 1.218 without and 0.649 with controls, drops by 0.568 = 0.650 * -0.07
+(protection) - 0.079 * 3.95 (GDP) + 0.203 * 5.77 (SV employees) - 3.927 * 0.06 (urban):
+the capacity group's SV gap carries the drop, and Tab. 17 (2)'s capacity group has it too
+(+5.41).
 
 Part 3 (`--long`), the path, for each of the two figures still out of print. First order sees
 only a short way. Many small steps can follow a
@@ -97,8 +114,12 @@ MISSED = ["13 (2) term 3 coef", "17 (6) term 4 coef"]
 REACH = [0.02, 0.1, 0.5, 2.0]
 
 
-def decomposition(outcome, columns, control):
+def decomposition(outcome, columns, control, boxes=None):
+    """Part 1. With `boxes` (each column's print box of the control's coefficient), also
+    whether any b puts them all in print given the products delta(d) * gamma(d): the largest
+    lower edge less the smallest upper edge, each shifted by its product, must be negative."""
     print(f"{control} in {outcome} columns: beta(d) = b - delta(d) * gamma(d)")
+    products = []
     for label, comparison in columns:
         d = panel(BUNDLE, outcome, comparison, True)
         names = list(d.columns[8:])
@@ -109,6 +130,13 @@ def decomposition(outcome, columns, control):
         full = wls(y, np.column_stack([t, X]), w)[0]
         print(f"  {label:8} n {len(d):3}  b {b:8.4f}  delta {delta:8.4f}  gamma {full[0]:7.3f}"
               f"  beta {full[j + 1]:8.4f}")
+        products.append(delta * full[0])
+    if boxes:
+        lows = [lo + c for (lo, _), c in zip(boxes, products)]
+        highs = [hi + c for (_, hi), c in zip(boxes, products)]
+        print(f"  b would need to lie in [{max(lows):.4f}, {min(highs):.4f}): "
+              + ("possible" if max(lows) < min(highs) else
+                 f"no b, the products are {max(lows) - min(highs):.4f} too far apart"))
 
 
 def reach(name, figures):
@@ -149,7 +177,32 @@ decomposition("employment", [("13 (2)", "early-start"), ("14 (2)", "capacity"),
                              ("15 (2)", "plan-b"), ("16 (2)", "labour-talks")],
               "gdp_per_capita_2017")
 decomposition("housing", [("17 (2)", "capacity"), ("17 (4)", "plan-b"),
-                          ("17 (6)", "housing-talks")], "sv_employees_per_100_2019")
+                          ("17 (6)", "housing-talks")], "sv_employees_per_100_2019",
+              [(0.05, 0.15), (-0.05, 0.05), (-0.05, 0.05)])
+
+
+def treatment_shift(outcome, comparison, label):
+    """Part 1b: gamma without controls minus gamma with them is sum_k beta_k * gap_k (the
+    omitted-variable formula the other way round: beta_k the control's coefficient in the
+    column with controls, gap_k the weighted treated-minus-control mean of the control)."""
+    d = panel(BUNDLE, outcome, comparison, True)
+    names = list(d.columns[8:])
+    w, y, t = d.weight.values.astype(float), d.outcome_change.values, treated_of(d)
+    X = np.column_stack([np.ones(len(d))] + [d[c].values.astype(float) for c in names])
+    short = wls(y, np.column_stack([np.ones(len(d)), t]), w)[0][1]
+    full = wls(y, np.column_stack([t, X]), w)[0]
+    gap = [np.average(c[t == 1], weights=w[t == 1]) - np.average(c[t == 0], weights=w[t == 0])
+           for c in X[:, 1:].T]
+    print(f"  {label:12} {short:6.3f} - {full[0]:6.3f} = {short - full[0]:+.3f}: " + ", ".join(
+        f"{n.split('_')[0]} {b:.3f} x {g:+.2f}" for n, b, g in zip(names, full[2:], gap)))
+
+
+print("treatment without minus with controls = sum of coefficient x treated-minus-control gap")
+treatment_shift("employment", "capacity", "14")
+for comparison, label in [("capacity", "17 (1)/(2)"), ("plan-b", "17 (3)/(4)"),
+                          ("housing-talks", "17 (5)/(6)")]:
+    treatment_shift("housing", comparison, label)
+
 reach("a: step 12's unknowns", Figures(BUNDLE))
 reach("b: and the employment weights", Figures(BUNDLE, employment_weights=True))
 reach("c: and Tab. 17's housing changes and weights D", Figures(BUNDLE, housing=True))
