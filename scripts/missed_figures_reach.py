@@ -60,7 +60,10 @@ delta(2) (to about -0.02) or delta(6) can bring (6) in, never the outcome alone.
 Tab. 14's treatment, 1.218 without and 0.649 with controls, drops by 0.568 = 0.650 * -0.07
 (protection) - 0.079 * 3.95 (GDP) + 0.203 * 5.77 (SV employees) - 3.927 * 0.06 (urban):
 the capacity group's SV gap carries the drop, and Tab. 17 (2)'s capacity group has it too
-(+5.41).
+(+5.41). Split into what the other controls predict and the rest (whose gap has delta's
+sign): 0.203 * 2.38 = 0.483 from the rest, protection seekers -1.707 * -0.07, GDP 0.007 *
+3.95, urban -0.940 * 0.06; with delta below zero the others would carry the whole drop, and
+only protection seekers (a gap near -0.33 points) plausibly could.
 
 Part 3 (`--long`), the path, for each of the two figures still out of print. First order sees
 only a short way. Many small steps can follow a
@@ -195,6 +198,19 @@ def treatment_shift(outcome, comparison, label):
            for c in X[:, 1:].T]
     print(f"  {label:12} {short:6.3f} - {full[0]:6.3f} = {short - full[0]:+.3f}: " + ", ".join(
         f"{n.split('_')[0]} {b:.3f} x {g:+.2f}" for n, b, g in zip(names, full[2:], gap)))
+    # The same sum with SV employees split into what the other controls predict of it (pi,
+    # their coefficients when SV employees are regressed on them) and its residual, whose
+    # gap has delta's sign: each other control then enters with beta_k + beta_SV * pi_k.
+    j = names.index("sv_employees_per_100_2019")
+    others = [k for k in range(X.shape[1]) if k != j + 1]
+    pi = wls(X[:, j + 1], X[:, others], w)[0]
+    resid = X[:, j + 1] - X[:, others] @ pi
+    r_gap = (np.average(resid[t == 1], weights=w[t == 1])
+             - np.average(resid[t == 0], weights=w[t == 0]))
+    parts = [(names[k - 1], full[k + 1] + full[j + 2] * p, gap[k - 1])
+             for k, p in zip(others[1:], pi[1:])]
+    print(f"  {'':12} = SV residual {full[j + 2]:.3f} x {r_gap:+.2f}, " + ", ".join(
+        f"{n.split('_')[0]} {c:.3f} x {g:+.2f}" for n, c, g in parts))
 
 
 print("treatment without minus with controls = sum of coefficient x treated-minus-control gap")
