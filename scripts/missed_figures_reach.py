@@ -98,6 +98,7 @@ sample; needs `cargo build --release` for target/release/wirkung, numpy, pandas 
 """
 
 import sys
+from functools import cache
 
 import numpy as np
 from scipy.optimize import linprog
@@ -117,6 +118,12 @@ MISSED = ["13 (2) term 3 coef", "17 (6) term 4 coef"]
 REACH = [0.02, 0.1, 0.5, 2.0]
 
 
+@cache
+def with_controls(outcome, comparison):
+    """A column's panel with all controls, read once for parts 1 and 1b."""
+    return panel(BUNDLE, outcome, comparison, True)
+
+
 def decomposition(outcome, columns, control, boxes=None):
     """Part 1. With `boxes` (each column's print box of the control's coefficient), also
     whether any b puts them all in print given the products delta(d) * gamma(d): the largest
@@ -124,7 +131,7 @@ def decomposition(outcome, columns, control, boxes=None):
     print(f"{control} in {outcome} columns: beta(d) = b - delta(d) * gamma(d)")
     products = []
     for label, comparison in columns:
-        d = panel(BUNDLE, outcome, comparison, True)
+        d = with_controls(outcome, comparison)
         names = list(d.columns[8:])
         X = np.column_stack([np.ones(len(d))] + [d[c].values.astype(float) for c in names])
         w, y, t = d.weight.values.astype(float), d.outcome_change.values, treated_of(d)
@@ -188,7 +195,7 @@ def treatment_shift(outcome, comparison, label):
     """Part 1b: gamma without controls minus gamma with them is sum_k beta_k * gap_k (the
     omitted-variable formula the other way round: beta_k the control's coefficient in the
     column with controls, gap_k the weighted treated-minus-control mean of the control)."""
-    d = panel(BUNDLE, outcome, comparison, True)
+    d = with_controls(outcome, comparison)
     names = list(d.columns[8:])
     w, y, t = d.weight.values.astype(float), d.outcome_change.values, treated_of(d)
     X = np.column_stack([np.ones(len(d))] + [d[c].values.astype(float) for c in names])
