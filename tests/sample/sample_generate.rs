@@ -26,13 +26,33 @@ fn generate(seed: &str, out: &Path) {
 
 /// A generator run in the background, stopped if the test fails before waiting for it (the
 /// temporary directory it writes to goes with the failing test).
-struct Background(Child);
+struct Background {
+    seed: &'static str,
+    child: Child,
+}
+
+impl Background {
+    fn start(seed: &'static str, out: &Path) -> Self {
+        let child = gen_sample(seed, out).spawn().expect("gen-sample runs");
+        Background { seed, child }
+    }
+
+    /// Waits for the run to end; it must have succeeded.
+    fn finish(&mut self) {
+        let status = self.child.wait().expect("gen-sample runs");
+        assert!(
+            status.success(),
+            "gen-sample failed with seed {}",
+            self.seed
+        );
+    }
+}
 
 impl Drop for Background {
     fn drop(&mut self) {
         // Already exited when the test waited: kill then fails harmlessly.
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -56,7 +76,7 @@ fn same_seed_writes_identical_files_and_the_committed_bundle() {
     // The run with another seed goes alongside: the generator is nearly single-threaded, so
     // on two cores the pair takes about as long as one run.
     let c = tempfile::tempdir().expect("temp dir");
-    let mut other_seed = Background(gen_sample("7", c.path()).spawn().expect("gen-sample runs"));
+    let mut other_seed = Background::start("7", c.path());
     let a = tempfile::tempdir().expect("temp dir");
     generate(SEED, a.path());
     let fa = files(a.path());
@@ -87,8 +107,7 @@ fn same_seed_writes_identical_files_and_the_committed_bundle() {
         }
     }
     // A different seed gives different data.
-    let status = other_seed.0.wait().expect("gen-sample runs");
-    assert!(status.success(), "gen-sample failed with seed 7");
+    other_seed.finish();
     let fc = files(c.path());
     assert!(fc.iter().zip(&fa).any(|((_, x), (_, y))| x != y));
 }
