@@ -93,7 +93,29 @@ one figure left), the path moves it from 0.1469 to 0.1160 in 700 steps (0.05 nee
 employees, 0.75 dwellings and 0.052 new dwellings per 100: not a path the generator can take
 to that figure. The part takes about 9 minutes per figure.
 
-Usage: python3 scripts/missed_figures_reach.py [BUNDLE] [--long]   (default: the shipped
+Part 4 (`--design`), what the design must become. Part 1's condition, asked of every term at
+once: in a family of columns sharing units, weights, outcome and controls, term k prints in
+all of them only if some b_k lies in every box shifted by delta_k(d) * gamma(d), gamma(d)
+anywhere in its own box. These conditions involve the controls, the weights and the
+memberships alone: no outcome lifts them. Two families: Tab. 17 (2), (4), (6) (seven terms)
+and Tab. 13, 15, 16 (2) (the 44 BW districts; five terms). Each term's gap (largest shifted
+lower edge less smallest shifted upper edge) must be negative. Then a local search (SLSQP)
+for the least SV gap of Tab. 17 that moves of chosen unknowns reach, every other gap held
+where it is, the move's root mean square at most R priors. On the sample after steps 14 and
+15: Tab. 17's SV gap +0.0964, every other gap at most -0.001 (most exactly -0.001: steps 14
+and 15 leave figures a sixteenth of a margin inside their edges). Tab. 17's own unknowns
+(dwellings, new dwellings, weights D; they enter no other table) reach +0.0391 within 1.5
+priors and -0.0001 only within 3 (dwellings moved by a root mean square of 5.1 per 100, new
+dwellings by 0.35 per 100 in a range of 0.1-0.9, D by 29%): not a plausible design. With
+the three controls Tab. 12-16 share (protection seekers, GDP, SV employees) free as well:
++0.0010 within half a prior (GDP moved by 7,685 EUR, SV employees by 3.3 per 100,
+protection seekers by 0.14 points, dwellings by 0.43 and new dwellings by 0.036 per 100, D
+by 1.8%) and -0.0962 within one. So the condition opens only through GDP per head and SV
+employees, by about half a prior per district: further than steps 8-15 move them, and the
+figures of Tab. 12-16 that involve GDP and SV are what the calibration then has to bring
+back. The part takes about 20 minutes.
+
+Usage: python3 scripts/missed_figures_reach.py [BUNDLE] [--long] [--design]   (default: the shipped
 sample; needs `cargo build --release` for target/release/wirkung, numpy, pandas and scipy)
 """
 
@@ -101,13 +123,15 @@ import sys
 from functools import cache
 
 import numpy as np
-from scipy.optimize import linprog
+from scipy.optimize import linprog, minimize
 
-from sample_figures import FREE, SAMPLE, Figures, panel, treated_of, wls
+from sample_figures import (COLUMNS, FREE, SAMPLE, WEIGHT_PRIOR, WEIGHT_RANGE, Figures, panel,
+                            treated_of, wls)
 
-ARGS = [a for a in sys.argv[1:] if a != "--long"]
+ARGS = [a for a in sys.argv[1:] if a not in ("--long", "--design")]
 BUNDLE = ARGS[0] if ARGS else SAMPLE
 LONG = "--long" in sys.argv[1:]
+DESIGN = "--design" in sys.argv[1:]
 # Part 3: steps, trust region (priors), margins (a multiple of the generator's), and the
 # decimals the sample writes each control to.
 LONG_STEPS, LONG_TRUST, LONG_MARGINS = 700, 0.02, 1.0 / 16.0
@@ -302,3 +326,120 @@ if LONG:
         if not start[figures.index_of(target)]:
             print(f"\n(long) {target} along many small steps")
             long_path(figures, target)
+
+
+class CommonB:
+    """Part 4 (`--design`): part 1's condition for every term at once, on the design alone.
+    In a family of columns that share units, weights, outcome and controls, term k prints in
+    every column only if some b_k lies in each box shifted by delta_k(d) * gamma(d): the
+    largest shifted lower edge less the smallest shifted upper edge (the term's "gap") must be
+    negative. delta_k(d) depends on the controls, the weights and the memberships alone, and
+    gamma(d) may lie anywhere in its box (an unknown here), so these are conditions on the
+    design that no outcome can lift. Two families: Tab. 17 (2), (4), (6) (37 districts, seven
+    terms) and Tab. 13, 15, 16 (2) (the 44 BW districts, five terms; Tab. 14 has 42)."""
+
+    FAMILIES = {"housing": ("17 (2)", "17 (4)", "17 (6)"), "employment": ("13", "15", "16")}
+
+    def __init__(self, moving):
+        self.index, p0, prior, bounds = {}, [], [], []
+        self.families = []
+        for outcome, names in self.FAMILIES.items():
+            cols = [c for c in COLUMNS if c[0] in names and c[3]]
+            frames = [with_controls(outcome, c[2]) for c in cols]
+            d = frames[0]
+            assert all(list(f.unit_id) == list(d.unit_id) for f in frames)
+            controls = list(d.columns[8:])
+            cells = {}
+            for c in controls + ["D"]:
+                if c not in moving or (c == "D" and outcome != "housing"):
+                    continue
+                values = d[c].values if c != "D" else np.zeros(len(d))
+                pr, rng = (WEIGHT_PRIOR, WEIGHT_RANGE) if c == "D" else FREE[c]
+                cells[c] = [self._unknown((u, c), float(v), pr, rng, p0, prior, bounds)
+                            for u, v in zip(d.unit_id, values)]
+            gammas = []
+            for c, f in zip(cols, frames):
+                X = np.column_stack([treated_of(f), np.ones(len(f))]
+                                    + [f[k].values.astype(float) for k in controls])
+                g = wls(f.outcome_change.values, X, f.weight.values.astype(float))[0][0]
+                centre = c[4][0][0]
+                box = (centre - 0.0499, centre + 0.0499)
+                gammas.append(self._unknown((c[0], "gamma"), float(np.clip(g, *box)), 0.05, box,
+                                            p0, prior, bounds))
+            self.families.append((outcome, d, [treated_of(f) for f in frames],
+                                  [c[4] for c in cols], controls, cells, gammas))
+        self.p0, self.prior, self.bounds = np.array(p0), np.array(prior), bounds
+        self.labels = [f"{o} {k}" for o, d, _, _, controls, _, _ in self.families
+                       for k in ["constant"] + controls]
+
+    def _unknown(self, key, value, pr, rng, p0, prior, bounds):
+        """One unknown per (district, control): the two families share a district's value."""
+        if key in self.index:
+            return self.index[key]
+        self.index[key] = len(p0)
+        p0.append(value)
+        prior.append(pr)
+        bounds.append(rng)
+        return self.index[key]
+
+    def gaps(self, p):
+        out = []
+        for outcome, d, ts, terms, controls, cells, gammas in self.families:
+            X = np.column_stack([np.ones(len(d))] + [
+                p[cells[c]] if c in cells else d[c].values.astype(float) for c in controls])
+            w = d.weight.values.astype(float) * (np.exp(p[cells["D"]]) if "D" in cells else 1.0)
+            shifts = [wls(t, X, w)[0] * p[g] for t, g in zip(ts, gammas)]
+            for k in range(X.shape[1]):
+                lows = [col[k + 1][0] - 0.05 + s[k] for col, s in zip(terms, shifts)]
+                highs = [col[k + 1][0] + 0.05 + s[k] for col, s in zip(terms, shifts)]
+                out.append(max(lows) - min(highs))
+        return np.array(out)
+
+    def moved(self, p):
+        """Root mean square move per unknown kind, in its own unit (D: log factor)."""
+        parts = []
+        for c in list(FREE) + ["D"]:
+            ix = [i for (_, cc), i in self.index.items() if cc == c]
+            if ix:
+                parts.append(f"{c} {np.sqrt(np.mean((p[ix] - self.p0[ix]) ** 2)):.3f}")
+        return ", ".join(parts)
+
+
+def open_sv_condition(moving, rms):
+    """Part 4: the least gap of Tab. 17's SV-employee term that moves of `moving` reach,
+    every other term's gap held at or below where it is (or -0.003, inside), the move's root
+    mean square at most `rms` priors (SLSQP; a local search)."""
+    design = CommonB(moving)
+    sv = design.labels.index("housing sv_employees_per_100_2019")
+    g0 = design.gaps(design.p0)
+    others = [k for k in range(len(g0)) if k != sv]
+    cap = np.maximum(g0[others], -0.003)
+    moving_ix = [i for (u, c), i in design.index.items() if c != "gamma"]
+
+    def point(z):
+        return design.p0 + z * design.prior
+
+    constraints = [{"type": "ineq", "fun": lambda z: cap - design.gaps(point(z))[others]},
+                   {"type": "ineq", "fun": lambda z: rms ** 2 * len(moving_ix)
+                    - np.sum(z[moving_ix] ** 2)}]
+    box = [((lo - q) / pr, (hi - q) / pr)
+           for (lo, hi), q, pr in zip(design.bounds, design.p0, design.prior)]
+    fit = minimize(lambda z: 100 * design.gaps(point(z))[sv], np.zeros(len(design.p0)),
+                   method="SLSQP", constraints=constraints, bounds=box,
+                   options={"maxiter": 1500, "ftol": 1e-10})
+    p = point(fit.x)
+    g = design.gaps(p)
+    print(f"  {', '.join(moving)} within {rms} priors: SV gap {g0[sv]:+.4f} -> {g[sv]:+.4f}"
+          f" (others at most {np.max(g[others] - cap):+.4f} over where they were); moved by "
+          f"a root mean square of {design.moved(p)}")
+
+
+if DESIGN:
+    print("\n(design) every term's common b, on the design alone: gaps at the sample")
+    start = CommonB([])
+    for label, gap in zip(start.labels, start.gaps(start.p0)):
+        print(f"  {label:45} {gap:+.4f}")
+    tab_17_only = ["D", "dwellings_per_100_2018", "new_dwellings_per_100_2018"]
+    for moving, rms in [(tab_17_only, 1.5), (tab_17_only, 3.0), (["D"] + list(FREE), 0.5),
+                        (["D"] + list(FREE), 1.0)]:
+        open_sv_condition(moving, rms)
