@@ -106,9 +106,9 @@ where it is, the move's root mean square at most R priors. On the sample after s
 and 15 leave figures a sixteenth of a margin inside their edges). Tab. 17's own unknowns
 (dwellings, new dwellings, weights D; they enter no other table) reach +0.0391 within 1.5
 priors and -0.0001 only within 3 (dwellings moved by a root mean square of 5.1 per 100, new
-dwellings by 0.35 per 100 in a range of 0.1-0.9, D by 29%): not a plausible design. With
-the three controls Tab. 12-16 share (protection seekers, GDP, SV employees) free as well:
-+0.0010 within half a prior (GDP moved by 7,685 EUR, SV employees by 3.3 per 100,
+dwellings by 0.35 per 100 in a range of 0.1-0.9, D by a log factor of 0.29): not a plausible
+design. With the three controls Tab. 12-16 share (protection seekers, GDP, SV employees)
+free as well: +0.0010 within half a prior (GDP moved by 7,685 EUR, SV employees by 3.3 per 100,
 protection seekers by 0.14 points, dwellings by 0.43 and new dwellings by 0.036 per 100, D
 by 1.8%) and -0.0962 within one. So the condition opens only through GDP per head and SV
 employees, by about half a prior per district: further than steps 8-15 move them, and the
