@@ -10,31 +10,27 @@ fn shipped() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data/bw-integration")
 }
 
-fn gen_sample(seed: &str, out: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_gen-sample"));
-    command
-        .args(["--seed", seed, "--out"])
-        .arg(out)
-        .arg("--quiet");
-    command
+fn generate(seed: &'static str, out: &Path) {
+    Run::start(seed, out).finish();
 }
 
-fn generate(seed: &str, out: &Path) {
-    let status = gen_sample(seed, out).status().expect("gen-sample runs");
-    assert!(status.success(), "gen-sample failed with seed {seed}");
-}
-
-/// A generator run in the background, stopped if the test fails before waiting for it (the
-/// temporary directory it writes to goes with the failing test).
-struct Background {
+/// A generator run, stopped if the test fails before waiting for it (the temporary directory
+/// it writes to goes with the failing test). `generate` waits at once; the seed-7 run goes
+/// in the background.
+struct Run {
     seed: &'static str,
     child: Child,
 }
 
-impl Background {
+impl Run {
     fn start(seed: &'static str, out: &Path) -> Self {
-        let child = gen_sample(seed, out).spawn().expect("gen-sample runs");
-        Background { seed, child }
+        let child = Command::new(env!("CARGO_BIN_EXE_gen-sample"))
+            .args(["--seed", seed, "--out"])
+            .arg(out)
+            .arg("--quiet")
+            .spawn()
+            .expect("gen-sample runs");
+        Run { seed, child }
     }
 
     /// Waits for the run to end; it must have succeeded.
@@ -48,7 +44,7 @@ impl Background {
     }
 }
 
-impl Drop for Background {
+impl Drop for Run {
     fn drop(&mut self) {
         // Already exited when the test waited: kill then fails harmlessly.
         let _ = self.child.kill();
@@ -76,7 +72,7 @@ fn same_seed_writes_identical_files_and_the_committed_bundle() {
     // The run with another seed goes alongside: the generator is nearly single-threaded, so
     // on two cores the pair takes about as long as one run.
     let c = tempfile::tempdir().expect("temp dir");
-    let mut other_seed = Background::start("7", c.path());
+    let mut other_seed = Run::start("7", c.path());
     let a = tempfile::tempdir().expect("temp dir");
     generate(SEED, a.path());
     let fa = files(a.path());
