@@ -148,6 +148,13 @@ def with_controls(outcome, comparison):
     return panel(BUNDLE, outcome, comparison, True)
 
 
+def common_b(boxes, shifts):
+    """Where b must lie for b - shift to print in every box: [largest lower edge + shift,
+    smallest upper edge + shift); empty when the first is not below the second."""
+    return (max(lo + sh for (lo, _), sh in zip(boxes, shifts)),
+            min(hi + sh for (_, hi), sh in zip(boxes, shifts)))
+
+
 def decomposition(outcome, columns, control, boxes=None):
     """Part 1. With `boxes` (each column's print box of the control's coefficient), also
     whether any b puts them all in print given the products delta(d) * gamma(d): the largest
@@ -166,11 +173,10 @@ def decomposition(outcome, columns, control, boxes=None):
               f"  beta {full[j + 1]:8.4f}")
         products.append(delta * full[0])
     if boxes:
-        lows = [lo + c for (lo, _), c in zip(boxes, products)]
-        highs = [hi + c for (_, hi), c in zip(boxes, products)]
-        print(f"  b would need to lie in [{max(lows):.4f}, {min(highs):.4f}): "
-              + ("possible" if max(lows) < min(highs) else
-                 f"no b, the products are {max(lows) - min(highs):.4f} too far apart"))
+        low, high = common_b(boxes, products)
+        print(f"  b would need to lie in [{low:.4f}, {high:.4f}): "
+              + ("possible" if low < high else
+                 f"no b, the products are {low - high:.4f} too far apart"))
 
 
 def reach(name, figures):
@@ -390,9 +396,9 @@ class CommonB:
             w = d.weight.values.astype(float) * (np.exp(p[cells["D"]]) if "D" in cells else 1.0)
             shifts = [wls(t, X, w)[0] * p[g] for t, g in zip(ts, gammas)]
             for k in range(X.shape[1]):
-                lows = [col[k + 1][0] - 0.05 + s[k] for col, s in zip(terms, shifts)]
-                highs = [col[k + 1][0] + 0.05 + s[k] for col, s in zip(terms, shifts)]
-                out.append(max(lows) - min(highs))
+                low, high = common_b([(col[k + 1][0] - 0.05, col[k + 1][0] + 0.05)
+                                      for col in terms], [sh[k] for sh in shifts])
+                out.append(low - high)
         return np.array(out)
 
     def moved(self, p):
