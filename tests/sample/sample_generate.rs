@@ -1,8 +1,10 @@
-//! The sample generator is deterministic, the committed bundle is what it writes, and the
+//! The sample generator is deterministic, the committed bundle is what it writes, its plan is
+//! the groups the pipeline derives from that bundle, another seed plans other groups, and the
 //! bundle loads with the planted duplicate and conflicting activity rows as warnings only.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
+use std::process::Command;
 
 const SEED: &str = "2023";
 
@@ -10,46 +12,15 @@ fn shipped() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data/bw-integration")
 }
 
-fn generate(seed: &'static str, out: &Path) {
-    Run::start(seed, out).finish();
-}
-
-/// A generator run, stopped if the test fails before waiting for it (the temporary directory
-/// it writes to goes with the failing test). `generate` waits at once; the seed-7 run goes
-/// in the background.
-struct Run {
-    seed: &'static str,
-    child: Child,
-}
-
-impl Run {
-    fn start(seed: &'static str, out: &Path) -> Self {
-        let child = Command::new(env!("CARGO_BIN_EXE_gen-sample"))
-            .args(["--seed", seed, "--out"])
-            .arg(out)
-            .arg("--quiet")
-            .spawn()
-            .expect("gen-sample runs");
-        Run { seed, child }
-    }
-
-    /// Waits for the run to end; it must have succeeded.
-    fn finish(&mut self) {
-        let status = self.child.wait().expect("gen-sample runs");
-        assert!(
-            status.success(),
-            "gen-sample failed with seed {}",
-            self.seed
-        );
-    }
-}
-
-impl Drop for Run {
-    fn drop(&mut self) {
-        // Already exited when the test waited: kill then fails harmlessly.
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// Runs the generator with `seed`; it must succeed.
+fn generate(seed: &str, out: &Path) {
+    let status = Command::new(env!("CARGO_BIN_EXE_gen-sample"))
+        .args(["--seed", seed, "--out"])
+        .arg(out)
+        .arg("--quiet")
+        .status()
+        .expect("gen-sample runs");
+    assert!(status.success(), "gen-sample failed with seed {seed}");
 }
 
 fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
@@ -69,10 +40,6 @@ fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
 
 #[test]
 fn same_seed_writes_identical_files_and_the_committed_bundle() {
-    // The run with another seed goes alongside: the generator is nearly single-threaded, so
-    // on two cores the pair takes about as long as one run.
-    let c = tempfile::tempdir().expect("temp dir");
-    let mut other_seed = Run::start("7", c.path());
     let a = tempfile::tempdir().expect("temp dir");
     generate(SEED, a.path());
     let fa = files(a.path());
@@ -83,7 +50,7 @@ fn same_seed_writes_identical_files_and_the_committed_bundle() {
     // Equal files are two runs with the same seed agreeing (this one and the one that wrote
     // the bundle); only when they differ is a second run here needed, to tell a generator that
     // is not deterministic from a platform whose kernels round differently. The generator
-    // takes about 20 minutes, so the common case runs it once with this seed.
+    // takes about 20 minutes, so the common case runs it once.
     let shipped = files(&shipped());
     if fa != shipped {
         let b = tempfile::tempdir().expect("temp dir");
@@ -102,10 +69,79 @@ fn same_seed_writes_identical_files_and_the_committed_bundle() {
             );
         }
     }
-    // A different seed gives different data.
-    other_seed.finish();
-    let fc = files(c.path());
-    assert!(fc.iter().zip(&fa).any(|((_, x), (_, y))| x != y));
+}
+
+/// `gen-sample --seed S --plan`: per BW district, its group in each comparison as the plan's
+/// column name → (district id → treated), and the excluded flags.
+fn plan(seed: &str) -> BTreeMap<String, BTreeMap<String, String>> {
+    let out = Command::new(env!("CARGO_BIN_EXE_gen-sample"))
+        .args(["--seed", seed, "--plan"])
+        .output()
+        .expect("gen-sample runs");
+    assert!(
+        out.status.success(),
+        "gen-sample --plan failed with seed {seed}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let mut lines = text.lines().filter(|l| !l.starts_with('#'));
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    assert_eq!(header.last(), Some(&"name"));
+    let mut columns: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for line in lines {
+        // The name comes last and may be quoted with commas in it.
+        let cells: Vec<&str> = line.splitn(header.len(), ',').collect();
+        for (h, v) in header[1..header.len() - 1].iter().zip(&cells[1..]) {
+            columns
+                .entry(h.to_string())
+                .or_default()
+                .insert(cells[0].to_string(), v.to_string());
+        }
+    }
+    assert_eq!(columns["early_start"].len(), 44, "BW's 44 districts");
+    columns
+}
+
+#[test]
+fn the_plan_is_what_the_pipeline_derives_and_another_seed_plans_other_groups() {
+    let ours = plan(SEED);
+    // Each comparison's panel from the committed bundle puts every district where the plan of
+    // its seed put it.
+    for (comparison, outcome, column) in [
+        ("early-start", "employment", "early_start"),
+        ("capacity", "employment", "capacity"),
+        ("plan-b", "employment", "plan_b"),
+        ("labour-talks", "employment", "labour_talks"),
+        ("housing-talks", "housing", "housing_talks"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_wirkung"))
+            .arg("panel")
+            .arg(shipped())
+            .args(["--outcome", outcome, "--comparison", comparison])
+            .args(["--format", "json"])
+            .output()
+            .expect("wirkung runs");
+        assert!(out.status.success(), "panel {comparison}");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let rows = v["rows"].as_array().expect("rows");
+        let bw: Vec<&serde_json::Value> = rows
+            .iter()
+            .filter(|r| r["unit_id"].as_str().is_some_and(|id| id.starts_with("08")))
+            .collect();
+        assert!(bw.len() >= 30, "{comparison}: {} BW districts", bw.len());
+        for r in bw {
+            let id = r["unit_id"].as_str().unwrap();
+            let planned = &ours[column][id];
+            let treated = if r["treated"] == true { "1" } else { "0" };
+            assert_eq!(planned, treated, "{comparison}: district {id}");
+        }
+    }
+    let other = plan("7");
+    let differ = ours
+        .iter()
+        .filter(|(column, groups)| other[*column] != **groups)
+        .count();
+    assert!(differ > 0, "seed 7 plans the same groups as seed {SEED}");
 }
 
 #[test]

@@ -4,7 +4,8 @@
 //! evaluation report on Integrationsmanagement in Baden-Württemberg; they are not the real
 //! evaluation data. The same seed writes byte-identical files.
 //!
-//! Usage: `cargo run --release --bin gen-sample -- --seed N --out DIR`
+//! Usage: `cargo run --release --bin gen-sample -- --seed N --out DIR`, or `--seed N --plan`
+//! to print the comparison groups the seed gives, in seconds, before the long calibration.
 
 // Index loops over parallel arrays are the clearest form for this numeric code, and the
 // calibration helpers take the tables they tie together explicitly.
@@ -52,6 +53,7 @@ fn main() -> ExitCode {
     let mut seed = DEFAULT_SEED;
     let mut out = PathBuf::from("sample-data/bw-integration");
     let mut quiet = false;
+    let mut plan = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -64,13 +66,15 @@ fn main() -> ExitCode {
                 None => return usage("--out needs a directory"),
             },
             "--quiet" => quiet = true,
+            "--plan" => plan = true,
             "-h" | "--help" => return usage(""),
             other => return usage(&format!("unknown argument '{other}'")),
         }
     }
-    match run(seed, &out) {
+    let stage = if plan { Stage::Plan } else { Stage::Bundle };
+    match run(seed, &out, stage) {
         Ok(log) => {
-            if !quiet {
+            if plan || !quiet {
                 for line in log {
                     println!("{line}");
                 }
@@ -88,7 +92,8 @@ fn usage(problem: &str) -> ExitCode {
     if !problem.is_empty() {
         eprintln!("gen-sample: {problem}");
     }
-    eprintln!("usage: gen-sample [--seed N] [--out DIR] [--quiet]");
+    eprintln!("usage: gen-sample [--seed N] [--out DIR] [--quiet] [--plan]");
+    eprintln!("  --plan  print the comparison groups the seed gives and write nothing");
     if problem.is_empty() {
         ExitCode::SUCCESS
     } else {
@@ -137,7 +142,50 @@ fn draw_design(
     dz
 }
 
-fn run(seed: u64, out: &Path) -> Result<Vec<String>, String> {
+/// How far a run goes.
+#[derive(Clone, Copy, PartialEq)]
+enum Stage {
+    /// Everything: the calibrated bundle, written to `--out`.
+    Bundle,
+    /// Only the draws that fix the comparison groups (a few seconds); nothing is written.
+    /// What another seed would give is visible before the calibration's twenty minutes.
+    Plan,
+}
+
+/// The comparison groups as the real pipeline will derive them, one row per BW district
+/// (1 = treated, 0 = control, blank = not in the comparison), after the design's log lines
+/// as `#` comments. Every group is a median split over the districts with a measure, but the
+/// early start (start on or before 15 Feb 2018). A district in `housing_excluded` is left out
+/// of the housing comparisons; which group it would fall in is still printed.
+fn plan_table(ds: &[frame::District], dz: &design::Design) -> Vec<String> {
+    let mut rows: Vec<String> = dz.log.iter().map(|l| format!("# {l}")).collect();
+    rows.push(
+        "district_id,early_start,capacity,plan_b,labour_talks,housing_talks,capacity_excluded,housing_excluded,name"
+            .to_string(),
+    );
+    let flag = |g: &BTreeMap<usize, bool>, k: usize| match g.get(&k) {
+        Some(true) => "1",
+        Some(false) => "0",
+        None => "",
+    };
+    for &k in &dz.bw {
+        rows.push(format!(
+            "{},{},{},{},{},{},{},{},{}",
+            ds[k].id,
+            flag(&dz.early, k),
+            flag(&dz.capacity, k),
+            flag(&dz.plan_b, k),
+            flag(&dz.labour, k),
+            flag(&dz.housing_talks, k),
+            dz.capacity_excluded.contains(&k),
+            dz.housing_excluded.contains(&k),
+            write::field(&ds[k].name),
+        ));
+    }
+    rows
+}
+
+fn run(seed: u64, out: &Path, stage: Stage) -> Result<Vec<String>, String> {
     let mut rng = util::Rng::seed_from_u64(seed);
     let mut ds = frame::districts(&mut rng);
     let mut munis = frame::municipalities(&mut rng, &ds);
@@ -200,6 +248,9 @@ fn run(seed: u64, out: &Path) -> Result<Vec<String>, String> {
     dz.plan_b = plan_b_g.clone();
     dz.labour = labour_g.clone();
     dz.housing_talks = talks_g.clone();
+    if stage == Stage::Plan {
+        return Ok(plan_table(&ds, &dz));
+    }
     use refine::Knob;
     let emp_knobs = [
         Knob {

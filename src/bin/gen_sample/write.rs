@@ -12,7 +12,8 @@ use polars::prelude::*;
 use std::fmt::Write as _;
 use std::path::Path;
 
-fn field(s: &str) -> String {
+/// A CSV field, quoted when it holds a comma or a quote.
+pub fn field(s: &str) -> String {
     if s.contains(',') || s.contains('"') {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
