@@ -53,7 +53,7 @@ fn main() -> ExitCode {
     let mut seed = DEFAULT_SEED;
     let mut out = PathBuf::from("sample-data/bw-integration");
     let mut quiet = false;
-    let mut plan = false;
+    let mut stage = Stage::Bundle;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -66,15 +66,15 @@ fn main() -> ExitCode {
                 None => return usage("--out needs a directory"),
             },
             "--quiet" => quiet = true,
-            "--plan" => plan = true,
+            "--plan" => stage = Stage::Plan,
             "-h" | "--help" => return usage(""),
             other => return usage(&format!("unknown argument '{other}'")),
         }
     }
-    let stage = if plan { Stage::Plan } else { Stage::Bundle };
     match run(seed, &out, stage) {
         Ok(log) => {
-            if plan || !quiet {
+            // The plan is the output itself; `--quiet` silences only the bundle's log.
+            if stage == Stage::Plan || !quiet {
                 for line in log {
                     println!("{line}");
                 }
@@ -156,7 +156,8 @@ enum Stage {
 /// (1 = treated, 0 = control, blank = not in the comparison), after the design's log lines
 /// as `#` comments. Every group is a median split over the districts with a measure, but the
 /// early start (start on or before 15 Feb 2018). A district in `housing_excluded` is left out
-/// of the housing comparisons; which group it would fall in is still printed.
+/// of the housing comparisons' estimates but counts in their median (as in the pipeline,
+/// which splits before dropping units without an outcome), so its group is printed too.
 fn plan_table(ds: &[frame::District], dz: &design::Design) -> Vec<String> {
     let mut rows: Vec<String> = dz.log.iter().map(|l| format!("# {l}")).collect();
     rows.push(
