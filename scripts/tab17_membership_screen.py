@@ -59,7 +59,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linprog, minimize
 
-from sample_figures import COLUMNS, SAMPLE, panel, treated_of, wls
+from sample_figures import COLUMNS, FREE, SAMPLE, WEIGHT_PRIOR, panel, treated_of, wls
 
 BUNDLE = sys.argv[1] if len(sys.argv) > 1 else SAMPLE
 CONTROLS = ["protection_seekers_pct_2017", "gdp_per_capita_2017", "sv_employees_per_100_2019",
@@ -189,26 +189,26 @@ for a, b in itertools.product(capacity_out, capacity_in):
     dl = deltas(kept, [capacity] + groups[1:])
     swaps.append((gaps(dl, [SV])[SV], dl, a, b, capacity))
 swaps.sort(key=lambda s: s[0])
-own = [CONTROLS.index("dwellings_per_100_2018"), CONTROLS.index("new_dwellings_per_100_2018")]
+# Tab. 17's own unknowns, in priors (sample_figures.FREE; D as a log factor): the two dwelling
+# controls of the 37, then their log D.
+OWN = ["dwellings_per_100_2018", "new_dwellings_per_100_2018"]
 x0 = districts.loc[kept, CONTROLS].values.astype(float)
 n = len(kept)
-priors = np.concatenate([np.full(n, 2.0), np.full(n, 0.1), np.full(n, 0.1)])
+priors = np.repeat([FREE[c][0] for c in OWN] + [WEIGHT_PRIOR], n)
 
 
 def moved_design(z):
+    """The 37 districts' controls and log D after the move z (in priors)."""
     x = x0.copy()
-    x[:, own[0]] += z[:n] * priors[:n]
-    x[:, own[1]] += z[n:2 * n] * priors[n:2 * n]
-    return x, z[2 * n:] * priors[2 * n:]
+    for i, c in enumerate(OWN):
+        x[:, CONTROLS.index(c)] += (z * priors)[i * n:(i + 1) * n]
+    return x, (z * priors)[2 * n:]
 
 
-
-
-def pair_rows(z):
+def pair_rows(z, memberships):
     """Every term's nine pair conditions at the move z (unknowns, then the three treatment
     coefficients), each >= 0 when met with 0.001 to spare."""
-    x, logd = moved_design(z[:3 * n])
-    dl = deltas(kept, memberships, x, logd)
+    dl = deltas(kept, memberships, *moved_design(z[:3 * n]))
     gamma = z[3 * n:]
     return np.array([BOXES[m][j, 1] + gamma[m] * dl[m][j] - BOXES[k][j, 0] - gamma[k] * dl[k][j]
                      - 0.001 for j in range(len(TERMS))
@@ -220,12 +220,11 @@ for _, dl, a, b, capacity in swaps[:3]:
     memberships = [capacity] + groups[1:]
     start = np.concatenate([np.zeros(3 * n), [np.mean(t) for t in TREATMENT_BOXES]])
     fit = minimize(lambda z: z[:3 * n] @ z[:3 * n], start, method="SLSQP",
-                   constraints=[{"type": "ineq", "fun": pair_rows}],
+                   constraints=[{"type": "ineq", "fun": pair_rows, "args": (memberships,)}],
                    bounds=[(-3.0, 3.0)] * (3 * n) + TREATMENT_BOXES, options={"maxiter": 300})
     z = fit.x[:3 * n]
-    x, logd = moved_design(z)
-    closed = -np.min(pair_rows(fit.x)) - 0.001
-    rms = [np.sqrt(np.mean((z[i * n:(i + 1) * n] * priors[i * n]) ** 2)) for i in range(3)]
+    closed = -np.min(pair_rows(fit.x, memberships)) - 0.001
+    rms = [np.sqrt(np.mean(((z * priors)[i * n:(i + 1) * n]) ** 2)) for i in range(3)]
     print(f"    Tab. 17's own unknowns, {'closed' if closed <= 0 else 'not closed'}"
           f" (largest gap {closed:+.3f}): dwellings moved by a root mean square of"
           f" {rms[0]:.2f}, new dwellings {rms[1]:.3f} per 100, D by a log factor of {rms[2]:.3f};"
