@@ -27,7 +27,12 @@ is:
 3. capacity: every single swap, then, for the best three by SV gap, Tab. 17's own unknowns
    (dwellings, new dwellings, log D; priors 2 and 0.1 per 100 and 0.1) moved as little as
    closes every gap to -0.001 (SLSQP; the treatment coefficients free in their boxes), to
-   see what the swap would cost the controls only Tab. 17 sees.
+   see what the swap would cost the controls only Tab. 17 sees;
+4. housing talks and Tab. 17's own unknowns together: a search over swaps (annealing, fixed
+   seed) scored by the least largest gap of every term that the own unknowns reach within one
+   prior (linearised: a linear programme per membership), then the exact solve of part 3 from
+   its end, the dwelling controls in their plausible ranges, D fixed and then free within the
+   log factors of `sample_figures.WEIGHT_RANGE`.
 
 Measured on the sample of 2026-12-02 (a2bd75f; SV gap +0.094 with the treatment coefficients
 free in their boxes, +0.096 at the measured ones):
@@ -40,15 +45,22 @@ free in their boxes, +0.096 at the measured ones):
 3. capacity: the best single swap (08336 in, 08115 out) leaves +0.007, with the constant's
    gap at +2.2 and urban's +1.6, which Tab. 17's own unknowns within three priors do not
    close (largest gap +1.1 with dwellings moved by a root mean square of 4.4 and new
-   dwellings 0.26 per 100, D by a log factor of 0.27).
-No membership change alone opens the condition. The same two districts lead every lever:
+   dwellings 0.26 per 100, D by a log factor of 0.27);
+4. together: within one prior the memberships as they are reach +0.063 (linearised), the
+   search's end (9 swaps) +0.040; solved exactly from there, with D fixed the gaps stay open
+   (+0.28 with dwellings moved by 7.6 and new dwellings by 0.45 per 100: each across most of
+   its range), with D free they close at 2.9 priors per unknown (dwellings 4.6, new dwellings
+   0.36 per 100, D by a log factor of 0.27), about what the own unknowns need with the
+   memberships as they are (`missed_figures_reach.py --design`: 3 priors). Step 7 moved D by
+   a root mean square of 0.10 with several districts at their bound: D cannot move so far.
+No membership change opens the condition, alone or with the unknowns only Tab. 17 sees. The same two districts lead every lever:
 08115 (capacity group, D 1.6 times the mean, SV employees 3.6 per 100 above what its other
 controls predict) and 08336 (not in it, 7.2 below, at the range's floor of 20 per 100); they
 carry most of delta(2) > 0, and moving their SV employees is what part 2 of
 `missed_figures_reach.py` already weighs against Tab. 13-16.
 
 Usage: python3 scripts/tab17_membership_screen.py [BUNDLE]   (default: the shipped sample;
-needs `cargo build --release` for target/release/wirkung, numpy, pandas and scipy; about two
+needs `cargo build --release` for target/release/wirkung, numpy, pandas and scipy; about four
 minutes)
 """
 
@@ -59,7 +71,8 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linprog, minimize
 
-from sample_figures import COLUMNS, FREE, SAMPLE, WEIGHT_PRIOR, panel, treated_of, wls
+from sample_figures import (COLUMNS, FREE, SAMPLE, WEIGHT_PRIOR, WEIGHT_RANGE, panel,
+                            treated_of, wls)
 
 BUNDLE = sys.argv[1] if len(sys.argv) > 1 else SAMPLE
 CONTROLS = ["protection_seekers_pct_2017", "gdp_per_capita_2017", "sv_employees_per_100_2019",
@@ -227,5 +240,82 @@ for _, dl, a, b, capacity in swaps[:3]:
     rms = [np.sqrt(np.mean(((z * priors)[i * n:(i + 1) * n]) ** 2)) for i in range(3)]
     print(f"    Tab. 17's own unknowns, {'closed' if closed <= 0 else 'not closed'}"
           f" (largest gap {closed:+.3f}): dwellings moved by a root mean square of"
+          f" {rms[0]:.2f}, new dwellings {rms[1]:.3f} per 100, D by a log factor of {rms[2]:.3f};"
+          f" {np.sqrt(z @ z / n / 3):.2f} priors per unknown")
+
+print("\n4. housing talks with Tab. 17's own unknowns")
+# delta(d) = P(z) d, P(z) = (X'WX)^-1 X'W the weighted projection on the 37's controls after
+# the move z: linear in the dummy, so one Jacobian of P serves every membership the search tries.
+
+
+def projection(z):
+    x, logd = moved_design(z)
+    X = np.column_stack([np.ones(n), x])
+    xtw = X.T * (D[kept].values * np.exp(logd))
+    return np.linalg.solve(xtw @ X, xtw)
+
+
+P0 = projection(np.zeros(3 * n))
+dP = np.stack([(projection(e * 1e-5) - P0) / 1e-5 for e in np.eye(3 * n)])
+fixed = [np.array([g[u] for u in kept]) for g in groups[:2]]
+centres = np.array([np.mean(t) for t in TREATMENT_BOXES])
+
+
+def linear_reach(talks, radius):
+    """The least largest gap over every term, linearised in the move z (each unknown within
+    `radius` priors) and the treatment coefficients (in their boxes) about z = 0 and the
+    boxes' centres: a linear programme in (z, gamma, gap)."""
+    dummies = fixed + [np.array([talks[u] for u in kept])]
+    dl = [P0 @ d for d in dummies]
+    jac = [dP @ d for d in dummies]
+    rows, rhs = [], []
+    for j in range(len(TERMS)):
+        for k, m in itertools.permutations(range(3), 2):
+            row = np.zeros(3 * n + 4)
+            row[:3 * n] = centres[k] * jac[k][:, j] - centres[m] * jac[m][:, j]
+            row[3 * n + k] += dl[k][j]
+            row[3 * n + m] -= dl[m][j]
+            row[-1] = -1.0
+            rows.append(row)
+            rhs.append(BOXES[m][j, 1] - BOXES[k][j, 0])
+    lp = linprog(np.eye(3 * n + 4)[-1], A_ub=np.array(rows), b_ub=rhs, method="highs",
+                 bounds=[(-radius, radius)] * (3 * n) + TREATMENT_BOXES + [(None, None)])
+    return lp.fun, lp.x[:3 * n + 3]
+
+
+# Annealing over swaps (fixed seed), scored by the linearised reach within one prior.
+rng = np.random.default_rng(3)
+talks = dict(groups[2])
+score, heat = linear_reach(talks, 1.0)[0], 0.003
+print(f"  memberships as now: linearised least largest gap {score:+.3f} within one prior")
+for _ in range(3000):
+    a = rng.choice([u for u in bw if talks[u] == 0])
+    b = rng.choice([u for u in bw if talks[u] == 1])
+    trial = dict(talks, **{a: 1.0, b: 0.0})
+    s = linear_reach(trial, 1.0)[0]
+    if s < score or rng.random() < np.exp(-(s - score) / heat):
+        talks, score = trial, s
+    heat *= 0.998
+moved = sum(talks[u] != groups[2][u] for u in bw) // 2
+print(f"  the search's end ({moved} swaps): linearised {score:+.3f}")
+memberships = groups[:2] + [talks]
+# Each dwelling control within its plausible range; D fixed, then within the log factors the
+# scripts allow (step 7 reaches less: it scales only the municipalities without a housing wave).
+dwelling_ranges = [((FREE[c][1][0] - x0[i, CONTROLS.index(c)]) / FREE[c][0],
+                    (FREE[c][1][1] - x0[i, CONTROLS.index(c)]) / FREE[c][0])
+                   for c in OWN for i in range(n)]
+for label, d_range in (("D fixed", (0.0, 0.0)), ("D free", WEIGHT_RANGE)):
+    ranges = dwelling_ranges + [(d_range[0] / WEIGHT_PRIOR, d_range[1] / WEIGHT_PRIOR)] * n
+    lower = [r[0] for r in ranges] + [t[0] for t in TREATMENT_BOXES]
+    upper = [r[1] for r in ranges] + [t[1] for t in TREATMENT_BOXES]
+    fit = minimize(lambda z: z[:3 * n] @ z[:3 * n],
+                   np.clip(linear_reach(talks, 1.0)[1], lower, upper), method="SLSQP",
+                   constraints=[{"type": "ineq", "fun": pair_rows, "args": (memberships,)}],
+                   bounds=list(zip(lower, upper)), options={"maxiter": 500})
+    z = fit.x[:3 * n]
+    closed = -np.min(pair_rows(fit.x, memberships)) - 0.001
+    rms = [np.sqrt(np.mean(((z * priors)[i * n:(i + 1) * n]) ** 2)) for i in range(3)]
+    print(f"  solved exactly from there, {label}: {'closed' if closed <= 0 else 'not closed'}"
+          f" (largest gap {closed:+.3f}) with dwellings moved by a root mean square of"
           f" {rms[0]:.2f}, new dwellings {rms[1]:.3f} per 100, D by a log factor of {rms[2]:.3f};"
           f" {np.sqrt(z @ z / n / 3):.2f} priors per unknown")
