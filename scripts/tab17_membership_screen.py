@@ -228,20 +228,27 @@ def pair_rows(z, memberships):
                      for k, m in itertools.product(range(3), repeat=2)])
 
 
-for _, dl, a, b, capacity in swaps[:3]:
-    show(f"swap {a} in, {b} out", dl)
-    memberships = [capacity] + groups[1:]
-    start = np.concatenate([np.zeros(3 * n), [np.mean(t) for t in TREATMENT_BOXES]])
+def close_gaps(label, memberships, start, bounds, maxiter):
+    """The least move of Tab. 17's own unknowns (in priors, within `bounds`; the treatment
+    coefficients in their boxes) that closes every gap (SLSQP from `start`), and what it
+    costs each kind of unknown."""
     fit = minimize(lambda z: z[:3 * n] @ z[:3 * n], start, method="SLSQP",
                    constraints=[{"type": "ineq", "fun": pair_rows, "args": (memberships,)}],
-                   bounds=[(-3.0, 3.0)] * (3 * n) + TREATMENT_BOXES, options={"maxiter": 300})
+                   bounds=bounds + TREATMENT_BOXES, options={"maxiter": maxiter})
     z = fit.x[:3 * n]
     closed = -np.min(pair_rows(fit.x, memberships)) - 0.001
     rms = [np.sqrt(np.mean(((z * priors)[i * n:(i + 1) * n]) ** 2)) for i in range(3)]
-    print(f"    Tab. 17's own unknowns, {'closed' if closed <= 0 else 'not closed'}"
-          f" (largest gap {closed:+.3f}): dwellings moved by a root mean square of"
+    print(f"  {label}: {'closed' if closed <= 0 else 'not closed'}"
+          f" (largest gap {closed:+.3f}) with dwellings moved by a root mean square of"
           f" {rms[0]:.2f}, new dwellings {rms[1]:.3f} per 100, D by a log factor of {rms[2]:.3f};"
           f" {np.sqrt(z @ z / n / 3):.2f} priors per unknown")
+
+
+for _, dl, a, b, capacity in swaps[:3]:
+    show(f"swap {a} in, {b} out", dl)
+    close_gaps("  Tab. 17's own unknowns", [capacity] + groups[1:],
+               np.concatenate([np.zeros(3 * n), [np.mean(t) for t in TREATMENT_BOXES]]),
+               [(-3.0, 3.0)] * (3 * n), 300)
 
 print("\n4. housing talks with Tab. 17's own unknowns")
 # delta(d) = P(z) d, P(z) = (X'WX)^-1 X'W the weighted projection on the 37's controls after
@@ -306,16 +313,6 @@ dwelling_ranges = [((FREE[c][1][0] - x0[i, CONTROLS.index(c)]) / FREE[c][0],
                    for c in OWN for i in range(n)]
 for label, d_range in (("D fixed", (0.0, 0.0)), ("D free", WEIGHT_RANGE)):
     ranges = dwelling_ranges + [(d_range[0] / WEIGHT_PRIOR, d_range[1] / WEIGHT_PRIOR)] * n
-    lower = [r[0] for r in ranges] + [t[0] for t in TREATMENT_BOXES]
-    upper = [r[1] for r in ranges] + [t[1] for t in TREATMENT_BOXES]
-    fit = minimize(lambda z: z[:3 * n] @ z[:3 * n],
-                   np.clip(linear_reach(talks, 1.0)[1], lower, upper), method="SLSQP",
-                   constraints=[{"type": "ineq", "fun": pair_rows, "args": (memberships,)}],
-                   bounds=list(zip(lower, upper)), options={"maxiter": 500})
-    z = fit.x[:3 * n]
-    closed = -np.min(pair_rows(fit.x, memberships)) - 0.001
-    rms = [np.sqrt(np.mean(((z * priors)[i * n:(i + 1) * n]) ** 2)) for i in range(3)]
-    print(f"  solved exactly from there, {label}: {'closed' if closed <= 0 else 'not closed'}"
-          f" (largest gap {closed:+.3f}) with dwellings moved by a root mean square of"
-          f" {rms[0]:.2f}, new dwellings {rms[1]:.3f} per 100, D by a log factor of {rms[2]:.3f};"
-          f" {np.sqrt(z @ z / n / 3):.2f} priors per unknown")
+    start = np.clip(linear_reach(talks, 1.0)[1], [r[0] for r in ranges + TREATMENT_BOXES],
+                    [r[1] for r in ranges + TREATMENT_BOXES])
+    close_gaps(f"solved exactly from there, {label}", memberships, start, ranges, 500)
