@@ -44,20 +44,23 @@ free in their boxes, +0.096 at the measured ones):
    and new dwellings' (+0.9);
 3. capacity: the best single swap (08336 in, 08115 out) leaves +0.007, with the constant's
    gap at +2.2 and urban's +1.6, which Tab. 17's own unknowns within three priors do not
-   close (largest gap +1.1 with dwellings moved by a root mean square of 4.4 and new
-   dwellings 0.26 per 100, D by a log factor of 0.27);
+   close (where SLSQP stops, largest gap +0.37 with dwellings moved by a root mean square of
+   5.4 and new dwellings 0.29 per 100, D by a log factor of 0.29; a local solver that does not
+   close the gaps stops where the last bits of the arithmetic lead it: these runs' largest
+   gaps have ranged 0.37-1.1 for this swap);
 4. together: within one prior the memberships as they are reach +0.063 (linearised), the
    search's end (9 swaps) +0.040; solved exactly from there, with D fixed the gaps stay open
-   (+0.28 with dwellings moved by 7.6 and new dwellings by 0.45 per 100: each across most of
-   its range), with D free they close at 2.9 priors per unknown (dwellings 4.6, new dwellings
-   0.36 per 100, D by a log factor of 0.27), about what the own unknowns need with the
-   memberships as they are (`missed_figures_reach.py --design`: 3 priors). Step 7 moved D by
-   a root mean square of 0.10 with several districts at their bound: D cannot move so far.
-No membership change opens the condition, alone or with the unknowns only Tab. 17 sees. The same two districts lead every lever:
-08115 (capacity group, D 1.6 times the mean, SV employees 3.6 per 100 above what its other
-controls predict) and 08336 (not in it, 7.2 below, at the range's floor of 20 per 100); they
-carry most of delta(2) > 0, and moving their SV employees is what part 2 of
-`missed_figures_reach.py` already weighs against Tab. 13-16.
+   (+0.15 to +0.28 where SLSQP stops, with dwellings moved by 7.6 and new dwellings by 0.45 per
+   100: each across most of its range), with D free they close at 2.9 priors per unknown
+   (dwellings 4.6, new dwellings 0.36 per 100, D by a log factor of 0.27), about what the own
+   unknowns need with the memberships as they are (`missed_figures_reach.py --design`: 3
+   priors). Step 7 moved D by a root mean square of 0.10 with several districts at their bound:
+   D cannot move so far.
+No membership change opens the condition, alone or with the unknowns only Tab. 17 sees. The
+same two districts lead every lever: 08115 (capacity group, D 1.6 times the mean, SV employees
+3.6 per 100 above what its other controls predict) and 08336 (not in it, 7.2 below, at the
+range's floor of 20 per 100); they carry most of delta(2) > 0, and moving their SV employees is
+what part 2 of `missed_figures_reach.py` already weighs against Tab. 13-16.
 
 Usage: python3 scripts/tab17_membership_screen.py [BUNDLE]   (default: the shipped sample;
 needs `cargo build --release` for target/release/wirkung, numpy, pandas and scipy; about four
@@ -71,8 +74,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linprog, minimize
 
-from sample_figures import (COLUMNS, FREE, SAMPLE, WEIGHT_PRIOR, WEIGHT_RANGE, panel,
-                            treated_of, wls)
+from sample_figures import COLUMNS, FREE, SAMPLE, WEIGHT_PRIOR, WEIGHT_RANGE, panel, treated_of
 
 BUNDLE = sys.argv[1] if len(sys.argv) > 1 else SAMPLE
 CONTROLS = ["protection_seekers_pct_2017", "gdp_per_capita_2017", "sv_employees_per_100_2019",
@@ -109,13 +111,20 @@ bw = sorted(groups[2])
 kept = list(tab17.unit_id)
 
 
-def deltas(units, memberships, x=None, logd=None):
-    """Each dummy's coefficients on the controls (constant first), weighted by D."""
+def projection(units, x=None, logd=None):
+    """P = (X'WX)^-1 X'W, the weighted projection on the controls (constant first; W from D,
+    scaled by exp(logd)): a dummy d's coefficients on the controls are P d."""
     if x is None:
         x = districts.loc[units, CONTROLS].values.astype(float)
     X = np.column_stack([np.ones(len(units)), x])
-    w = D[units].values * (np.exp(logd) if logd is not None else 1.0)
-    return [wls(np.array([g[u] for u in units]), X, w)[0] for g in memberships]
+    xtw = X.T * (D[units].values * (np.exp(logd) if logd is not None else 1.0))
+    return np.linalg.solve(xtw @ X, xtw)
+
+
+def deltas(units, memberships, x=None, logd=None):
+    """Each dummy's coefficients on the controls (constant first), weighted by D."""
+    p = projection(units, x, logd)
+    return [p @ np.array([g[u] for u in units]) for g in memberships]
 
 
 def gaps(dl, terms=None):
@@ -251,19 +260,10 @@ for _, dl, a, b, capacity in swaps[:3]:
                [(-3.0, 3.0)] * (3 * n), 300)
 
 print("\n4. housing talks with Tab. 17's own unknowns")
-# delta(d) = P(z) d, P(z) = (X'WX)^-1 X'W the weighted projection on the 37's controls after
-# the move z: linear in the dummy, so one Jacobian of P serves every membership the search tries.
-
-
-def projection(z):
-    x, logd = moved_design(z)
-    X = np.column_stack([np.ones(n), x])
-    xtw = X.T * (D[kept].values * np.exp(logd))
-    return np.linalg.solve(xtw @ X, xtw)
-
-
-P0 = projection(np.zeros(3 * n))
-dP = np.stack([(projection(e * 1e-5) - P0) / 1e-5 for e in np.eye(3 * n)])
+# delta(d) = P(z) d is linear in the dummy, so one Jacobian of the projection after the move z
+# serves every membership the search tries.
+P0 = projection(kept, *moved_design(np.zeros(3 * n)))
+dP = np.stack([(projection(kept, *moved_design(e * 1e-5)) - P0) / 1e-5 for e in np.eye(3 * n)])
 fixed = [np.array([g[u] for u in kept]) for g in groups[:2]]
 centres = np.array([np.mean(t) for t in TREATMENT_BOXES])
 
