@@ -1,6 +1,7 @@
 //! Page 1, Overview: what the bundle is (with the SYNTHETIC badge and its source), its
 //! contents, what `check` found, its tables and files, and the simple 2×2 DiD of the chosen
-//! comparison (report Tab. 11).
+//! comparison, laid out as the report's Tab. 11 (which prints it for BW vs the neighbours
+//! only).
 
 use crate::core::bundle::{Bundle, Table};
 use crate::core::choices::Choices;
@@ -95,7 +96,9 @@ pub struct SimpleDid {
 #[derive(Debug, Clone, PartialEq)]
 pub struct OverviewView {
     pub bundle: Arc<BundleSummary>,
-    /// `Simple DiD (Tab. 11): Early vs late start – Employment rate …`.
+    /// `Simple DiD (as Tab. 11): Early vs late start – Employment rate …`. "as": the report
+    /// prints this 2×2 only for BW vs the neighbours; the other comparisons' figures are
+    /// column (1) of Tab. 13–17, and a reader looking up Tab. 11 would find other numbers.
     pub did_heading: String,
     /// Tab. 11 from column (1) of the estimate (no controls), or why there is none.
     pub did: Result<SimpleDid, AnalysisError>,
@@ -130,7 +133,7 @@ impl OverviewView {
         OverviewView {
             bundle: summary,
             did_heading: format!(
-                "Simple DiD (Tab. 11): {} – {}",
+                "Simple DiD (as Tab. 11): {} – {}",
                 choices.comparison.label(),
                 choices.outcome.label()
             ),
