@@ -115,23 +115,49 @@ employees, by about half a prior per district: further than steps 8-15 move them
 figures of Tab. 12-16 that involve GDP and SV are what the calibration then has to bring
 back. The part takes about 20 minutes.
 
-Usage: python3 scripts/missed_figures_reach.py [BUNDLE] [--long] [--design]   (default: the shipped
-sample; needs `cargo build --release` for target/release/wirkung, numpy, pandas and scipy)
+Part 5 (`--swap`), part 4's conditions at the generator's margin, and with other early-start
+groups. The generator aims every figure a margin (0.008) inside its box, so here every
+coefficient's box and every gamma's shrinks by it, and a local search (SLSQP on the epigraph)
+finds the least largest gap of all twelve terms that moves of every BW control and D reach
+within R priors (root mean square). Then the same after two exchanges of early-start
+membership that a scratch screen had picked by their effect on GDP's gap (Tab. 13's GDP
+coefficient must lie a margin below -0.05, Tab. 15's a margin above it): 08215 (Landkreis
+Karlsruhe) leaves the group and 08212 (Karlsruhe) joins, or 08326 (Schwarzwald-Baar-Kreis)
+leaves and 08111 (Stuttgart) joins. Both keep Tab. 13 (1) possible (weighted early share 0.489
+and 0.541; with Tab. 11's mean change it needs 0.316-0.588) but lower the early districts'
+share of the funded municipalities from 0.660 to 0.618 and 0.635 (the generator aims at 0.66,
+for Abb. 4). On the sample of 2026-12-02 (9158d87), at the margin: SV's gap (Tab. 17) +0.1127,
+GDP's (Tab. 13, 15, 16) +0.0150, every other gap below zero. Within 0.5 priors the largest
+gap is +0.0156 with the memberships as they are, +0.0117 and +0.0415 with the two exchanges;
+within 1.0 priors -0.0011 as they are (GDP per head moved by a root mean square of 13,611 EUR,
+SV employees by 6.1 per 100, protection seekers by 0.44 points, dwellings by 1.0 and new
+dwellings by 0.08 per 100, D by 3.9%), +0.0154 and -0.0078 with the exchanges (the first
+where SLSQP stops, its GDP and SV gaps closed). The exchanges move GDP's gap at the sample by
+0.0001-0.0025 and open nothing sooner: the conditions close with the memberships as they are,
+but only with moves of about a prior per control, five times what steps 8-15 moved the
+controls. The part takes about 8 minutes.
+
+Usage: python3 scripts/missed_figures_reach.py [BUNDLE] [--long] [--design] [--swap]   (default:
+the shipped sample; needs `cargo build --release` for target/release/wirkung, numpy, pandas and
+scipy)
 """
 
 import sys
 from functools import cache
 
 import numpy as np
+import pandas as pd
 from scipy.optimize import linprog, minimize
 
-from sample_figures import (COLUMNS, FREE, SAMPLE, WEIGHT_PRIOR, WEIGHT_RANGE, Figures, panel,
-                            treated_of, wls)
+from sample_figures import (COLUMNS, FREE, MARGIN, SAMPLE, WEIGHT_PRIOR, WEIGHT_RANGE, Figures,
+                            panel, treated_of, wls)
 
-ARGS = [a for a in sys.argv[1:] if a not in ("--long", "--design")]
+ARGS = [a for a in sys.argv[1:] if a not in ("--long", "--design", "--swap")]
 BUNDLE = ARGS[0] if ARGS else SAMPLE
 LONG = "--long" in sys.argv[1:]
 DESIGN = "--design" in sys.argv[1:]
+SWAP = "--swap" in sys.argv[1:]
+SWAP_REACH = [0.5, 1.0]
 # Part 3: steps, trust region (priors), margins (a multiple of the generator's), and the
 # decimals the sample writes each control to.
 LONG_STEPS, LONG_TRUST, LONG_MARGINS = 700, 0.02, 1.0 / 16.0
@@ -334,6 +360,17 @@ if LONG:
             long_path(figures, target)
 
 
+def swapped(frame, swap):
+    """An early-start panel with two districts' memberships exchanged (part 5)."""
+    leaves, joins = swap
+    f = frame.copy()
+    f["treated"] = treated_of(f) == 1.0
+    assert f.treated[f.unit_id == leaves].all() and not f.treated[f.unit_id == joins].any()
+    f.loc[f.unit_id == leaves, "treated"] = False
+    f.loc[f.unit_id == joins, "treated"] = True
+    return f
+
+
 class CommonB:
     """Part 4 (`--design`): part 1's condition for every term at once, on the design alone.
     In a family of columns that share units, weights, outcome and controls, term k prints in
@@ -346,12 +383,18 @@ class CommonB:
 
     FAMILIES = {"housing": ("17 (2)", "17 (4)", "17 (6)"), "employment": ("13", "15", "16")}
 
-    def __init__(self, moving):
+    def __init__(self, moving, margin=0.0, swap=None):
+        """`margin`: how far inside its print box each coefficient must lie (part 5 asks
+        for the generator's); `swap`: (leaves, joins), two BW districts whose early-start
+        memberships are exchanged (part 5)."""
         self.index, p0, prior, bounds = {}, [], [], []
-        self.families = []
+        self.families, self.margin = [], margin
         for outcome, names in self.FAMILIES.items():
             cols = [c for c in COLUMNS if c[0] in names and c[3]]
             frames = [with_controls(outcome, c[2]) for c in cols]
+            if swap is not None and outcome == "employment":
+                frames = [swapped(f, swap) if c[2] == "early-start" else f
+                          for c, f in zip(cols, frames)]
             d = frames[0]
             assert all(list(f.unit_id) == list(d.unit_id) for f in frames)
             controls = list(d.columns[8:])
@@ -369,7 +412,7 @@ class CommonB:
                                     + [f[k].values.astype(float) for k in controls])
                 g = wls(f.outcome_change.values, X, f.weight.values.astype(float))[0][0]
                 centre = c[4][0][0]
-                box = (centre - 0.0499, centre + 0.0499)
+                box = (centre - 0.0499 + margin, centre + 0.0499 - margin)
                 gammas.append(self._unknown((c[0], "gamma"), float(np.clip(g, *box)), 0.05, box,
                                             p0, prior, bounds))
             self.families.append((outcome, d, [treated_of(f) for f in frames],
@@ -396,7 +439,8 @@ class CommonB:
             w = d.weight.values.astype(float) * (np.exp(p[cells["D"]]) if "D" in cells else 1.0)
             shifts = [wls(t, X, w)[0] * p[g] for t, g in zip(ts, gammas)]
             for k in range(X.shape[1]):
-                low, high = common_b([(col[k + 1][0] - 0.05, col[k + 1][0] + 0.05)
+                half = 0.05 - self.margin
+                low, high = common_b([(col[k + 1][0] - half, col[k + 1][0] + half)
                                       for col in terms], [sh[k] for sh in shifts])
                 out.append(low - high)
         return np.array(out)
@@ -449,3 +493,66 @@ if DESIGN:
     for moving, rms in [(tab_17_only, 1.5), (tab_17_only, 3.0), (["D"] + list(FREE), 0.5),
                         (["D"] + list(FREE), 1.0)]:
         open_sv_condition(moving, rms)
+
+
+def least_largest_gap(design, rms):
+    """Part 5: the least largest gap over every term of both families that moves of the
+    design's unknowns reach, the move's root mean square at most `rms` priors (SLSQP on the
+    epigraph: minimise s with every gap at most s; a local search)."""
+    moving_ix = [i for (u, c), i in design.index.items() if c != "gamma"]
+    n = len(design.p0)
+
+    def point(x):
+        return design.p0 + x[:n] * design.prior
+
+    constraints = [{"type": "ineq", "fun": lambda x: x[n] - design.gaps(point(x))},
+                   {"type": "ineq", "fun": lambda x: rms ** 2 * len(moving_ix)
+                    - np.sum(x[moving_ix] ** 2)}]
+    box = [((lo - q) / pr, (hi - q) / pr)
+           for (lo, hi), q, pr in zip(design.bounds, design.p0, design.prior)] + [(None, None)]
+    g0 = design.gaps(design.p0)
+    fit = minimize(lambda x: 100 * x[n], np.append(np.zeros(n), g0.max()), method="SLSQP",
+                   constraints=constraints, bounds=box,
+                   options={"maxiter": 1500, "ftol": 1e-10})
+    return point(fit.x), design.gaps(point(fit.x))
+
+
+def early_group(swap):
+    """The early-start group's weighted share (employment weights) and its share of the
+    funded municipalities, after `swap`."""
+    d = with_controls("employment", "early-start")
+    if swap is not None:
+        d = swapped(d, swap)
+    t, w = treated_of(d), d.weight.values.astype(float)
+    munis = pd.read_csv(f"{BUNDLE}/municipalities.csv", dtype={"district_id": str})
+    funded = munis[munis.funded.astype(str).str.lower() == "true"].district_id.value_counts()
+    early = set(d.unit_id[t == 1])
+    return (np.sum(w * t) / w.sum(),
+            sum(v for k, v in funded.items() if k in early) / funded.sum())
+
+
+# Tab. 13 (1) and Tab. 11: constant + treatment x (weighted early share) = BW mean change.
+# With the constant in [13.65, 13.75), the treatment in [-0.95, -0.85) and the mean change in
+# [13.25, 13.35), the share must lie in [0.30 / 0.95, 0.50 / 0.85).
+EARLY_SHARE = (0.30 / 0.95, 0.50 / 0.85)
+SWAPS = [None, ("08215", "08212"), ("08326", "08111")]
+
+if SWAP:
+    print(f"\n(swap) the largest gap of every term at a margin of {MARGIN} (the generator's),"
+          " memberships as they are and with two early-start swaps")
+    for swap in SWAPS:
+        share, munis = early_group(swap)
+        name = "as they are" if swap is None else f"{swap[0]} leaves, {swap[1]} joins"
+        print(f"  {name}: weighted early share {share:.3f} (Tab. 13 (1) needs "
+              f"{EARLY_SHARE[0]:.3f}-{EARLY_SHARE[1]:.3f}), funded municipalities {munis:.3f}")
+        design = CommonB(["D"] + list(FREE), MARGIN, swap)
+        g0 = design.gaps(design.p0)
+        gdp = design.labels.index("employment gdp_per_capita_2017")
+        sv = design.labels.index("housing sv_employees_per_100_2019")
+        print(f"    at the sample: largest gap {g0.max():+.4f} ({design.labels[g0.argmax()]}),"
+              f" GDP (Tab. 13, 15, 16) {g0[gdp]:+.4f}, SV (Tab. 17) {g0[sv]:+.4f}")
+        for rms in SWAP_REACH:
+            p, g = least_largest_gap(design, rms)
+            print(f"    within {rms} priors: largest gap {g.max():+.4f} "
+                  f"({design.labels[g.argmax()]}), GDP {g[gdp]:+.4f}, SV {g[sv]:+.4f}; moved"
+                  f" by a root mean square of {design.moved(p)}")
