@@ -616,6 +616,7 @@ def elastic_search(figures, p, scale, steps):
     half after a step that lowers the measured sum, halved otherwise)."""
     inner = [figures.inside(k, scale) for k in range(len(figures.LO))]
     lo = np.array([a for a, _ in inner])
+    # Boxes are half-open ([lo, hi)): a figure aimed exactly at hi would not print.
     hi = np.array([b for _, b in inner]) - 1e-6
     width = figures.HI - figures.LO
 
@@ -646,7 +647,8 @@ def elastic_search(figures, p, scale, steps):
     return p, v, outside(v)
 
 
-EXCHANGE = ("08326", "08111")
+# Part 5's second exchange, the one part 6 finds every figure with.
+EXCHANGE = SWAPS[2]
 
 if REFIT:
     print(f"\n(refit) every figure of Tab. 11-17 from part 5's design (1.0 priors), a "

@@ -1,5 +1,5 @@
 //! Page 1: draws `core::view::overview::OverviewView`: what the bundle is, what `check`
-//! found, and the simple 2×2 DiD (report Tab. 11).
+//! found, and the simple 2×2 DiD (laid out as the report's Tab. 11).
 
 use super::panel;
 use crate::core::bundle::Severity;
