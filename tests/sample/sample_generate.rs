@@ -74,13 +74,19 @@ fn same_seed_writes_identical_files_and_the_committed_bundle() {
 /// `gen-sample --seed S --plan`: per BW district, its group in each comparison as the plan's
 /// column name → (district id → treated), and the excluded flags.
 fn plan(seed: &str) -> BTreeMap<String, BTreeMap<String, String>> {
+    plan_with(seed, &[])
+}
+
+/// `plan`, with more arguments (`--exchange`).
+fn plan_with(seed: &str, more: &[&str]) -> BTreeMap<String, BTreeMap<String, String>> {
     let out = Command::new(env!("CARGO_BIN_EXE_gen-sample"))
         .args(["--seed", seed, "--plan"])
+        .args(more)
         .output()
         .expect("gen-sample runs");
     assert!(
         out.status.success(),
-        "gen-sample --plan failed with seed {seed}: {}",
+        "gen-sample --plan {more:?} failed with seed {seed}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
     let text = String::from_utf8(out.stdout).expect("utf-8");
@@ -142,6 +148,50 @@ fn the_plan_is_what_the_pipeline_derives_and_another_seed_plans_other_groups() {
         .filter(|(column, groups)| other[*column] != **groups)
         .count();
     assert!(differ > 0, "seed 7 plans the same groups as seed {SEED}");
+}
+
+#[test]
+fn an_early_start_exchange_moves_those_two_districts_and_nothing_else() {
+    // 08326 (Schwarzwald-Baar-Kreis) starts early in seed 2023's design, 08111 (Stuttgart)
+    // late: exchanged, each changes group and every other membership stays as planned.
+    let ours = plan(SEED);
+    let exchanged = plan_with(SEED, &["--exchange", "08326,08111"]);
+    assert_eq!(
+        (
+            &ours["early_start"]["08326"][..],
+            &ours["early_start"]["08111"][..]
+        ),
+        ("1", "0")
+    );
+    assert_eq!(
+        (
+            &exchanged["early_start"]["08326"][..],
+            &exchanged["early_start"]["08111"][..]
+        ),
+        ("0", "1")
+    );
+    for (column, groups) in &ours {
+        for (id, group) in groups {
+            if column != "early_start" || !["08326", "08111"].contains(&id.as_str()) {
+                assert_eq!(&exchanged[column][id], group, "{column}: district {id}");
+            }
+        }
+    }
+    // The wrong way round, an id outside BW, or one id: a message naming the problem.
+    for (arg, says) in [
+        ("08111,08326", "08111 (Stuttgart) does not start early"),
+        ("09162,08111", "09162 is not a BW district"),
+        ("08326", "--exchange needs two district ids"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_gen-sample"))
+            .args(["--seed", SEED, "--plan", "--exchange", arg])
+            .output()
+            .expect("gen-sample runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "--exchange {arg} succeeded");
+        assert!(stderr.contains(says), "--exchange {arg}: {stderr}");
+        assert!(out.stdout.is_empty(), "--exchange {arg} printed a plan");
+    }
 }
 
 #[test]

@@ -6,6 +6,9 @@
 //!
 //! Usage: `cargo run --release --bin gen-sample -- --seed N --out DIR`, or `--seed N --plan`
 //! to print the comparison groups the seed gives, in seconds, before the long calibration.
+//! `--exchange LATE,EARLY` moves one early-start district late and one late district early
+//! after the design search (for studying what the calibration reaches with other
+//! memberships; the committed bundle uses none).
 
 // Index loops over parallel arrays are the clearest form for this numeric code, and the
 // calibration helpers take the tables they tie together explicitly.
@@ -54,6 +57,7 @@ fn main() -> ExitCode {
     let mut out = PathBuf::from("sample-data/bw-integration");
     let mut quiet = false;
     let mut stage = Stage::Bundle;
+    let mut exchange = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
@@ -67,11 +71,15 @@ fn main() -> ExitCode {
             },
             "--quiet" => quiet = true,
             "--plan" => stage = Stage::Plan,
+            "--exchange" => match args.next().as_deref().and_then(|s| s.split_once(',')) {
+                Some((late, early)) => exchange = Some((late.to_string(), early.to_string())),
+                None => return usage("--exchange needs two district ids, LATE,EARLY"),
+            },
             "-h" | "--help" => return usage(""),
             other => return usage(&format!("unknown argument '{other}'")),
         }
     }
-    match run(seed, &out, stage) {
+    match run(seed, &out, stage, exchange.as_ref()) {
         Ok(log) => {
             // The plan is the output itself; `--quiet` silences only the bundle's log.
             if stage == Stage::Plan || !quiet {
@@ -92,8 +100,11 @@ fn usage(problem: &str) -> ExitCode {
     if !problem.is_empty() {
         eprintln!("gen-sample: {problem}");
     }
-    eprintln!("usage: gen-sample [--seed N] [--out DIR] [--quiet] [--plan]");
-    eprintln!("  --plan  print the comparison groups the seed gives and write nothing");
+    eprintln!(
+        "usage: gen-sample [--seed N] [--out DIR] [--quiet] [--plan] [--exchange LATE,EARLY]"
+    );
+    eprintln!("  --plan      print the comparison groups the seed gives and write nothing");
+    eprintln!("  --exchange  after the design search, start district LATE late and EARLY early");
     if problem.is_empty() {
         ExitCode::SUCCESS
     } else {
@@ -132,14 +143,35 @@ fn draw_design(
     ds: &[frame::District],
     dw: &[f64],
     munis_per_district: &[f64],
-) -> design::Design {
+    exchange: Option<&(String, String)>,
+) -> Result<design::Design, String> {
     let mut dz = design::memberships(rng, ds, dw, munis_per_district);
     let (before, after) = refine::refine(rng, &mut dz, ds, dw, munis_per_district, 30000);
     dz.log.push(format!(
         "design inconsistency (employment, housing): {before:.1?} -> {after:.1?}"
     ));
+    if let Some((late, early)) = exchange {
+        // After the search and before any draw, so every other random draw stays as it was.
+        for (id, was_early) in [(late, true), (early, false)] {
+            let k = (0..ds.len())
+                .find(|&k| ds[k].id == *id)
+                .filter(|k| dz.early.contains_key(k))
+                .ok_or_else(|| format!("--exchange: {id} is not a BW district"))?;
+            if dz.early[&k] != was_early {
+                let group = if was_early { "early" } else { "late" };
+                return Err(format!(
+                    "--exchange: {id} ({}) does not start {group} in the seed's design",
+                    ds[k].name
+                ));
+            }
+            dz.early.insert(k, !was_early);
+        }
+        dz.log.push(format!(
+            "early-start exchange: {late} starts late, {early} early (--exchange)"
+        ));
+    }
     design::set_targets(rng, &mut dz);
-    dz
+    Ok(dz)
 }
 
 /// How far a run goes.
@@ -186,7 +218,12 @@ fn plan_table(ds: &[frame::District], dz: &design::Design) -> Vec<String> {
     rows
 }
 
-fn run(seed: u64, out: &Path, stage: Stage) -> Result<Vec<String>, String> {
+fn run(
+    seed: u64,
+    out: &Path,
+    stage: Stage,
+    exchange: Option<&(String, String)>,
+) -> Result<Vec<String>, String> {
     let mut rng = util::Rng::seed_from_u64(seed);
     let mut ds = frame::districts(&mut rng);
     let mut munis = frame::municipalities(&mut rng, &ds);
@@ -196,7 +233,7 @@ fn run(seed: u64, out: &Path, stage: Stage) -> Result<Vec<String>, String> {
     for m in munis.iter().filter(|m| m.funded) {
         munis_per_district[m.district] += 1.0;
     }
-    let dz = draw_design(&mut rng, &ds, &dw, &munis_per_district);
+    let dz = draw_design(&mut rng, &ds, &dw, &munis_per_district, exchange)?;
     let grants = programme::grants(&mut rng, &ds, &munis, &dz);
     let missing = programme::housing_missing(&mut rng, &munis, &dz);
     let staff = programme::staffing(&mut rng, &munis, &tp, &dz, &missing);
