@@ -179,10 +179,12 @@ from sample_figures import (COLUMNS, FREE, MARGIN, SAMPLE, WEIGHT_PRIOR, WEIGHT_
 
 ARGS = [a for a in sys.argv[1:] if a not in ("--long", "--design", "--swap", "--refit")]
 BUNDLE = ARGS[0] if ARGS else SAMPLE
-LONG = "--long" in sys.argv[1:]
-DESIGN = "--design" in sys.argv[1:]
-SWAP = "--swap" in sys.argv[1:]
-REFIT = "--refit" in sys.argv[1:]
+# Imported (`refit_whole_persons.py` uses parts 5 and 6), the module runs no part.
+MAIN = __name__ == "__main__"
+LONG = MAIN and "--long" in sys.argv[1:]
+DESIGN = MAIN and "--design" in sys.argv[1:]
+SWAP = MAIN and "--swap" in sys.argv[1:]
+REFIT = MAIN and "--refit" in sys.argv[1:]
 # Part 6: steps of the elastic search, and how far inside its box each figure is aimed (a
 # multiple of the generator's margins: steps 14 and 15 work a sixteenth inside).
 REFIT_STEPS, REFIT_MARGINS = 800, 1.0 / 16.0
@@ -268,12 +270,13 @@ def reach(name, figures):
                     for i in top if dual[i] > 1e-9))
 
 
-decomposition("employment", [("13 (2)", "early-start"), ("14 (2)", "capacity"),
-                             ("15 (2)", "plan-b"), ("16 (2)", "labour-talks")],
-              "gdp_per_capita_2017")
-decomposition("housing", [("17 (2)", "capacity"), ("17 (4)", "plan-b"),
-                          ("17 (6)", "housing-talks")], "sv_employees_per_100_2019",
-              [(0.05, 0.15), (-0.05, 0.05), (-0.05, 0.05)])
+if MAIN:
+    decomposition("employment", [("13 (2)", "early-start"), ("14 (2)", "capacity"),
+                                 ("15 (2)", "plan-b"), ("16 (2)", "labour-talks")],
+                  "gdp_per_capita_2017")
+    decomposition("housing", [("17 (2)", "capacity"), ("17 (4)", "plan-b"),
+                              ("17 (6)", "housing-talks")], "sv_employees_per_100_2019",
+                  [(0.05, 0.15), (-0.05, 0.05), (-0.05, 0.05)])
 
 
 def treatment_shift(outcome, comparison, label):
@@ -305,15 +308,17 @@ def treatment_shift(outcome, comparison, label):
         f"{n.split('_')[0]} {c:.3f} x {g:+.2f}" for n, c, g in parts))
 
 
-print("treatment without minus with controls = sum of coefficient x treated-minus-control gap")
-treatment_shift("employment", "capacity", "14")
-for comparison, label in [("capacity", "17 (1)/(2)"), ("plan-b", "17 (3)/(4)"),
-                          ("housing-talks", "17 (5)/(6)")]:
-    treatment_shift("housing", comparison, label)
+if MAIN:
+    print("treatment without minus with controls = sum of coefficient x treated-minus-control gap")
+    treatment_shift("employment", "capacity", "14")
+    for comparison, label in [("capacity", "17 (1)/(2)"), ("plan-b", "17 (3)/(4)"),
+                              ("housing-talks", "17 (5)/(6)")]:
+        treatment_shift("housing", comparison, label)
 
-reach("a: step 12's unknowns", Figures(BUNDLE))
-reach("b: and the employment weights", Figures(BUNDLE, employment_weights=True))
-reach("c: and Tab. 17's housing changes and weights D", Figures(BUNDLE, housing=True))
+if MAIN:
+    reach("a: step 12's unknowns", Figures(BUNDLE))
+    reach("b: and the employment weights", Figures(BUNDLE, employment_weights=True))
+    reach("c: and Tab. 17's housing changes and weights D", Figures(BUNDLE, housing=True))
 
 
 def long_path(figures, target):
@@ -611,10 +616,12 @@ def exchanged(figures, swap):
 
 def elastic_search(figures, p, scale, steps):
     """Part 6: a sequential linear programme that brings every figure into its box shrunk by
-    `scale` margins: each step minimises the figures' summed distances outside (each per its
-    box's width) to first order, every unknown within a trust region of its prior (grown by
-    half after a step that lowers the measured sum, halved otherwise)."""
-    inner = [figures.inside(k, scale) for k in range(len(figures.LO))]
+    `scale` margins (one for all, or one per figure): each step minimises the figures' summed
+    distances outside (each per its box's width) to first order, every unknown within a trust
+    region of its prior (grown by half after a step that lowers the measured sum, halved
+    otherwise; an unknown whose bounds are one value stays)."""
+    scales = np.broadcast_to(np.asarray(scale, dtype=float), figures.LO.shape)
+    inner = [figures.inside(k, s) for k, s in enumerate(scales)]
     lo = np.array([a for a, _ in inner])
     # Boxes are half-open ([lo, hi)): a figure aimed exactly at hi would not print.
     hi = np.array([b for _, b in inner]) - 1e-6
