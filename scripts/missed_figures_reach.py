@@ -177,7 +177,8 @@ from scipy.optimize import linprog, minimize
 from sample_figures import (COLUMNS, FREE, MARGIN, SAMPLE, WEIGHT_PRIOR, WEIGHT_RANGE, Figures,
                             panel, treated_of, wls)
 
-ARGS = [a for a in sys.argv[1:] if a not in ("--long", "--design", "--swap", "--refit")]
+# Options are the arguments with "--" (also those of a script importing this one).
+ARGS = [a for a in sys.argv[1:] if not a.startswith("--")]
 BUNDLE = ARGS[0] if ARGS else SAMPLE
 # Imported (`refit_whole_persons.py` uses parts 5 and 6), the module runs no part.
 MAIN = __name__ == "__main__"
