@@ -466,15 +466,20 @@ class CommonB:
         bounds.append(rng)
         return self.index[key]
 
-    def gaps(self, p):
-        out = []
-        for outcome, d, ts, terms, controls, cells, gammas in self.families:
+    def shifted(self, p):
+        """Per family at `p`: its columns' printed terms, and per column the shifts
+        delta_k(d) * gamma(d) of its terms (constant first, then the controls)."""
+        for _, d, ts, terms, controls, cells, gammas in self.families:
             X = np.column_stack([np.ones(len(d))] + [
                 p[cells[c]] if c in cells else d[c].values.astype(float) for c in controls])
             w = d.weight.values.astype(float) * (np.exp(p[cells["D"]]) if "D" in cells else 1.0)
-            shifts = [wls(t, X, w)[0] * p[g] for t, g in zip(ts, gammas)]
-            for k in range(X.shape[1]):
-                half = 0.05 - self.margin
+            yield terms, [wls(t, X, w)[0] * p[g] for t, g in zip(ts, gammas)]
+
+    def gaps(self, p):
+        out = []
+        half = 0.05 - self.margin
+        for terms, shifts in self.shifted(p):
+            for k in range(len(shifts[0])):
                 low, high = common_b([(col[k + 1][0] - half, col[k + 1][0] + half)
                                       for col in terms], [sh[k] for sh in shifts])
                 out.append(low - high)

@@ -68,7 +68,7 @@ import pandas as pd
 from scipy.optimize import linprog
 
 import missed_figures_reach as mfr
-from sample_figures import FREE, MARGIN, Figures, wls
+from sample_figures import FREE, MARGIN, Figures
 
 BUNDLE = mfr.BUNDLE
 # Step 1: how far inside (margins) the figures that see the rates alone are pushed, and the
@@ -201,12 +201,8 @@ def pieces(design, p):
     linear programme from the sample fail."""
     out = []
     half = 0.05 - design.margin
-    for _, d, ts, terms, controls, cells, gammas in design.families:
-        X = np.column_stack([np.ones(len(d))] + [
-            p[cells[c]] if c in cells else d[c].values.astype(float) for c in controls])
-        w = d.weight.values.astype(float) * (np.exp(p[cells["D"]]) if "D" in cells else 1.0)
-        shifts = [wls(t, X, w)[0] * p[g] for t, g in zip(ts, gammas)]
-        for k in range(X.shape[1]):
+    for terms, shifts in design.shifted(p):
+        for k in range(len(shifts[0])):
             for j, a in enumerate(terms):
                 for jj, b in enumerate(terms):
                     if j != jj:
