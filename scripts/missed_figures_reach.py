@@ -620,12 +620,10 @@ def exchanged(figures, swap):
     return out
 
 
-def elastic_search(figures, p, scale, steps):
-    """Part 6: a sequential linear programme that brings every figure into its box shrunk by
-    `scale` margins (one for all, or one per figure): each step minimises the figures' summed
-    distances outside (each per its box's width) to first order, every unknown within a trust
-    region of its prior (grown by half after a step that lowers the measured sum, halved
-    otherwise; an unknown whose bounds are one value stays)."""
+def aimed_boxes(figures, scale):
+    """Each figure's box shrunk by `scale` margins (one for all, or one per figure), its
+    width, and the figures' summed distance outside those boxes (each per its box's width)
+    at values v."""
     scales = np.broadcast_to(np.asarray(scale, dtype=float), figures.LO.shape)
     inner = [figures.inside(k, s) for k, s in enumerate(scales)]
     lo = np.array([a for a, _ in inner])
@@ -636,6 +634,26 @@ def elastic_search(figures, p, scale, steps):
     def outside(v):
         return np.sum(np.maximum(0, np.maximum(lo - v, v - hi)) / width)
 
+    return lo, hi, width, outside
+
+
+def design_start(design, point, figures):
+    """The unknowns of `figures` as the bundle has them, with those the design moved (its
+    controls and D) at the design's `point`."""
+    start = figures.p0.copy()
+    for key, i in design.index.items():
+        if key in figures.index:
+            start[figures.index[key]] = point[i]
+    return start
+
+
+def elastic_search(figures, p, scale, steps):
+    """Part 6: a sequential linear programme that brings every figure into its box shrunk by
+    `scale` margins (`aimed_boxes`): each step minimises the figures' summed distances outside
+    to first order, every unknown within a trust region of its prior (grown by half after a
+    step that lowers the measured sum, halved otherwise; an unknown whose bounds are one value
+    stays)."""
+    lo, hi, width, outside = aimed_boxes(figures, scale)
     v = figures.measure(p)
     n, m, size = len(p), len(v), 0.02
     for _ in range(steps):
@@ -669,10 +687,7 @@ if REFIT:
     design = CommonB(["D"] + list(FREE), MARGIN, None)
     d_point, d_gaps = least_largest_gap(design, 1.0)
     figures = Figures(BUNDLE, housing=True)
-    start = figures.p0.copy()
-    for key, i in design.index.items():
-        if key in figures.index:
-            start[figures.index[key]] = d_point[i]
+    start = design_start(design, d_point, figures)
     pairs = [("13 (2) term 3 coef", "Tab. 13 GDP"), ("15 (2) term 3 coef", "Tab. 15 GDP"),
              ("17 (6) term 4 coef", "Tab. 17 (6) SV")]
     print(f"  design: largest gap {d_gaps.max():+.4f}; there "

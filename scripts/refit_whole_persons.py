@@ -161,14 +161,10 @@ def rates_one_at_a_time(figures, p, kinds, step, scales):
     """Step 2: coarsest first, each rate change to the neighbouring whole person with the
     smaller summed distance outside (the others as they are), then single-person moves while
     that sum falls."""
-    inner = [figures.inside(k, s) for k, s in enumerate(scales)]
-    lo = np.array([a for a, _ in inner])
-    hi = np.array([b for _, b in inner]) - 1e-6
-    width = figures.HI - figures.LO
+    summed = mfr.aimed_boxes(figures, scales)[3]
 
     def outside(q):
-        v = figures.measure(q)
-        return np.sum(np.maximum(0, np.maximum(lo - v, v - hi)) / width)
+        return summed(figures.measure(q))
 
     rates = sorted((i for i, c in enumerate(kinds) if c == "rate"), key=lambda i: -step[i])
     for i in rates:
@@ -270,8 +266,8 @@ def lp_design(design):
             x, g, size = y, h, min(1.5 * size, 0.3)
         else:
             size /= 2
-    rms = np.sqrt(np.mean(x[mi] ** 2))
-    return design.p0 + x * design.prior, design.gaps(design.p0 + x * design.prior), rms
+    point = design.p0 + x * design.prior
+    return point, design.gaps(point), np.sqrt(np.mean(x[mi] ** 2))
 
 
 def main():
@@ -286,10 +282,7 @@ def main():
     else:
         d_point, d_gaps = mfr.least_largest_gap(design, 1.0)
     figures = mfr.exchanged(Figures(BUNDLE, housing=True), mfr.EXCHANGE)
-    start = figures.p0.copy()
-    for key, i in design.index.items():
-        if key in figures.index:
-            start[figures.index[key]] = d_point[i]
+    start = mfr.design_start(design, d_point, figures)
     print(f"  design: largest gap {d_gaps.max():+.4f}")
     p, _, _ = mfr.elastic_search(figures, start, mfr.REFIT_MARGINS, mfr.REFIT_STEPS)
     report("part 6's point", figures, p)
