@@ -153,7 +153,9 @@ fn the_plan_is_what_the_pipeline_derives_and_another_seed_plans_other_groups() {
 #[test]
 fn an_early_start_exchange_moves_those_two_districts_and_nothing_else() {
     // 08326 (Schwarzwald-Baar-Kreis) starts early in seed 2023's design, 08111 (Stuttgart)
-    // late: exchanged, each changes group and every other membership stays as planned.
+    // late: with their start dates swapped (`--plan` applies the exchange to the drawn grants
+    // and activity), each changes group and every other membership stays as planned, the
+    // topic-share groups included (the moved activity days keep their talks).
     let ours = plan(SEED);
     let exchanged = plan_with(SEED, &["--exchange", "08326,08111"]);
     assert_eq!(

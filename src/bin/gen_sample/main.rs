@@ -6,9 +6,9 @@
 //!
 //! Usage: `cargo run --release --bin gen-sample -- --seed N --out DIR`, or `--seed N --plan`
 //! to print the comparison groups the seed gives, in seconds, before the long calibration.
-//! `--exchange LATE,EARLY` moves one early-start district late and one late district early
-//! after the design search (for studying what the calibration reaches with other
-//! memberships; the committed bundle uses none).
+//! `--exchange LATE,EARLY` swaps the start dates of an early-start district and a late one
+//! once the calibration is done (exchange.rs: the state the next stage of the calibration
+//! would start from; the committed bundle uses none).
 
 // Index loops over parallel arrays are the clearest form for this numeric code, and the
 // calibration helpers take the tables they tie together explicitly.
@@ -26,6 +26,7 @@ mod district_controls;
 mod employment;
 mod employment_controls;
 mod employment_counts;
+mod exchange;
 mod frame;
 mod housing;
 mod housing_counts;
@@ -104,7 +105,7 @@ fn usage(problem: &str) -> ExitCode {
         "usage: gen-sample [--seed N] [--out DIR] [--quiet] [--plan] [--exchange LATE,EARLY]"
     );
     eprintln!("  --plan      print the comparison groups the seed gives and write nothing");
-    eprintln!("  --exchange  after the design search, start district LATE late and EARLY early");
+    eprintln!("  --exchange  after the calibration, start district LATE late and EARLY early");
     if problem.is_empty() {
         ExitCode::SUCCESS
     } else {
@@ -143,35 +144,14 @@ fn draw_design(
     ds: &[frame::District],
     dw: &[f64],
     munis_per_district: &[f64],
-    exchange: Option<&(String, String)>,
-) -> Result<design::Design, String> {
+) -> design::Design {
     let mut dz = design::memberships(rng, ds, dw, munis_per_district);
     let (before, after) = refine::refine(rng, &mut dz, ds, dw, munis_per_district, 30000);
     dz.log.push(format!(
         "design inconsistency (employment, housing): {before:.1?} -> {after:.1?}"
     ));
-    if let Some((late, early)) = exchange {
-        // After the search and before any draw, so every other random draw stays as it was.
-        for (id, was_early) in [(late, true), (early, false)] {
-            let k = (0..ds.len())
-                .find(|&k| ds[k].id == *id)
-                .filter(|k| dz.early.contains_key(k))
-                .ok_or_else(|| format!("--exchange: {id} is not a BW district"))?;
-            if dz.early[&k] != was_early {
-                let group = if was_early { "early" } else { "late" };
-                return Err(format!(
-                    "--exchange: {id} ({}) does not start {group} in the seed's design",
-                    ds[k].name
-                ));
-            }
-            dz.early.insert(k, !was_early);
-        }
-        dz.log.push(format!(
-            "early-start exchange: {late} starts late, {early} early (--exchange)"
-        ));
-    }
     design::set_targets(rng, &mut dz);
-    Ok(dz)
+    dz
 }
 
 /// How far a run goes.
@@ -233,13 +213,13 @@ fn run(
     for m in munis.iter().filter(|m| m.funded) {
         munis_per_district[m.district] += 1.0;
     }
-    let dz = draw_design(&mut rng, &ds, &dw, &munis_per_district, exchange)?;
-    let grants = programme::grants(&mut rng, &ds, &munis, &dz);
+    let dz = draw_design(&mut rng, &ds, &dw, &munis_per_district);
+    let mut grants = programme::grants(&mut rng, &ds, &munis, &dz);
     let missing = programme::housing_missing(&mut rng, &munis, &dz);
     let staff = programme::staffing(&mut rng, &munis, &tp, &dz, &missing);
     let (responses, practice_log) =
         survey::responses(&mut rng, &munis, &grants, &dz, &missing, &staff);
-    let act = activity::generate(&mut rng, &munis, &grants, &dz);
+    let mut act = activity::generate(&mut rng, &munis, &grants, &dz);
 
     // Groups as the real pipeline will derive them from the generated tables.
     let cutoff = programme::day(2018, 2, 15);
@@ -286,7 +266,24 @@ fn run(
     dz.plan_b = plan_b_g.clone();
     dz.labour = labour_g.clone();
     dz.housing_talks = talks_g.clone();
+    // Checked before the calibration's twenty minutes, applied after them (exchange.rs).
+    let exchanged = match exchange {
+        Some((late, early_id)) => Some(exchange::resolve(&ds, &early, late, early_id)?),
+        None => None,
+    };
     if stage == Stage::Plan {
+        if let Some(ex) = exchanged {
+            dz.log
+                .push(exchange::apply(ex, &ds, &munis, &mut grants, &mut act)?);
+            // The groups again from the exchanged grants and activity: the topic shares'
+            // groups stay (their rows moved with their talks).
+            dz.early = derive::district_starts(&munis, &grants)
+                .into_iter()
+                .map(|(d, s)| (d, s <= cutoff))
+                .collect();
+            dz.labour = split(&derive::district_topic_shares(&munis, &act, 0));
+            dz.housing_talks = split(&derive::district_topic_shares(&munis, &act, 3));
+        }
         return Ok(plan_table(&ds, &dz));
     }
     use refine::Knob;
@@ -532,6 +529,11 @@ fn run(
                 "employment persons after step 15: no more figures of Tab. 11-16 in print than before step 14; steps 14 and 15 not kept".to_string(),
             );
         }
+    }
+    if let Some(ex) = exchanged {
+        log.push(exchange::apply(ex, &ds, &munis, &mut grants, &mut act)?);
+        io(write::grants(out, &munis, &grants))?;
+        write::activity(out, &act).map_err(|e| format!("{}: activity: {e}", out.display()))?;
     }
     Ok(log)
 }
