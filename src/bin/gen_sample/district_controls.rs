@@ -72,20 +72,21 @@ pub fn column(table: &str, comparison: Comparison) -> &'static Column {
 }
 
 /// Tab. 12–16's columns (1), without controls, in the order of `COLUMNS`: the employment
-/// count stage (`employment_counts`) moves their outcome last. (Their SV-only twins see only
-/// SV employment, which no later stage moves.)
+/// count stage (`employment_counts`) moves their outcome last. Their SV-only twins (the
+/// text prints their treatment coefficients) see only SV employment, which only step 16's
+/// search (`refit`, with `--exchange`) moves.
 #[rustfmt::skip]
 pub const EMPLOYMENT_COLUMN_1: [Column; 5] = [
     Column { table: "Tab. 12", outcome: Outcome::Employment, comparison: Comparison::BwVsNeighbours,
-        terms: &[(0.9, 0.7, 0), (12.4, 0.6, 3)], r2: 0.01, sv_only: None },
+        terms: &[(0.9, 0.7, 0), (12.4, 0.6, 3)], r2: 0.01, sv_only: Some(1.3) },
     Column { table: "Tab. 13", outcome: Outcome::Employment, comparison: Comparison::EarlyStart,
-        terms: &[(-0.9, 0.8, 0), (13.7, 0.4, 3)], r2: 0.03, sv_only: None },
+        terms: &[(-0.9, 0.8, 0), (13.7, 0.4, 3)], r2: 0.03, sv_only: Some(-0.8) },
     Column { table: "Tab. 14", outcome: Outcome::Employment, comparison: Comparison::Capacity,
-        terms: &[(1.2, 0.8, 0), (12.8, 0.6, 3)], r2: 0.07, sv_only: None },
+        terms: &[(1.2, 0.8, 0), (12.8, 0.6, 3)], r2: 0.07, sv_only: Some(0.8) },
     Column { table: "Tab. 15", outcome: Outcome::Employment, comparison: Comparison::PlanB,
-        terms: &[(0.7, 0.9, 0), (12.9, 0.6, 3)], r2: 0.02, sv_only: None },
+        terms: &[(0.7, 0.9, 0), (12.9, 0.6, 3)], r2: 0.02, sv_only: Some(0.3) },
     Column { table: "Tab. 16", outcome: Outcome::Employment, comparison: Comparison::LabourTalks,
-        terms: &[(0.6, 0.9, 0), (12.9, 0.7, 3)], r2: 0.01, sv_only: None },
+        terms: &[(0.6, 0.9, 0), (12.9, 0.7, 3)], r2: 0.01, sv_only: Some(1.3) },
 ];
 
 /// Tab. 17's columns (1), without controls, in the order of the housing district specs: the

@@ -8,7 +8,8 @@
 //! to print the comparison groups the seed gives, in seconds, before the long calibration.
 //! `--exchange LATE,EARLY` swaps the start dates of an early-start district and a late one
 //! once the calibration is done (exchange.rs: the state the next stage of the calibration
-//! would start from; the committed bundle uses none).
+//! would start from; the committed bundle uses none), and logs what step 16's design and
+//! search reach from there (common_b.rs, refit.rs; they write nothing yet).
 
 // Index loops over parallel arrays are the clearest form for this numeric code, and the
 // calibration helpers take the tables they tie together explicitly.
@@ -20,9 +21,11 @@
 
 mod activity;
 mod calibrate;
+mod common_b;
 mod derive;
 mod design;
 mod district_controls;
+mod elastic;
 mod employment;
 mod employment_controls;
 mod employment_counts;
@@ -37,6 +40,7 @@ mod paths;
 mod printed;
 mod programme;
 mod refine;
+mod refit;
 mod slp;
 mod summary;
 mod survey;
@@ -531,9 +535,14 @@ fn run(
         }
     }
     if let Some(ex) = exchanged {
+        // Step 16: the design on the memberships as calibrated (as in the model), then the
+        // exchange, then the search over every figure of Tab. 11-17 from the design.
+        let design = common_b::closed(&read_back()?)?;
+        log.push(design.log);
         log.push(exchange::apply(ex, &ds, &munis, &mut grants, &mut act)?);
         io(write::grants(out, &munis, &grants))?;
         write::activity(out, &act).map_err(|e| format!("{}: activity: {e}", out.display()))?;
+        refit::search(&read_back()?, &design.values, &mut log)?;
     }
     Ok(log)
 }

@@ -31,6 +31,9 @@ pub struct Column {
 pub struct Regression {
     pub y: Vec<Cell>,
     pub w: Vec<f64>,
+    /// Per row, the parameter that scales its weight by exp(p), if any (Tab. 17's D, moved
+    /// by step 16's search, `refit`).
+    pub w_factor: Vec<Option<usize>>,
     pub treated: Vec<f64>,
     /// Per control column, per row.
     pub controls: Vec<Vec<Cell>>,
@@ -43,7 +46,7 @@ pub enum Cell {
 }
 
 impl Cell {
-    fn at(self, p: &[f64]) -> f64 {
+    pub fn at(self, p: &[f64]) -> f64 {
         match self {
             Cell::Free(i) => p[i],
             Cell::Fixed(v) => v,
@@ -58,7 +61,13 @@ impl Regression {
             cols.push(c.iter().map(|cell| cell.at(p)).collect());
         }
         let y: Vec<f64> = self.y.iter().map(|cell| cell.at(p)).collect();
-        fit(&y, &design(&cols), &self.w)
+        let w: Vec<f64> = self
+            .w
+            .iter()
+            .zip(&self.w_factor)
+            .map(|(w, f)| f.map_or(*w, |i| w * p[i].exp()))
+            .collect();
+        fit(&y, &design(&cols), &w)
     }
 }
 
@@ -138,6 +147,7 @@ pub fn regression(
             .map(|r| Cell::Fixed(r.outcome_change()))
             .collect(),
         w: p.rows.iter().map(|r| r.weight).collect(),
+        w_factor: vec![None; p.rows.len()],
         treated: p
             .rows
             .iter()

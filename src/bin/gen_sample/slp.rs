@@ -69,7 +69,7 @@ impl Figure {
     }
 
     /// The box shrunk by the margin, taken `share` times.
-    fn inside(&self, share: f64) -> (f64, f64) {
+    pub fn inside(&self, share: f64) -> (f64, f64) {
         match self.kind {
             Kind::Plain => (self.lo + share * MARGIN, self.hi - share * MARGIN),
             Kind::R2 => (self.lo + share * MARGIN_R2, self.hi - share * MARGIN_R2),
@@ -442,7 +442,7 @@ fn linear_step(jac: &DMatrix<f64>, rows: &[Row], bounds: &[(f64, f64)]) -> Optio
 }
 
 /// A sparse matrix of `rows` × `cols` from (row, column, value) entries, each position once.
-fn csc(rows: usize, cols: usize, triplets: &[(usize, usize, f64)]) -> CscMatrix<f64> {
+pub fn csc(rows: usize, cols: usize, triplets: &[(usize, usize, f64)]) -> CscMatrix<f64> {
     let mut sorted = triplets.to_vec();
     sorted.sort_by_key(|&(r, c, _)| (c, r));
     let mut colptr = vec![0; cols + 1];

@@ -56,6 +56,7 @@ pub(super) fn shape_districts(
         let regression = |controls: Vec<Vec<Cell>>| Regression {
             y: y.clone(),
             w: s.w.clone(),
+            w_factor: vec![None; s.w.len()],
             treated: s.treated.clone(),
             controls,
         };
@@ -84,6 +85,7 @@ pub(super) fn shape_districts(
         let on = |y: &[f64]| Regression {
             y: units.iter().map(|&u| Cell::Fixed(y[u])).collect(),
             w: units.iter().map(|&u| employment.w[u]).collect(),
+            w_factor: vec![None; units.len()],
             treated: treated.clone(),
             controls: controls.clone(),
         };
