@@ -58,6 +58,11 @@ fn outside(boxes: &[(f64, f64, f64)], v: &[f64]) -> f64 {
         .sum()
 }
 
+/// The figures' summed distance outside their boxes shrunk by `scales` margins, at `v`.
+pub fn summed_outside(figures: &[Figure], scales: &[f64], v: &[f64]) -> f64 {
+    outside(&aimed(figures, scales), v)
+}
+
 /// The search from `p0` for at most `steps` steps: `measure` gives every figure's value (in
 /// the order of `figures`), each parameter moves in units of its `prior` and stays inside
 /// its `range` (one whose range is a single value stays there).

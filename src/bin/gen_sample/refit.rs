@@ -1,17 +1,23 @@
 //! Step 16's search (only with `--exchange`, once the exchange is written): every printed
 //! figure of Tab. 11-17 at once, over every BW district's five controls, every district's
-//! employment rate change, Tab. 17's district housing changes and their weights D.
+//! employment and SV employment rate change, Tab. 17's district housing changes and their
+//! weights D.
 //!
 //! Steps 11-15 move the controls and the employment outcome with Tab. 17's outcome and
 //! weights fixed, and stop one figure short (Tab. 17 (6)'s SV coefficient). In the model
 //! (`scripts/missed_figures_reach.py`, part 6, and `scripts/refit_whole_persons.py`), the
 //! calibrated state with one early-start exchange has a continuous point where all 235
-//! figures print a sixteenth of a margin inside their boxes, found by the elastic search
-//! (`elastic`) with all four kinds of unknowns free. This stage is that search on the bundle
+//! figures it counts print a sixteenth of a margin inside their boxes, found by the elastic
+//! search (`elastic`) from the design (`common_b`). This stage is that search on the bundle
 //! as written, through the generator's own regressions of the panels the real pipeline
-//! builds. It writes nothing yet: the point has to be brought to whole persons and written
-//! decimals one kind at a time (the route `refit_whole_persons.py` measured), which later
-//! stages will do; until then its log line says what the search reached.
+//! builds, with what the model left out: the exchange moves Tab. 13's SV-only coefficients
+//! too, so SV employment moves and the five SV-only coefficients without controls and Tab.
+//! 12's printed p-value are figures as well (241 in all).
+//!
+//! Its third part (`route`) brings the point to whole persons and written decimals one kind
+//! at a time, in the same model. It writes nothing yet: writing each rounding into the
+//! tables it stands for is the stage still to come; until then the log says what each part
+//! reached.
 
 use crate::common_b;
 use crate::district_controls::{COLUMNS, EMPLOYMENT_COLUMN_1, FREE, TAB_17_COLUMN_1};
@@ -72,11 +78,14 @@ struct Unknowns {
     p0: Vec<f64>,
     prior: Vec<f64>,
     range: Vec<(f64, f64)>,
+    /// What the rounding to whole persons starts from: a rate's end-month value as written,
+    /// D as written (0 for the rest).
+    written: Vec<f64>,
 }
 
 impl Unknowns {
     /// The unknown (unit, what), added at `value` if it is new.
-    fn cell(&mut self, unit: &str, what: What, value: f64) -> usize {
+    fn cell(&mut self, unit: &str, what: What, value: f64, written: f64) -> usize {
         if let Some(&i) = self.index.get(&(unit.to_string(), what)) {
             return i;
         }
@@ -86,6 +95,7 @@ impl Unknowns {
         self.p0.push(value);
         self.prior.push(prior);
         self.range.push(range);
+        self.written.push(written);
         i
     }
 }
@@ -131,7 +141,7 @@ fn on_unknowns(u: &mut Unknowns, p: &Panel, moving: Option<What>) -> Result<Regr
         let slot = FREE.iter().position(|f| f.0 == p.control_names[c]);
         for (row, cell) in p.rows.iter().zip(column.iter_mut()) {
             if let Some(s) = slot.filter(|_| bw(&row.unit_id)) {
-                *cell = Cell::Free(u.cell(&row.unit_id, What::Control(s), row.controls[c]));
+                *cell = Cell::Free(u.cell(&row.unit_id, What::Control(s), row.controls[c], 0.0));
             }
         }
     }
@@ -139,14 +149,17 @@ fn on_unknowns(u: &mut Unknowns, p: &Panel, moving: Option<What>) -> Result<Regr
         r.y = p
             .rows
             .iter()
-            .map(|row| Cell::Free(u.cell(&row.unit_id, what, row.outcome_change())))
+            .map(|row| {
+                let i = u.cell(&row.unit_id, what, row.outcome_change(), row.outcome_end);
+                Cell::Free(i)
+            })
             .collect();
     }
     if moving == Some(What::Housing) {
         r.w_factor = p
             .rows
             .iter()
-            .map(|row| Some(u.cell(&row.unit_id, What::D, 0.0)))
+            .map(|row| Some(u.cell(&row.unit_id, What::D, 0.0, row.weight)))
             .collect();
     }
     Ok(r)
@@ -368,6 +381,217 @@ pub fn search(
     if !out.is_empty() {
         log.push(format!("  out of print: {}", out.join("; ")));
     }
+    route(b, &u, &figures, &labels(&fitted), &measure, found.p, log)
+}
+
+/// How many steps each search after a rounding takes at most (the model's).
+const AGAIN: usize = 300;
+
+/// Part 3 (in the search's model; nothing written yet): the point brought to whole persons
+/// and written decimals one kind at a time, each rounding followed by the search over the
+/// kinds not yet rounded, those rounded held (`scripts/refit_whole_persons.py`'s route, with
+/// SV employment added after the rates). First the figures that see the rate changes alone
+/// (Tab. 11, the columns (1) of Tab. 12-16 and their SV-only twins) are pushed a full margin
+/// inside: a sixteenth inside, rounding the rates took figures out that nothing else moves.
+fn route(
+    b: &Bundle,
+    u: &Unknowns,
+    figures: &[Figure],
+    labels: &[String],
+    measure: &(dyn Fn(&[f64]) -> Vec<f64> + Sync),
+    p: Vec<f64>,
+    log: &mut Vec<String>,
+) -> Result<(), String> {
+    let n = u.p0.len();
+    let mut kinds = vec![What::Rate; n];
+    let mut units = vec![String::new(); n];
+    for ((unit, what), &i) in &u.index {
+        kinds[i] = *what;
+        units[i] = unit.clone();
+    }
+    let step = spacings(b, u, &kinds, &units)?;
+    let scales: Vec<f64> = labels
+        .iter()
+        .map(|l| {
+            let alone = l.starts_with("Tab. 11")
+                || (l.contains(" (1) ") && !l.starts_with("Tab. 17") && !l.contains("p-value"));
+            if alone { 1.0 } else { MARGINS }
+        })
+        .collect();
+    let again = |p: &[f64], held: &[bool]| -> Vec<f64> {
+        let range: Vec<(f64, f64)> = (0..n)
+            .map(|i| if held[i] { (p[i], p[i]) } else { u.range[i] })
+            .collect();
+        elastic::search(measure, figures, &scales, p, &u.prior, &range, AGAIN).p
+    };
+    let count = |p: &[f64]| in_print(figures, &measure(p));
+    let outside = |p: &[f64]| elastic::summed_outside(figures, &scales, &measure(p));
+    let mut held = vec![false; n];
+    let mut p = again(&p, &held);
+    let mut steps = vec![format!("columns (1) a margin inside {}", count(&p))];
+    let kinds_in_order: [(&str, fn(What) -> bool); 5] = [
+        ("rates", |w| w == What::Rate),
+        ("SV rates", |w| w == What::SvRate),
+        ("housing changes", |w| w == What::Housing),
+        ("D", |w| w == What::D),
+        ("controls", |w| matches!(w, What::Control(_))),
+    ];
+    for (name, is) in kinds_in_order {
+        let mine: Vec<usize> = (0..n).filter(|&i| is(kinds[i])).collect();
+        let whole = |i: usize, r: f64| u.p0[i] + r * step[i];
+        match kinds[mine[0]] {
+            What::Rate | What::SvRate => {
+                // Coarsest first, each to the neighbouring whole person with the smaller
+                // summed distance outside; then single persons while that sum falls.
+                let mut order = mine.clone();
+                order.sort_by(|&a, &c| step[c].total_cmp(&step[a]));
+                for &i in &order {
+                    let k = (p[i] - u.p0[i]) / step[i];
+                    let mut best: Option<(f64, f64)> = None;
+                    for r in [k.floor(), k.ceil()] {
+                        let mut q = p.clone();
+                        q[i] = whole(i, r);
+                        let o = outside(&q);
+                        if best.is_none_or(|(b, _)| o < b) {
+                            best = Some((o, q[i]));
+                        }
+                    }
+                    p[i] = best.expect("two options").1;
+                }
+                let mut best = outside(&p);
+                loop {
+                    let mut moved = false;
+                    for &i in &order {
+                        for sign in [1.0, -1.0] {
+                            let mut q = p.clone();
+                            q[i] += sign * step[i];
+                            let o = outside(&q);
+                            if o < best - 1e-12 {
+                                (p, best, moved) = (q, o, true);
+                                break;
+                            }
+                        }
+                    }
+                    if !moved {
+                        break;
+                    }
+                }
+            }
+            What::Housing => {
+                for &i in &mine {
+                    p[i] = whole(i, ((p[i] - u.p0[i]) / step[i]).round());
+                }
+            }
+            What::D => {
+                for &i in &mine {
+                    let d = u.written[i];
+                    p[i] = ((d * p[i].exp()).round() / d).ln();
+                }
+            }
+            What::Control(_) => {
+                for &i in &mine {
+                    let What::Control(s) = kinds[i] else { continue };
+                    p[i] = crate::util::round_to(p[i], FREE[s].1 + 3);
+                }
+            }
+        }
+        steps.push(format!("{name} rounded {}", count(&p)));
+        for &i in &mine {
+            held[i] = true;
+        }
+        if held.iter().any(|h| !h) {
+            p = again(&p, &held);
+            steps.push(format!("searched again {}", count(&p)));
+        }
+    }
+    let v = measure(&p);
+    let out: Vec<String> = labels
+        .iter()
+        .zip(figures.iter().zip(&v))
+        .filter(|(_, (f, v))| !f.in_print(**v))
+        .map(|(label, (_, v))| format!("{label} {v:.4}"))
+        .collect();
+    log.push(format!(
+        "step 16's route to whole persons, in the search's model (nothing written yet): {} of {}{}",
+        steps.join(", "),
+        figures.len(),
+        if out.is_empty() {
+            String::new()
+        } else {
+            format!("; out: {}", out.join("; "))
+        }
+    ));
     Ok(())
+}
+
+/// One whole person's move of each rate, SV rate and housing change (0 for the rest): a
+/// rate's end-month value over the district's employed (or SV employed) persons that month;
+/// 100 over the district's end-wave target persons in its funded municipalities with both
+/// housing waves (the persons its housing change is a share of).
+fn spacings(
+    b: &Bundle,
+    u: &Unknowns,
+    kinds: &[What],
+    units: &[String],
+) -> Result<Vec<f64>, String> {
+    let end = b
+        .employment
+        .iter()
+        .map(|e| e.month)
+        .max()
+        .ok_or("employment: no rows")?;
+    let employed: BTreeMap<&str, (i64, i64)> = b
+        .employment
+        .iter()
+        .filter(|e| e.month == end)
+        .map(|e| (e.district_id.as_str(), (e.employed_total, e.employed_sv)))
+        .collect();
+    let last_wave = b
+        .target_group
+        .iter()
+        .map(|t| t.wave)
+        .max()
+        .ok_or("target_group: no rows")?;
+    let mut waves: BTreeMap<&str, Vec<&wirkung::core::bundle::TargetGroup>> = BTreeMap::new();
+    for t in &b.target_group {
+        waves.entry(t.municipality_id.as_str()).or_default().push(t);
+    }
+    let mut pooled: BTreeMap<&str, i64> = BTreeMap::new();
+    for m in b.municipalities.iter().filter(|m| m.funded) {
+        let Some(rows) = waves.get(m.municipality_id.as_str()) else {
+            continue;
+        };
+        if rows.len() != 2 || rows.iter().any(|t| t.housing_decentral.is_none()) {
+            continue;
+        }
+        for t in rows.iter().filter(|t| t.wave == last_wave) {
+            *pooled.entry(m.district_id.as_str()).or_default() += t.target_persons.unwrap_or(0);
+        }
+    }
+    (0..u.p0.len())
+        .map(|i| {
+            let unit = units[i].as_str();
+            let persons = |n: Option<i64>, what: &str| -> Result<f64, String> {
+                match n {
+                    Some(n) if n > 0 => Ok(n as f64),
+                    _ => Err(format!(
+                        "{unit}: no {what} to round its change to whole persons"
+                    )),
+                }
+            };
+            Ok(match kinds[i] {
+                What::Rate => {
+                    u.written[i] / persons(employed.get(unit).map(|e| e.0), "employed persons")?
+                }
+                What::SvRate => {
+                    u.written[i] / persons(employed.get(unit).map(|e| e.1), "SV employed persons")?
+                }
+                What::Housing => {
+                    100.0 / persons(pooled.get(unit).copied(), "end-wave target persons")?
+                }
+                _ => 0.0,
+            })
+        })
+        .collect()
 }
 
