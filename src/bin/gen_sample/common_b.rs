@@ -62,9 +62,8 @@ const TRUST_CAP: f64 = 0.3;
 const SMALLEST: f64 = 1e-5;
 /// γ's prior (points).
 const GAMMA_PRIOR: f64 = 0.05;
-/// D's prior and range, as a log factor (as `refit`'s).
+/// D's prior, as a log factor (as `refit`'s; its range is `refit::d_ranges`).
 const D_PRIOR: f64 = 0.1;
-const D_RANGE: (f64, f64) = (-0.5, 0.5);
 
 /// What an unknown of the design is.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
@@ -169,6 +168,7 @@ fn read(b: &Bundle) -> Result<Design, String> {
         moving: Vec::new(),
         families: Vec::new(),
     };
+    let d_ranges = crate::refit::d_ranges(b);
     for (outcome, columns) in FAMILIES {
         let mut panels: Vec<Panel> = Vec::new();
         for (_, c) in columns {
@@ -224,7 +224,8 @@ fn read(b: &Bundle) -> Result<Design, String> {
             .iter()
             .map(|row| {
                 let d = (outcome == Outcome::Housing).then(|| {
-                    let i = dz.add(0.0, D_PRIOR, D_RANGE, true);
+                    let range = d_ranges.get(&row.unit_id).copied().unwrap_or((0.0, 0.0));
+                    let i = dz.add(0.0, D_PRIOR, range, true);
                     dz.index.insert((row.unit_id.clone(), Cell::D), i);
                     i
                 });

@@ -48,9 +48,8 @@ enum What {
 
 impl What {
     /// How far the unknown may move before that costs one prior, and its plausible range.
-    /// Rates as the count stage, housing changes as the housing count stage, D within the
-    /// 0.4-1.6 the weights stage may scale a district's municipalities without housing waves
-    /// (as a log factor, ±0.5).
+    /// Rates as the count stage, housing changes as the housing count stage; D's range here
+    /// is a bound only, each district's own is `d_ranges`.
     fn prior(self) -> (f64, (f64, f64)) {
         match self {
             What::Control(s) => (FREE[s].3, FREE[s].2),
@@ -98,6 +97,41 @@ impl Unknowns {
         self.written.push(written);
         i
     }
+}
+
+/// How far each district's D can move as a log factor: D counts every funded municipality
+/// that reports target persons, and only those without both housing waves can be resized
+/// without moving an outcome (`housing_weights`, within 0.4-1.6 times their size); a district
+/// whose municipalities all have both waves keeps its D.
+pub fn d_ranges(b: &Bundle) -> BTreeMap<String, (f64, f64)> {
+    let first = b.target_group.iter().map(|t| t.wave).min();
+    let mut rows: BTreeMap<&str, Vec<&wirkung::core::bundle::TargetGroup>> = BTreeMap::new();
+    for t in &b.target_group {
+        rows.entry(t.municipality_id.as_str()).or_default().push(t);
+    }
+    let mut sums: BTreeMap<String, (f64, f64)> = BTreeMap::new();
+    for m in b.municipalities.iter().filter(|m| m.funded) {
+        let Some(r) = rows.get(m.municipality_id.as_str()) else {
+            continue;
+        };
+        let base: f64 = r
+            .iter()
+            .filter(|t| Some(t.wave) == first)
+            .filter_map(|t| t.target_persons)
+            .sum::<i64>() as f64;
+        let both = r.len() == 2 && r.iter().all(|t| t.housing_decentral.is_some());
+        let e = sums.entry(m.district_id.clone()).or_default();
+        e.0 += base;
+        if !both {
+            e.1 += base;
+        }
+    }
+    sums.into_iter()
+        .map(|(d, (all, free))| {
+            let s = if all > 0.0 { free / all } else { 0.0 };
+            (d, ((1.0 - 0.6 * s).ln(), (1.0 + 0.6 * s).ln()))
+        })
+        .collect()
 }
 
 /// How far inside its box each figure is aimed (in margins; steps 14 and 15's share), and
@@ -314,6 +348,12 @@ pub fn search(
         }
         out
     };
+    let ranges = d_ranges(b);
+    for ((unit, what), &i) in &u.index {
+        if *what == What::D {
+            u.range[i] = ranges.get(unit).copied().unwrap_or((0.0, 0.0));
+        }
+    }
     let mut from = u.p0.clone();
     for ((unit, cell), &v) in design {
         let what = match *cell {
