@@ -341,7 +341,7 @@ fn capacity_means(groups: &[Vec<(f64, Option<usize>)>; 2], w0: &[f64], w: &[f64]
 
 /// `total` persons dealt out over `members` in proportion to their persons (largest
 /// remainders), each keeping at least one.
-fn deal<'a>(members: &[(&'a str, i64)], total: i64) -> Vec<(&'a str, i64)> {
+pub fn deal<'a>(members: &[(&'a str, i64)], total: i64) -> Vec<(&'a str, i64)> {
     let weights: Vec<f64> = members.iter().map(|(_, t)| *t as f64).collect();
     let total = usize::try_from(total).unwrap_or(0).max(members.len());
     let parts = apportion(total, &weights, 1);

@@ -9,7 +9,7 @@
 //! `--exchange LATE,EARLY` swaps the start dates of an early-start district and a late one
 //! once the calibration is done (exchange.rs: the state the next stage of the calibration
 //! would start from; the committed bundle uses none), and logs what step 16's design and
-//! search reach from there (common_b.rs, refit.rs; they write nothing yet).
+//! search reach from there and writes the result (common_b.rs, refit.rs, rounded.rs).
 
 // Index loops over parallel arrays are the clearest form for this numeric code, and the
 // calibration helpers take the tables they tie together explicitly.
@@ -41,6 +41,7 @@ mod printed;
 mod programme;
 mod refine;
 mod refit;
+mod rounded;
 mod slp;
 mod summary;
 mod survey;
@@ -542,7 +543,24 @@ fn run(
         log.push(exchange::apply(ex, &ds, &munis, &mut grants, &mut act)?);
         io(write::grants(out, &munis, &grants))?;
         write::activity(out, &act).map_err(|e| format!("{}: activity: {e}", out.display()))?;
-        refit::search(&read_back()?, &design.values, &mut log)?;
+        let r = refit::search(&read_back()?, &design.values, &mut log)?;
+        // Part 4: the rounded point into the tables, then the real pipeline's count.
+        rounded::employment(&r, &ds, &mut emp.rows);
+        rounded::controls(&r, &mut ds);
+        let resized = rounded::weights(&r, &ds, &munis, &mut waves)?;
+        let placed = rounded::housing(&r, &ds, &munis, &mut waves)?;
+        io(write::employment(out, &ds, &emp.rows))?;
+        io(write::districts(out, &ds))?;
+        io(write::target_group(out, &munis, &waves))?;
+        let (print, of, missed) = refit::count(&read_back()?)?;
+        log.push(format!(
+            "step 16 written ({resized} municipalities resized for D, decentrally housed persons moved in {placed}): {print} of {of} figures of Tab. 11-17 in print{}",
+            if missed.is_empty() { String::new() } else { format!("; out: {}", missed.join("; ")) }
+        ));
+        // Tab. 18's municipal columns see where the housed persons went.
+        let written = read_back()?;
+        municipal_controls::shape(&written, &mut munis, &mut log)?;
+        io(write::municipalities(out, &ds, &munis))?;
     }
     Ok(log)
 }

@@ -15,9 +15,7 @@
 //! 12's printed p-value are figures as well (241 in all).
 //!
 //! Its third part (`route`) brings the point to whole persons and written decimals one kind
-//! at a time, in the same model. It writes nothing yet: writing each rounding into the
-//! tables it stands for is the stage still to come; until then the log says what each part
-//! reached.
+//! at a time, in the same model; `rounded` writes the result into the tables.
 
 use crate::common_b;
 use crate::district_controls::{COLUMNS, EMPLOYMENT_COLUMN_1, FREE, TAB_17_COLUMN_1};
@@ -231,13 +229,52 @@ fn labels(fitted: &[Fitted]) -> Vec<String> {
     out
 }
 
-/// The search on the bundle `b` as written, from the design's values `design` (controls
-/// and D; the rest as written); its log line goes to `log`.
-pub fn search(
-    b: &Bundle,
-    design: &BTreeMap<(String, common_b::Cell), f64>,
-    log: &mut Vec<String>,
-) -> Result<(), String> {
+/// The figures of Tab. 11-17 on the unknowns, read from the bundle as written.
+struct Model {
+    u: Unknowns,
+    figures: Vec<Figure>,
+    fitted: Vec<Fitted>,
+    /// Tab. 11's Dec 2017 group means.
+    base: [f64; 2],
+}
+
+impl Model {
+    /// Every figure's value at `p`, in the order of `figures`.
+    fn measure(&self, p: &[f64]) -> Vec<f64> {
+        let mut out = Vec::with_capacity(self.figures.len());
+        let mut tab_12 = None;
+        for f in &self.fitted {
+            let fit = f.regression.fit(p);
+            column_values(f.column, &fit, &mut out);
+            if let Some(sv) = &f.sv_only {
+                let fit = sv.fit(p);
+                out.push(fit.coef[0]);
+                if f.sv_p {
+                    out.push((fit.coef[0] / fit.se[0]).abs());
+                }
+            }
+            tab_12.get_or_insert(fit);
+        }
+        let fit = tab_12.expect("Tab. 12 (1) is the first column");
+        let change = [fit.coef[0] + fit.coef[1], fit.coef[1]];
+        for g in 0..2 {
+            out.extend([self.base[g] + change[g], change[g]]);
+        }
+        out
+    }
+
+    /// The figures out of print at `v`, named, with their values.
+    fn out_of_print(&self, v: &[f64]) -> Vec<String> {
+        labels(&self.fitted)
+            .into_iter()
+            .zip(self.figures.iter().zip(v))
+            .filter(|(_, (f, v))| !f.in_print(**v))
+            .map(|(label, (_, v))| format!("{label} {v:.4}"))
+            .collect()
+    }
+}
+
+fn model(b: &Bundle) -> Result<Model, String> {
     let get = |outcome, comparison, controls| -> Result<Panel, String> {
         panel(
             b,
@@ -326,34 +363,41 @@ pub fn search(
             figures.push(Figure::plain(want, true));
         }
     }
-    let measure = |p: &[f64]| -> Vec<f64> {
-        let mut out = Vec::with_capacity(figures.len());
-        let mut tab_12 = None;
-        for f in &fitted {
-            let fit = f.regression.fit(p);
-            column_values(f.column, &fit, &mut out);
-            if let Some(sv) = &f.sv_only {
-                let fit = sv.fit(p);
-                out.push(fit.coef[0]);
-                if f.sv_p {
-                    out.push((fit.coef[0] / fit.se[0]).abs());
-                }
-            }
-            tab_12.get_or_insert(fit);
-        }
-        let fit = tab_12.expect("Tab. 12 (1) is the first column");
-        let change = [fit.coef[0] + fit.coef[1], fit.coef[1]];
-        for g in 0..2 {
-            out.extend([base[g] + change[g], change[g]]);
-        }
-        out
-    };
     let ranges = d_ranges(b);
     for ((unit, what), &i) in &u.index {
         if *what == What::D {
             u.range[i] = ranges.get(unit).copied().unwrap_or((0.0, 0.0));
         }
     }
+    Ok(Model {
+        u,
+        figures,
+        fitted,
+        base,
+    })
+}
+
+/// How many of the figures print in the bundle `b` as written, and which do not.
+pub fn count(b: &Bundle) -> Result<(usize, usize, Vec<String>), String> {
+    let m = model(b)?;
+    let v = m.measure(&m.u.p0);
+    Ok((
+        in_print(&m.figures, &v),
+        m.figures.len(),
+        m.out_of_print(&v),
+    ))
+}
+
+/// The search on the bundle `b` as written, from the design's values `design` (controls
+/// and D; the rest as written); its log line goes to `log`.
+pub fn search(
+    b: &Bundle,
+    design: &BTreeMap<(String, common_b::Cell), f64>,
+    log: &mut Vec<String>,
+) -> Result<Rounded, String> {
+    let m = model(b)?;
+    let (u, figures) = (&m.u, &m.figures);
+    let measure = |p: &[f64]| m.measure(p);
     let mut from = u.p0.clone();
     for ((unit, cell), &v) in design {
         let what = match *cell {
@@ -364,23 +408,18 @@ pub fn search(
             from[i] = v;
         }
     }
-    let start = in_print(&figures, &measure(&u.p0));
-    let designed = in_print(&figures, &measure(&from));
+    let start = in_print(figures, &measure(&u.p0));
+    let designed = in_print(figures, &measure(&from));
     let found = elastic::search(
         &measure,
-        &figures,
+        figures,
         &vec![MARGINS; figures.len()],
         &from,
         &u.prior,
         &u.range,
         STEPS,
     );
-    let out: Vec<String> = labels(&fitted)
-        .into_iter()
-        .zip(figures.iter().zip(&found.v))
-        .filter(|(_, (f, v))| !f.in_print(**v))
-        .map(|(label, (_, v))| format!("{label} {v:.4}"))
-        .collect();
+    let out = m.out_of_print(&found.v);
     let moved = |what: fn(What) -> bool| -> f64 {
         let d: Vec<f64> = u
             .index
@@ -400,7 +439,7 @@ pub fn search(
     log.push(format!(
         "step 16's search over {} unknowns, every figure of Tab. 11-17 (the SV-only twins and Tab. 12's printed p-value included) a sixteenth of a margin inside: {start} in print as written, {designed} from the design, {} of {} after ({} steps, summed distance outside {:.5}); moved by a root mean square (priors) of {}",
         u.p0.len(),
-        in_print(&figures, &found.v),
+        in_print(figures, &found.v),
         figures.len(),
         found.steps,
         found.outside,
@@ -421,13 +460,50 @@ pub fn search(
     if !out.is_empty() {
         log.push(format!("  out of print: {}", out.join("; ")));
     }
-    route(b, &u, &figures, &labels(&fitted), &measure, found.p, log)
+    let (p, step) = route(b, u, figures, &labels(&m.fitted), &measure, found.p, log)?;
+    Ok(rounded(u, &p, &step))
+}
+
+/// The point brought to whole persons, as the tables take it: per district id the employed
+/// and SV employed persons to move at the end month, the decentrally housed persons to move
+/// at the end wave, D's new value, and per (district id, slot of `FREE`) the new controls.
+pub struct Rounded {
+    pub employed: BTreeMap<String, i64>,
+    pub sv_employed: BTreeMap<String, i64>,
+    pub housed: BTreeMap<String, i64>,
+    pub d: BTreeMap<String, i64>,
+    pub controls: BTreeMap<(String, usize), f64>,
+}
+
+fn rounded(u: &Unknowns, p: &[f64], step: &[f64]) -> Rounded {
+    let mut out = Rounded {
+        employed: BTreeMap::new(),
+        sv_employed: BTreeMap::new(),
+        housed: BTreeMap::new(),
+        d: BTreeMap::new(),
+        controls: BTreeMap::new(),
+    };
+    for ((unit, what), &i) in &u.index {
+        let persons = || ((p[i] - u.p0[i]) / step[i]).round() as i64;
+        match *what {
+            What::Rate => _ = out.employed.insert(unit.clone(), persons()),
+            What::SvRate => _ = out.sv_employed.insert(unit.clone(), persons()),
+            What::Housing => _ = out.housed.insert(unit.clone(), persons()),
+            What::D => {
+                _ = out
+                    .d
+                    .insert(unit.clone(), (u.written[i] * p[i].exp()).round() as i64)
+            }
+            What::Control(s) => _ = out.controls.insert((unit.clone(), s), p[i]),
+        }
+    }
+    out
 }
 
 /// How many steps each search after a rounding takes at most (the model's).
 const AGAIN: usize = 300;
 
-/// Part 3 (in the search's model; nothing written yet): the point brought to whole persons
+/// Part 3 (in the search's model; `rounded` writes the result): the point brought to whole persons
 /// and written decimals one kind at a time, each rounding followed by the search over the
 /// kinds not yet rounded, those rounded held (`scripts/refit_whole_persons.py`'s route, with
 /// SV employment added after the rates). First the figures that see the rate changes alone
@@ -441,7 +517,7 @@ fn route(
     measure: &(dyn Fn(&[f64]) -> Vec<f64> + Sync),
     p: Vec<f64>,
     log: &mut Vec<String>,
-) -> Result<(), String> {
+) -> Result<(Vec<f64>, Vec<f64>), String> {
     let n = u.p0.len();
     let mut kinds = vec![What::Rate; n];
     let mut units = vec![String::new(); n];
@@ -552,7 +628,7 @@ fn route(
         .map(|(label, (_, v))| format!("{label} {v:.4}"))
         .collect();
     log.push(format!(
-        "step 16's route to whole persons, in the search's model (nothing written yet): {} of {}{}",
+        "step 16's route to whole persons, in the search's model: {} of {}{}",
         steps.join(", "),
         figures.len(),
         if out.is_empty() {
@@ -561,7 +637,7 @@ fn route(
             format!("; out: {}", out.join("; "))
         }
     ));
-    Ok(())
+    Ok((p, step))
 }
 
 /// One whole person's move of each rate, SV rate and housing change (0 for the rest): a
