@@ -12,7 +12,8 @@
 //! as written, through the generator's own regressions of the panels the real pipeline
 //! builds, with what the model left out: the exchange moves Tab. 13's SV-only coefficients
 //! too, so SV employment moves and the five SV-only coefficients without controls and Tab.
-//! 12's printed p-value are figures as well (241 in all).
+//! 12's printed p-value are figures as well, and so are section 5's two capacity means, which
+//! D moves (243 in all).
 //!
 //! Its third part (`route`) brings the point to whole persons and written decimals one kind
 //! at a time, in the same model; `rounded` writes the result into the tables.
@@ -27,6 +28,7 @@ use crate::util::root_mean_square;
 use std::collections::BTreeMap;
 use wirkung::core::bundle::{Bundle, Level};
 use wirkung::core::derive::Comparison;
+use wirkung::core::derive::capacity::district_capacity_change;
 use wirkung::core::derive::{ControlSelection, Outcome, Panel, PanelSpec, panel};
 
 /// What an unknown of the search is, for one district.
@@ -124,13 +126,45 @@ pub fn d_ranges(b: &Bundle) -> BTreeMap<String, (f64, f64)> {
             e.1 += base;
         }
     }
+    // A district's capacity change (FTE per 100 target persons) divides by D: D may not
+    // take it across the median's middle values (the capacity groups and the median 0.55
+    // stay), and the districts that are those values keep their D (as `housing_weights`).
+    let capacity: BTreeMap<String, f64> = district_capacity_change(b)
+        .values
+        .into_iter()
+        .map(|m| (m.unit_id, m.value))
+        .collect();
+    let mut sorted: Vec<f64> = capacity.values().copied().collect();
+    sorted.sort_by(f64::total_cmp);
+    let (lower_mid, upper_mid) = match sorted.len() {
+        0 => (f64::NAN, f64::NAN),
+        n => (sorted[(n - 1) / 2], sorted[n / 2]),
+    };
     sums.into_iter()
         .map(|(d, (all, free))| {
             let s = if all > 0.0 { free / all } else { 0.0 };
-            (d, ((1.0 - 0.6 * s).ln(), (1.0 + 0.6 * s).ln()))
+            let (mut lo, mut hi) = ((1.0 - 0.6 * s).ln(), (1.0 + 0.6 * s).ln());
+            if let Some(&v) = capacity.get(&d) {
+                if v >= lower_mid && v <= upper_mid {
+                    (lo, hi) = (0.0, 0.0);
+                } else if v < lower_mid && v > 0.0 {
+                    lo = lo.max((v / lower_mid * (1.0 + SIDE)).ln());
+                } else if v > upper_mid && upper_mid > 0.0 {
+                    hi = hi.min((v / upper_mid / (1.0 + SIDE)).ln());
+                }
+            }
+            (d, (lo.min(0.0), hi.max(0.0)))
         })
         .collect()
 }
+
+/// How far inside its side of the capacity median a district's capacity change must stay
+/// (relative; as `housing_weights`).
+const SIDE: f64 = 0.01;
+
+/// Section 5's mean capacity change of the districts below and above the median, printed to
+/// two decimals: figures too, since D moves them.
+const CAPACITY_MEANS: [f64; 2] = [0.27, 0.83];
 
 /// How far inside its box each figure is aimed (in margins; steps 14 and 15's share), and
 /// the most steps the search takes (980 reached every figure for seed 2023).
@@ -226,6 +260,9 @@ fn labels(fitted: &[Fitted]) -> Vec<String> {
             out.push(format!("Tab. 11 {group} {what}"));
         }
     }
+    for side in ["below", "above"] {
+        out.push(format!("section 5 mean capacity change {side} the median"));
+    }
     out
 }
 
@@ -236,6 +273,9 @@ struct Model {
     fitted: Vec<Fitted>,
     /// Tab. 11's Dec 2017 group means.
     base: [f64; 2],
+    /// The districts below and above the capacity median: each one's capacity change and
+    /// its D unknown, if it has one.
+    capacity: [Vec<(f64, Option<usize>)>; 2],
 }
 
 impl Model {
@@ -259,6 +299,13 @@ impl Model {
         let change = [fit.coef[0] + fit.coef[1], fit.coef[1]];
         for g in 0..2 {
             out.extend([self.base[g] + change[g], change[g]]);
+        }
+        for members in &self.capacity {
+            let sum: f64 = members
+                .iter()
+                .map(|&(v, d)| d.map_or(v, |i| v * (-p[i]).exp()))
+                .sum();
+            out.push(sum / members.len() as f64);
         }
         out
     }
@@ -369,11 +416,28 @@ fn model(b: &Bundle) -> Result<Model, String> {
             u.range[i] = ranges.get(unit).copied().unwrap_or((0.0, 0.0));
         }
     }
+    let measures = district_capacity_change(b).values;
+    let values: Vec<f64> = measures.iter().map(|m| m.value).collect();
+    let median = wirkung::core::derive::median(&values).unwrap_or(f64::NAN);
+    let mut capacity = [Vec::new(), Vec::new()];
+    for m in &measures {
+        let d = u.index.get(&(m.unit_id.clone(), What::D)).copied();
+        capacity[usize::from(m.value > median)].push((m.value, d));
+    }
+    for want in CAPACITY_MEANS {
+        figures.push(Figure {
+            lo: want - 0.005,
+            hi: want + 0.005,
+            kind: Kind::Plain,
+            reachable: true,
+        });
+    }
     Ok(Model {
         u,
         figures,
         fitted,
         base,
+        capacity,
     })
 }
 
@@ -437,7 +501,7 @@ pub fn search(
         (What::D, |w| w == What::D),
     ];
     log.push(format!(
-        "step 16's search over {} unknowns, every figure of Tab. 11-17 (the SV-only twins and Tab. 12's printed p-value included) a sixteenth of a margin inside: {start} in print as written, {designed} from the design, {} of {} after ({} steps, summed distance outside {:.5}); moved by a root mean square (priors) of {}",
+        "step 16's search over {} unknowns, every figure of Tab. 11-17 (the SV-only twins, Tab. 12's printed p-value and section 5's capacity means included) a sixteenth of a margin inside: {start} in print as written, {designed} from the design, {} of {} after ({} steps, summed distance outside {:.5}); moved by a root mean square (priors) of {}",
         u.p0.len(),
         in_print(figures, &found.v),
         figures.len(),
