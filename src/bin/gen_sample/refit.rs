@@ -774,4 +774,3 @@ fn spacings(
         })
         .collect()
 }
-
