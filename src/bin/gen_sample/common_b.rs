@@ -21,11 +21,8 @@
 
 use crate::calibrate::{design, fit};
 use crate::district_controls::{FREE, column};
-use crate::slp::{MARGIN, csc};
-use clarabel::algebra::CscMatrix;
-use clarabel::solver::{
-    DefaultSettingsBuilder, DefaultSolver, IPSolver, SolverStatus, SupportedConeT,
-};
+use crate::printed::Cell as Value;
+use crate::slp::{MARGIN, solve_lp};
 use nalgebra::DMatrix;
 use std::collections::BTreeMap;
 use wirkung::core::bundle::{Bundle, Level};
@@ -78,17 +75,11 @@ pub enum Cell {
 /// unknown), every column's treatment dummy, printed terms (treatment, constant, controls)
 /// and γ's unknown.
 struct Family {
-    controls: Vec<Vec<Slot>>,
+    controls: Vec<Vec<Value>>,
     weights: Vec<(f64, Option<usize>)>,
     treated: Vec<Vec<f64>>,
     terms: Vec<&'static [(f64, f64, usize)]>,
     gammas: Vec<usize>,
-}
-
-#[derive(Clone, Copy)]
-enum Slot {
-    Fixed(f64),
-    Free(usize),
 }
 
 /// The design's unknowns: controls and D per district (keyed as `refit` keys them), then
@@ -121,14 +112,7 @@ impl Design {
             let n = f.weights.len();
             let mut cols = vec![vec![1.0; n]];
             for c in &f.controls {
-                cols.push(
-                    c.iter()
-                        .map(|s| match *s {
-                            Slot::Fixed(v) => v,
-                            Slot::Free(i) => p[i],
-                        })
-                        .collect(),
-                );
+                cols.push(c.iter().map(|cell| cell.at(p)).collect());
             }
             let x = design(&cols);
             let w: Vec<f64> = f
@@ -212,9 +196,9 @@ fn read(b: &Bundle) -> Result<Design, String> {
                                 i
                             }
                         };
-                        Slot::Free(i)
+                        Value::Free(i)
                     }
-                    None => Slot::Fixed(v),
+                    None => Value::Fixed(v),
                 });
             }
             controls.push(cells);
@@ -397,27 +381,17 @@ fn lp_step(
             row += 1;
         }
     }
-    let a = csc(row, vars, &triplets);
     let mut q = vec![0.0; vars];
     q[2 * n] = 1.0;
-    let cones = [SupportedConeT::NonnegativeConeT(row)];
-    let settings = DefaultSettingsBuilder::default()
-        .verbose(false)
-        .build()
-        .ok()?;
-    let zero = CscMatrix::<f64>::zeros((vars, vars));
-    let mut solver = DefaultSolver::new(&zero, &q, &a, &b, &cones, settings).ok()?;
-    solver.solve();
-    match solver.solution.status {
-        SolverStatus::Solved | SolverStatus::AlmostSolved => Some(
-            solver.solution.x[..n]
-                .iter()
-                .zip(bounds)
-                .map(|(z, &(lo, hi))| z.clamp(lo, hi))
-                .collect(),
-        ),
-        _ => None,
-    }
+    // An interior-point solution may stand a hair outside its bounds; a parameter held at
+    // one value must not drift.
+    let z = solve_lp(&q, &triplets, &b, n)?;
+    Some(
+        z.iter()
+            .zip(bounds)
+            .map(|(z, &(lo, hi))| z.clamp(lo, hi))
+            .collect(),
+    )
 }
 
 #[cfg(test)]

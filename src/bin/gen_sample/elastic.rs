@@ -10,11 +10,7 @@
 //! A step that lowers the measured sum is taken and the region grows by half (up to a fifth
 //! of a prior); any other is dropped and the region halves.
 
-use crate::slp::{Figure, csc, jacobian};
-use clarabel::algebra::CscMatrix;
-use clarabel::solver::{
-    DefaultSettingsBuilder, DefaultSolver, IPSolver, SolverStatus, SupportedConeT,
-};
+use crate::slp::{Figure, jacobian, solve_lp};
 use nalgebra::DMatrix;
 
 /// The trust region at the start and its cap, in priors of each parameter.
@@ -150,29 +146,17 @@ fn step(
         b.push(0.0);
         row += 1;
     }
-    let a = csc(row, n + m, &triplets);
     let mut q = vec![0.0; n + m];
     q[n..].fill(1.0);
-    let cones = [SupportedConeT::NonnegativeConeT(row)];
-    let settings = DefaultSettingsBuilder::default()
-        .verbose(false)
-        .build()
-        .ok()?;
-    let zero = CscMatrix::<f64>::zeros((n + m, n + m));
-    let mut solver = DefaultSolver::new(&zero, &q, &a, &b, &cones, settings).ok()?;
-    solver.solve();
-    match solver.solution.status {
-        // An interior-point solution may stand a hair outside its bounds; a parameter held
-        // at one value must not drift.
-        SolverStatus::Solved | SolverStatus::AlmostSolved => Some(
-            solver.solution.x[..n]
-                .iter()
-                .zip(bounds)
-                .map(|(z, &(lo, hi))| z.clamp(lo, hi))
-                .collect(),
-        ),
-        _ => None,
-    }
+    // An interior-point solution may stand a hair outside its bounds; a parameter held at
+    // one value must not drift.
+    let z = solve_lp(&q, &triplets, &b, n)?;
+    Some(
+        z.iter()
+            .zip(bounds)
+            .map(|(z, &(lo, hi))| z.clamp(lo, hi))
+            .collect(),
+    )
 }
 
 #[cfg(test)]

@@ -642,7 +642,7 @@ struct SvOnly {
 }
 
 /// The p-value the report's text prints for Tab. 12's SV-only estimate without controls.
-const SV_ONLY_P: f64 = 0.056;
+pub const SV_ONLY_P: f64 = 0.056;
 
 /// Two-sided p-value of Student's t with `df` degrees of freedom.
 fn two_sided_p(t: f64, df: f64) -> f64 {

@@ -320,3 +320,46 @@ fn new_municipality(
         new_dwellings: round_to((0.45 + 0.2 * normal(rng)).clamp(0.0, 1.6), 2),
     }
 }
+
+/// Plain districts and municipalities for the stages' unit tests.
+#[cfg(test)]
+pub mod testing {
+    use super::{District, Municipality};
+
+    pub fn district(id: &str) -> District {
+        District {
+            id: id.to_string(),
+            name: format!("Kreis {id}"),
+            state: "BW",
+            region: None,
+            urban: false,
+            population: 100_000,
+            protection_pct: 1.0,
+            gdp: 30.0,
+            sv_per_100: 40.0,
+            dwellings: 45.0,
+            new_dwellings: 0.4,
+            persons: [1000; 7],
+            borders_bw: false,
+        }
+    }
+
+    pub fn municipality(id: &str, district: usize) -> Municipality {
+        Municipality {
+            id: id.to_string(),
+            name: id.to_string(),
+            district,
+            alliance: format!("AV-{id}"),
+            funded: true,
+            population: 10_000,
+            refugees_2017: 100,
+            organisation: None,
+            urban: false,
+            refugees_per_pop: 1.0,
+            tax_revenue: 1.0,
+            sv_2015: 30.0,
+            dwellings: 45.0,
+            new_dwellings: 0.4,
+        }
+    }
+}

@@ -43,14 +43,14 @@ use wirkung::core::derive::housing::municipality_housing;
 use wirkung::core::derive::{ControlSelection, Outcome, PanelSpec, UnitMeasure, panel};
 
 /// How far a free municipality's target persons may be scaled: 1 ± this.
-const SCALE: f64 = 0.6;
+pub const SCALE: f64 = 0.6;
 
 /// How far inside a capacity change's side of the median it must stay (relative).
-const SIDE: f64 = 0.01;
+pub const SIDE: f64 = 0.01;
 
 /// Section 5's mean capacity change (FTE per 100 target persons) of the districts below and
 /// above the median, printed to two decimals.
-const CAPACITY_MEANS: [f64; 2] = [0.27, 0.83];
+pub const CAPACITY_MEANS: [f64; 2] = [0.27, 0.83];
 
 /// How far inside their print boxes (±0.005) the capacity means are held; a tenth of a
 /// figure's unit outside costs as much as a figure's unit. In trial runs, at the figures'

@@ -21,7 +21,9 @@
 use crate::common_b;
 use crate::district_controls::{COLUMNS, EMPLOYMENT_COLUMN_1, FREE, TAB_17_COLUMN_1};
 use crate::elastic;
+use crate::employment::SV_ONLY_P;
 use crate::employment_counts::{TAB_11_CHANGE, TAB_11_END, tab_11_base};
+use crate::housing_weights::{CAPACITY_MEANS, SCALE, SIDE};
 use crate::printed::{Cell, Column, Regression, regression};
 use crate::slp::{Figure, Kind, column_figures, column_values, in_print};
 use crate::util::root_mean_square;
@@ -143,7 +145,7 @@ pub fn d_ranges(b: &Bundle) -> BTreeMap<String, (f64, f64)> {
     sums.into_iter()
         .map(|(d, (all, free))| {
             let s = if all > 0.0 { free / all } else { 0.0 };
-            let (mut lo, mut hi) = ((1.0 - 0.6 * s).ln(), (1.0 + 0.6 * s).ln());
+            let (mut lo, mut hi) = ((1.0 - SCALE * s).ln(), (1.0 + SCALE * s).ln());
             if let Some(&v) = capacity.get(&d) {
                 if v >= lower_mid && v <= upper_mid {
                     (lo, hi) = (0.0, 0.0);
@@ -158,16 +160,8 @@ pub fn d_ranges(b: &Bundle) -> BTreeMap<String, (f64, f64)> {
         .collect()
 }
 
-/// How far inside its side of the capacity median a district's capacity change must stay
-/// (relative; as `housing_weights`).
-const SIDE: f64 = 0.01;
-
-/// Section 5's mean capacity change of the districts below and above the median, printed to
-/// two decimals: figures too, since D moves them.
-const CAPACITY_MEANS: [f64; 2] = [0.27, 0.83];
-
 /// How far inside its box each figure is aimed (in margins; steps 14 and 15's share), and
-/// the most steps the search takes (980 reached every figure for seed 2023).
+/// the most steps the search takes (1,349 reached every figure for seed 2023).
 const MARGINS: f64 = 1.0 / 16.0;
 const STEPS: usize = 1500;
 
@@ -182,16 +176,15 @@ struct Fitted {
 }
 
 /// The p-value the text prints for Tab. 12's SV-only estimate without controls, to three
-/// decimals: as a figure, the band of |t| it takes on `df` degrees of freedom.
-const TAB_12_SV_ONLY_P: f64 = 0.056;
-
+/// decimals (`employment::SV_ONLY_P`): as a figure, the band of |t| it takes on `df` degrees
+/// of freedom.
 fn p_band(df: f64) -> Figure {
     use statrs::distribution::{ContinuousCDF, StudentsT};
     let t = StudentsT::new(0.0, 1.0, df).expect("positive df");
     let at = |p: f64| t.inverse_cdf(1.0 - p / 2.0);
     Figure {
-        lo: at(TAB_12_SV_ONLY_P + 0.0005),
-        hi: at(TAB_12_SV_ONLY_P - 0.0005),
+        lo: at(SV_ONLY_P + 0.0005),
+        hi: at(SV_ONLY_P - 0.0005),
         kind: Kind::T,
         reachable: true,
     }

@@ -192,43 +192,7 @@ fn housing_waves(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn district(id: &str) -> District {
-        District {
-            id: id.to_string(),
-            name: id.to_string(),
-            state: "BW",
-            region: None,
-            urban: false,
-            population: 100_000,
-            protection_pct: 1.0,
-            gdp: 30.0,
-            sv_per_100: 40.0,
-            dwellings: 45.0,
-            new_dwellings: 0.4,
-            persons: [1000; 7],
-            borders_bw: false,
-        }
-    }
-
-    fn municipality(id: &str) -> Municipality {
-        Municipality {
-            id: id.to_string(),
-            name: id.to_string(),
-            district: 0,
-            alliance: format!("AV-{id}"),
-            funded: true,
-            population: 10_000,
-            refugees_2017: 100,
-            organisation: None,
-            urban: false,
-            refugees_per_pop: 1.0,
-            tax_revenue: 1.0,
-            sv_2015: 30.0,
-            dwellings: 45.0,
-            new_dwellings: 0.4,
-        }
-    }
+    use crate::frame::testing::{district, municipality};
 
     fn wave(m: usize, end: bool, t: i64, housing: Option<(i64, i64)>) -> WaveRow {
         WaveRow {
@@ -257,7 +221,11 @@ mod tests {
     /// without housing waves (40 at the base).
     fn tables() -> (Vec<District>, Vec<Municipality>, Vec<WaveRow>) {
         let ds = vec![district("08001")];
-        let munis = vec![municipality("a"), municipality("b"), municipality("c")];
+        let munis = vec![
+            municipality("a", 0),
+            municipality("b", 0),
+            municipality("c", 0),
+        ];
         let waves = vec![
             wave(0, false, 90, Some((30, 60))),
             wave(0, true, 100, Some((40, 60))),

@@ -421,19 +421,32 @@ fn linear_step(jac: &DMatrix<f64>, rows: &[Row], bounds: &[(f64, f64)]) -> Optio
             row += 1;
         }
     }
-    let a = csc(row, vars, &triplets);
     let mut q = vec![0.0; vars];
     q[n..2 * n].fill(1.0);
     for (r, fig) in rows.iter().enumerate() {
         q[2 * n + r] = fig.penalty;
     }
-    let cones = [SupportedConeT::NonnegativeConeT(row)];
+    solve_lp(&q, &triplets, &b, n)
+}
+
+/// The linear programme min qᵀx subject to A x ≤ b (A from (row, column, value) entries, one
+/// row per entry of `b`), by clarabel: the first `n` entries of x, or `None` if the solver
+/// fails. Every search here (this one, `elastic`, `common_b`) solves its steps this way.
+pub fn solve_lp(
+    q: &[f64],
+    triplets: &[(usize, usize, f64)],
+    b: &[f64],
+    n: usize,
+) -> Option<Vec<f64>> {
+    let (rows, vars) = (b.len(), q.len());
+    let a = csc(rows, vars, triplets);
+    let cones = [SupportedConeT::NonnegativeConeT(rows)];
     let settings = DefaultSettingsBuilder::default()
         .verbose(false)
         .build()
         .ok()?;
     let zero = CscMatrix::<f64>::zeros((vars, vars));
-    let mut solver = DefaultSolver::new(&zero, &q, &a, &b, &cones, settings).ok()?;
+    let mut solver = DefaultSolver::new(&zero, q, &a, b, &cones, settings).ok()?;
     solver.solve();
     match solver.solution.status {
         SolverStatus::Solved | SolverStatus::AlmostSolved => Some(solver.solution.x[..n].to_vec()),
@@ -442,7 +455,7 @@ fn linear_step(jac: &DMatrix<f64>, rows: &[Row], bounds: &[(f64, f64)]) -> Optio
 }
 
 /// A sparse matrix of `rows` × `cols` from (row, column, value) entries, each position once.
-pub fn csc(rows: usize, cols: usize, triplets: &[(usize, usize, f64)]) -> CscMatrix<f64> {
+fn csc(rows: usize, cols: usize, triplets: &[(usize, usize, f64)]) -> CscMatrix<f64> {
     let mut sorted = triplets.to_vec();
     sorted.sort_by_key(|&(r, c, _)| (c, r));
     let mut colptr = vec![0; cols + 1];
