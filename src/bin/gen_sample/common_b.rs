@@ -21,12 +21,12 @@
 
 use crate::calibrate::{design, fit};
 use crate::district_controls::{FREE, column};
-use crate::printed::Cell as Value;
+use crate::printed::{Cell as Value, district_panel};
 use crate::slp::{MARGIN, solve_lp};
 use nalgebra::DMatrix;
 use std::collections::BTreeMap;
-use wirkung::core::bundle::{Bundle, Level};
-use wirkung::core::derive::{Comparison, ControlSelection, Outcome, Panel, PanelSpec, panel};
+use wirkung::core::bundle::Bundle;
+use wirkung::core::derive::{Comparison, ControlSelection, Outcome, Panel};
 
 /// The families: their outcome and their columns (2) (table, comparison). Tab. 14 has 42
 /// districts (two without a capacity measure), so it is in no family.
@@ -156,14 +156,7 @@ fn read(b: &Bundle) -> Result<Design, String> {
     for (outcome, columns) in FAMILIES {
         let mut panels: Vec<Panel> = Vec::new();
         for (_, c) in columns {
-            let spec = PanelSpec {
-                outcome,
-                comparison: c,
-                level: Level::District,
-                controls: ControlSelection::All,
-                rules: b.manifest.rules.clone(),
-            };
-            panels.push(panel(b, &spec).map_err(|e| format!("{outcome} {c}: {e}"))?);
+            panels.push(district_panel(b, outcome, c, ControlSelection::All)?);
         }
         let first = &panels[0];
         let units: Vec<&str> = first.rows.iter().map(|r| r.unit_id.as_str()).collect();

@@ -41,14 +41,14 @@ use crate::calibrate::FitStats;
 use crate::district_controls::{COLUMNS, EMPLOYMENT_COLUMN_1, FREE, set_values, values};
 use crate::employment_counts::{TAB_11_CHANGE, TAB_11_END, tab_11_base};
 use crate::frame::District;
-use crate::printed::{Cell, Column, Regression, regression};
+use crate::printed::{Cell, Column, Regression, district_panel, regression};
 use crate::slp::{
     Figure, Holds, MARGIN_T, Plan, Trust, column_figures, column_values, in_print, lost, search,
 };
 use crate::util::root_mean_square;
 use std::collections::{BTreeSet, HashMap};
-use wirkung::core::bundle::{Bundle, Level};
-use wirkung::core::derive::{Comparison, ControlSelection, Outcome, Panel, PanelSpec, panel};
+use wirkung::core::bundle::Bundle;
+use wirkung::core::derive::{Comparison, ControlSelection, Outcome, Panel};
 
 /// Which districts' controls the stage moves, and against which figures.
 #[derive(Clone, Copy, PartialEq)]
@@ -241,19 +241,7 @@ pub fn shape(
     log: &mut Vec<String>,
 ) -> Result<Option<Moved>, String> {
     let slots = reach.slots();
-    let get = |outcome, comparison, controls| -> Result<Panel, String> {
-        panel(
-            b,
-            &PanelSpec {
-                outcome,
-                comparison,
-                level: Level::District,
-                controls,
-                rules: b.manifest.rules.clone(),
-            },
-        )
-        .map_err(|e| format!("{outcome} {comparison}: {e}"))
-    };
+    let get = |outcome, comparison, controls| district_panel(b, outcome, comparison, controls);
     // Tab. 17's columns with controls, and the districts they see.
     let mut housing_panels = Vec::new();
     let mut housing = BTreeSet::new();

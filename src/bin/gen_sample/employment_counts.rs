@@ -32,10 +32,10 @@ use crate::calibrate::{FitStats, levenberg_marquardt_sparse_prior};
 use crate::district_controls::{COLUMNS, EMPLOYMENT_COLUMN_1};
 use crate::frame::District;
 use crate::paths::EmploymentRow;
-use crate::printed::{Boxes, Column, QuickFit, outside};
+use crate::printed::{Boxes, Column, QuickFit, district_panel, outside};
 use std::collections::{BTreeMap, HashMap};
-use wirkung::core::bundle::{Bundle, Level};
-use wirkung::core::derive::{Comparison, ControlSelection, Outcome, Panel, PanelSpec, panel};
+use wirkung::core::bundle::Bundle;
+use wirkung::core::derive::{Comparison, ControlSelection, Outcome, Panel};
 
 /// How far outside a print box costs one unit.
 const BOX_UNIT: f64 = 0.0005;
@@ -144,19 +144,7 @@ pub fn shape(
     t_edge: f64,
     log: &mut Vec<String>,
 ) -> Result<(BTreeMap<String, i64>, usize), String> {
-    let get = |c: &Column, controls| {
-        panel(
-            b,
-            &PanelSpec {
-                outcome: Outcome::Employment,
-                comparison: c.comparison,
-                level: Level::District,
-                controls,
-                rules: b.manifest.rules.clone(),
-            },
-        )
-        .map_err(|e| format!("{} {}: {e}", c.table, c.comparison))
-    };
+    let get = |c: &Column, controls| district_panel(b, Outcome::Employment, c.comparison, controls);
     let mut panels: Vec<(&'static Column, Panel)> = Vec::new();
     for c in &EMPLOYMENT_COLUMN_1 {
         panels.push((c, get(c, ControlSelection::None)?));
@@ -534,10 +522,24 @@ fn movable(
     Ok(out)
 }
 
-/// Applies the moves of `shape` to the written employment rows: the end month (Sep 2019) gets
-/// them in full, the months since the base month (Dec 2017) a share growing linearly towards
-/// it, so that the path does not jump in its last month; never below SV employment.
+/// Applies the moves of `shape` to the written employment rows (`phase_in`), never below SV
+/// employment.
 pub fn apply(moves: &BTreeMap<String, i64>, ds: &[District], rows: &mut [EmploymentRow]) {
+    phase_in(moves, ds, rows, |r, step| {
+        r.total = (r.total + step).max(r.sv)
+    });
+}
+
+/// Adds each district's move in `moves` to its written rows through `add(row, part)`: the
+/// end month (Sep 2019) gets it in full, the months since the base month (Dec 2017) a share
+/// growing linearly towards it (rounded to whole persons), so that the path does not jump
+/// in its last month.
+pub fn phase_in(
+    moves: &BTreeMap<String, i64>,
+    ds: &[District],
+    rows: &mut [EmploymentRow],
+    add: impl Fn(&mut EmploymentRow, i64),
+) {
     let month = |year: i32, month: u32| year * 12 + month as i32;
     let (base, end) = (month(2017, 12), month(2019, 9));
     for r in rows.iter_mut() {
@@ -547,7 +549,7 @@ pub fn apply(moves: &BTreeMap<String, i64>, ds: &[District], rows: &mut [Employm
         let t = month(r.year, r.month);
         if t > base && t <= end {
             let share = (t - base) as f64 / (end - base) as f64;
-            r.total = (r.total + (k as f64 * share).round() as i64).max(r.sv);
+            add(r, (k as f64 * share).round() as i64);
         }
     }
 }

@@ -269,46 +269,58 @@ fn free_municipalities<'a>(b: &'a Bundle, at: &HashMap<&str, usize>) -> Vec<(&'a
         .collect()
 }
 
-/// Per district, how far ln D may move: as far as scaling its free municipalities' persons
-/// by 1 ± `SCALE` allows, and not so far that its capacity change (which divides by D)
-/// reaches the middle values of the median split; the districts that are those middle values
-/// stay.
+/// Per district, how far ln D may move (`log_d_range`).
 fn bounds(
     measures: &[UnitMeasure],
     ids: &[&str],
     w0: &[f64],
     free_persons: &[i64],
 ) -> (Vec<f64>, Vec<f64>) {
-    let mut sorted: Vec<f64> = measures.iter().map(|m| m.value).collect();
-    sorted.sort_by(|a, b| a.partial_cmp(b).expect("finite capacity change"));
-    let (lower_mid, upper_mid) = if sorted.is_empty() {
-        (f64::NAN, f64::NAN)
-    } else {
-        (sorted[(sorted.len() - 1) / 2], sorted[sorted.len() / 2])
-    };
+    let values: Vec<f64> = measures.iter().map(|m| m.value).collect();
+    let middle = median_middle(&values);
     let capacity: HashMap<&str, f64> = measures
         .iter()
         .map(|m| (m.unit_id.as_str(), m.value))
         .collect();
-    let mut lo = vec![0.0; ids.len()];
-    let mut hi = vec![0.0; ids.len()];
-    for (i, id) in ids.iter().enumerate() {
-        let share = free_persons[i] as f64 / w0[i];
-        let (mut l, mut h) = ((1.0 - SCALE * share).ln(), (1.0 + SCALE * share).ln());
-        if let Some(&v) = capacity.get(id) {
-            // The measure becomes v / m for D times m.
-            if v >= lower_mid && v <= upper_mid {
-                (l, h) = (0.0, 0.0);
-            } else if v < lower_mid && v > 0.0 {
-                l = l.max((v / lower_mid * (1.0 + SIDE)).ln());
-            } else if v > upper_mid && upper_mid > 0.0 {
-                h = h.min((v / upper_mid / (1.0 + SIDE)).ln());
-            }
-        }
-        lo[i] = l.min(0.0);
-        hi[i] = h.max(0.0);
+    ids.iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let share = free_persons[i] as f64 / w0[i];
+            log_d_range(share, capacity.get(id).copied(), middle)
+        })
+        .unzip()
+}
+
+/// The capacity changes' middle values, the lower and the upper (one value twice for an odd
+/// count): the median split puts a district above or below by them.
+pub fn median_middle(values: &[f64]) -> (f64, f64) {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    match sorted.len() {
+        0 => (f64::NAN, f64::NAN),
+        n => (sorted[(n - 1) / 2], sorted[n / 2]),
     }
-    (lo, hi)
+}
+
+/// How far ln D may move for a district whose free municipalities hold the share `free` of
+/// its target persons and whose capacity change (FTE per 100 target persons, which divides
+/// by D) is `capacity`: as far as scaling those persons by 1 ± `SCALE` allows, and not so
+/// far that the capacity change reaches the median split's `middle` values (the capacity
+/// groups and the median stay); a district that is one of them keeps its D.
+pub fn log_d_range(free: f64, capacity: Option<f64>, middle: (f64, f64)) -> (f64, f64) {
+    let (lower_mid, upper_mid) = middle;
+    let (mut lo, mut hi) = ((1.0 - SCALE * free).ln(), (1.0 + SCALE * free).ln());
+    if let Some(v) = capacity {
+        // The measure becomes v / m for D times m.
+        if v >= lower_mid && v <= upper_mid {
+            (lo, hi) = (0.0, 0.0);
+        } else if v < lower_mid && v > 0.0 {
+            lo = lo.max((v / lower_mid * (1.0 + SIDE)).ln());
+        } else if v > upper_mid && upper_mid > 0.0 {
+            hi = hi.min((v / upper_mid / (1.0 + SIDE)).ln());
+        }
+    }
+    (lo.min(0.0), hi.max(0.0))
 }
 
 /// The districts below and above the capacity median: per district its capacity change and,

@@ -7,7 +7,26 @@ use crate::calibrate::{
     FitStats, Prepared, Printed, design, fit, printed_target, r2_residual, star_band,
 };
 use std::collections::HashMap;
-use wirkung::core::derive::{Comparison, Outcome, Panel};
+use wirkung::core::bundle::{Bundle, Level};
+use wirkung::core::derive::{Comparison, ControlSelection, Outcome, Panel, PanelSpec, panel};
+
+/// The district panel of `outcome` in `comparison` as the real pipeline derives it from `b`
+/// under the bundle's own rules; a message naming the regression when it cannot.
+pub fn district_panel(
+    b: &Bundle,
+    outcome: Outcome,
+    comparison: Comparison,
+    controls: ControlSelection,
+) -> Result<Panel, String> {
+    let spec = PanelSpec {
+        outcome,
+        comparison,
+        level: Level::District,
+        controls,
+        rules: b.manifest.rules.clone(),
+    };
+    panel(b, &spec).map_err(|e| format!("{outcome} {comparison}: {e}"))
+}
 
 /// A printed figure: coefficient, SE, stars (0 = none, 1 = * p<.10 … 3 = *** p<.01).
 pub type Figure = (f64, f64, usize);

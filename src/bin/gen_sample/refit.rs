@@ -23,15 +23,15 @@ use crate::district_controls::{COLUMNS, EMPLOYMENT_COLUMN_1, FREE, TAB_17_COLUMN
 use crate::elastic;
 use crate::employment::SV_ONLY_P;
 use crate::employment_counts::{TAB_11_CHANGE, TAB_11_END, tab_11_base};
-use crate::housing_weights::{CAPACITY_MEANS, SCALE, SIDE};
-use crate::printed::{Cell, Column, Regression, regression};
+use crate::housing_weights::{CAPACITY_MEANS, log_d_range, median_middle};
+use crate::printed::{Cell, Column, Regression, district_panel, regression};
 use crate::slp::{Figure, Kind, column_figures, column_values, in_print};
 use crate::util::root_mean_square;
 use std::collections::BTreeMap;
-use wirkung::core::bundle::{Bundle, Level};
+use wirkung::core::bundle::Bundle;
 use wirkung::core::derive::Comparison;
 use wirkung::core::derive::capacity::district_capacity_change;
-use wirkung::core::derive::{ControlSelection, Outcome, Panel, PanelSpec, panel};
+use wirkung::core::derive::{ControlSelection, Outcome, Panel};
 
 /// What an unknown of the search is, for one district.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
@@ -128,34 +128,19 @@ pub fn d_ranges(b: &Bundle) -> BTreeMap<String, (f64, f64)> {
             e.1 += base;
         }
     }
-    // A district's capacity change (FTE per 100 target persons) divides by D: D may not
-    // take it across the median's middle values (the capacity groups and the median 0.55
-    // stay), and the districts that are those values keep their D (as `housing_weights`).
+    // D moves as `housing_weights` lets it: within the free municipalities, and not
+    // across the capacity median (the capacity change divides by D).
     let capacity: BTreeMap<String, f64> = district_capacity_change(b)
         .values
         .into_iter()
         .map(|m| (m.unit_id, m.value))
         .collect();
-    let mut sorted: Vec<f64> = capacity.values().copied().collect();
-    sorted.sort_by(f64::total_cmp);
-    let (lower_mid, upper_mid) = match sorted.len() {
-        0 => (f64::NAN, f64::NAN),
-        n => (sorted[(n - 1) / 2], sorted[n / 2]),
-    };
+    let middle = median_middle(&capacity.values().copied().collect::<Vec<_>>());
     sums.into_iter()
         .map(|(d, (all, free))| {
-            let s = if all > 0.0 { free / all } else { 0.0 };
-            let (mut lo, mut hi) = ((1.0 - SCALE * s).ln(), (1.0 + SCALE * s).ln());
-            if let Some(&v) = capacity.get(&d) {
-                if v >= lower_mid && v <= upper_mid {
-                    (lo, hi) = (0.0, 0.0);
-                } else if v < lower_mid && v > 0.0 {
-                    lo = lo.max((v / lower_mid * (1.0 + SIDE)).ln());
-                } else if v > upper_mid && upper_mid > 0.0 {
-                    hi = hi.min((v / upper_mid / (1.0 + SIDE)).ln());
-                }
-            }
-            (d, (lo.min(0.0), hi.max(0.0)))
+            let share = if all > 0.0 { free / all } else { 0.0 };
+            let range = log_d_range(share, capacity.get(&d).copied(), middle);
+            (d, range)
         })
         .collect()
 }
@@ -315,19 +300,7 @@ impl Model {
 }
 
 fn model(b: &Bundle) -> Result<Model, String> {
-    let get = |outcome, comparison, controls| -> Result<Panel, String> {
-        panel(
-            b,
-            &PanelSpec {
-                outcome,
-                comparison,
-                level: Level::District,
-                controls,
-                rules: b.manifest.rules.clone(),
-            },
-        )
-        .map_err(|e| format!("{outcome} {comparison}: {e}"))
-    };
+    let get = |outcome, comparison, controls| district_panel(b, outcome, comparison, controls);
     let mut u = Unknowns::default();
     let mut fitted = Vec::new();
     let mut figures = Vec::new();
@@ -614,41 +587,7 @@ fn route(
         let whole = |i: usize, r: f64| u.p0[i] + r * step[i];
         match kinds[mine[0]] {
             What::Rate | What::SvRate => {
-                // Coarsest first, each to the neighbouring whole person with the smaller
-                // summed distance outside; then single persons while that sum falls.
-                let mut order = mine.clone();
-                order.sort_by(|&a, &c| step[c].total_cmp(&step[a]));
-                for &i in &order {
-                    let k = (p[i] - u.p0[i]) / step[i];
-                    let mut best: Option<(f64, f64)> = None;
-                    for r in [k.floor(), k.ceil()] {
-                        let mut q = p.clone();
-                        q[i] = whole(i, r);
-                        let o = outside(&q);
-                        if best.is_none_or(|(b, _)| o < b) {
-                            best = Some((o, q[i]));
-                        }
-                    }
-                    p[i] = best.expect("two options").1;
-                }
-                let mut best = outside(&p);
-                loop {
-                    let mut moved = false;
-                    for &i in &order {
-                        for sign in [1.0, -1.0] {
-                            let mut q = p.clone();
-                            q[i] += sign * step[i];
-                            let o = outside(&q);
-                            if o < best - 1e-12 {
-                                (p, best, moved) = (q, o, true);
-                                break;
-                            }
-                        }
-                    }
-                    if !moved {
-                        break;
-                    }
-                }
+                to_whole_persons(&mut p, &mine, &u.p0, &step, &outside);
             }
             What::Housing => {
                 for &i in &mine {
@@ -695,6 +634,51 @@ fn route(
         }
     ));
     Ok((p, step))
+}
+
+/// Rounds the unknowns `mine` of `p` to whole persons, multiples of `step` away from `p0`:
+/// coarsest first, each to the neighbouring whole person with the smaller summed distance
+/// `outside`; then single persons while that sum falls.
+fn to_whole_persons(
+    p: &mut Vec<f64>,
+    mine: &[usize],
+    p0: &[f64],
+    step: &[f64],
+    outside: &dyn Fn(&[f64]) -> f64,
+) {
+    let mut order = mine.to_vec();
+    order.sort_by(|&a, &c| step[c].total_cmp(&step[a]));
+    for &i in &order {
+        let k = (p[i] - p0[i]) / step[i];
+        let mut best: Option<(f64, f64)> = None;
+        for r in [k.floor(), k.ceil()] {
+            let mut q = p.clone();
+            q[i] = p0[i] + r * step[i];
+            let o = outside(&q);
+            if best.is_none_or(|(b, _)| o < b) {
+                best = Some((o, q[i]));
+            }
+        }
+        p[i] = best.expect("two options").1;
+    }
+    let mut best = outside(p);
+    loop {
+        let mut moved = false;
+        for &i in &order {
+            for sign in [1.0, -1.0] {
+                let mut q = p.clone();
+                q[i] += sign * step[i];
+                let o = outside(&q);
+                if o < best - 1e-12 {
+                    (*p, best, moved) = (q, o, true);
+                    break;
+                }
+            }
+        }
+        if !moved {
+            break;
+        }
+    }
 }
 
 /// One whole person's move of each rate, SV rate and housing change (0 for the rest): a
@@ -766,4 +750,61 @@ fn spacings(
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_persons_go_coarsest_first_to_the_nearer_box_then_single_steps_while_it_helps() {
+        // Two rates from 0: a coarse one (a person moves it by 0.5) and a fine one (0.1);
+        // the figure is their sum, printed where it lies in [1.0, 1.05].
+        let outside = |q: &[f64]| {
+            let s = q[0] + q[1];
+            (1.0 - s).max(0.0) + (s - 1.05).max(0.0)
+        };
+        let (p0, step) = (vec![0.0, 0.0], vec![0.5, 0.1]);
+        let mut p = vec![0.62, 0.33];
+        to_whole_persons(&mut p, &[1, 0], &p0, &step, &outside);
+        // The coarse one first: 0.5 (sum 0.83, 0.17 outside) beats 1.0 (sum 1.33, 0.28);
+        // then the fine one: 0.4 (0.1 outside) beats 0.3 (0.2); then a single step of the
+        // fine one to 0.5 brings the sum into the box, and no step improves on that.
+        assert!(
+            (p[0] - 0.5).abs() < 1e-12 && (p[1] - 0.5).abs() < 1e-12,
+            "{p:?}"
+        );
+        assert!(outside(&p) < 1e-12);
+        // Already whole and inside: nothing moves.
+        let mut q = vec![1.0, 0.0];
+        to_whole_persons(&mut q, &[0, 1], &p0, &step, &outside);
+        assert_eq!(q, vec![1.0, 0.0]);
+    }
+
+    #[test]
+    fn the_search_point_becomes_persons_d_and_controls() {
+        let mut u = Unknowns::default();
+        let rate = u.cell("08111", What::Rate, 1.0, 0.0);
+        let sv = u.cell("08111", What::SvRate, 2.0, 0.0);
+        let d = u.cell("08111", What::D, 0.0, 400.0);
+        let control = u.cell("08111", What::Control(2), 50.0, 0.0);
+        assert_eq!(
+            u.cell("08111", What::Rate, 9.0, 0.0),
+            rate,
+            "one unknown per cell"
+        );
+        let mut p = u.p0.clone();
+        p[rate] = 1.0 + 3.0 * 0.02;
+        p[sv] = 2.0 - 2.0 * 0.05;
+        p[d] = (410.0f64 / 400.0).ln();
+        p[control] = 51.25;
+        let mut step = vec![0.0; p.len()];
+        (step[rate], step[sv]) = (0.02, 0.05);
+        let r = rounded(&u, &p, &step);
+        assert_eq!(r.employed["08111"], 3);
+        assert_eq!(r.sv_employed["08111"], -2);
+        assert_eq!(r.d["08111"], 410);
+        assert_eq!(r.controls[&("08111".to_string(), 2)], 51.25);
+        assert!(r.housed.is_empty());
+    }
 }

@@ -21,18 +21,9 @@ use std::collections::BTreeMap;
 /// never above the total.
 pub fn employment(r: &Rounded, ds: &[District], rows: &mut [EmploymentRow]) {
     crate::employment_counts::apply(&r.employed, ds, rows);
-    let month = |year: i32, month: u32| year * 12 + month as i32;
-    let (base, end) = (month(2017, 12), month(2019, 9));
-    for row in rows.iter_mut() {
-        let Some(&k) = r.sv_employed.get(&ds[row.district].id) else {
-            continue;
-        };
-        let t = month(row.year, row.month);
-        if t > base && t <= end {
-            let share = (t - base) as f64 / (end - base) as f64;
-            row.sv = (row.sv + (k as f64 * share).round() as i64).clamp(0, row.total);
-        }
-    }
+    crate::employment_counts::phase_in(&r.sv_employed, ds, rows, |row, step| {
+        row.sv = (row.sv + step).clamp(0, row.total)
+    });
 }
 
 /// The controls, as `refit` rounded them.
