@@ -20,25 +20,29 @@ fn district_prints_text_and_json_for_an_id_or_a_name() {
         text.starts_with("Stuttgart · 08111 · Stadtkreis BW"),
         "{text}"
     );
-    assert!(text.contains("early-start: control (Late start)"), "{text}");
+    assert!(
+        text.contains("early-start: treated (Early start)"),
+        "{text}"
+    );
     assert!(text.contains("66.16 FTE before, 108.17 after"), "{text}");
     let by_name = wirkung(&["district", SAMPLE_BUNDLE, "stuttgart"]);
     assert_eq!(String::from_utf8(by_name.stdout).unwrap(), text);
 
-    // A moved cutoff regroups the district, as `]` does on screen.
+    // A moved cutoff regroups the district, as `[` does on screen: Stuttgart starts on
+    // 2018-01-23, so a cutoff at the turn of the year puts it in the late group.
     let moved = wirkung(&[
         "district",
         SAMPLE_BUNDLE,
         "08111",
         "--cutoff",
-        "2018-06-01",
+        "2018-01-01",
         "--format",
         "json",
     ]);
     let json: serde_json::Value = serde_json::from_slice(&moved.stdout).unwrap();
-    assert_eq!(json["membership"]["status"], "treated");
-    assert_eq!(json["cutoff"], "2018-06-01");
-    assert_eq!(json["early"], true);
+    assert_eq!(json["membership"]["status"], "control");
+    assert_eq!(json["cutoff"], "2018-01-01");
+    assert_eq!(json["early"], false);
 }
 
 #[test]

@@ -74,7 +74,7 @@ fn the_group_series_is_the_trends_line_of_its_group() {
     let b = sample();
     let choices = Choices::new(&b, Outcome::Employment, Comparison::EarlyStart);
     let trends = wirkung::core::view::trends::TrendsView::build(&b, &choices).unwrap();
-    let late = DistrictView::build(&b, &choices, "08111").unwrap();
+    let late = DistrictView::build(&b, &choices, "08326").unwrap();
     assert!(matches!(late.membership, Membership::Control { .. }));
     assert_eq!(late.group_series, trends.control.points);
     let early = DistrictView::build(&b, &choices, "08215").unwrap();

@@ -40,6 +40,11 @@ fn abb_4_municipality_and_district_starts() {
         let cut = Month::new(y, m).unwrap();
         months.iter().filter(|&&s| s <= cut).count() as f64 / months.len() as f64
     };
+    eprintln!(
+        "municipalities started by Jan 2018 {:.1}%, by May 2018 {:.1}%",
+        100.0 * by(2018, 1),
+        100.0 * by(2018, 5)
+    );
     assert_eq!(months.iter().min(), Month::new(2017, 1).as_ref());
     assert_eq!(months.iter().max(), Month::new(2018, 10).as_ref());
     assert!(

@@ -234,11 +234,6 @@ const TAB_11: [(&str, &str, f64); 7] = [
     ("simple DiD", "change", 0.9),
 ];
 
-/// Figures the committed sample does not reproduce, by the key `check_all` prints; each is
-/// listed with its measured value and the reason in sample-data/README.md ("Figures still
-/// missed"). A figure that starts to match must be removed here (the test says so).
-const KNOWN_MISSES: &[&str] = &["Tab. 17 | (6) | sv_employees_per_100_2019 | coefficient"];
-
 /// One compared figure: where it is printed, what the report prints, what the sample gives.
 struct Compared {
     key: String,
@@ -398,9 +393,10 @@ fn every_printed_figure_of_tab_11_to_18() {
         "matched {matched} of {} distinct printed figures",
         distinct.len()
     );
-    let unexpected: Vec<String> = all
+    // No skip list: every figure, the repeated ones of Tab. 18 included, must match.
+    let missed: Vec<String> = all
         .iter()
-        .filter(|c| !c.ok && !KNOWN_MISSES.contains(&c.key.as_str()))
+        .filter(|c| !c.ok)
         .map(|c| {
             format!(
                 "{}: published {}, measured {}",
@@ -408,28 +404,10 @@ fn every_printed_figure_of_tab_11_to_18() {
             )
         })
         .collect();
-    let now_matching: Vec<&str> = KNOWN_MISSES
-        .iter()
-        .copied()
-        .filter(|k| all.iter().any(|c| c.key == *k && c.ok))
-        .collect();
-    let unknown: Vec<&str> = KNOWN_MISSES
-        .iter()
-        .copied()
-        .filter(|k| !all.iter().any(|c| c.key == *k))
-        .collect();
     assert!(
-        unknown.is_empty(),
-        "KNOWN_MISSES names figures the table does not have: {unknown:?}"
-    );
-    assert!(
-        unexpected.is_empty(),
+        missed.is_empty(),
         "{} printed figures missed:\n{}",
-        unexpected.len(),
-        unexpected.join("\n")
-    );
-    assert!(
-        now_matching.is_empty(),
-        "known misses that now match (remove them from KNOWN_MISSES and the README): {now_matching:?}"
+        missed.len(),
+        missed.join("\n")
     );
 }
